@@ -1,0 +1,36 @@
+"""Shared math for the Jacobian explainer: NumPy + SymPy only, never Manim.
+
+Every number a scene draws is computed here and tested in ``tests/``.
+"""
+
+from jacobian_math.expressions import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
+from jacobian_math.geometry import (
+    cell_boundary,
+    cell_image,
+    linearisation_gap,
+    linearised_cell,
+    square_cell,
+)
+from jacobian_math.linalg import determinant, frobenius_norm, singular_values
+from jacobian_math.numerics import numerical_jacobian
+from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
+from jacobian_math.rbf import RBFBasis, RBFModel
+
+__all__ = [
+    "ALLOWED_FUNCTIONS",
+    "ExpressionError",
+    "NonFiniteMapError",
+    "PlaneMap",
+    "RBFBasis",
+    "RBFModel",
+    "cell_boundary",
+    "cell_image",
+    "determinant",
+    "frobenius_norm",
+    "linearisation_gap",
+    "linearised_cell",
+    "numerical_jacobian",
+    "parse_expression",
+    "singular_values",
+    "square_cell",
+]

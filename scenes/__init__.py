@@ -1,0 +1,1 @@
+"""Manim scenes of the Jacobian lecture; shared look in :mod:`scenes.style`."""

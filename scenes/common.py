@@ -1,0 +1,58 @@
+"""Base class of every lecture scene: settings, run-time scaling, captions and slide beats.
+
+Set ``JACOBIAN_SLIDES=1`` to build the scenes on ``manim_slides.Slide`` so that
+``beat()`` marks a slide boundary; otherwise scenes are plain ``manim.Scene``.
+"""
+
+from __future__ import annotations
+
+import os
+
+from manim import FadeIn, FadeOut, Scene, Text, VGroup
+
+from scenes import style
+from scenes.settings import Settings, active_settings
+
+SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
+
+if SLIDES:  # pragma: no cover - exercised by the slides export
+    from manim_slides import Slide as _Base
+else:
+    _Base = Scene
+
+
+class LectureScene(_Base):  # type: ignore[misc, valid-type]
+    """A scene of the lecture.  Subclasses set ``TITLE`` (its chapter name) and write
+    ``construct`` as a sequence of named beats."""
+
+    TITLE: str = ""
+
+    @property
+    def settings(self) -> Settings:
+        return active_settings()
+
+    def rt(self, seconds: float) -> float:
+        """A run time in seconds, scaled by ``[render].run_time_scale``."""
+        return seconds * self.settings.render.run_time_scale
+
+    def caption(self, text: str, seconds: float) -> None:
+        """Add a subcaption (for the lecture's .srt) lasting ``seconds`` (scaled) from now."""
+        self.add_subcaption(text, duration=self.rt(seconds))
+
+    def pause(self, seconds: float = 1.0) -> None:
+        self.wait(self.rt(seconds))
+
+    def beat(self) -> None:
+        """End of a beat: a slide boundary when presenting, nothing in a video."""
+        if SLIDES:  # pragma: no cover
+            self.next_slide()
+
+    def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
+        """Show a short title card, then clear it."""
+        card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
+        if subtitle:
+            card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
+        card.arrange(direction=[0, -1, 0], buff=0.3)
+        self.play(FadeIn(card, shift=[0, 0.2, 0]), run_time=self.rt(0.6))
+        self.pause(seconds)
+        self.play(FadeOut(card), run_time=self.rt(0.4))

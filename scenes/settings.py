@@ -1,0 +1,264 @@
+"""Typed loader for the lecture's TOML settings (no Manim import).
+
+The defaults live in ``assets/default.toml``.  A user file, given with
+``--config`` or through the ``JACOBIAN_CONFIG`` environment variable, overrides
+any subset of keys; unknown keys and bad values raise :class:`ConfigError`
+naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CONFIG = ROOT / "assets" / "default.toml"
+ENV_VAR = "JACOBIAN_CONFIG"
+COLORMAPS = ("plasma", "viridis", "magma", "inferno")
+
+
+class ConfigError(ValueError):
+    """A configuration file or value was rejected; the message names file and key."""
+
+
+Check = Callable[[Any], Any]
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise TypeError("a number")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise TypeError("a finite number")
+    return float(value)
+
+
+def _positive(value: Any) -> float:
+    v = _number(value)
+    if v <= 0:
+        raise TypeError("a number > 0")
+    return v
+
+
+def _numbers(min_len: int = 1, max_len: int | None = None) -> Check:
+    def check(value: Any) -> tuple[float, ...]:
+        size = f"{min_len}" if max_len == min_len else f"at least {min_len}"
+        what = f"a list of {size} numbers"
+        if not isinstance(value, list) or len(value) < min_len or (max_len and len(value) > max_len):
+            raise TypeError(what)
+        try:
+            return tuple(_number(v) for v in value)
+        except TypeError:
+            raise TypeError(what) from None
+
+    return check
+
+
+def _interval(value: Any) -> tuple[float, float]:
+    lo, hi = _numbers(2, 2)(value)
+    if not lo < hi:
+        raise TypeError("[min, max] with min < max")
+    return lo, hi
+
+
+def _box(value: Any) -> tuple[float, float, float, float]:
+    box = _numbers(4, 4)(value)
+    if not (box[0] < box[1] and box[2] < box[3]):
+        raise TypeError("[x_min, x_max, y_min, y_max] with min < max")
+    return box  # type: ignore[return-value]
+
+
+def _points(value: Any) -> tuple[tuple[float, float], ...]:
+    what = "a non-empty list of [x, y] pairs"
+    if not isinstance(value, list) or not value:
+        raise TypeError(what)
+    try:
+        return tuple(_numbers(2, 2)(p) for p in value)  # type: ignore[misc]
+    except TypeError:
+        raise TypeError(what) from None
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError("a non-empty string")
+    return value
+
+
+def _color(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+        raise TypeError('a colour like "#58C4DD"')
+    return value.upper()
+
+
+def _colors(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value:
+        raise TypeError('a non-empty list of colours like "#58C4DD"')
+    return tuple(_color(v) for v in value)
+
+
+def _colormap(value: Any) -> str:
+    if value not in COLORMAPS:
+        raise TypeError(f"one of {', '.join(COLORMAPS)}")
+    return value
+
+
+def _expression(value: Any) -> str:
+    from jacobian_math import ExpressionError, parse_expression
+
+    text = _text(value)
+    try:
+        parse_expression(text)
+    except ExpressionError as exc:
+        raise TypeError(f"a valid expression in x and y ({exc})") from None
+    return text
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    run_time_scale: float
+
+
+@dataclass(frozen=True)
+class RBFSettings:
+    centers: tuple[float, ...]
+    sigma: float
+    weights: tuple[float, ...]
+    x_range: tuple[float, float]
+    x0_final: float
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    name: str
+    f1: str
+    f2: str
+    domain: tuple[float, float, float, float]
+    sample_points: tuple[tuple[float, float], ...]
+    cell_size: float
+
+
+@dataclass(frozen=True)
+class ColorSettings:
+    basis: tuple[str, ...]
+    e1: str
+    e2: str
+    je1: str
+    je2: str
+    model: str
+    heatmap: str
+
+
+SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
+    "render": (RenderSettings, {"run_time_scale": _positive}),
+    "rbf": (
+        RBFSettings,
+        {
+            "centers": _numbers(1, 12),
+            "sigma": _positive,
+            "weights": _numbers(1, 12),
+            "x_range": _interval,
+            "x0_final": _number,
+        },
+    ),
+    "map": (
+        MapSettings,
+        {
+            "name": _text,
+            "f1": _expression,
+            "f2": _expression,
+            "domain": _box,
+            "sample_points": _points,
+            "cell_size": _positive,
+        },
+    ),
+    "colors": (
+        ColorSettings,
+        {"basis": _colors, "e1": _color, "e2": _color, "je1": _color, "je2": _color, "model": _color,
+         "heatmap": _colormap},
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings, one typed section per TOML table."""
+
+    render: RenderSettings
+    rbf: RBFSettings
+    map: MapSettings
+    colors: ColorSettings
+    source: str = str(DEFAULT_CONFIG)
+
+    def plane_map(self):  # -> jacobian_math.PlaneMap
+        """The configured map f as a :class:`jacobian_math.PlaneMap`."""
+        from jacobian_math import PlaneMap
+
+        return PlaneMap.from_expressions(self.map.f1, self.map.f2, self.map.name)
+
+    def rbf_basis(self):  # -> jacobian_math.RBFBasis
+        from jacobian_math import RBFBasis
+
+        return RBFBasis(self.rbf.centers, self.rbf.sigma)
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration file ({exc.strerror})") from None
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Load the defaults, overlaid with ``path`` (or ``$JACOBIAN_CONFIG`` when ``path`` is None)."""
+    raw = _read(DEFAULT_CONFIG)
+    user_path = Path(path) if path is not None else (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
+    user: dict[str, Any] = _read(user_path) if user_path is not None else {}
+    source = str(user_path) if user_path is not None else str(DEFAULT_CONFIG)
+    for section, values in user.items():
+        if section not in SCHEMA:
+            raise ConfigError(f"{source}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
+        if not isinstance(values, dict):
+            raise ConfigError(f"{source}: [{section}] must be a table")
+        for key in values:
+            if key not in SCHEMA[section][1]:
+                known = ", ".join(SCHEMA[section][1])
+                raise ConfigError(f"{source}: unknown key [{section}].{key} (known: {known})")
+        raw[section] = {**raw.get(section, {}), **values}
+    sections: dict[str, Any] = {}
+    for section, (cls, checks) in SCHEMA.items():
+        values = {}
+        for key, check in checks.items():
+            origin = source if key in user.get(section, {}) else str(DEFAULT_CONFIG)
+            if key not in raw.get(section, {}):
+                raise ConfigError(f"{origin}: missing key [{section}].{key}")
+            try:
+                values[key] = check(raw[section][key])
+            except TypeError as exc:
+                raise ConfigError(
+                    f"{origin}: [{section}].{key} must be {exc}, got {raw[section][key]!r}"
+                ) from None
+        assert {f.name for f in fields(cls)} == set(values)
+        sections[section] = cls(**values)
+    settings = Settings(**sections, source=source)
+    if len(settings.rbf.weights) != len(settings.rbf.centers):
+        raise ConfigError(
+            f"{source}: [rbf].weights must have one entry per centre ({len(settings.rbf.centers)}), "
+            f"got {len(settings.rbf.weights)}"
+        )
+    return settings
+
+
+@cache
+def active_settings() -> Settings:
+    """The settings scenes use: ``$JACOBIAN_CONFIG`` over the defaults, read once per process."""
+    return load_settings()
