@@ -12,12 +12,44 @@ from jacobian_math.geometry import (
     square_cell,
 )
 from jacobian_math.linalg import determinant, frobenius_norm, singular_values
+from jacobian_math.ml import (
+    Composition,
+    CouplingFlow,
+    MLInputError,
+    TanhLayer,
+    chain_jacobian,
+    ellipse_axes,
+    gaussian_density,
+    grid_centres,
+    grid_integral,
+    loglog_slope,
+    softmax,
+    softmax_jacobian,
+    taylor_errors,
+    unit_circle_image,
+    vjp,
+)
 from jacobian_math.numerics import numerical_jacobian
 from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
 from jacobian_math.rbf import RBFBasis, RBFModel
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
+    "Composition",
+    "CouplingFlow",
+    "MLInputError",
+    "TanhLayer",
+    "chain_jacobian",
+    "ellipse_axes",
+    "gaussian_density",
+    "grid_centres",
+    "grid_integral",
+    "loglog_slope",
+    "softmax",
+    "softmax_jacobian",
+    "taylor_errors",
+    "unit_circle_image",
+    "vjp",
     "ExpressionError",
     "NonFiniteMapError",
     "PlaneMap",

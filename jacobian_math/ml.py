@@ -1,0 +1,294 @@
+"""Jacobians from the page's machine-learning section (NumPy only).
+
+Conventions: a map R^n -> R^m takes points ``(..., n)`` to ``(..., m)`` and its
+Jacobian has shape ``(..., m, n)`` (rows = outputs, columns = inputs).  All
+quantities are unitless; densities are per unit area of the plane they live on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from jacobian_math.linalg import singular_values
+
+
+class MLInputError(ValueError):
+    """An argument of a machine-learning helper has the wrong shape or value."""
+
+
+class Differentiable(Protocol):
+    """``f(x) -> (..., m)`` and ``f.jacobian(x) -> (..., m, n)`` for ``x`` of shape ``(..., n)``."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray: ...
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray: ...
+
+
+def _finite(name: str, value: np.ndarray | Sequence[float] | float, min_ndim: int = 1) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim < min_ndim:
+        raise MLInputError(f"{name} must have at least {min_ndim} dimension(s), got shape {arr.shape}")
+    if not np.isfinite(arr).all():
+        raise MLInputError(f"{name} must be finite, got {value!r}")
+    return arr
+
+
+# ----------------------------------------------------------------------------- softmax
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """p_i = exp(z_i) / sum_j exp(z_j): ``(..., K) -> (..., K)``, computed stably."""
+    z = _finite("logits", logits)
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def softmax_jacobian(logits: np.ndarray) -> np.ndarray:
+    """dp_i/dz_j = p_i (delta_ij - p_j), i.e. diag(p) - p p^T: ``(..., K) -> (..., K, K)``.
+
+    Symmetric, each row sums to zero (the probabilities keep summing to 1), and it
+    vanishes as one p_i tends to 1 (saturation).
+    """
+    p = softmax(logits)
+    return p[..., :, None] * np.eye(p.shape[-1]) - p[..., :, None] * p[..., None, :]
+
+
+# ----------------------------------------------------------------------------- a layer
+
+
+@dataclass(frozen=True)
+class TanhLayer:
+    """The layer x -> tanh(W x + b) with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)``."""
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self) -> None:
+        w = _finite("W", self.W, 2)
+        b = _finite("b", self.b)
+        if w.ndim != 2 or b.shape != (w.shape[0],):
+            raise MLInputError(f"W must be (m, n) and b (m,), got shapes {w.shape} and {b.shape}")
+        object.__setattr__(self, "W", w)
+        object.__setattr__(self, "b", b)
+
+    def _pre(self, x: np.ndarray) -> np.ndarray:
+        arr = np.asarray(x, dtype=float)
+        if arr.ndim == 0 or arr.shape[-1] != self.W.shape[1]:
+            raise MLInputError(f"layer input must have shape (..., {self.W.shape[1]}), got shape {arr.shape}")
+        return arr @ self.W.T + self.b
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """``(..., n) -> (..., m)``."""
+        return np.tanh(self._pre(x))
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """diag(1 - tanh^2(W x + b)) W: ``(..., n) -> (..., m, n)``."""
+        return (1.0 - np.tanh(self._pre(x)) ** 2)[..., :, None] * self.W
+
+
+def chain_jacobian(f: Differentiable, g: Differentiable, x: np.ndarray) -> np.ndarray:
+    """Jacobian of g o f at ``x``: J_g(f(x)) @ J_f(x), ``(..., n) -> (..., k, n)``."""
+    return g.jacobian(f(x)) @ f.jacobian(x)
+
+
+@dataclass(frozen=True)
+class Composition:
+    """x -> g(f(x)) with the chain-rule Jacobian; usable wherever a map with ``jacobian`` is expected."""
+
+    f: Differentiable
+    g: Differentiable
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        return self.g(self.f(x))
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        return chain_jacobian(self.f, self.g, x)
+
+
+def vjp(v: np.ndarray, jac: np.ndarray) -> np.ndarray:
+    """Vector-Jacobian product v^T J: ``(..., m)`` and ``(..., m, n) -> (..., n)``.
+
+    Back-propagation: a gradient with respect to a layer's output times that
+    layer's Jacobian is the gradient with respect to its input.
+    """
+    vec = _finite("v", v)
+    j = _finite("jac", jac, 2)
+    if vec.shape[-1] != j.shape[-2]:
+        raise MLInputError(f"v has {vec.shape[-1]} entries but J has {j.shape[-2]} rows")
+    return np.einsum("...m,...mn->...n", vec, j)
+
+
+# ----------------------------------------------------------------------------- a 2-D flow
+
+
+def _points2(x: np.ndarray) -> np.ndarray:
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 0 or arr.shape[-1] != 2:
+        raise MLInputError(f"points must have shape (..., 2), got shape {arr.shape}")
+    return arr
+
+
+@dataclass(frozen=True)
+class CouplingFlow:
+    """Two affine coupling layers in the plane, an invertible map y = f(x).
+
+    Layer 1 keeps x1 and sets u2 = x2 exp(s1(x1)) + t1(x1);
+    layer 2 keeps u2 and sets y1 = x1 exp(s2(u2)) + t2(u2);
+    with s_k(a) = scales[k] tanh(a) and t_k(a) = shifts[k] sin(a).
+    So log|det J_f(x)| = s1(x1) + s2(u2) exactly, and f^-1 is explicit.
+    """
+
+    scales: tuple[float, float]
+    shifts: tuple[float, float]
+
+    def __post_init__(self) -> None:
+        for name in ("scales", "shifts"):
+            arr = _finite(name, getattr(self, name))
+            if arr.shape != (2,):
+                raise MLInputError(f"{name} must be two numbers, got {getattr(self, name)!r}")
+            object.__setattr__(self, name, (float(arr[0]), float(arr[1])))
+
+    def scaled(self, t: float) -> CouplingFlow:
+        """The flow with all parameters times ``t`` (t = 0: identity, t = 1: this flow); invertible for all t."""
+        return CouplingFlow((t * self.scales[0], t * self.scales[1]), (t * self.shifts[0], t * self.shifts[1]))
+
+    def _parts(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        pts = _points2(x)
+        x1, x2 = pts[..., 0], pts[..., 1]
+        a1, a2 = self.scales
+        c1, c2 = self.shifts
+        s1 = a1 * np.tanh(x1)
+        u2 = x2 * np.exp(s1) + c1 * np.sin(x1)
+        s2 = a2 * np.tanh(u2)
+        y1 = x1 * np.exp(s2) + c2 * np.sin(u2)
+        return x1, x2, s1, u2, s2, y1
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """Forward map ``(..., 2) -> (..., 2)``."""
+        _, _, _, u2, _, y1 = self._parts(x)
+        return np.stack([y1, u2], axis=-1)
+
+    def inverse(self, y: np.ndarray) -> np.ndarray:
+        """f^-1: ``(..., 2) -> (..., 2)``, undoing layer 2 then layer 1."""
+        pts = _points2(y)
+        y1, u2 = pts[..., 0], pts[..., 1]
+        a1, a2 = self.scales
+        c1, c2 = self.shifts
+        x1 = (y1 - c2 * np.sin(u2)) * np.exp(-a2 * np.tanh(u2))
+        x2 = (u2 - c1 * np.sin(x1)) * np.exp(-a1 * np.tanh(x1))
+        return np.stack([x1, x2], axis=-1)
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """Closed-form J_f(x) ``(..., 2) -> (..., 2, 2)`` = J_layer2(u) @ J_layer1(x)."""
+        x1, x2, s1, u2, s2, _ = self._parts(x)
+        a1, a2 = self.scales
+        c1, c2 = self.shifts
+        # layer 1: (x1, x2) -> (x1, u2)
+        du2_dx1 = x2 * np.exp(s1) * a1 * (1 - np.tanh(x1) ** 2) + c1 * np.cos(x1)
+        du2_dx2 = np.exp(s1)
+        # layer 2: (x1, u2) -> (y1, u2)
+        dy1_dx1 = np.exp(s2)
+        dy1_du2 = x1 * np.exp(s2) * a2 * (1 - np.tanh(u2) ** 2) + c2 * np.cos(u2)
+        row1 = np.stack([dy1_dx1 + dy1_du2 * du2_dx1, dy1_du2 * du2_dx2], axis=-1)
+        row2 = np.stack([du2_dx1, du2_dx2], axis=-1)
+        return np.stack([row1, row2], axis=-2)
+
+    def log_abs_det_jacobian(self, x: np.ndarray) -> np.ndarray:
+        """log|det J_f(x)| = s1(x1) + s2(u2): ``(..., 2) -> (...)``."""
+        _, _, s1, _, s2, _ = self._parts(x)
+        return s1 + s2
+
+    def pushforward_density(self, y: np.ndarray, base: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """p_y(y) = p_z(f^-1(y)) / |det J_f(f^-1(y))|: ``(..., 2) -> (...)``."""
+        x = self.inverse(y)
+        return base(x) * np.exp(-self.log_abs_det_jacobian(x))
+
+
+def gaussian_density(points: np.ndarray, mean: Sequence[float] = (0.0, 0.0), std: float = 1.0) -> np.ndarray:
+    """Isotropic normal density N(mean, std^2 I) in the plane: ``(..., 2) -> (...)``."""
+    if not (np.isfinite(std) and std > 0):
+        raise MLInputError(f"std must be a finite number > 0, got {std!r}")
+    d = _points2(points) - np.asarray(mean, dtype=float)
+    return np.exp(-0.5 * np.sum(d**2, axis=-1) / std**2) / (2 * np.pi * std**2)
+
+
+def grid_centres(box: Sequence[float], n: int) -> tuple[np.ndarray, float]:
+    """Centres ``(n, n, 2)`` of an n x n grid of cells over [x0, x1] x [y0, y1] (row 0 at y0), and the cell area."""
+    x0, x1, y0, y1 = (float(v) for v in box)
+    if not (x0 < x1 and y0 < y1) or n < 1:
+        raise MLInputError(f"need x0 < x1, y0 < y1 and n >= 1, got box {tuple(box)!r} and n = {n!r}")
+    xs = x0 + (np.arange(n) + 0.5) * (x1 - x0) / n
+    ys = y0 + (np.arange(n) + 0.5) * (y1 - y0) / n
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx, gy], axis=-1), (x1 - x0) * (y1 - y0) / n**2
+
+
+def grid_integral(values: np.ndarray, cell_area: float) -> float:
+    """Midpoint-rule integral of a field sampled at :func:`grid_centres`."""
+    return float(np.sum(values) * cell_area)
+
+
+# ----------------------------------------------------------------------------- singular values and the ellipse
+
+
+def _single_2x2(jac: np.ndarray) -> np.ndarray:
+    j = _finite("J", jac, 2)
+    if j.shape != (2, 2):
+        raise MLInputError(f"J must be a 2x2 matrix, got shape {j.shape}")
+    return j
+
+
+def ellipse_axes(jac: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Semi-axes of the image of the unit circle under J (2, 2).
+
+    Returns ``(sigma, U)``: sigma = (sigma_1, sigma_2), largest first, and U (2, 2)
+    whose columns are the matching unit left singular vectors (the axes' directions).
+    Closed form from J J^T = [[p, q], [q, r]]: u_1 at angle atan2(2q, p - r) / 2.
+    """
+    j = _single_2x2(jac)
+    sigma = singular_values(j)
+    jjt = j @ j.T
+    angle = 0.5 * np.arctan2(2 * jjt[0, 1], jjt[0, 0] - jjt[1, 1])
+    u1 = np.array([np.cos(angle), np.sin(angle)])
+    u2 = np.array([-u1[1], u1[0]])
+    return sigma, np.stack([u1, u2], axis=1)
+
+
+def unit_circle_image(jac: np.ndarray, samples: int = 96) -> np.ndarray:
+    """J applied to (cos t, sin t), t = 2 pi k / samples: the ellipse outline ``(samples, 2)``, not closed."""
+    j = _single_2x2(jac)
+    if samples < 3:
+        raise MLInputError(f"samples must be >= 3, got {samples!r}")
+    t = 2 * np.pi * np.arange(samples) / samples
+    return np.stack([np.cos(t), np.sin(t)], axis=-1) @ j.T
+
+
+# ----------------------------------------------------------------------------- Taylor error
+
+
+def taylor_errors(fmap: Differentiable, point: np.ndarray, direction: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """||f(x + d) - f(x) - J(x) d|| for d = s u, u = direction / |direction|: ``steps (k,) -> (k,)``."""
+    x = _finite("point", point)
+    u = _finite("direction", direction)
+    norm = np.linalg.norm(u)
+    if norm == 0 or u.shape != x.shape:
+        raise MLInputError(f"direction must be a non-zero vector shaped like the point, got {direction!r}")
+    s = _finite("steps", steps)
+    if s.ndim != 1 or (s <= 0).any():
+        raise MLInputError(f"steps must be a 1-D list of numbers > 0, got {steps!r}")
+    d = s[:, None] * (u / norm)
+    linear = fmap(x) + d @ fmap.jacobian(x).T
+    return np.linalg.norm(fmap(x + d) - linear, axis=-1)
+
+
+def loglog_slope(steps: np.ndarray, errors: np.ndarray) -> float:
+    """Least-squares slope of log(error) against log(step); 2 for a first-order Taylor error."""
+    s, e = _finite("steps", steps), _finite("errors", errors)
+    if s.shape != e.shape or s.size < 2 or (s <= 0).any() or (e <= 0).any():
+        raise MLInputError("steps and errors must be equal-length lists of >= 2 numbers > 0")
+    return float(np.polyfit(np.log(s), np.log(e), 1)[0])
+
