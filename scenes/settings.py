@@ -118,6 +118,30 @@ def _expression(value: Any) -> str:
     return text
 
 
+def _matrix2(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    what = "a 2x2 matrix [[a, b], [c, d]]"
+    if not isinstance(value, list) or len(value) != 2:
+        raise TypeError(what)
+    try:
+        return tuple(_numbers(2, 2)(row) for row in value)  # type: ignore[return-value]
+    except TypeError:
+        raise TypeError(what) from None
+
+
+def _positive_interval(value: Any) -> tuple[float, float]:
+    lo, hi = _interval(value)
+    if lo <= 0:
+        raise TypeError("[min, max] with 0 < min < max")
+    return lo, hi
+
+
+def _direction(value: Any) -> tuple[float, float]:
+    vec = _numbers(2, 2)(value)
+    if vec == (0.0, 0.0):
+        raise TypeError("a non-zero vector [x, y]")
+    return vec  # type: ignore[return-value]
+
+
 @dataclass(frozen=True)
 class RenderSettings:
     run_time_scale: float
@@ -153,6 +177,32 @@ class ColorSettings:
     heatmap: str
 
 
+@dataclass(frozen=True)
+class MLSettings:
+    """The machine-learning scenes (scenes/ml.py)."""
+
+    logits: tuple[float, ...]
+    saturated_logits: tuple[float, ...]
+    chain_w1: tuple[tuple[float, float], tuple[float, float]]
+    chain_b1: tuple[float, float]
+    chain_w2: tuple[tuple[float, float], tuple[float, float]]
+    chain_b2: tuple[float, float]
+    chain_point: tuple[float, float]
+    chain_cell: float
+    chain_gradient: tuple[float, float]
+    flow_scales: tuple[float, float]
+    flow_shifts: tuple[float, float]
+    flow_base_std: float
+    flow_box: tuple[float, float, float, float]
+    penalty_point: tuple[float, float]
+    penalty_w_steep: tuple[tuple[float, float], tuple[float, float]]
+    penalty_w_flat: tuple[tuple[float, float], tuple[float, float]]
+    penalty_b: tuple[float, float]
+    taylor_point: tuple[float, float]
+    taylor_direction: tuple[float, float]
+    taylor_steps: tuple[float, float]
+
+
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "render": (RenderSettings, {"run_time_scale": _positive}),
     "rbf": (
@@ -181,6 +231,31 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
         {"basis": _colors, "e1": _color, "e2": _color, "je1": _color, "je2": _color, "model": _color,
          "heatmap": _colormap},
     ),
+    "ml": (
+        MLSettings,
+        {
+            "logits": _numbers(2, 8),
+            "saturated_logits": _numbers(2, 8),
+            "chain_w1": _matrix2,
+            "chain_b1": _numbers(2, 2),
+            "chain_w2": _matrix2,
+            "chain_b2": _numbers(2, 2),
+            "chain_point": _numbers(2, 2),
+            "chain_cell": _positive,
+            "chain_gradient": _direction,
+            "flow_scales": _numbers(2, 2),
+            "flow_shifts": _numbers(2, 2),
+            "flow_base_std": _positive,
+            "flow_box": _box,
+            "penalty_point": _numbers(2, 2),
+            "penalty_w_steep": _matrix2,
+            "penalty_w_flat": _matrix2,
+            "penalty_b": _numbers(2, 2),
+            "taylor_point": _numbers(2, 2),
+            "taylor_direction": _direction,
+            "taylor_steps": _positive_interval,
+        },
+    ),
 }
 
 
@@ -192,6 +267,7 @@ class Settings:
     rbf: RBFSettings
     map: MapSettings
     colors: ColorSettings
+    ml: MLSettings
     source: str = str(DEFAULT_CONFIG)
 
     def plane_map(self):  # -> jacobian_math.PlaneMap
@@ -254,6 +330,11 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         raise ConfigError(
             f"{source}: [rbf].weights must have one entry per centre ({len(settings.rbf.centers)}), "
             f"got {len(settings.rbf.weights)}"
+        )
+    if len(settings.ml.saturated_logits) != len(settings.ml.logits):
+        raise ConfigError(
+            f"{source}: [ml].saturated_logits must have as many entries as [ml].logits ({len(settings.ml.logits)}), "
+            f"got {len(settings.ml.saturated_logits)}"
         )
     return settings
 
