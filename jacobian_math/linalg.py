@@ -27,14 +27,23 @@ def determinant(jac: np.ndarray) -> np.ndarray:
 def singular_values(jac: np.ndarray) -> np.ndarray:
     """(sigma_1, sigma_2), largest first: ``(..., 2, 2) -> (..., 2)``.
 
-    Closed form: sigma_1^2 + sigma_2^2 = ||J||_F^2 and sigma_1 sigma_2 = |det J|.
+    Closed form for 2x2 matrices: with E = (a + d)/2, F = (a - d)/2, G = (c + b)/2,
+    H = (c - b)/2, sigma_1 = hypot(E, H) + hypot(F, G) and sigma_2 = |det J| / sigma_1.
+    Each matrix is first divided by its largest entry, so tiny (1e-200) and huge (1e200)
+    entries neither underflow nor overflow, and nearly equal singular values (rotations)
+    keep full precision.  Non-finite matrices give NaN.
     """
     arr = _as_2x2(jac)
-    fro2 = np.sum(arr**2, axis=(-2, -1))
-    det = np.abs(determinant(arr))
-    disc = np.sqrt(np.maximum(fro2**2 - 4 * det**2, 0.0))
-    s1 = np.sqrt((fro2 + disc) / 2)
-    # sigma_2 = |det| / sigma_1 is accurate even when sigma_2 << sigma_1
+    scale = np.max(np.abs(arr), axis=(-2, -1))
+    finite = np.isfinite(scale)
+    safe = np.where(finite & (scale > 0), scale, 1.0)
+    with np.errstate(invalid="ignore"):
+        m = arr / safe[..., None, None]
+    a, b, c, d = m[..., 0, 0], m[..., 0, 1], m[..., 1, 0], m[..., 1, 1]
+    s1 = np.hypot((a + d) / 2, (c - b) / 2) + np.hypot((a - d) / 2, (c + b) / 2)
+    # sigma_2 = |det| / sigma_1 is accurate even when sigma_2 << sigma_1 (|Q - R| would cancel)
     with np.errstate(divide="ignore", invalid="ignore"):
-        s2 = np.where(s1 > 0, det / np.where(s1 > 0, s1, 1.0), 0.0)
-    return np.stack([s1, s2], axis=-1)
+        s2 = np.where(s1 > 0, np.abs(a * d - b * c) / np.where(s1 > 0, s1, 1.0), 0.0)
+    s2 = np.minimum(s2, s1)  # rounding must not reorder them
+    out = np.stack([s1, s2], axis=-1) * safe[..., None]
+    return np.where(finite[..., None], out, np.nan)
