@@ -28,7 +28,8 @@ def _point(point: np.ndarray) -> np.ndarray:
 
 
 def _side(h: float) -> float:
-    if not (np.isfinite(h) and h > 0):
+    real = isinstance(h, (int, float, np.integer, np.floating)) and not isinstance(h, bool)
+    if not (real and np.isfinite(h) and h > 0):
         raise ValueError(f"cell side h must be a finite number > 0, got {h!r}")
     return float(h)
 
@@ -41,8 +42,9 @@ def square_cell(point: np.ndarray, h: float) -> np.ndarray:
 
 def cell_boundary(point: np.ndarray, h: float, samples_per_side: int = 16) -> np.ndarray:
     """The cell's boundary sampled counter-clockwise, ``(4 * samples_per_side, 2)``, not closed."""
-    if samples_per_side < 1:
-        raise ValueError(f"samples_per_side must be >= 1, got {samples_per_side!r}")
+    count = samples_per_side
+    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"samples_per_side must be an integer >= 1, got {samples_per_side!r}")
     corners = square_cell(point, h)
     t = np.arange(samples_per_side)[:, None] / samples_per_side
     sides = [corners[i] + t * (corners[(i + 1) % 4] - corners[i]) for i in range(4)]

@@ -15,11 +15,11 @@ def numerical_jacobian(
     ``fn`` maps ``(..., n)`` to ``(..., m)``; the result has shape ``(..., m, n)``,
     column j being ``(fn(p + h e_j) - fn(p - h e_j)) / (2 h)``.
     """
-    if not h > 0:
-        raise ValueError(f"step h must be > 0, got {h!r}")
+    if not (isinstance(h, (int, float, np.floating, np.integer)) and np.isfinite(h) and h > 0):
+        raise ValueError(f"step h must be a finite number > 0, got {h!r}")
     pts = np.asarray(points, dtype=float)
-    if pts.ndim == 0:
-        raise ValueError("points must have shape (..., n)")
+    if pts.ndim == 0 or pts.shape[-1] == 0:
+        raise ValueError(f"points must have shape (..., n) with n >= 1, got shape {pts.shape}")
     n = pts.shape[-1]
     columns = []
     for j in range(n):

@@ -28,8 +28,10 @@ def _vectorise(expr: sp.Expr) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
 
     def evaluate(xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
         with np.errstate(all="ignore"):
-            out = compiled(xs, ys)
-        return np.broadcast_to(np.asarray(out, dtype=float), np.broadcast(xs, ys).shape)
+            out = np.asarray(compiled(xs, ys))
+        if np.iscomplexobj(out):  # e.g. (-1)**x: a value with an imaginary part is not a point of the plane
+            out = np.where(out.imag == 0, out.real, np.nan)
+        return np.broadcast_to(out.astype(float, copy=False), np.broadcast(xs, ys).shape)
 
     return evaluate
 
@@ -77,7 +79,7 @@ class PlaneMap:
         return flat.reshape(*pts.shape[:-1], 2, 2)
 
     def latex(self) -> str:
-        """The map as a LaTeX column vector, e.g. ``\\begin{bmatrix} x^{2} - y \\\\ ... \\end{bmatrix}``."""
+        """The map as a LaTeX column vector: ``\\left[\\begin{matrix}x^{2} - y\\\\x + y^{2}\\end{matrix}\\right]``."""
         return sp.latex(sp.Matrix(self.components), mat_delim="[", mat_str="matrix")
 
     def jacobian_latex(self) -> str:
