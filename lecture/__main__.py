@@ -1,0 +1,7 @@
+"""``python -m lecture``: see :mod:`lecture.cli`."""
+
+import sys
+
+from lecture.cli import main
+
+sys.exit(main())

@@ -1,0 +1,310 @@
+"""``python -m lecture [render] [options]`` and ``python -m lecture doctor``.
+
+Exit status: 0 done, 1 a scene or the join failed, 2 bad options/configuration (nothing rendered),
+3 a required system tool is missing, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import hashlib
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from lecture import captions, media, render, slides, tools
+from lecture.errors import LectureError, SceneFailedError, UsageError
+from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, load_storyboard, select
+
+LECTURE_NAME = "jacobian_lecture"
+DEFAULT_OUTPUT = ROOT / "media" / "lecture"
+BACKGROUND = "#0E1116"  # as in manim.cfg
+
+
+def _default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scripts/render",
+        description="Render the Jacobian lecture: every scene with Manim, joined into one video with "
+                    "chapters, captions and stills (or, with --slides, an offline HTML presentation). "
+                    "Run 'scripts/render doctor' to check the system tools.",
+    )
+    parser.add_argument("--quality", default="low", choices=list(render.QUALITIES),
+                        metavar="{low,medium,high,4k}",
+                        help="low = 480p15 (default, minutes on a laptop), medium = 720p30, high = 1080p60, "
+                             "4k = 2160p60")
+    parser.add_argument("--scenes", metavar="A,B", help="render only these scenes (class names, see --list)")
+    parser.add_argument("--format", default="mp4", choices=("mp4", "webm", "gif"),
+                        help="lecture video format (mp4 is a stream copy of the clips; webm/gif re-encode)")
+    parser.add_argument("--config", metavar="FILE", default=os.environ.get("JACOBIAN_CONFIG") or None,
+                        help="TOML settings over assets/default.toml (default: $JACOBIAN_CONFIG)")
+    parser.add_argument("--jobs", "-j", type=int, default=_default_jobs(), metavar="N",
+                        help="scenes rendered in parallel (default: one per core, here %(default)s)")
+    parser.add_argument("--verbose", "-v", action="store_true", help="show Manim's own output and progress bars")
+    parser.add_argument("--slides", action="store_true",
+                        help="build the offline reveal.js presentation (slides/<name>.html) instead of the video")
+    parser.add_argument("--output", metavar="DIR", default=str(DEFAULT_OUTPUT),
+                        help="output folder (default: media/lecture)")
+    parser.add_argument("--force", action="store_true", help="re-render scenes even when their clips are up to date")
+    parser.add_argument("--list", action="store_true", help="list the storyboard's scenes and exit")
+    parser.add_argument("--storyboard", help=argparse.SUPPRESS)  # module:attr, for tests
+    return parser
+
+
+class _Lock:
+    """An exclusive lock on the output folder, so two renders never write the same files."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / ".lock"
+        self.handle = None
+
+    def __enter__(self) -> _Lock:
+        self.handle = self.path.open("w")
+        try:
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.handle.close()
+            raise LectureError(f"another render is writing to {self.path.parent}; wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete temporary files of earlier runs that were killed (their process is gone)."""
+    for path in list(folder.glob(".*.tmp-*")) + list(folder.glob("*/.*.tmp-*")):
+        try:
+            pid = int(path.name.split(".tmp-")[1].split(".")[0])
+        except (IndexError, ValueError):
+            continue
+        if pid != os.getpid() and not _pid_alive(pid):
+            path.unlink(missing_ok=True)
+
+
+def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, ...], object]:
+    """Everything that can be checked before rendering: options, configuration, storyboard, tools."""
+    from scenes.settings import ConfigError, load_settings
+
+    if args.jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    config = Path(args.config).expanduser().resolve() if args.config else None
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    entries = select(load_storyboard(args.storyboard), args.scenes)
+    check_entries(entries)
+    tools.require_render_tools()
+    if args.slides:
+        import importlib.util
+
+        if importlib.util.find_spec("manim_slides") is None:
+            raise UsageError('--slides needs manim-slides: pip install "manim-slides>=5.7,<5.8"')
+    return config, entries, settings
+
+
+def _report_failures(failed: list[render.Job], clip_dir: Path | None) -> None:
+    for job in failed:
+        print(f"error: scene {job.entry.cls} ({job.entry.file}) failed: {job.error}", file=sys.stderr)
+        for line in job.tail:
+            print(f"    | {line}", file=sys.stderr)
+        if job.tail:
+            print(f"    full log: {job.log}", file=sys.stderr)
+    kept = f"; finished clips are kept in {clip_dir}" if clip_dir else ""
+    raise SceneFailedError(f"{len(failed)} scene(s) failed{kept}; nothing was published (re-run to resume)")
+
+
+def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path | None, mode: str,
+          out: Path) -> tuple[list[render.Job], list[SceneEntry]]:
+    quality = render.QUALITIES[args.quality]
+    todo, fresh = [], []
+    slide_mode = mode == "slides"
+    build = out / "build" / (f"slides-{quality.name}" if slide_mode else quality.name)
+    clip_dir = out / "clips" / quality.name
+    decks = build / "slides"
+    for index, entry in enumerate(entries):
+        media_dir = build / ("media" if slide_mode else "") / entry.cls
+        command = render.manim_command(entry, quality, media_dir, args.verbose, slide_mode)
+        flags = [a for a in command if a not in (sys.executable, str(entry.path), str(media_dir))]
+        flags = [a for a in flags if a not in ("INFO", "WARNING", "display", "none")]  # --verbose changes no pixel
+        digest = render.input_hash(entry, quality, config, mode, flags)
+        if slide_mode:
+            stamp, products = build / "stamps" / f"{entry.cls}.stamp", (decks / f"{entry.cls}.json",)
+        else:
+            stamp = clip_dir / f"{entry.cls}.stamp"
+            products = (clip_dir / f"{entry.cls}.mp4",)
+        if not args.force and render.up_to_date(stamp, digest, *products):
+            fresh.append(entry)
+            continue
+        if slide_mode:
+            stamp.unlink(missing_ok=True)
+            products[0].unlink(missing_ok=True)
+
+            def publish(job: render.Job, stamp: Path = stamp, deck: Path = products[0]) -> None:
+                if not deck.exists():
+                    raise SceneFailedError(f"manim-slides wrote no {deck.name}")
+                render.write_stamp(stamp, job.digest, job.entry)
+        else:
+            def publish(job: render.Job) -> None:
+                render.publish_clip(job, clip_dir)
+        build.mkdir(parents=True, exist_ok=True)
+        todo.append(render.Job(
+            index=index, entry=entry, digest=digest,
+            command=command,
+            env=render.scene_env(config, slide_mode), cwd=build if slide_mode else ROOT, media_dir=media_dir,
+            log=out / "logs" / f"{entry.cls}{'.slides' if slide_mode else ''}.log", publish=publish,
+        ))
+    return todo, fresh
+
+
+def _render_all(entries, args, config, mode, out, t0) -> None:
+    quality = render.QUALITIES[args.quality]
+    todo, fresh = _jobs(entries, args, config, mode, out)
+    workers = min(args.jobs, max(1, len(todo)))
+    what = "slide decks" if mode == "slides" else "scenes"
+    print(f"{len(entries)} {what} at {quality.name} ({quality.width}x{quality.height}, {quality.fps} fps): "
+          f"{len(fresh)} up to date, {len(todo)} to render with {workers} worker(s)", flush=True)
+    if args.verbose and todo:
+        print("(--verbose: Manim's output follows; parallel scenes interleave, use --jobs 1 to keep it apart)")
+    failed = render.Runner(workers, args.verbose).run(todo, len(entries), len(fresh), t0)
+    if failed:
+        _report_failures(failed, None if mode == "slides" else out / "clips" / quality.name)
+
+
+def _outputs_digest(entries: Sequence[SceneEntry], clip_dir: Path, fmt: str) -> str:
+    parts = [fmt] + [f"{e.cls}|{e.title}|{render.read_stamp(clip_dir / f'{e.cls}.stamp')}" for e in entries]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fmt: str) -> dict:
+    """Join the clips and write captions, chapters and stills; returns a summary (paths, times)."""
+    video = out / f"{LECTURE_NAME}.{fmt}"
+    srt_path, chapters_path = out / f"{LECTURE_NAME}.srt", out / f"{LECTURE_NAME}.chapters.txt"
+    stills = [out / "stills" / f"{i:02d}_{e.cls}.png" for i, e in enumerate(entries, start=1)]
+    stamp = out / f".{LECTURE_NAME}.{fmt}.stamp"
+    digest = _outputs_digest(entries, clip_dir, fmt)
+    clips = [media.probe_clip(clip_dir / f"{e.cls}.mp4") for e in entries]
+    durations = [c.duration for c in clips]
+    starts = [sum(durations[:i], Fraction(0)) for i in range(len(clips))]
+    total = sum(durations, Fraction(0))
+    summary = {"video": video, "srt": srt_path, "chapters": chapters_path, "stills": stills,
+               "starts": starts, "total": total, "copied": True, "fresh": False}
+    if render.read_stamp(stamp) == digest and all(p.exists() for p in (video, srt_path, chapters_path, *stills)):
+        summary["fresh"] = True
+        return summary
+    stamp.unlink(missing_ok=True)
+    if fmt == "mp4":
+        summary["copied"] = media.join_clips(clips, video)
+    else:
+        joined = out / f".{LECTURE_NAME}.join.tmp-{os.getpid()}.mp4"
+        try:
+            summary["copied"] = media.join_clips(clips, joined)
+            media.transcode(joined, video, fmt)
+        finally:
+            joined.unlink(missing_ok=True)
+    cues = [captions.read_cues(clip_dir / f"{e.cls}.srt") for e in entries]
+    merged = captions.merge_cues(cues, [float(s) for s in starts], [float(d) for d in durations])
+    media.write_text_atomic(srt_path, captions.format_srt(merged))
+    media.write_text_atomic(chapters_path, captions.format_chapters([e.title for e in entries],
+                                                                   [float(s) for s in starts], float(total)))
+    for entry, still in zip(entries, stills, strict=True):
+        media.last_frame_png(clip_dir / f"{entry.cls}.mp4", still)
+    render.write_stamp(stamp, digest, SceneEntry("", LECTURE_NAME, ""))
+    summary["cues"] = len(merged)
+    return summary
+
+
+def run_render(args: argparse.Namespace) -> int:
+    t0 = time.monotonic()
+    config, entries, _settings = _validate(args)
+    out = Path(args.output).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    with _Lock(out):
+        remove_stale_temporaries(out)
+        if args.slides:
+            _render_all(entries, args, config, "slides", out, t0)
+            quality = render.QUALITIES[args.quality]
+            dest = out / "slides" / f"{LECTURE_NAME}.html"
+            print("converting the slide decks to an offline reveal.js presentation", flush=True)
+            slides.convert(out / "build" / f"slides-{quality.name}" / "slides", [e.cls for e in entries], dest,
+                           PART_TITLES[1], BACKGROUND)
+            print(f"presentation: {dest}  (copy the folder {dest.parent} to present offline; "
+                  f"arrow keys step through the beats)")
+            return 0
+        _render_all(entries, args, config, "video", out, t0)
+        clip_dir = out / "clips" / render.QUALITIES[args.quality].name
+        summary = publish_lecture(entries, clip_dir, out, args.format)
+    total = summary["total"]
+    state = "up to date" if summary["fresh"] else ("joined by stream copy" if summary["copied"] else "re-encoded")
+    if args.format != "mp4" and not summary["fresh"]:
+        state += f", then encoded as {args.format}"
+    print(f"lecture: {summary['video']}  ({float(total):.1f} s, {len(entries)} scenes, {state})")
+    print(f"captions: {summary['srt']}")
+    print(f"chapters: {summary['chapters']}")
+    print(f"stills:   {summary['stills'][0].parent}/ ({len(summary['stills'])} PNG)")
+    for problem in captions.chapter_warnings([float(s) for s in summary["starts"]], float(total)):
+        print(f"note: {problem}")
+    print(f"done in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+def run_doctor() -> int:
+    checks = tools.doctor()
+    print(tools.format_report(checks))
+    missing = [c for c in checks if not c.ok and c.needed_for == "render"]
+    print("\nready to render" if not missing else f"\ncannot render: missing {', '.join(c.name for c in missing)}")
+    return 0 if not missing else 3
+
+
+def _list(args: argparse.Namespace) -> int:
+    for i, e in enumerate(load_storyboard(args.storyboard), start=1):
+        print(f"{i:2d}. part {e.part}  {e.cls:<22} {e.file:<18} {e.title}")
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    """SIGTERM behaves like Ctrl-C: stop the scene processes, delete temporaries, keep finished clips."""
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["doctor"]:
+        return run_doctor()
+    if argv[:1] == ["render"]:
+        argv = argv[1:]
+    args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _list(args) if args.list else run_render(args)
+    except LectureError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted: finished clips are kept and no partial file was published; re-run to resume",
+              file=sys.stderr)
+        return 130

@@ -1,0 +1,51 @@
+"""Tiny lecture scenes for the lecture-command tests (not part of the lecture).
+
+Each is about two seconds long, adds subcaptions and shows the configured map's
+Jacobian as a MathTex, so the tests can see a config change in the output.
+"""
+
+from __future__ import annotations
+
+from manim import Create, FadeIn, MathTex, Square, Write
+
+from scenes import style
+from scenes.common import LectureScene
+
+
+class FixtureJacobian(LectureScene):
+    """Shows J_f of the configured map; its caption carries the same LaTeX."""
+
+    TITLE = "Fixture: the Jacobian"
+
+    def construct(self) -> None:
+        latex = self.settings.plane_map().jacobian_latex()
+        tex = MathTex(r"J_f = " + latex, font_size=style.MATRIX_SIZE, color=style.TEXT)
+        self.caption(f"Jacobian of the configured map: {latex}", 1.0)
+        self.play(Write(tex), run_time=self.rt(0.6))
+        self.beat()
+        self.caption("Same matrix, held still", 0.6)
+        self.pause(0.6)
+
+
+class FixtureSquare(LectureScene):
+    """A square drawn and filled, with two captions."""
+
+    TITLE = "Fixture: a square"
+
+    def construct(self) -> None:
+        square = Square(side_length=2.0, color=style.E1)
+        self.caption("A square is drawn", 0.6)
+        self.play(Create(square), run_time=self.rt(0.6))
+        self.beat()
+        self.caption("and filled", 0.6)
+        self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(0.6))
+
+
+class FixtureBroken(LectureScene):
+    """Fails part-way, like a scene whose map is not finite on its grid."""
+
+    TITLE = "Fixture: broken"
+
+    def construct(self) -> None:
+        self.play(FadeIn(Square()), run_time=self.rt(0.3))
+        raise ZeroDivisionError("fixture scene failed on purpose")

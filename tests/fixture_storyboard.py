@@ -1,0 +1,13 @@
+"""Storyboards of the fixture scenes, for ``python -m lecture --storyboard tests.fixture_storyboard:NAME``."""
+
+from lecture.storyboard import SceneEntry
+
+TWO = (
+    SceneEntry("tests/fixture_scenes.py", "FixtureJacobian", "The Jacobian of the map", 1),
+    SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
+)
+
+WITH_BROKEN = (
+    SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
+    SceneEntry("tests/fixture_scenes.py", "FixtureBroken", "A broken scene", 1),
+)

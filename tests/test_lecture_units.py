@@ -1,0 +1,246 @@
+"""Fast tests of the lecture command's parts (no Manim render): captions, chapters, stamps,
+storyboard selection, HTML references, atomic writes, and the command's up-front refusals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lecture import captions, render, slides
+from lecture.errors import UsageError
+from lecture.media import atomic_path
+from lecture.storyboard import STORYBOARD, SceneEntry, check_entries, load_storyboard, select
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_lecture(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lecture", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=env, timeout=timeout, check=False)
+
+
+# --- captions -------------------------------------------------------------------------------------
+
+SRT = """1
+00:00:00,000 --> 00:00:01,500
+first line
+
+2
+00:00:01,250 --> 00:01:02,040
+second
+two lines
+"""
+
+
+def test_parse_srt_reads_times_and_multiline_text() -> None:
+    cues = captions.parse_srt(SRT)
+    assert [(c.start, c.end, c.text) for c in cues] == [
+        (0.0, 1.5, "first line"),
+        (1.25, 62.04, "second\ntwo lines"),
+    ]
+
+
+def test_srt_round_trip_keeps_times_to_the_millisecond() -> None:
+    cues = [captions.Cue(3723.456, 3725.0, "an hour in")]
+    text = captions.format_srt(cues)
+    assert text.startswith("1\n01:02:03,456 --> 01:02:05,000\nan hour in\n")
+    assert captions.parse_srt(text) == cues
+
+
+@pytest.mark.parametrize("bad", ["1\n00:00:01,000 -> 00:00:02,000\nx", "1\nnot a time\nx",
+                                 "1\n00:00:02,000 --> 00:00:01,000\nbackwards"])
+def test_parse_srt_rejects_malformed_cues(bad: str) -> None:
+    with pytest.raises(ValueError, match="<srt>"):
+        captions.parse_srt(bad)
+
+
+def test_merge_shifts_cues_by_clip_start_and_clips_them_to_their_scene() -> None:
+    a = [captions.Cue(0.0, 1.0, "a1"), captions.Cue(0.5, 3.0, "a2 runs past its clip")]
+    b = [captions.Cue(0.2, 0.7, "b1"), captions.Cue(5.0, 6.0, "after the clip: dropped")]
+    merged = captions.merge_cues([a, b], starts=[0.0, 2.0], durations=[2.0, 1.5])
+    assert [(c.start, c.end, c.text) for c in merged] == [
+        (0.0, 1.0, "a1"), (0.5, 2.0, "a2 runs past its clip"), (2.2, 2.7, "b1")]
+
+
+def test_chapters_in_youtube_format() -> None:
+    text = captions.format_chapters(["Intro", "Middle", "End"], [0.0, 74.6, 600.2], total=700.0)
+    assert text == "00:00 Intro\n01:15 Middle\n10:00 End\n"
+    long_text = captions.format_chapters(["A", "B"], [0.0, 3725.0], total=3800.0)
+    assert long_text == "0:00:00 A\n1:02:05 B\n"
+
+
+def test_chapter_warnings_name_short_chapters() -> None:
+    assert captions.chapter_warnings([0.0, 20.0, 40.0], 60.0) == []
+    problems = captions.chapter_warnings([0.0, 5.0], 30.0)
+    assert any("only 2" in p for p in problems) and any("1 shorter" in p for p in problems)
+
+
+# --- storyboard -----------------------------------------------------------------------------------
+
+def test_real_storyboard_has_both_parts_in_order() -> None:
+    assert [e.cls for e in STORYBOARD[:4]] == ["RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF"]
+    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 6
+    assert len({e.cls for e in STORYBOARD}) == len(STORYBOARD)
+
+
+def test_select_keeps_storyboard_order_and_ignores_case() -> None:
+    picked = select(STORYBOARD, "gridsquaresunderf, RBFJacobian")
+    assert [e.cls for e in picked] == ["RBFJacobian", "GridSquaresUnderF"]
+    with pytest.raises(UsageError, match="unknown scene Nope"):
+        select(STORYBOARD, "RBFJacobian,Nope")
+
+
+def test_load_storyboard_by_name() -> None:
+    entries = load_storyboard("tests.fixture_storyboard:TWO")
+    assert [e.cls for e in entries] == ["FixtureJacobian", "FixtureSquare"]
+    for spec in ("nocolon", "tests.fixture_storyboard:MISSING", "no_such_module:X"):
+        with pytest.raises(UsageError, match="--storyboard"):
+            load_storyboard(spec)
+
+
+def test_check_entries_finds_missing_files_and_classes(tmp_path: Path) -> None:
+    scene = tmp_path / "s.py"
+    scene.write_text("class Real:\n    pass\n")
+    check_entries((SceneEntry(str(scene), "Real", "t"),))
+    with pytest.raises(UsageError, match="no class Ghost"):
+        check_entries((SceneEntry(str(scene), "Ghost", "t"),))
+    with pytest.raises(UsageError, match="does not exist"):
+        check_entries((SceneEntry(str(tmp_path / "none.py"), "Real", "t"),))
+
+
+# --- stamps ---------------------------------------------------------------------------------------
+
+def test_input_hash_follows_scene_file_config_quality_and_flags(tmp_path: Path) -> None:
+    scene = tmp_path / "s.py"
+    scene.write_text("class S: pass\n")
+    entry = SceneEntry(str(scene), "S", "t")
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[map]\nf1 = "x"\n')
+    low, tiny = render.QUALITIES["low"], render.QUALITIES["tiny"]
+    base = render.input_hash(entry, low, cfg, "video", ["--seed", "0"])
+    assert render.input_hash(entry, low, cfg, "video", ["--seed", "0"]) == base  # stable
+    changes = [render.input_hash(entry, tiny, cfg, "video", ["--seed", "0"]),
+               render.input_hash(entry, low, None, "video", ["--seed", "0"]),
+               render.input_hash(entry, low, cfg, "slides", ["--seed", "0"]),
+               render.input_hash(entry, low, cfg, "video", ["--seed", "1"])]
+    cfg.write_text('[map]\nf1 = "y"\n')
+    changes.append(render.input_hash(entry, low, cfg, "video", ["--seed", "0"]))
+    cfg.write_text('[map]\nf1 = "x"\n')
+    scene.write_text("class S: x = 1\n")
+    changes.append(render.input_hash(entry, low, cfg, "video", ["--seed", "0"]))
+    assert len({base, *changes}) == 1 + len(changes)
+
+
+def test_stamp_round_trip_and_up_to_date(tmp_path: Path) -> None:
+    stamp, clip = tmp_path / "S.stamp", tmp_path / "S.mp4"
+    entry = SceneEntry("x.py", "S", "t")
+    render.write_stamp(stamp, "abc", entry)
+    assert render.read_stamp(stamp) == "abc"
+    assert not render.up_to_date(stamp, "abc", clip)  # the clip is missing
+    clip.write_bytes(b"x")
+    assert render.up_to_date(stamp, "abc", clip) and not render.up_to_date(stamp, "abd", clip)
+    stamp.write_text("{broken")
+    assert render.read_stamp(stamp) == ""
+
+
+# --- atomic writes --------------------------------------------------------------------------------
+
+def test_atomic_path_leaves_old_file_intact_when_writing_fails(tmp_path: Path) -> None:
+    dest = tmp_path / "lecture.mp4"
+    dest.write_bytes(b"old lecture")
+    with pytest.raises(RuntimeError), atomic_path(dest) as tmp:
+        tmp.write_bytes(b"half of a new lect")
+        raise RuntimeError("killed mid-write")
+    assert dest.read_bytes() == b"old lecture"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lecture.mp4"]
+    with atomic_path(dest) as tmp:
+        tmp.write_bytes(b"new lecture")
+    assert dest.read_bytes() == b"new lecture"
+
+
+# --- HTML references ------------------------------------------------------------------------------
+
+def test_remote_references_finds_cdn_links_but_not_local_files() -> None:
+    html = ('<link rel="stylesheet" href="https://cdn.jsdelivr.net/npm/reveal.js/dist/reveal.css">'
+            '<script src="//unpkg.com/x.js"></script><script src="a_assets/reveal.js/dist/reveal.js"></script>'
+            '<section data-background-video="a_assets/s0.mp4" data-background-size="contain"></section>'
+            '<!-- <script src="http://in.a.comment/x.js"></script> -->')
+    assert slides.remote_references(html) == ["https://cdn.jsdelivr.net/npm/reveal.js/dist/reveal.css",
+                                              "//unpkg.com/x.js"]
+    assert "a_assets/s0.mp4" in slides.html_references(html)
+    assert "contain" not in slides.html_references(html)
+
+
+# --- refusals before any rendering ----------------------------------------------------------------
+
+def test_bad_config_exits_2_naming_file_and_key_and_writes_nothing(tmp_path: Path) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text("[map]\nf1 = 3\n")
+    out = tmp_path / "out"
+    done = run_lecture("--config", str(cfg), "--output", str(out))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(cfg) in lines[0] and "[map].f1" in lines[0]
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("text", "needle"), [("[map]\nwobble = 1\n", "[map].wobble"),
+                                               ("[rbf]\nsigma = -1\n", "[rbf].sigma"),
+                                               ("[rbf\n", "not valid TOML")])
+def test_other_bad_configs_exit_2(tmp_path: Path, text: str, needle: str) -> None:
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text(text)
+    done = run_lecture("--config", str(cfg), "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and needle in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_config_file_and_bad_options_exit_2(tmp_path: Path) -> None:
+    done = run_lecture("--config", str(tmp_path / "nope.toml"), "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "not found" in done.stderr
+    done = run_lecture("--scenes", "NoSuchScene", "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "NoSuchScene" in done.stderr
+    done = run_lecture("--jobs", "0", "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "--jobs" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _env_with_path(path: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = path
+    env.pop("JACOBIAN_CONFIG", None)
+    return env
+
+
+def test_missing_latex_is_one_line_with_the_apt_hint(tmp_path: Path) -> None:
+    done = run_lecture("--storyboard", "tests.fixture_storyboard:TWO", "--output", str(tmp_path / "out"),
+                       env=_env_with_path(str(tmp_path / "empty-bin")))
+    assert done.returncode == 3
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "LaTeX (latex)" in lines[0] and "apt-get install" in lines[0]
+    assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_missing_dvisvgm_alone_is_named(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "latex"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    done = run_lecture("--storyboard", "tests.fixture_storyboard:TWO", "--output", str(tmp_path / "out"),
+                       env=_env_with_path(str(bin_dir)))
+    assert done.returncode == 3 and "dvisvgm" in done.stderr and "apt-get install" in done.stderr
+
+
+def test_doctor_reports_present_and_missing_tools(tmp_path: Path) -> None:
+    done = run_lecture("doctor")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok      latex" in done.stdout and "ready to render" in done.stdout
+    hidden = run_lecture("doctor", env=_env_with_path(str(tmp_path / "empty-bin")))
+    assert hidden.returncode == 3
+    assert "MISSING latex" in hidden.stdout and "MISSING dvisvgm" in hidden.stdout
+    assert "apt-get install" in hidden.stdout
