@@ -1,0 +1,383 @@
+"""Scalar fields over a rectangular domain and the numbers the grid scenes lay out.
+
+Everything here is in the input/output plane's own units (no pixels, no colours):
+the ||J_f||_F field sampled at pixel centres, nice tick values, level curves by
+marching squares, the bounding box of f(domain), a view box that fits a frame,
+the arrow scale, label placement and the local-linearity zoom.
+
+A *box* is ``(x_min, x_max, y_min, y_max)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from jacobian_math.geometry import DifferentiableMap, cell_image, linearised_cell
+from jacobian_math.linalg import frobenius_norm
+
+Box = tuple[float, float, float, float]
+
+
+class FieldError(ValueError):
+    """Bad input to a field or layout computation; the message names the value."""
+
+
+def _box(box: Sequence[float], name: str = "box") -> Box:
+    b = tuple(float(v) for v in box)
+    if len(b) != 4 or not all(math.isfinite(v) for v in b) or not (b[0] < b[1] and b[2] < b[3]):
+        raise FieldError(f"{name} must be (x_min, x_max, y_min, y_max) with min < max, got {tuple(box)!r}")
+    return b  # type: ignore[return-value]
+
+
+def _count(n: int, name: str, minimum: int = 1) -> int:
+    if not isinstance(n, (int, np.integer)) or n < minimum:
+        raise FieldError(f"{name} must be an integer >= {minimum}, got {n!r}")
+    return int(n)
+
+
+# ---------------------------------------------------------------- sampling
+
+
+def pixel_centres(domain: Sequence[float], shape: tuple[int, int]) -> np.ndarray:
+    """Centres of a ``rows x cols`` raster over ``domain``: ``(rows, cols, 2)``.
+
+    Row 0 is the TOP row (largest y), column 0 the left column, as in an image.
+    """
+    x0, x1, y0, y1 = _box(domain, "domain")
+    rows, cols = _count(shape[0], "rows"), _count(shape[1], "cols")
+    xs = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
+    ys = y1 - (np.arange(rows) + 0.5) * (y1 - y0) / rows
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx, gy], axis=-1)
+
+
+def norm_field(
+    fmap: DifferentiableMap, domain: Sequence[float], shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(points (rows, cols, 2), ||J_f||_F (rows, cols))`` at the raster's pixel centres."""
+    points = pixel_centres(domain, shape)
+    return points, frobenius_norm(fmap.jacobian(points))
+
+
+def lattice(domain: Sequence[float], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """``n x n`` lattice including the domain's edges: ``xs (n,)``, ``ys (n,)`` ascending."""
+    x0, x1, y0, y1 = _box(domain, "domain")
+    n = _count(n, "n", 2)
+    return np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+
+
+# ---------------------------------------------------------------- ticks and levels
+
+
+def nice_step(span: float, max_ticks: int = 6) -> float:
+    """The smallest step in {1, 2, 2.5, 5} x 10^k giving at most ``max_ticks`` intervals over ``span``."""
+    if not (math.isfinite(span) and span > 0):
+        raise FieldError(f"span must be a finite number > 0, got {span!r}")
+    max_ticks = _count(max_ticks, "max_ticks")
+    raw = span / max_ticks
+    base = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+        if m * base >= raw * (1 - 1e-12):
+            return m * base
+    return 10.0 * base  # pragma: no cover - the loop always returns
+
+
+def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> np.ndarray:
+    """Multiples of :func:`nice_step` inside ``[lo, hi]`` (ends included up to rounding)."""
+    if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
+        raise FieldError(f"need finite lo < hi, got ({lo!r}, {hi!r})")
+    step = nice_step(hi - lo, max_ticks)
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    return np.round(np.arange(first, last + 1) * step, 12)
+
+
+def value_range(values: np.ndarray, max_ticks: int = 6) -> tuple[float, float]:
+    """``[lo, hi]`` covering the finite ``values``, widened outwards to nice tick multiples."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0 or not np.isfinite(v).all():
+        raise FieldError("values must be a non-empty array of finite numbers")
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < 1e-12 * max(1.0, abs(hi)):
+        pad = max(abs(hi) * 0.05, 0.5)
+        lo, hi = lo - pad, hi + pad
+    step = nice_step(hi - lo, max_ticks)
+    return math.floor(lo / step + 1e-9) * step, math.ceil(hi / step - 1e-9) * step
+
+
+def level_values(values: np.ndarray, count: int = 4) -> np.ndarray:
+    """Up to ``count`` nice levels strictly inside the range of ``values`` (for level curves)."""
+    v = np.asarray(values, dtype=float)
+    count = _count(count, "count")
+    lo, hi = float(np.nanmin(v)), float(np.nanmax(v))
+    if not hi > lo:
+        return np.empty(0)
+    for ticks in (count + 1, count + 2, count + 3, 2 * count + 2):
+        levels = nice_ticks(lo, hi, ticks)
+        levels = levels[(levels > lo) & (levels < hi)]
+        if 1 <= len(levels) <= count:
+            return levels
+    return np.linspace(lo, hi, count + 2)[1:-1]
+
+
+# ---------------------------------------------------------------- level curves
+
+
+def contour_paths(xs: np.ndarray, ys: np.ndarray, values: np.ndarray, level: float) -> list[np.ndarray]:
+    """Polylines ``(k, 2)`` where the field crosses ``level`` (marching squares, linear interpolation).
+
+    ``values`` has shape ``(len(ys), len(xs))`` with ``values[i, j]`` at ``(xs[j], ys[i])``;
+    ``xs`` and ``ys`` ascending.  A closed curve ends with its first vertex repeated.
+    """
+    xs, ys, v = np.asarray(xs, float), np.asarray(ys, float), np.asarray(values, float)
+    if v.shape != (len(ys), len(xs)) or len(xs) < 2 or len(ys) < 2:
+        raise FieldError(f"values must have shape (len(ys), len(xs)) >= (2, 2), got {v.shape}")
+    if not np.isfinite(v).all():
+        raise FieldError("values must be finite to draw level curves")
+    above = (v >= level).astype(int)
+
+    def crossing(edge: tuple[str, int, int]) -> tuple[float, float]:
+        kind, i, j = edge
+        if kind == "h":  # between (i, j) and (i, j + 1)
+            a, b = v[i, j], v[i, j + 1]
+            t = (level - a) / (b - a)
+            return xs[j] + t * (xs[j + 1] - xs[j]), ys[i]
+        a, b = v[i, j], v[i + 1, j]
+        t = (level - a) / (b - a)
+        return xs[j], ys[i] + t * (ys[i + 1] - ys[i])
+
+    # cell corners counter-clockwise: (i, j), (i, j+1), (i+1, j+1), (i+1, j); edges between them
+    corners = above[:-1, :-1] | above[:-1, 1:] << 1 | above[1:, 1:] << 2 | above[1:, :-1] << 3
+    links: dict[tuple[str, int, int], list[tuple[str, int, int]]] = {}
+    for i, j in zip(*np.nonzero((corners != 0) & (corners != 15)), strict=True):
+        edges = [("h", i, j), ("v", i, j + 1), ("h", i + 1, j), ("v", i, j)]  # bottom, right, top, left
+        code = corners[i, j]
+        cut = [k for k in range(4) if ((code >> k) & 1) != ((code >> ((k + 1) % 4)) & 1)]
+        cut_edges = [edges[k] for k in cut]  # edge k joins corner k and corner k+1
+        if len(cut_edges) == 2:
+            pairs = [(cut_edges[0], cut_edges[1])]
+        else:  # saddle: decide by the cell-centre value which corners connect
+            centre_above = v[i : i + 2, j : j + 2].mean() >= level
+            corner0_above = bool(code & 1)
+            if centre_above == corner0_above:  # corner 0's region joins corner 2's: cut around corners 1 and 3
+                pairs = [(edges[0], edges[1]), (edges[2], edges[3])]
+            else:
+                pairs = [(edges[3], edges[0]), (edges[1], edges[2])]
+        for a, b in pairs:
+            links.setdefault(a, []).append(b)
+            links.setdefault(b, []).append(a)
+
+    paths: list[np.ndarray] = []
+    unused = {e: list(n) for e, n in links.items()}
+
+    def walk(start: tuple[str, int, int]) -> list[tuple[str, int, int]]:
+        chain = [start]
+        cur = start
+        while unused.get(cur):
+            nxt = unused[cur].pop()
+            unused[nxt].remove(cur)
+            chain.append(nxt)
+            cur = nxt
+        return chain
+
+    # open curves start at boundary edges (one link); closed ones anywhere
+    for start in sorted(links, key=lambda e: len(links[e])):
+        if unused.get(start):
+            chain = walk(start)
+            paths.append(np.array([crossing(e) for e in chain]))
+    return paths
+
+
+# ---------------------------------------------------------------- framing
+
+
+def image_bounds(fmap: DifferentiableMap, domain: Sequence[float], n: int = 81) -> Box:
+    """Bounding box of f over an ``n x n`` lattice of ``domain`` (edges included)."""
+    xs, ys = lattice(domain, n)
+    pts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    img = fmap(pts)
+    if not np.isfinite(img).all():
+        raise FieldError("f is not finite on the domain; call PlaneMap.require_finite first")
+    return float(img[:, 0].min()), float(img[:, 0].max()), float(img[:, 1].min()), float(img[:, 1].max())
+
+
+def union_box(*boxes: Sequence[float]) -> Box:
+    """The smallest box containing all ``boxes``."""
+    bs = np.array([_box(b) for b in boxes])
+    return float(bs[:, 0].min()), float(bs[:, 1].max()), float(bs[:, 2].min()), float(bs[:, 3].max())
+
+
+@dataclass(frozen=True)
+class View:
+    """A plot window: ``box`` in plane units, drawn at ``unit`` frame units per plane unit."""
+
+    box: Box
+    unit: float
+
+    @property
+    def size(self) -> tuple[float, float]:
+        """(width, height) in frame units."""
+        return (self.box[1] - self.box[0]) * self.unit, (self.box[3] - self.box[2]) * self.unit
+
+
+def fit_view(content: Sequence[float], width: float, height: float, margin: float = 0.08) -> View:
+    """Equal-aspect view of ``content`` (padded by ``margin`` of its size, rounded out to
+    integers or halves) scaled to fit a ``width x height`` frame rectangle."""
+    x0, x1, y0, y1 = _box(content, "content")
+    if not (width > 0 and height > 0):
+        raise FieldError(f"width and height must be > 0, got {width!r}, {height!r}")
+    pad = margin * max(x1 - x0, y1 - y0)
+    q = 1.0 if max(x1 - x0, y1 - y0) > 4 else 0.5
+    box = (math.floor((x0 - pad) / q) * q, math.ceil((x1 + pad) / q) * q,
+           math.floor((y0 - pad) / q) * q, math.ceil((y1 + pad) / q) * q)
+    unit = min(width / (box[1] - box[0]), height / (box[3] - box[2]))
+    return View(box, unit)
+
+
+def grid_step(domain: Sequence[float], cell_size: float, max_lines: int = 24) -> float:
+    """Spacing of the morphing grid: the cell size when it gives 4..max_lines lines per side,
+    else a nice step."""
+    x0, x1, y0, y1 = _box(domain, "domain")
+    span = max(x1 - x0, y1 - y0)
+    if cell_size > 0 and 4 <= span / cell_size <= max_lines:
+        return float(cell_size)
+    return nice_step(span, max_lines // 2)
+
+
+def grid_lines(domain: Sequence[float], step: float, samples: int = 48) -> list[np.ndarray]:
+    """Vertical then horizontal lines of the grid at multiples of ``step`` (domain edges included),
+    each sampled at ``samples`` points: a list of ``(samples, 2)`` arrays."""
+    x0, x1, y0, y1 = _box(domain, "domain")
+    if not (math.isfinite(step) and step > 0):
+        raise FieldError(f"step must be a finite number > 0, got {step!r}")
+    samples = _count(samples, "samples", 2)
+
+    def positions(a: float, b: float) -> np.ndarray:
+        inner = np.arange(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1) * step
+        return np.unique(np.round(np.concatenate([[a], inner, [b]]), 12))
+
+    t = np.linspace(0.0, 1.0, samples)
+    lines = [np.stack([np.full_like(t, x), y0 + t * (y1 - y0)], axis=-1) for x in positions(x0, x1)]
+    lines += [np.stack([x0 + t * (x1 - x0), np.full_like(t, y)], axis=-1) for y in positions(y0, y1)]
+    return lines
+
+
+# ---------------------------------------------------------------- arrows, labels, zoom
+
+
+def arrow_scale(jacobians: np.ndarray, unit: float, preferred: float, max_length: float,
+                min_length: float = 0.0) -> float:
+    """Plane-unit length s of the drawn e_i (and so s J e_i) arrows.
+
+    ``preferred`` (usually the cell size, so J e_i arrows are the parallelogram's edges) is
+    shrunk until the longest of s |e_i|, s |J e_i| is at most ``max_length`` frame units, then
+    raised (if still allowed) so that s e_i is at least ``min_length`` frame units.
+    """
+    jac = np.asarray(jacobians, float).reshape(-1, 2, 2)
+    if not np.isfinite(jac).all():
+        raise FieldError("jacobians must be finite")
+    if not (unit > 0 and preferred > 0 and max_length > 0 and min_length >= 0):
+        raise FieldError(f"unit, preferred, max_length must be > 0, got {unit!r}, {preferred!r}, {max_length!r}")
+    longest = max(1.0, float(np.linalg.norm(jac, axis=-2).max()))  # column norms |J e_i|, and |e_i| = 1
+    s = min(preferred, max_length / (unit * longest))
+    if s * unit < min_length:
+        s = min(min_length / unit, max_length / (unit * longest))
+    return float(s)
+
+
+def place_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float],
+                 obstacles: np.ndarray | None = None, gap: float = 0.15) -> np.ndarray:
+    """Centres ``(n, 2)`` for ``n`` boxes of ``sizes (n, 2)`` (width, height) near ``anchors (n, 2)``.
+
+    Greedy: each label in turn takes the candidate (8 directions on rings of growing
+    distance) that stays inside ``bounds`` and overlaps neither earlier labels nor the
+    ``obstacles`` boxes ``(m, 4)``; if none is free, the one with the least overlap.
+    """
+    a, s = np.asarray(anchors, float).reshape(-1, 2), np.asarray(sizes, float).reshape(-1, 2)
+    if a.shape != s.shape:
+        raise FieldError(f"anchors and sizes must both be (n, 2), got {a.shape} and {s.shape}")
+    bx = _box(bounds, "bounds")
+    obs = np.zeros((0, 4)) if obstacles is None else np.asarray(obstacles, float).reshape(-1, 4)
+    dirs = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1], [1, 0], [-1, 0], [0, 1], [0, -1]], float)
+
+    def overlap(c: np.ndarray, half: np.ndarray, boxes: np.ndarray) -> float:
+        if len(boxes) == 0:
+            return 0.0
+        w = np.minimum(c[0] + half[0], boxes[:, 1]) - np.maximum(c[0] - half[0], boxes[:, 0])
+        h = np.minimum(c[1] + half[1], boxes[:, 3]) - np.maximum(c[1] - half[1], boxes[:, 2])
+        return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
+
+    placed: list[list[float]] = []
+    out = np.zeros_like(a)
+    for k in range(len(a)):
+        half = s[k] / 2
+        best, best_cost = None, math.inf
+        for ring in range(8):
+            for d in dirs:
+                c = a[k] + d * (half + gap * (1 + 2 * ring))
+                c = np.clip(c, [bx[0] + half[0], bx[2] + half[1]], [bx[1] - half[0], bx[3] - half[1]])
+                others = np.array(placed) if placed else np.zeros((0, 4))
+                cost = 4 * overlap(c, half, others) + overlap(c, half, obs) + 1e-3 * ring
+                if cost < best_cost - 1e-12:
+                    best, best_cost = c, cost
+            if best_cost < 1e-2:
+                break
+        assert best is not None
+        out[k] = best
+        placed.append([best[0] - half[0], best[0] + half[0], best[1] - half[1], best[1] + half[1]])
+    return out
+
+
+def halving_sizes(h0: float, steps: int) -> np.ndarray:
+    """Cell sizes h0, h0/2, ..., h0/2**steps: ``(steps + 1,)``."""
+    if not (math.isfinite(h0) and h0 > 0):
+        raise FieldError(f"h0 must be a finite number > 0, got {h0!r}")
+    return h0 / 2.0 ** np.arange(_count(steps, "steps", 0) + 1)
+
+
+def zoomed(points: np.ndarray, origin: np.ndarray, h: float) -> np.ndarray:
+    """Magnify about ``origin`` by 1/h: ``(points - origin) / h``, shape preserved."""
+    return (np.asarray(points, float) - np.asarray(origin, float)) / h
+
+
+def zoom_box(fmap: DifferentiableMap, point: np.ndarray, sizes: Sequence[float], samples_per_side: int = 16) -> Box:
+    """Box (in 1/h-magnified units about f(p)) holding the true cell image and the
+    parallelogram for every h in ``sizes``: the inset's content for the whole zoom."""
+    p = np.asarray(point, float)
+    fp = fmap(p)
+    parts = []
+    for h in sizes:
+        parts.append(zoomed(cell_image(fmap, p, h, samples_per_side), fp, h))
+        parts.append(zoomed(linearised_cell(fmap, p, h), fp, h))
+    pts = np.concatenate(parts)
+    return float(pts[:, 0].min()), float(pts[:, 0].max()), float(pts[:, 1].min()), float(pts[:, 1].max())
+
+
+def polyline_point(waypoints: np.ndarray, s: float) -> np.ndarray:
+    """The point at fraction ``s`` in [0, 1] of the arc length along ``waypoints (k, 2)``."""
+    w = np.asarray(waypoints, float).reshape(-1, 2)
+    if len(w) == 1:
+        return w[0].copy()
+    seg = np.linalg.norm(np.diff(w, axis=0), axis=1)
+    total = seg.sum()
+    if total == 0:
+        return w[0].copy()
+    target = float(np.clip(s, 0.0, 1.0)) * total
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    k = min(int(np.searchsorted(cum, target, side="right")) - 1, len(seg) - 1)
+    t = 0.0 if seg[k] == 0 else (target - cum[k]) / seg[k]
+    return w[k] + t * (w[k + 1] - w[k])
+
+
+def probe_waypoints(domain: Sequence[float], sample_points: Sequence[Sequence[float]]) -> np.ndarray:
+    """The heatmap probe's tour ``(k, 2)``: in from near a corner (a steep region), through the
+    sample points inside the domain, ending at the last of them."""
+    x0, x1, y0, y1 = _box(domain, "domain")
+    inside = [p for p in np.asarray(sample_points, float).reshape(-1, 2)
+              if x0 <= p[0] <= x1 and y0 <= p[1] <= y1]
+    start = np.array([x0 + 0.85 * (x1 - x0), y0 + 0.15 * (y1 - y0)])
+    centre = np.array([(x0 + x1) / 2, (y0 + y1) / 2])
+    return np.array([start, *inside] if inside else [start, centre])
