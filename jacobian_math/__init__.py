@@ -4,6 +4,17 @@ Every number a scene draws is computed here and tested in ``tests/``.
 """
 
 from jacobian_math.expressions import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
+from jacobian_math.fields import (
+    FieldError,
+    View,
+    contour_paths,
+    fit_view,
+    image_bounds,
+    level_values,
+    nice_ticks,
+    norm_field,
+    value_range,
+)
 from jacobian_math.geometry import (
     cell_boundary,
     cell_image,
@@ -51,6 +62,15 @@ __all__ = [
     "unit_circle_image",
     "vjp",
     "ExpressionError",
+    "FieldError",
+    "View",
+    "contour_paths",
+    "fit_view",
+    "image_bounds",
+    "level_values",
+    "nice_ticks",
+    "norm_field",
+    "value_range",
     "NonFiniteMapError",
     "PlaneMap",
     "RBFBasis",
