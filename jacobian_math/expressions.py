@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 
 import sympy as sp
 
@@ -20,6 +21,8 @@ MAX_CONSTANT = 1e6
 """Largest accepted magnitude of a numeric literal."""
 MAX_CONSTANT_EXPONENT = 64.0
 """Largest accepted magnitude of an exponent that is a pure number."""
+MAX_DERIVED_CONSTANT = MAX_CONSTANT**2
+"""Largest accepted magnitude of a constant sub-expression such as ``2**20`` or ``exp(5)``."""
 
 X, Y = sp.symbols("x y", real=True)
 SYMBOLS: dict[str, sp.Expr] = {"x": X, "y": Y, "pi": sp.pi, "e": sp.E}
@@ -43,6 +46,10 @@ _BINARY = {
     ast.Pow: lambda a, b: a**b,
 }
 _OPERATOR_HINTS = {ast.BitXor: "'^' is not a power here; write '**'"}
+# Left-leaning chains of these operators (a + b - c + ...) are built in a loop and
+# count as one level of nesting, so long sums and products stay within MAX_DEPTH.
+_CHAINS = ({ast.Add, ast.Sub}, {ast.Mult, ast.Div})
+_UNDEFINED = (sp.zoo, sp.nan, sp.oo, -sp.oo)
 
 
 class ExpressionError(ValueError):
@@ -54,9 +61,12 @@ def _where(node: ast.AST) -> str:
     return f" at column {col + 1}" if col is not None else ""
 
 
+def _clip(text: str, size: int = 40) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
 def _piece(text: str, node: ast.AST) -> str:
-    segment = ast.get_source_segment(text, node) or type(node).__name__
-    return segment if len(segment) <= 40 else segment[:37] + "..."
+    return _clip(ast.get_source_segment(text, node) or type(node).__name__)
 
 
 class _Builder:
@@ -66,7 +76,7 @@ class _Builder:
         self.text = text
 
     def fail(self, node: ast.AST, what: str) -> ExpressionError:
-        return ExpressionError(f"{what} {_piece(self.text, node)!r}{_where(node)} in {self.text!r}")
+        return ExpressionError(f"{what} {_piece(self.text, node)!r}{_where(node)} in {_clip(self.text, 80)!r}")
 
     def build(self, node: ast.AST, depth: int = 0) -> sp.Expr:
         if depth > MAX_DEPTH:
@@ -79,22 +89,14 @@ class _Builder:
             if node.id in ALLOWED_FUNCTIONS:
                 raise self.fail(node, "function used without a call:")
             allowed = ", ".join([*SYMBOLS, *ALLOWED_FUNCTIONS])
-            raise ExpressionError(f"unknown name {node.id!r}{_where(node)} in {self.text!r} (allowed: {allowed})")
+            raise ExpressionError(
+                f"unknown name {_clip(node.id)!r}{_where(node)} in {_clip(self.text, 80)!r} (allowed: {allowed})"
+            )
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
             operand = self.build(node.operand, depth + 1)
             return -operand if isinstance(node.op, ast.USub) else operand
         if isinstance(node, ast.BinOp):
-            op = type(node.op)
-            if op not in _BINARY:
-                hint = _OPERATOR_HINTS.get(op, "unsupported operator")
-                raise self.fail(node, f"{hint}:")
-            left = self.build(node.left, depth + 1)
-            right = self.build(node.right, depth + 1)
-            if op is ast.Pow:
-                self._check_power(node, left, right)
-            if op is ast.Div and right == 0:
-                raise self.fail(node, "division by zero:")
-            return _BINARY[op](left, right)
+            return self._binop(node, depth)
         if isinstance(node, ast.Call):
             return self._call(node, depth)
         raise self.fail(node, f"unsupported syntax ({type(node).__name__}):")
@@ -107,6 +109,46 @@ class _Builder:
             raise self.fail(node, f"number larger than {MAX_CONSTANT:g}:")
         return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
 
+    def _binop(self, node: ast.BinOp, depth: int) -> sp.Expr:
+        op = type(node.op)
+        if op not in _BINARY:
+            hint = _OPERATOR_HINTS.get(op, "unsupported operator")
+            raise self.fail(node, f"{hint}:")
+        if op is ast.Pow:
+            base = self.build(node.left, depth + 1)
+            exponent = self.build(node.right, depth + 1)
+            self._check_power(node, base, exponent)
+            return self._check_constant(node, base**exponent)
+        family = next(f for f in _CHAINS if op in f)
+        chain: list[ast.BinOp] = []
+        link: ast.AST = node
+        while isinstance(link, ast.BinOp) and type(link.op) in family:
+            chain.append(link)
+            link = link.left
+        result = self.build(link, depth + 1)
+        for step in reversed(chain):
+            right = self.build(step.right, depth + 1)
+            if isinstance(step.op, ast.Div) and right == 0:
+                raise self.fail(step, "division by zero:")
+            result = self._check_constant(step, _BINARY[type(step.op)](result, right))
+        return result
+
+    def _check_constant(self, node: ast.AST, value: sp.Expr) -> sp.Expr:
+        """A sub-expression without x and y must be a finite real number of modest size."""
+        if value.free_symbols:
+            return value
+        if value.has(*_UNDEFINED):
+            raise self.fail(node, "undefined value:")
+        try:
+            number = complex(sp.N(value, 15))
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise self.fail(node, "constant cannot be evaluated:") from exc
+        if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+            raise self.fail(node, "not a real number:")
+        if not math.isfinite(number.real) or abs(number.real) > MAX_DERIVED_CONSTANT:
+            raise self.fail(node, f"constant larger than {MAX_DERIVED_CONSTANT:g}:")
+        return value
+
     def _check_power(self, node: ast.BinOp, base: sp.Expr, exponent: sp.Expr) -> None:
         if exponent.free_symbols:
             return
@@ -114,12 +156,17 @@ class _Builder:
         if value.imag != 0 or not math.isfinite(value.real) or abs(value.real) > MAX_CONSTANT_EXPONENT:
             raise self.fail(node, f"exponent must be a number of size at most {MAX_CONSTANT_EXPONENT:g}:")
         if not base.free_symbols:
+            # checked in floating point first, so SymPy never builds an absurd exact power
             try:
                 result = float(sp.N(base, 15)) ** value.real
-            except (OverflowError, ZeroDivisionError, TypeError) as exc:
+            except OverflowError as exc:
+                raise self.fail(node, f"constant power larger than {MAX_DERIVED_CONSTANT:g}:") from exc
+            except (ZeroDivisionError, TypeError) as exc:
                 raise self.fail(node, "constant power cannot be evaluated:") from exc
-            if isinstance(result, complex) or not math.isfinite(result) or abs(result) > MAX_CONSTANT**2:
-                raise self.fail(node, "constant power out of range:")
+            if isinstance(result, complex):
+                raise self.fail(node, "constant power is not a real number:")
+            if not math.isfinite(result) or abs(result) > MAX_DERIVED_CONSTANT:
+                raise self.fail(node, f"constant power larger than {MAX_DERIVED_CONSTANT:g}:")
 
     def _call(self, node: ast.Call, depth: int) -> sp.Expr:
         func = node.func
@@ -128,11 +175,12 @@ class _Builder:
         if func.id not in ALLOWED_FUNCTIONS:
             allowed = ", ".join(ALLOWED_FUNCTIONS)
             raise ExpressionError(
-                f"{func.id!r}{_where(func)} is not an allowed function in {self.text!r} (allowed: {allowed})"
+                f"{_clip(func.id)!r}{_where(func)} is not an allowed function in {_clip(self.text, 80)!r} "
+                f"(allowed: {allowed})"
             )
         if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
             raise self.fail(node, f"{func.id}() takes exactly one argument:")
-        return ALLOWED_FUNCTIONS[func.id](self.build(node.args[0], depth + 1))
+        return self._check_constant(node, ALLOWED_FUNCTIONS[func.id](self.build(node.args[0], depth + 1)))
 
 
 def parse_expression(text: str) -> sp.Expr:
@@ -146,24 +194,37 @@ def parse_expression(text: str) -> sp.Expr:
         raise ExpressionError(f"expression must be a string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"expression is {len(text)} characters long; the limit is {MAX_LENGTH}")
-    for index, char in enumerate(text):
-        if not (char.isascii() and (char.isprintable() or char in " \t")):
-            raise ExpressionError(f"character {char!r} at column {index + 1} is not allowed in {text[:40]!r}")
-    if not text.strip():
+    src = text.strip()
+    if not src:
         raise ExpressionError("expression is empty")
-    if text.count("(") > MAX_DEPTH:
-        raise ExpressionError(f"expression nested deeper than {MAX_DEPTH} levels: {text[:40]!r}")
+    nesting = 0
+    for index, char in enumerate(src):
+        if not (char.isascii() and (char.isprintable() or char == "\t")):
+            raise ExpressionError(f"character {char!r} at column {index + 1} is not allowed in {src[:40]!r}")
+        if char == "#":
+            raise ExpressionError(f"'#' (a comment) at column {index + 1} is not allowed in {_clip(src, 80)!r}")
+        nesting += {"(": 1, ")": -1}.get(char, 0)
+        if nesting > MAX_DEPTH:
+            raise ExpressionError(
+                f"parentheses nested deeper than {MAX_DEPTH} levels at column {index + 1} in {src[:40]!r}"
+            )
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. SyntaxWarning for '2(x)'; rejected below anyway
+            tree = ast.parse(src, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"syntax error{col} in {text!r}: {exc.msg}") from None
+        raise ExpressionError(f"syntax error{col} in {_clip(src, 80)!r}: {exc.msg}") from None
     except (RecursionError, MemoryError, ValueError):
-        raise ExpressionError(f"expression cannot be parsed: {text[:40]!r}") from None
+        raise ExpressionError(f"expression cannot be parsed: {src[:40]!r}") from None
     try:
-        expr = _Builder(text.strip()).build(tree.body)
+        expr = _Builder(src).build(tree.body)
     except RecursionError:
-        raise ExpressionError(f"expression nested too deeply: {text[:40]!r}") from None
-    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
-        raise ExpressionError(f"expression is undefined everywhere: {text!r}")
+        raise ExpressionError(f"expression nested too deeply: {src[:40]!r}") from None
+    if expr.has(*_UNDEFINED):
+        raise ExpressionError(f"expression is undefined everywhere: {_clip(src, 80)!r}")
+    if expr.has(sp.I):
+        raise ExpressionError(
+            f"expression is not real-valued: {_clip(src, 80)!r} simplifies to {_clip(sp.sstr(expr), 60)!r}"
+        )
     return expr
