@@ -290,8 +290,16 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: configuration file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML (not UTF-8 text: byte {exc.start})") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read configuration file ({exc.strerror})") from None
+
+
+def _shown(value: Any, size: int = 80) -> str:
+    """repr of a rejected value, clipped so the error stays one short line."""
+    text = repr(value)
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
@@ -321,7 +329,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
                 values[key] = check(raw[section][key])
             except TypeError as exc:
                 raise ConfigError(
-                    f"{origin}: [{section}].{key} must be {exc}, got {raw[section][key]!r}"
+                    f"{origin}: [{section}].{key} must be {exc}, got {_shown(raw[section][key])}"
                 ) from None
         assert {f.name for f in fields(cls)} == set(values)
         sections[section] = cls(**values)
