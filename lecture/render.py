@@ -7,6 +7,7 @@ run leaves either a complete clip or none, and the next run resumes from the fin
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 import json
@@ -44,15 +45,61 @@ QUALITIES = {
     "tiny": Quality("tiny", 256, 144, 10),  # for tests: seconds per scene
 }
 
-SHARED_INPUTS = ("scenes/*.py", "jacobian_math/*.py", "assets/*", "manim.cfg")
+SHARED_INPUTS = ("assets/*", "manim.cfg")  # read by path at run time, whatever a scene imports
+
+
+def _module_files(name: str) -> list[Path]:
+    """Project files that importing ``name`` (e.g. ``scenes.style``) executes: its package ``__init__``s
+    and the module itself.  Names outside the project (manim, numpy, ...) give nothing."""
+    parts = name.split(".")
+    files = []
+    for i in range(1, len(parts) + 1):
+        base = ROOT.joinpath(*parts[:i])
+        for candidate in (base / "__init__.py", base.with_suffix(".py")):
+            if candidate.is_file() and ".venv" not in candidate.parts:
+                files.append(candidate)
+    return files
+
+
+def dependencies(path: Path) -> set[Path]:
+    """``path`` and every project module it imports, transitively (found by reading the imports, not
+    by running them), so a change in one scene file does not re-render the others."""
+    seen: set[Path] = set()
+    todo = [path.resolve()]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            tree = ast.parse(current.read_bytes(), filename=str(current))
+        except (OSError, SyntaxError):
+            continue  # the render itself will report it
+        package = ".".join(current.relative_to(ROOT).with_suffix("").parts[:-1]) if ROOT in current.parents else ""
+        if current.name == "__init__.py" and ROOT in current.parents:
+            package = ".".join(current.parent.relative_to(ROOT).parts)
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)] if package else []
+                    base = ".".join([*anchor, *([base] if base else [])])
+                names = [base] + [f"{base}.{alias.name}" for alias in node.names if base]
+            for name in names:
+                todo.extend(p.resolve() for p in _module_files(name) if p.resolve() not in seen)
+    return seen
 
 
 def input_hash(entry: SceneEntry, quality: Quality, config: Path | None, mode: str,
                flags: Sequence[str] = ()) -> str:
-    """SHA-256 of everything a scene's clip depends on: its file, the shared modules, assets, the user
-    config's contents, the quality, the render mode, the Manim version and ``flags`` (Manim's options)."""
+    """SHA-256 of everything a scene's clip depends on: its file and the project modules it imports,
+    assets and manim.cfg, the user config's contents, the quality, the render mode, the Manim version
+    and ``flags`` (Manim's options)."""
     digest = hashlib.sha256()
-    files = {entry.path} | {p for pattern in SHARED_INPUTS for p in ROOT.glob(pattern) if p.is_file()}
+    files = dependencies(entry.path) | {p for pattern in SHARED_INPUTS for p in ROOT.glob(pattern) if p.is_file()}
     for path in sorted(files):
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(b"config\0" + (config.read_bytes() if config else b"<defaults>") + b"\0")
