@@ -1,0 +1,231 @@
+"""scenes/settings.py: defaults load, user files override, and every bad input is one line naming file and key.
+
+The wrong-type tests walk the live SCHEMA, so keys other helpers add are covered automatically.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from scenes.settings import DEFAULT_CONFIG, ENV_VAR, SCHEMA, ConfigError, Settings, load_settings
+
+DEFAULTS = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
+
+
+def toml_value(value) -> str:
+    """A tiny TOML writer for test values (tomllib only reads)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and math.isnan(value):
+        return "nan"
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + "}"
+    raise TypeError(value)
+
+
+def write_config(tmp_path: Path, sections: dict[str, dict], name: str = "user.toml") -> Path:
+    lines = []
+    for section, values in sections.items():
+        lines.append(f"[{section}]")
+        lines += [f"{key} = {toml_value(value)}" for key, value in values.items()]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert repr(tomllib.loads(path.read_text(encoding="utf-8"))) == repr(sections)  # the writer round-trips
+    return path
+
+
+def config_error(path: Path) -> str:
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    message = str(info.value)
+    assert "\n" not in message, message
+    assert len(message) < 600, message
+    assert str(path) in message
+    assert isinstance(info.value, ValueError)
+    return message
+
+
+def wrong_values(default) -> list:
+    """Values of the wrong TOML type for a key whose default is ``default``."""
+    table = {"nested": 1}
+    if isinstance(default, bool):
+        return ["yes", 1, table]
+    if isinstance(default, (int, float)):
+        return ["1.0", True, [1.0], table]
+    if isinstance(default, str):
+        return [3, True, [default], table]
+    if isinstance(default, list):
+        return ["1.0", 1.0, True, table, [True] * max(len(default), 1)]
+    return ["1.0", table]
+
+
+ALL_KEYS = [(section, key) for section, (_, checks) in SCHEMA.items() for key in checks]
+
+
+# ---------------------------------------------------------------- good files
+
+
+def test_defaults_load_and_match_the_toml_file():
+    settings = load_settings()
+    assert isinstance(settings, Settings)
+    assert settings.source == str(DEFAULT_CONFIG)
+    assert list(settings.rbf.centers) == DEFAULTS["rbf"]["centers"]
+    assert settings.rbf.sigma == DEFAULTS["rbf"]["sigma"]
+    assert (settings.map.f1, settings.map.f2) == (DEFAULTS["map"]["f1"], DEFAULTS["map"]["f2"])
+    assert set(SCHEMA) == set(DEFAULTS), "default.toml and SCHEMA list the same sections"
+    for section, (_, checks) in SCHEMA.items():
+        assert set(checks) == set(DEFAULTS[section]), f"[{section}] keys differ between SCHEMA and default.toml"
+
+
+def test_user_file_overrides_only_what_it_names(tmp_path):
+    path = write_config(tmp_path, {"rbf": {"sigma": 0.5, "centers": [-1, 1], "weights": [2, 3]}})
+    settings = load_settings(path)
+    assert settings.source == str(path)
+    assert settings.rbf.sigma == 0.5
+    assert settings.rbf.centers == (-1.0, 1.0)
+    assert settings.rbf.x_range == tuple(DEFAULTS["rbf"]["x_range"])
+    assert settings.map.f1 == DEFAULTS["map"]["f1"]
+    basis = settings.rbf_basis()
+    assert basis.k == 2 and basis.sigma == 0.5
+
+
+def test_environment_variable_selects_the_file(tmp_path, monkeypatch):
+    path = write_config(tmp_path, {"map": {"f1": "sin(x)", "name": "g"}})
+    monkeypatch.setenv(ENV_VAR, str(path))
+    settings = load_settings()
+    assert settings.map.f1 == "sin(x)"
+    assert settings.plane_map().describe().startswith("g(x, y) = (sin(x), ")
+
+
+def test_empty_user_file_gives_the_defaults(tmp_path):
+    path = tmp_path / "empty.toml"
+    path.write_text("", encoding="utf-8")
+    assert load_settings(path).rbf == load_settings().rbf
+
+
+# ---------------------------------------------------------------- bad files
+
+
+def test_missing_file(tmp_path):
+    path = tmp_path / "nope.toml"
+    assert "not found" in config_error(path)
+
+
+def test_directory_instead_of_file(tmp_path):
+    assert "cannot read" in config_error(tmp_path)
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read any file")
+def test_unreadable_file(tmp_path):
+    path = write_config(tmp_path, {"rbf": {"sigma": 1.0}})
+    path.chmod(0)
+    try:
+        assert "cannot read" in config_error(path)
+    finally:
+        path.chmod(0o600)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[rbf\nsigma = 1\n",
+        "[rbf]\nsigma = \n",
+        "[rbf]\nsigma = 1\nsigma = 2\n",
+        "sigma = = 1",
+        '[map]\nf1 = "x**2\n',
+        "[rbf]\ncenters = [1, 2\n",
+        "\x00",
+    ],
+)
+def test_invalid_toml(tmp_path, text):
+    path = tmp_path / "broken.toml"
+    path.write_text(text, encoding="utf-8")
+    assert "not valid TOML" in config_error(path)
+
+
+def test_non_utf8_file(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('[map]\nname = "f\xe9"\n'.encode("latin-1"))
+    assert "not valid TOML" in config_error(path)
+
+
+def test_unknown_section(tmp_path):
+    message = config_error(write_config(tmp_path, {"rfb": {"sigma": 1.0}}))
+    assert "[rfb]" in message and "unknown section" in message
+
+
+@pytest.mark.parametrize("section", list(SCHEMA))
+def test_unknown_key_in_every_section(tmp_path, section):
+    message = config_error(write_config(tmp_path, {section: {"no_such_key": 1}}))
+    assert f"[{section}].no_such_key" in message and "unknown key" in message
+
+
+@pytest.mark.parametrize("section", list(SCHEMA))
+def test_section_that_is_not_a_table(tmp_path, section):
+    path = tmp_path / "flat.toml"
+    path.write_text(f"{section} = 3\n", encoding="utf-8")
+    assert f"[{section}]" in config_error(path)
+
+
+@pytest.mark.parametrize(("section", "key"), ALL_KEYS, ids=[f"{s}.{k}" for s, k in ALL_KEYS])
+def test_wrong_type_for_every_key(tmp_path, section, key):
+    for index, value in enumerate(wrong_values(DEFAULTS[section][key])):
+        path = write_config(tmp_path, {section: {key: value}}, name=f"wrong{index}.toml")
+        message = config_error(path)
+        assert f"[{section}].{key} must be" in message, message
+        assert "got " in message
+
+
+@pytest.mark.parametrize(
+    ("section", "key", "value", "needle"),
+    [
+        ("render", "run_time_scale", 0.0, "> 0"),
+        ("rbf", "sigma", 0.0, "> 0"),
+        ("rbf", "sigma", -1.0, "> 0"),
+        ("rbf", "sigma", float("nan"), "finite"),
+        ("rbf", "sigma", float("inf"), "finite"),
+        ("rbf", "centers", [], "list"),
+        ("rbf", "centers", [0.0, float("nan"), 1.0], "list"),
+        ("rbf", "x_range", [5.0, -5.0], "min < max"),
+        ("rbf", "x_range", [1.0, 2.0, 3.0], "list of 2"),
+        ("map", "f1", "__import__('os').system('true')", "__import__"),
+        ("map", "f2", "x^2", "'**'"),
+        ("map", "f1", "", "non-empty"),
+        ("map", "f1", "x" * 100_000, "100000 characters"),
+        ("map", "domain", [2.0, -2.0, -2.0, 2.0], "min < max"),
+        ("map", "sample_points", [[0.0, 0.0], [1.0]], "[x, y] pairs"),
+        ("map", "cell_size", -0.5, "> 0"),
+        ("colors", "e1", "#12345", "#58C4DD"),
+        ("colors", "e1", "blue", "#58C4DD"),
+        ("colors", "basis", [], "colours"),
+        ("colors", "heatmap", "jet", "plasma"),
+    ],
+)
+def test_bad_values_name_file_key_and_expectation(tmp_path, section, key, value, needle):
+    message = config_error(write_config(tmp_path, {section: {key: value}}))
+    assert f"[{section}].{key} must be" in message
+    assert needle in message
+
+
+def test_weights_must_match_centres(tmp_path):
+    message = config_error(write_config(tmp_path, {"rbf": {"centers": [0.0, 1.0]}}))
+    assert "[rbf].weights" in message and "one entry per centre" in message
+
+
+def test_huge_bad_value_is_clipped(tmp_path):
+    message = config_error(write_config(tmp_path, {"map": {"name": ["x" * 10_000]}}))
+    assert "[map].name" in message and "..." in message
