@@ -11,6 +11,8 @@ import fcntl
 import hashlib
 import json
 import os
+import re
+import shutil
 import signal
 import sys
 import time
@@ -95,14 +97,17 @@ def _pid_alive(pid: int) -> bool:
 
 
 def remove_stale_temporaries(folder: Path) -> None:
-    """Delete temporary files of earlier runs that were killed (their process is gone)."""
-    for path in list(folder.glob(".*.tmp-*")) + list(folder.glob("*/.*.tmp-*")):
+    """Delete temporary files (and slide staging folders) of earlier runs that were killed."""
+    for path in [*folder.rglob(".*.tmp-*"), *folder.rglob(".*.staging-*")]:
         try:
-            pid = int(path.name.split(".tmp-")[1].split(".")[0])
+            pid = int(re.split(r"\.(?:tmp|staging)-", path.name)[1].split(".")[0])
         except (IndexError, ValueError):
             continue
         if pid != os.getpid() and not _pid_alive(pid):
-            path.unlink(missing_ok=True)
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
 
 
 def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, ...], object]:

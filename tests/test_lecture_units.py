@@ -252,3 +252,22 @@ def test_dependencies_are_the_modules_a_scene_imports() -> None:
     assert {"tests/fixture_scenes.py", "scenes/__init__.py", "scenes/common.py", "scenes/style.py",
             "scenes/settings.py", "jacobian_math/__init__.py", "jacobian_math/plane_map.py"} <= deps
     assert not deps & {"scenes/rbf.py", "scenes/grid.py", "scenes/ml.py"}  # other scenes do not count
+
+
+def test_stale_temporaries_of_dead_runs_are_removed(tmp_path: Path) -> None:
+    from lecture.cli import remove_stale_temporaries
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True,
+                          check=True).stdout.strip()  # a pid that has exited
+    (tmp_path / "clips" / "tiny").mkdir(parents=True)
+    stale = [tmp_path / f".jacobian_lecture.tmp-{dead}.mp4", tmp_path / "clips" / "tiny" / f".S.tmp-{dead}.stamp"]
+    live = tmp_path / f".jacobian_lecture.tmp-{os.getpid()}.mp4"
+    staging = tmp_path / "slides" / f".jacobian_lecture.staging-{dead}"
+    staging.mkdir(parents=True)
+    for path in [*stale, live]:
+        path.write_bytes(b"partial")
+    keep = tmp_path / "jacobian_lecture.mp4"
+    keep.write_bytes(b"published")
+    remove_stale_temporaries(tmp_path)
+    assert not any(p.exists() for p in stale) and not staging.exists()
+    assert live.exists() and keep.read_bytes() == b"published"
