@@ -1,0 +1,641 @@
+"""Storyboard items 3 and 4: the ||J_f||_F heatmap and grid squares bending under f.
+
+Every number drawn here comes from :mod:`jacobian_math` (the map, its Jacobian, the
+norm field, level curves, framing, arrow scale, label positions, the zoom); this
+module only turns plane coordinates into mobjects.
+
+Render one scene:  ``.venv/bin/manim -ql scenes/grid.py GridSquaresUnderF``
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    Axes,
+    Create,
+    DecimalMatrix,
+    DecimalNumber,
+    Dot,
+    FadeIn,
+    FadeOut,
+    Group,
+    GrowArrow,
+    ImageMobject,
+    Line,
+    MathTex,
+    NumberPlane,
+    Polygon,
+    Rectangle,
+    ReplacementTransform,
+    Square,
+    Transform,
+    Triangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    linear,
+    smooth,
+)
+from manim.utils.bezier import get_smooth_cubic_bezier_handle_points
+from PIL import Image
+
+from jacobian_math import frobenius_norm, linearisation_gap, linearised_cell
+from jacobian_math.fields import (
+    arrow_scale,
+    cell_image,
+    contour_paths,
+    fit_view,
+    grid_lines,
+    grid_step,
+    halving_sizes,
+    image_bounds,
+    lattice,
+    level_values,
+    nice_ticks,
+    norm_field,
+    place_labels,
+    polyline_point,
+    probe_waypoints,
+    union_box,
+    value_range,
+    zoom_box,
+)
+from jacobian_math.geometry import cell_boundary
+from scenes import style
+from scenes.common import LectureScene
+
+# ---------------------------------------------------------------- colour maps
+# Anchor colours at t = 0, 1/8, ..., 1 of the perceptual maps of the settings; linear
+# interpolation between neighbours stays within a few 8-bit levels of the full tables.
+COLORMAP_ANCHORS: dict[str, tuple[str, ...]] = {
+    "plasma": ("#0D0887", "#4C02A1", "#7E03A8", "#A92395", "#CC4778", "#E56B5D", "#F89441", "#FDC328", "#F0F921"),
+    "viridis": ("#440154", "#472C7A", "#3B518B", "#2C718E", "#21908D", "#27AD81", "#5CC863", "#AADC32", "#FDE725"),
+    "magma": ("#000004", "#1C1044", "#4F127B", "#812581", "#B5367A", "#E55064", "#FB8761", "#FEC287", "#FCFDBF"),
+    "inferno": ("#000004", "#1F0C48", "#550F6D", "#88226A", "#BA3655", "#E35933", "#F98C0A", "#F9C932", "#FCFFA4"),
+}
+
+
+def _anchor_table(name: str) -> np.ndarray:
+    if name not in COLORMAP_ANCHORS:
+        raise ValueError(f"unknown colour map {name!r} (known: {', '.join(COLORMAP_ANCHORS)})")
+    return np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in COLORMAP_ANCHORS[name]], float)
+
+
+def colormap_rgb(t: np.ndarray, name: str = style.HEATMAP) -> np.ndarray:
+    """Colours ``(..., 3)`` uint8 of values ``t (...)`` in [0, 1] (clipped) under colour map ``name``."""
+    table = _anchor_table(name)
+    x = np.clip(np.asarray(t, float), 0.0, 1.0) * (len(table) - 1)
+    k = np.minimum(x.astype(int), len(table) - 2)
+    frac = (x - k)[..., None]
+    return np.round(table[k] * (1 - frac) + table[k + 1] * frac).astype(np.uint8)
+
+
+# ---------------------------------------------------------------- plane <-> frame helpers
+
+
+def _xyz(points: np.ndarray) -> np.ndarray:
+    p = np.asarray(points, float)
+    return np.concatenate([p, np.zeros((*p.shape[:-1], 1))], axis=-1)
+
+
+class PlotFrame:
+    """Affine map between plane coordinates and frame points of a Manim coordinate system."""
+
+    def __init__(self, coords) -> None:  # Axes or NumberPlane
+        o, ex, ey = (np.asarray(coords.c2p(*xy)) for xy in ((0, 0), (1, 0), (0, 1)))
+        self.origin, self.ex, self.ey = o, ex - o, ey - o
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        """Plane points ``(..., 2)`` -> frame points ``(..., 3)``."""
+        p = np.asarray(points, float)
+        return self.origin + p[..., :1] * self.ex + p[..., 1:2] * self.ey
+
+    @property
+    def unit(self) -> float:
+        return float(np.linalg.norm(self.ex))
+
+
+def bezier_path(sides: Sequence[np.ndarray], smooth_handles: bool) -> np.ndarray:
+    """Cubic Bezier control points ``(4 n, 3)`` through the anchors of each side ``(k, 3)``.
+
+    Sides are joined end to start; with ``smooth_handles`` each side is a smooth spline
+    (corners between sides stay corners), else straight segments.
+    """
+    parts = []
+    for a in sides:
+        if smooth_handles and len(a) > 2:
+            h1, h2 = get_smooth_cubic_bezier_handle_points(a)
+        else:
+            h1, h2 = a[:-1] + (a[1:] - a[:-1]) / 3, a[:-1] + 2 * (a[1:] - a[:-1]) / 3
+        parts.append(np.stack([a[:-1], h1, h2, a[1:]], axis=1).reshape(-1, 3))
+    return np.concatenate(parts)
+
+
+def _cell_sides(point: np.ndarray, h: float, per_side: int) -> list[np.ndarray]:
+    """The cell's 4 sides as plane points ``(per_side + 1, 2)`` each, counter-clockwise."""
+    b = cell_boundary(point, h, per_side)
+    closed = np.concatenate([b, b[:1]])
+    return [closed[k * per_side : (k + 1) * per_side + 1] for k in range(4)]
+
+
+def _fmt(v: float) -> str:
+    return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
+
+
+def _labelled_box(mob, opacity: float = 0.85):
+    mob.add_background_rectangle(color=style.PANEL, opacity=opacity, buff=0.08)
+    return mob
+
+
+# ---------------------------------------------------------------- heatmap scene
+
+
+class JacobianNormHeatmap(LectureScene):
+    """||J_f||_F over the domain as a rasterised heatmap, with colour bar, level curves,
+    the formulas of f and J_f, and a probe reading J_f off the plane."""
+
+    TITLE = "Where f changes fastest"
+
+    RASTER = 200  # heatmap pixels along the longer side of the domain
+    LEVEL_GRID = 121  # lattice size for the level curves
+    LEVELS = 4
+    PLOT_RECT = (6.3, 6.3)  # frame units available for the plot
+    PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
+    BAR_SIZE = (0.32, 5.0)
+
+    def construct(self) -> None:
+        self.prepare()
+        self.show_heatmap()
+        self.beat()
+        self.show_formulas()
+        self.beat()
+        self.show_level_curves()
+        self.beat()
+        self.move_probe()
+        self.beat()
+
+    # -- math first: nothing is drawn before the map is known to be finite
+    def prepare(self) -> None:
+        cfg = self.settings.map
+        self.fmap = self.settings.plane_map()
+        self.domain = cfg.domain
+        x0, x1, y0, y1 = self.domain
+        aspect = (x1 - x0) / (y1 - y0)
+        shape = (self.RASTER, max(2, round(self.RASTER * aspect))) if aspect <= 1 else (
+            max(2, round(self.RASTER / aspect)), self.RASTER)
+        xs, ys = lattice(self.domain, self.LEVEL_GRID)
+        lat = np.stack(np.meshgrid(xs, ys), axis=-1)
+        self.waypoints = probe_waypoints(self.domain, cfg.sample_points)
+        from jacobian_math.fields import pixel_centres
+
+        self.fmap.require_finite(np.concatenate([pixel_centres(self.domain, shape).reshape(-1, 2),
+                                                 lat.reshape(-1, 2), self.waypoints]))
+        self.raster_points, self.norms = norm_field(self.fmap, self.domain, shape)
+        self.lattice_xy = (xs, ys)
+        self.lattice_norms = frobenius_norm(self.fmap.jacobian(lat))
+        self.vmin, self.vmax = value_range(np.concatenate([self.norms.ravel(), self.lattice_norms.ravel()]))
+        self.levels = level_values(self.lattice_norms, self.LEVELS)
+
+    def norm_to_unit(self, v: np.ndarray) -> np.ndarray:
+        return (np.asarray(v, float) - self.vmin) / (self.vmax - self.vmin)
+
+    def show_heatmap(self) -> None:
+        x0, x1, y0, y1 = self.domain
+        unit = min(self.PLOT_RECT[0] / (x1 - x0), self.PLOT_RECT[1] / (y1 - y0))
+        xt, yt = nice_ticks(x0, x1, 5), nice_ticks(y0, y1, 5)
+        self.axes = Axes(
+            x_range=(x0, x1, xt[1] - xt[0]), y_range=(y0, y1, yt[1] - yt[0]),
+            x_length=unit * (x1 - x0), y_length=unit * (y1 - y0), tips=False,
+            axis_config={"include_ticks": False, "color": style.AXIS, "stroke_width": style.THIN_WIDTH},
+        ).move_to(self.PLOT_CENTRE)
+        for axis, ticks in ((self.axes.x_axis, xt), (self.axes.y_axis, yt)):
+            axis.add(VGroup(*(axis.get_tick(t, size=0.07) for t in ticks)))
+            axis.add_numbers(ticks, font_size=style.SMALL_SIZE, excluding=[],
+                             num_decimal_places=0 if np.allclose(ticks, np.round(ticks)) else 1)
+        frame = PlotFrame(self.axes)  # taken before the axis lines move to the plot's edges
+        self.to_frame = frame
+        self.axes.x_axis.shift(UP * (frame(np.array([0.0, y0]))[1] - self.axes.x_axis.get_start()[1]))
+        self.axes.y_axis.shift(RIGHT * (frame(np.array([x0, 0.0]))[0] - self.axes.y_axis.get_start()[0]))
+        image = ImageMobject(colormap_rgb(self.norm_to_unit(self.norms)))
+        image.stretch_to_fit_width(unit * (x1 - x0)).stretch_to_fit_height(unit * (y1 - y0))
+        image.move_to(frame(np.array([(x0 + x1) / 2, (y0 + y1) / 2])))
+        image.set_resampling_algorithm(Image.Resampling.BILINEAR)
+        self.heatmap = image
+        labels = VGroup(
+            MathTex("x", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.x_axis, DOWN, 0.12),
+            MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP, 0.12),
+        )
+        self.add_colour_bar(right_of=image)
+        self.caption("How large is the Jacobian? The heatmap colours the Frobenius norm "
+                     "of J_f at every point of the square.", 3.0)
+        self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
+        self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
+        self.pause(0.7)
+
+    def add_colour_bar(self, right_of) -> None:
+        w, h = self.BAR_SIZE
+        h = min(h, right_of.height)
+        strip = colormap_rgb(np.linspace(1.0, 0.0, 256))[:, None, :].repeat(2, axis=1)
+        bar = ImageMobject(strip).stretch_to_fit_width(w).stretch_to_fit_height(h)
+        bar.set_resampling_algorithm(Image.Resampling.BILINEAR)
+        bar.next_to(right_of, RIGHT, buff=0.55).align_to(right_of, DOWN)
+        self.bar = bar
+        border = Rectangle(width=w, height=h, color=style.AXIS, stroke_width=style.THIN_WIDTH).move_to(bar)
+        ticks = VGroup()
+        for v in nice_ticks(self.vmin, self.vmax, 6):
+            y = self.bar_y(v)
+            tick = Line([bar.get_right()[0], y, 0], [bar.get_right()[0] + 0.1, y, 0], color=style.AXIS,
+                        stroke_width=style.THIN_WIDTH)
+            label = MathTex(_fmt(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT, 0.08)
+            ticks.add(tick, label)
+        title = MathTex(r"\|J_f\|_F", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(border, UP, 0.2)
+        self.colour_bar = Group(bar, border, ticks, title)
+
+    def bar_y(self, value: float) -> float:
+        t = float(np.clip(self.norm_to_unit(value), 0, 1))
+        return self.bar.get_bottom()[1] + t * self.bar.height
+
+    def show_formulas(self) -> None:
+        name = self.settings.map.name
+        left = self.colour_bar.get_right()[0] + 0.5
+        f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
+        j_tex = MathTex(f"J_{{{name}}}(x, y) = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
+                        color=style.TEXT)
+        norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.SMALL_SIZE,
+                           color=style.MUTED)
+        group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        avail = 7.1 - style.FRAME_MARGIN - left
+        if group.width > avail:
+            group.scale_to_fit_width(avail)
+        group.next_to([left, 3.7, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        self.formulas = group
+        self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
+        self.play(Write(f_tex), run_time=self.rt(1.0))
+        self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
+        self.pause(0.5)
+
+    def show_level_curves(self) -> None:
+        xs, ys = self.lattice_xy
+        curves = VGroup()
+        marks = VGroup()
+        for level in self.levels:
+            for path in contour_paths(xs, ys, self.lattice_norms, level):
+                if len(path) < 2:
+                    continue
+                curve = VMobject(stroke_color=style.TEXT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.75)
+                curve.set_points_as_corners(self.to_frame(path))
+                curves.add(curve)
+            y = self.bar_y(level)
+            marks.add(Line([self.bar.get_left()[0], y, 0], [self.bar.get_right()[0], y, 0], color=style.TEXT,
+                           stroke_width=style.THIN_WIDTH, stroke_opacity=0.9))
+        self.level_curves = curves
+        if len(self.levels):
+            levels = ", ".join(_fmt(v) for v in self.levels)
+            self.caption(f"Level curves where the norm equals {levels}: the map stretches most where they crowd.",
+                         2.3)
+        else:
+            self.caption("The norm is the same everywhere: this map stretches every region alike.", 2.3)
+        self.play(Create(curves), FadeIn(marks), run_time=self.rt(1.5))
+        self.pause(0.8)
+
+    def move_probe(self) -> None:
+        s = ValueTracker(0.0)
+        point = lambda: polyline_point(self.waypoints, s.get_value())  # noqa: E731
+        dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, 2)
+        dot.add_updater(lambda m: m.move_to(self.to_frame(point())))
+        pointer = Triangle(color=style.TEXT, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
+        pointer.add_updater(lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
+                                                 self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
+        name = self.settings.map.name
+        head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        px = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        py = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject_config={"num_decimal_places": 2,
+                               "font_size": style.MATRIX_SIZE}, h_buff=1.15, v_buff=0.6,
+                               bracket_config={"color": style.TEXT})
+        norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        norm_value = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
+        comma.align_to(px, DOWN).shift(0.06 * DOWN)
+        row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
+        readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
+        entries = matrix.get_entries()
+        row_left = row1.get_left()
+
+        def update(_m) -> None:
+            p = point()
+            jac = self.fmap.jacobian(p)
+            px.set_value(p[0])
+            py.set_value(p[1])
+            row1.arrange(RIGHT, buff=0.08).move_to(row_left, aligned_edge=LEFT)  # widths change with the sign
+            comma.align_to(px, DOWN).shift(0.06 * DOWN)
+            for e, v in zip(entries, jac.ravel(), strict=True):
+                e.set_value(v)
+            norm_value.set_value(float(frobenius_norm(jac)))
+
+        readout.add_updater(update)
+        update(readout)
+        self.readout = readout
+        self.probe = dot
+        self.caption(f"A probe reads the Jacobian off the plane: small where {name} barely distorts, "
+                     "large where it stretches most.", 7.8)
+        self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
+        self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
+        self.pause(1.0)
+
+
+# ---------------------------------------------------------------- grid morph scene
+
+
+class GridSquaresUnderF(LectureScene):
+    """A grid morphs under f; at the sample points e1, e2 become J e1, J e2, whose
+    parallelogram sits on the true image of a small square; a zoom while halving the
+    square shows the image straighten into the parallelogram (local linearity)."""
+
+    TITLE = "Grid squares under f"
+
+    PLOT_RECT = (7.5, 7.4)  # frame units available for the plot, left-aligned
+    LINE_SAMPLES = 48  # anchors per grid line (the curves stay smooth: smooth handles between them)
+    CELL_SAMPLES = 16  # anchors per side of a highlighted square
+    ZOOM_STEPS = 3  # halvings of the square in the local-linearity beat
+    ARROW_MAX = 1.5  # longest drawn arrow, frame units
+    ARROW_MIN = 0.35  # shortest drawn e_i arrow, frame units
+    INSET_SIZE = 3.0
+    LABEL_SIZE = 22
+
+    def construct(self) -> None:
+        self.prepare()
+        self.show_domain_grid()
+        self.beat()
+        self.morph_grid()
+        self.beat()
+        self.show_linearisation()
+        self.beat()
+        self.zoom_in()
+        self.beat()
+
+    # -- math first: nothing is drawn before the map is known to be finite where it is drawn
+    def prepare(self) -> None:
+        cfg = self.settings.map
+        fmap = self.fmap = self.settings.plane_map()
+        self.domain, self.h = cfg.domain, cfg.cell_size
+        self.points = np.array(cfg.sample_points, float).reshape(-1, 2)
+        self.source_lines = grid_lines(self.domain, grid_step(self.domain, self.h), self.LINE_SAMPLES)
+        self.zoom_sizes = halving_sizes(self.h, self.ZOOM_STEPS)
+        xs, ys = lattice(self.domain, 81)
+        cells = [cell_boundary(p, h, self.CELL_SAMPLES) for p in self.points for h in self.zoom_sizes]
+        fmap.require_finite(np.concatenate([*self.source_lines, *cells, self.points,
+                                            np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)]))
+        self.images = fmap(self.points)
+        self.jacobians = fmap.jacobian(self.points)
+        drawn = np.concatenate([fmap(np.concatenate(cells)), np.concatenate(cells)]
+                               + [linearised_cell(fmap, p, self.h) for p in self.points])
+        content = union_box(self.domain, image_bounds(fmap, self.domain),
+                            (drawn[:, 0].min(), drawn[:, 0].max(), drawn[:, 1].min(), drawn[:, 1].max()))
+        self.view = fit_view(content, *self.PLOT_RECT)
+        # zoom where the square's image is most visibly bent (largest gap relative to h)
+        bend = [linearisation_gap(fmap, p, self.h, self.CELL_SAMPLES) / self.h for p in self.points]
+        self.zoom_index = int(np.argmax(np.round(bend, 9)))
+
+    # -- beat 1
+    def show_domain_grid(self) -> None:
+        bx0, bx1, by0, by1 = self.view.box
+        unit = self.view.unit
+        step = max(1.0, float(nice_ticks(bx0, bx1, 12)[1] - nice_ticks(bx0, bx1, 12)[0]))
+        plane = NumberPlane(
+            x_range=(bx0, bx1, step), y_range=(by0, by1, step),
+            x_length=unit * (bx1 - bx0), y_length=unit * (by1 - by0),
+            background_line_style={"stroke_color": style.GRID, "stroke_width": 1, "stroke_opacity": 0.6},
+            axis_config={"stroke_color": style.GRID, "stroke_width": 2, "include_ticks": False},
+        )
+        plane.to_edge(LEFT, buff=style.FRAME_MARGIN)
+        self.plane = plane
+        frame = self.to_frame = PlotFrame(plane)
+        numbers = VGroup()
+        for t in nice_ticks(bx0 + 0.01, bx1 - 0.01, 5):
+            if abs(t) > 1e-9:
+                numbers.add(MathTex(_fmt(t), font_size=22, color=style.MUTED).next_to(frame(np.array([t, 0.0])),
+                                                                                       DOWN, 0.06))
+        for t in nice_ticks(by0 + 0.01, by1 - 0.01, 5):
+            if abs(t) > 1e-9:
+                numbers.add(MathTex(_fmt(t), font_size=22, color=style.MUTED).next_to(frame(np.array([0.0, t])),
+                                                                                       LEFT, 0.06))
+        self.grid = VGroup(*(
+            VMobject(stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH).set_points(
+                bezier_path([frame(line)], smooth_handles=False))
+            for line in self.source_lines))
+        self.cell_sources = [_cell_sides(p, self.h, self.CELL_SAMPLES) for p in self.points]
+        self.cells = VGroup(*(
+            VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
+            .set_points(bezier_path([frame(s) for s in sides], smooth_handles=False))
+            for sides in self.cell_sources))
+        self.dots = VGroup(*(Dot(frame(p), radius=0.06, color=style.TEXT) for p in self.points))
+        self.dots.set_z_index(6)
+        s = self.arrow_scale = arrow_scale(self.jacobians, unit, self.h, self.ARROW_MAX, self.ARROW_MIN)
+        self.e_arrows = VGroup(*(
+            self.arrow(p, p + s * e, color) for p in self.points
+            for e, color in ((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2))))
+        self.show_panel()
+        pts = ", ".join(f"({_fmt(p[0])}, {_fmt(p[1])})" for p in self.points)
+        self.caption(f"A grid on the input plane, with squares of side {_fmt(self.h)} at {pts}; "
+                     "e1 (blue) and e2 (green) run along their edges.", 4.0)
+        self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
+        self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
+        self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
+        self.pause(1.0)
+
+    def arrow(self, start: np.ndarray, end: np.ndarray, color) -> Arrow:
+        a = Arrow(self.to_frame(start), self.to_frame(end), buff=0, color=color, stroke_width=5,
+                  tip_length=0.18, max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
+        return a.set_z_index(5)
+
+    def show_panel(self) -> None:
+        name = self.settings.map.name
+        left = self.plane.get_right()[0] + 0.45
+        f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
+        j_tex = MathTex(f"J_{{{name}}} = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
+                        color=style.TEXT)
+        formulas = VGroup(f_tex, j_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        self.panel_width = 7.11 - style.FRAME_MARGIN - left
+        if formulas.width > self.panel_width:
+            formulas.scale_to_fit_width(self.panel_width)
+        formulas.move_to([left, 3.8, 0], aligned_edge=LEFT + UP)
+        self.formulas = formulas
+
+        def row(color, tex: str, shape=None) -> VGroup:
+            icon = shape if shape is not None else Arrow(LEFT * 0.3, RIGHT * 0.3, buff=0, color=color,
+                                                         stroke_width=5, max_tip_length_to_length_ratio=0.35)
+            return VGroup(icon, MathTex(tex, font_size=style.SMALL_SIZE + 2, color=style.TEXT)).arrange(RIGHT, 0.2)
+
+        self.legend_e = VGroup(row(style.E1, r"e_1"), row(style.E2, r"e_2")).arrange(DOWN, aligned_edge=LEFT)
+        patch = Square(0.4, color=style.HIGHLIGHT, fill_opacity=0.3, stroke_width=3)
+        para = Polygon([-0.25, -0.2, 0], [0.2, -0.2, 0], [0.3, 0.2, 0], [-0.15, 0.2, 0], color=style.TEXT,
+                       fill_opacity=0.12, stroke_width=2.5)
+        self.legend_j = VGroup(row(style.JE1, rf"J_{{{name}}} e_1"), row(style.JE2, rf"J_{{{name}}} e_2"),
+                               row(None, rf"{name}(\text{{square}})", patch),
+                               row(None, rf"{name}(p) + J_{{{name}}}(p)\,(\text{{square}} - p)", para),
+                               ).arrange(DOWN, aligned_edge=LEFT)
+        VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
+            formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
+        self.play(Write(formulas), run_time=self.rt(1.0))
+
+    # -- beat 2
+    def morph_grid(self) -> None:
+        frame, fmap = self.to_frame, self.fmap
+        grid_target = VGroup(*(
+            line.copy().set_points(bezier_path([frame(fmap(src))], smooth_handles=True))
+            for line, src in zip(self.grid, self.source_lines, strict=True)))
+        cell_target = VGroup(*(
+            cell.copy().set_points(bezier_path([frame(fmap(s)) for s in sides], smooth_handles=True))
+            for cell, sides in zip(self.cells, self.cell_sources, strict=True)))
+        s = self.arrow_scale
+        self.j_arrows = VGroup(*(
+            self.arrow(fp, fp + s * jac[:, i], color) for fp, jac in zip(self.images, self.jacobians, strict=True)
+            for i, color in ((0, style.JE1), (1, style.JE2))))
+        name = self.settings.map.name
+        self.caption(f"Now apply {name} to every point: grid lines bend into smooth curves and each square "
+                     f"into a curved patch around {name}(p).", 3.8)
+        self.play(
+            Transform(self.grid, grid_target), Transform(self.cells, cell_target),
+            *(d.animate.move_to(frame(fp)) for d, fp in zip(self.dots, self.images, strict=True)),
+            ReplacementTransform(self.e_arrows, self.j_arrows),
+            FadeOut(self.legend_e), FadeIn(self.legend_j[:2]),
+            run_time=self.rt(3.0),
+        )
+        self.pause(0.8)
+
+    # -- beat 3
+    def show_linearisation(self) -> None:
+        frame, name = self.to_frame, self.settings.map.name
+        self.parallelograms = [
+            Polygon(*frame(linearised_cell(self.fmap, p, self.h)), color=style.TEXT, stroke_width=2.5,
+                    fill_opacity=0.12).set_z_index(4)
+            for p in self.points]
+        labels = []
+        for p, jac in zip(self.points, self.jacobians, strict=True):
+            head = MathTex(rf"J_{{{name}}}({_fmt(p[0])}, {_fmt(p[1])})", font_size=self.LABEL_SIZE,
+                           color=style.TEXT)
+            matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
+                                   "font_size": self.LABEL_SIZE}, h_buff=0.9, v_buff=0.42,
+                                   bracket_config={"color": style.TEXT})
+            labels.append(_labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
+        obstacles = []
+        for k in range(len(self.points)):
+            parts = VGroup(self.parallelograms[k], self.cells[k], self.j_arrows[2 * k], self.j_arrows[2 * k + 1])
+            obstacles.append([parts.get_left()[0], parts.get_right()[0], parts.get_bottom()[1], parts.get_top()[1]])
+        bounds = (self.plane.get_left()[0], self.plane.get_right()[0], self.plane.get_bottom()[1],
+                  self.plane.get_top()[1])
+        anchors = frame(self.images)[:, :2]
+        centres = place_labels(anchors, np.array([[lb.width, lb.height] for lb in labels]), bounds,
+                               np.array(obstacles), gap=0.12)
+        leaders = VGroup()
+        for lb, c, a in zip(labels, centres, anchors, strict=True):
+            lb.move_to([c[0], c[1], 0]).set_z_index(7)
+            near = np.clip(a, [lb.get_left()[0], lb.get_bottom()[1]], [lb.get_right()[0], lb.get_top()[1]])
+            if np.linalg.norm(near - a) > 0.02:
+                leaders.add(Line([*a, 0], [*near, 0], color=style.MUTED, stroke_width=1.5).set_z_index(6))
+        self.matrix_labels = VGroup(*labels)
+        self.caption(f"At each image point, J_{name}(p) sends e1, e2 to its columns J e1, J e2. The "
+                     f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
+        self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
+        self.play(FadeIn(self.matrix_labels), Create(leaders), run_time=self.rt(1.0))
+        self.pause(2.0)
+
+    # -- beat 4
+    def zoom_in(self) -> None:
+        k = self.zoom_index
+        p, fp, fmap, frame = self.points[k], self.images[k], self.fmap, self.to_frame
+        zb = zoom_box(fmap, p, self.zoom_sizes, self.CELL_SAMPLES)
+        zc = np.array([(zb[0] + zb[1]) / 2, (zb[2] + zb[3]) / 2])
+        size = min(self.INSET_SIZE, self.panel_width)
+        scale = 0.82 * size / max(zb[1] - zb[0], zb[3] - zb[2])
+        box = Square(size, color=style.HIGHLIGHT, stroke_width=2.5, fill_color=style.BACKGROUND, fill_opacity=1)
+        box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT)
+        centre = box.get_center()
+
+        def inset(z: np.ndarray) -> np.ndarray:
+            return centre + scale * _xyz(np.asarray(z) - zc)
+
+        h = ValueTracker(self.h)
+        unit_square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+        jac = self.jacobians[k]
+        para = Polygon(*inset(unit_square @ jac.T), color=style.TEXT, stroke_width=2.5, fill_opacity=0.12)
+        arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=5,
+                                max_tip_length_to_length_ratio=0.2)
+                          for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(5)
+        sides = _cell_sides(p, 1.0, self.CELL_SAMPLES)
+        offsets = [s - p for s in sides]
+
+        def patch_points() -> np.ndarray:
+            hh = h.get_value()
+            return bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets], smooth_handles=True)
+
+        patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
+        patch.set_points(patch_points()).add_updater(lambda m: m.set_points(patch_points()))
+        content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
+
+        def true_box() -> tuple[np.ndarray, np.ndarray]:
+            hh = h.get_value()
+            pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
+            return pts.min(axis=0) - 0.06, pts.max(axis=0) + 0.06
+
+        lo, hi = true_box()
+        marker = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], color=style.HIGHLIGHT, stroke_width=2)
+        marker.move_to((lo + hi) / 2).set_z_index(8)
+
+        def follow(m) -> None:
+            lo, hi = true_box()
+            m.stretch_to_fit_width(hi[0] - lo[0]).stretch_to_fit_height(hi[1] - lo[1]).move_to((lo + hi) / 2)
+
+        marker.add_updater(follow)
+        links = VGroup(Line(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)),
+                       Line(marker.get_corner(DOWN + RIGHT), box.get_corner(DOWN + LEFT)))
+        links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(8)
+        links[0].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)))
+        links[1].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(DOWN + RIGHT),
+                                                              box.get_corner(DOWN + LEFT)))
+        zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
+        zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT)
+
+        def readout(tex: str, places: int, value) -> VGroup:
+            num = DecimalNumber(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+            num.add_updater(lambda m: m.set_value(value()))
+            return VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
+
+        gap = lambda: linearisation_gap(fmap, p, h.get_value(), self.CELL_SAMPLES)  # noqa: E731
+        rows = VGroup(readout("h =", 4, h.get_value), readout(r"\text{gap} =", 5, gap),
+                      readout(r"\text{gap}/h^2 =", 3, lambda: gap() / h.get_value() ** 2))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(box, DOWN, buff=0.25).align_to(box, LEFT)
+        for r in rows:  # numbers in one column, on the labels' baseline
+            r[1].align_to(rows[2][1], LEFT).align_to(r[0], DOWN)
+        self.zoom_parts = VGroup(box, content, marker, links, zoom_note, rows)
+        self.zoom_readouts = rows
+        name = self.settings.map.name
+        self.caption(f"Zoom in at {name}({_fmt(p[0])}, {_fmt(p[1])}) by 1/h while halving the square: "
+                     "the curved patch straightens into the parallelogram.", 2.0)
+        self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
+                  FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
+        self.pause(0.8)
+        if linearisation_gap(fmap, p, self.h, self.CELL_SAMPLES) > 1e-9 * (1 + float(np.abs(jac).max())):
+            self.caption("Each halving of h divides the gap by about four: the error of the linear "
+                         "approximation shrinks like h squared.", 2.0 * self.ZOOM_STEPS + 1.0)
+        else:
+            self.caption(f"{name} is linear: its image of the square is the parallelogram at every h, "
+                         "the gap is zero.", 2.0 * self.ZOOM_STEPS + 1.0)
+        for size in self.zoom_sizes[1:]:
+            self.play(h.animate.set_value(size), run_time=self.rt(1.4), rate_func=linear)
+            self.pause(0.6)
+        for m in (patch, marker, *links, *(r[1] for r in rows)):
+            m.clear_updaters()
+        self.pause(1.0)

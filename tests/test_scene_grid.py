@@ -1,0 +1,257 @@
+"""Render the grid scenes at tiny size and read their geometry back against closed forms.
+
+The page's map f(x, y) = (x^2 - y, y^2 + x) has J = [[2x, -1], [1, 2y]] and
+||J||_F = sqrt(4x^2 + 4y^2 + 2); every expectation below is computed from these.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scene_harness import assert_matches_golden, final_frame, render_scene
+
+from jacobian_math import NonFiniteMapError
+from scenes.grid import COLORMAP_ANCHORS, GridSquaresUnderF, JacobianNormHeatmap, colormap_rgb
+from scenes.settings import ENV_VAR, active_settings
+
+
+def page_f(p: np.ndarray) -> np.ndarray:
+    x, y = p[..., 0], p[..., 1]
+    return np.stack([x**2 - y, y**2 + x], axis=-1)
+
+
+def page_jacobian(p: np.ndarray) -> np.ndarray:
+    return np.array([[2 * p[0], -1.0], [1.0, 2 * p[1]]])
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    """One media folder for the module, so LaTeX snippets are compiled once."""
+    return tmp_path_factory.mktemp("grid_media")
+
+
+@pytest.fixture
+def config_file(tmp_path, monkeypatch):
+    """Write a user TOML, point $JACOBIAN_CONFIG at it; the settings cache is reset around the test."""
+
+    def use(text: str) -> None:
+        path = tmp_path / "user.toml"
+        path.write_text(text)
+        monkeypatch.setenv(ENV_VAR, str(path))
+        active_settings.cache_clear()
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    active_settings.cache_clear()
+    yield use
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    active_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def heatmap_scene(media):
+    return render_scene(JacobianNormHeatmap, media)
+
+
+@pytest.fixture(scope="module")
+def grid_scene(media):
+    return render_scene(GridSquaresUnderF, media)
+
+
+def plane_coords(scene, frame_points: np.ndarray) -> np.ndarray:
+    """Frame points -> plane coordinates through Manim's own NumberPlane.p2c."""
+    return np.array([scene.plane.p2c(q)[:2] for q in np.asarray(frame_points)])
+
+
+# ---------------------------------------------------------------- colour map (no rendering)
+
+
+@pytest.mark.parametrize("name", sorted(COLORMAP_ANCHORS))
+def test_colour_maps_hit_their_anchors_and_brighten_monotonically(name):
+    anchors = COLORMAP_ANCHORS[name]
+    rgb = colormap_rgb(np.linspace(0, 1, len(anchors)), name)
+    assert [f"#{r:02X}{g:02X}{b:02X}" for r, g, b in rgb] == list(anchors)
+    # perceptual maps: relative luminance rises along the map
+    lum = colormap_rgb(np.linspace(0, 1, 200), name).astype(float) @ [0.2126, 0.7152, 0.0722]
+    assert np.all(np.diff(lum) > -0.5)
+
+
+def test_colour_map_rejects_an_unknown_name():
+    with pytest.raises(ValueError, match="unknown colour map 'jet'"):
+        colormap_rgb(np.zeros(3), "jet")
+
+
+# ---------------------------------------------------------------- heatmap scene
+
+
+@pytest.mark.render
+def test_heatmap_pixels_show_the_true_norm(heatmap_scene):
+    scene = heatmap_scene
+    assert (scene.vmin, scene.vmax) == (1.0, 6.0)  # sqrt(2) .. sqrt(34) rounded out to whole numbers
+    pixels = np.asarray(scene.heatmap.pixel_array)[..., :3].astype(int)
+    rows, cols = pixels.shape[:2]
+    x0, x1, y0, y1 = -2.0, 2.0, -2.0, 2.0
+    palette_t = np.linspace(0, 1, 4001)
+    palette = colormap_rgb(palette_t).astype(int)
+    # asymmetric picks: a flipped or transposed raster would read other norms
+    for r, c in [(0, 0), (rows // 2, cols // 4), (rows - 1, cols // 3), (rows // 5, cols - 1), (rows // 2, cols // 2)]:
+        x = x0 + (c + 0.5) * (x1 - x0) / cols
+        y = y1 - (r + 0.5) * (y1 - y0) / rows
+        true = math.sqrt(4 * x**2 + 4 * y**2 + 2)
+        decoded = 1.0 + 5.0 * palette_t[np.argmin(np.abs(palette - pixels[r, c]).sum(axis=1))]
+        assert abs(decoded - true) < 0.03, (r, c, decoded, true)
+
+
+@pytest.mark.render
+def test_heatmap_image_covers_exactly_the_domain_on_the_axes(heatmap_scene):
+    scene = heatmap_scene
+    img, xa, ya = scene.heatmap, scene.axes.x_axis, scene.axes.y_axis
+    assert img.get_left()[0] == pytest.approx(xa.n2p(-2)[0], abs=1e-6)
+    assert img.get_right()[0] == pytest.approx(xa.n2p(2)[0], abs=1e-6)
+    assert img.get_bottom()[1] == pytest.approx(ya.n2p(-2)[1], abs=1e-6)
+    assert img.get_top()[1] == pytest.approx(ya.n2p(2)[1], abs=1e-6)
+
+
+@pytest.mark.render
+def test_heatmap_probe_reads_out_the_jacobian_where_it_stops(heatmap_scene):
+    scene = heatmap_scene
+    entries = [e.get_value() for e in scene.readout[1].get_entries()]
+    # the tour ends at the last sample point (1, 1): J = [[2, -1], [1, 2]], ||J|| = sqrt(10)
+    np.testing.assert_allclose(entries, [2, -1, 1, 2], atol=1e-9)
+    assert scene.readout[2][1].get_value() == pytest.approx(math.sqrt(10))
+
+
+@pytest.mark.render
+def test_level_curves_are_circles_of_the_right_radius(heatmap_scene):
+    scene = heatmap_scene
+    np.testing.assert_allclose(scene.levels, [2, 3, 4, 5])
+    xa, ya = scene.axes.x_axis, scene.axes.y_axis
+    ux = (xa.n2p(1)[0] - xa.n2p(0)[0])
+    uy = (ya.n2p(1)[1] - ya.n2p(0)[1])
+    radii = set()
+    for curve in scene.level_curves:
+        pts = np.asarray(curve.get_anchors())
+        x = (pts[:, 0] - xa.n2p(0)[0]) / ux
+        y = (pts[:, 1] - ya.n2p(0)[1]) / uy
+        r = np.hypot(x, y)
+        level = math.sqrt(4 * np.median(r) ** 2 + 2)
+        radii.add(round(level, 1))
+        np.testing.assert_allclose(np.sqrt(4 * r**2 + 2), round(level), atol=5e-3)
+    assert radii == {2.0, 3.0, 4.0, 5.0}
+
+
+# ---------------------------------------------------------------- grid scene
+
+
+@pytest.mark.render
+def test_parallelogram_corners_are_f_p_plus_j_times_the_corner_offsets(grid_scene):
+    scene = grid_scene
+    offsets = 0.5 * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+    points = [np.array([-1.0, -1.0]), np.array([0.0, 0.0]), np.array([1.0, 1.0])]
+    assert len(scene.parallelograms) == 3
+    for poly, p in zip(scene.parallelograms, points, strict=True):
+        expected = page_f(p) + offsets @ page_jacobian(p).T
+        np.testing.assert_allclose(plane_coords(scene, poly.get_vertices()), expected, atol=1e-6)
+
+
+@pytest.mark.render
+def test_morphed_grid_points_are_f_of_the_original_points(grid_scene):
+    scene = grid_scene
+    xs_seen, ys_seen = set(), set()
+    for line, src in zip(scene.grid, scene.source_lines, strict=True):
+        # the source lines are the grid of [-2, 2]^2: axis-parallel, spanning the square
+        if np.allclose(src[:, 0], src[0, 0]):
+            xs_seen.add(round(src[0, 0], 9))
+            assert src[:, 1].min() == -2 and src[:, 1].max() == 2
+        else:
+            assert np.allclose(src[:, 1], src[0, 1])
+            ys_seen.add(round(src[0, 1], 9))
+        anchors = np.concatenate([line.points[::4], line.points[-1:]])
+        np.testing.assert_allclose(plane_coords(scene, anchors), page_f(src), atol=1e-6)
+    assert xs_seen == ys_seen == {-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2}
+
+
+@pytest.mark.render
+def test_highlighted_squares_end_as_their_true_images(grid_scene):
+    scene = grid_scene
+    for cell, p in zip(scene.cells, [(-1, -1), (0, 0), (1, 1)], strict=True):
+        got = plane_coords(scene, cell.points[::4])
+        # every anchor is f of a point on the square's boundary: invert nothing, check membership
+        # by mapping the boundary of the square densely and matching nearest neighbours
+        t = np.linspace(0, 1, 17)
+        side = [np.stack([p[0] + 0.5 * t, np.full_like(t, p[1])], -1),
+                np.stack([np.full_like(t, p[0] + 0.5), p[1] + 0.5 * t], -1),
+                np.stack([p[0] + 0.5 - 0.5 * t, np.full_like(t, p[1] + 0.5)], -1),
+                np.stack([np.full_like(t, p[0]), p[1] + 0.5 - 0.5 * t], -1)]
+        truth = page_f(np.concatenate(side))
+        dist = np.linalg.norm(got[:, None, :] - truth[None, :, :], axis=-1).min(axis=1)
+        assert dist.max() < 1e-6
+
+
+@pytest.mark.render
+def test_jacobian_arrows_and_matrices(grid_scene):
+    scene = grid_scene
+    assert scene.arrow_scale == 0.5  # the cell size: J e_i arrows are the parallelogram's edges
+    for k, p in enumerate([np.array([-1.0, -1.0]), np.zeros(2), np.array([1.0, 1.0])]):
+        jac = page_jacobian(p)
+        for i in range(2):
+            arrow = scene.j_arrows[2 * k + i]
+            start, end = plane_coords(scene, [arrow.get_start(), arrow.get_end()])
+            np.testing.assert_allclose(start, page_f(p), atol=1e-6)
+            np.testing.assert_allclose(end - start, 0.5 * jac[:, i], atol=1e-6)
+        matrix = scene.matrix_labels[k][2]  # [background, heading, matrix]
+        np.testing.assert_allclose([e.get_value() for e in matrix.get_entries()], jac.ravel())
+    # arrows and labels are drawn above the grid and the patches
+    assert min(a.z_index for a in scene.j_arrows) > max(m.z_index for m in [*scene.grid, *scene.cells])
+
+
+@pytest.mark.render
+def test_zoom_readout_shows_the_gap_shrinking_like_h_squared(grid_scene):
+    # at every sample point of the page map the gap is |h^2 (a^2, b^2)| maxed at a = b = 1: sqrt(2) h^2
+    h_row, gap_row, ratio_row = grid_scene.zoom_readouts
+    h = h_row[1].get_value()
+    assert h == pytest.approx(0.5 / 8)
+    assert gap_row[1].get_value() == pytest.approx(math.sqrt(2) * h**2, rel=1e-9)
+    assert ratio_row[1].get_value() == pytest.approx(math.sqrt(2), rel=1e-9)
+
+
+@pytest.mark.render
+def test_labels_stay_in_the_plot_and_apart_for_another_map(config_file, media):
+    config_file('[map]\nf1 = "sin(x) + y"\nf2 = "x - y**3/3"\n')
+    scene = render_scene(GridSquaresUnderF, media, 256, 144, last_frame=True)
+    plane = scene.plane
+    boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in scene.matrix_labels]
+    for b in boxes:
+        assert b[0] >= plane.get_left()[0] - 1e-6 and b[1] <= plane.get_right()[0] + 1e-6
+        assert b[2] >= plane.get_bottom()[1] - 1e-6 and b[3] <= plane.get_top()[1] + 1e-6
+    for i in range(len(boxes)):
+        for j in range(i):
+            a, b = boxes[i], boxes[j]
+            assert min(a[1], b[1]) <= max(a[0], b[0]) or min(a[3], b[3]) <= max(a[2], b[2])
+    # the content (domain and image of the grid) is inside the view
+    x0, x1, y0, y1 = scene.view.box
+    assert x0 <= -2 and x1 >= 2 and y0 <= -2 - 8 / 3 and y1 >= 2 + 8 / 3
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("scene_cls", [GridSquaresUnderF, JacobianNormHeatmap])
+def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, config_file, tmp_path):
+    config_file('[map]\nf1 = "log(x)"\n')
+    with pytest.raises(NonFiniteMapError, match=r"log\(x\)"):
+        render_scene(scene_cls, tmp_path)
+    assert not list(tmp_path.rglob("*.mp4")) and not list(tmp_path.rglob("*.png"))
+
+
+# ---------------------------------------------------------------- golden frames
+
+
+@pytest.mark.render
+def test_golden_heatmap(media):
+    assert_matches_golden(final_frame(JacobianNormHeatmap, media), "grid_heatmap")
+
+
+@pytest.mark.render
+def test_golden_squares(media):
+    assert_matches_golden(final_frame(GridSquaresUnderF, media), "grid_squares")
