@@ -1,0 +1,181 @@
+"""Render tests of scenes/rbf.py: tiny renders, geometry read back from the mobjects, golden final frames.
+
+The reference numbers are the closed forms phi_i(x) = exp(-(x - c_i)^2 / (2 sigma^2)) written here,
+and central differences of them for slopes; never RBFBasis itself.
+Regenerate the goldens after an intended visual change:  UPDATE_GOLDEN=1 scripts/test -k golden
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scene_harness import assert_matches_golden, final_frame, render_scene
+
+from scenes import common
+from scenes.settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
+
+pytestmark = pytest.mark.render
+
+FAST = 0.25  # run_time_scale for the test renders
+H = 1e-4  # central-difference step
+
+
+def _phi(x: float, c: float, sigma: float) -> float:
+    return math.exp(-((x - c) ** 2) / (2 * sigma**2))
+
+
+def _slope(f, x: float) -> float:
+    return (f(x + H) - f(x - H)) / (2 * H)
+
+
+def _use(monkeypatch, settings: Settings) -> Settings:
+    monkeypatch.setattr(common, "active_settings", lambda: settings)
+    return settings
+
+
+def _settings(tmp_path: Path, toml: str = "", scale: float = 1.0) -> Settings:
+    path = tmp_path / "rbf_test.toml"
+    path.write_text(toml)
+    settings = load_settings(path) if toml else load_settings(DEFAULT_CONFIG)
+    return dataclasses.replace(settings, render=RenderSettings(run_time_scale=scale))
+
+
+CASES = {
+    "default": "",
+    "five_centres": "[rbf]\ncenters = [-4.0, -2.0, 0.0, 2.0, 4.0]\nweights = [0.6, 1.0, -0.7, 0.8, -0.4]\n",
+    "sigma_half": "[rbf]\nsigma = 0.5\nx0_final = 0.5\n",
+}
+X0S = (-3.3, -1.0, 0.0, 0.7, 2.5)
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    """One media directory for the module, so LaTeX snippets are compiled once, not per test."""
+    return tmp_path_factory.mktemp("rbf_media")
+
+
+def _built(scene_cls, media: Path):
+    from manim import tempconfig
+
+    with tempconfig({"media_dir": str(media), "disable_caching": True, "verbosity": "ERROR"}):
+        scene = scene_cls()
+        scene.build_figure()
+    return scene
+
+
+def _coords(axes, point) -> tuple[float, float]:
+    x, y = axes.p2c(point)[:2]
+    return float(x), float(y)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rbf_jacobian_geometry_matches_closed_form(case, tmp_path, media, monkeypatch):
+    from scenes.rbf import RBFJacobian
+
+    s = _use(monkeypatch, _settings(tmp_path, CASES[case])).rbf
+    scene = _built(RBFJacobian, media)
+    assert len(scene.dots) == len(s.centers) == len(scene.tangents) == len(scene.ddots)
+    for x0 in X0S:
+        scene.set_x0(x0)
+        assert _coords(scene.top, scene.guide.get_start())[0] == pytest.approx(x0, abs=1e-6)
+        for i, c in enumerate(s.centers):
+            def phi(x, c=c):
+                return _phi(x, c, s.sigma)
+
+            assert _coords(scene.top, scene.dots[i].get_center()) == pytest.approx((x0, phi(x0)), abs=1e-6)
+            assert _coords(scene.bottom, scene.ddots[i].get_center()) == pytest.approx(
+                (x0, _slope(phi, x0)), abs=1e-6)
+            (xa, ya), (xb, yb) = (_coords(scene.top, p) for p in scene.tangents[i].get_start_and_end())
+            assert (yb - ya) / (xb - xa) == pytest.approx(_slope(phi, x0), abs=1e-6)
+            assert ((xa + xb) / 2, (ya + yb) / 2) == pytest.approx((x0, phi(x0)), abs=1e-6)
+            shown = scene.row.get_entries()[i].get_value()
+            assert shown == pytest.approx(_slope(phi, x0), abs=5e-3)  # printed to 2 decimals
+    _check_layout(scene)
+
+
+def _check_layout(scene) -> None:
+    """Everything inside the frame; no curve point inside a peak label's box; peak labels apart."""
+    from manim import config
+
+    scene.set_x0(scene.settings.rbf.x0_final)
+    half_w, half_h = config.frame_width / 2, config.frame_height / 2
+    for mob in (scene.top, scene.bottom, scene.legend, scene.formula, scene.readout, scene.x_numbers,
+                *scene.peak_labels):
+        assert mob.get_left()[0] >= -half_w and mob.get_right()[0] <= half_w, mob
+        assert mob.get_bottom()[1] >= -half_h and mob.get_top()[1] <= half_h, mob
+    for side in (scene.legend, scene.formula):  # the right-hand column is clear of the plots
+        assert side.get_left()[0] > max(scene.top.get_right()[0], scene.bottom.get_right()[0])
+    assert scene.readout.get_top()[1] < scene.x0_label.get_bottom()[1]
+    # no curve point inside a peak label's box, no two peak labels overlapping
+    boxes = [(m.get_corner([-1, -1, 0]), m.get_corner([1, 1, 0])) for m in scene.peak_labels]
+    for lo, hi in boxes:
+        for curve in scene.bumps:
+            pts = curve.points
+            inside = (pts[:, 0] > lo[0]) & (pts[:, 0] < hi[0]) & (pts[:, 1] > lo[1]) & (pts[:, 1] < hi[1])
+            assert not inside.any()
+    for a in range(len(boxes)):
+        for b in range(a + 1, len(boxes)):
+            (alo, ahi), (blo, bhi) = boxes[a], boxes[b]
+            assert ahi[0] <= blo[0] or bhi[0] <= alo[0] or ahi[1] <= blo[1] or bhi[1] <= alo[1]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_rbf_model_geometry_matches_closed_form(case, tmp_path, media, monkeypatch):
+    from scenes.rbf import RBFModel
+
+    s = _use(monkeypatch, _settings(tmp_path, CASES[case])).rbf
+
+    def f(x):
+        return sum(w * _phi(x, c, s.sigma) for c, w in zip(s.centers, s.weights, strict=True))
+
+    scene = _built(RBFModel, media)
+    for x0 in X0S:
+        scene.set_x0(x0)
+        assert _coords(scene.top, scene.f_dot.get_center()) == pytest.approx((x0, f(x0)), abs=1e-6)
+        assert _coords(scene.bottom, scene.df_dot.get_center()) == pytest.approx((x0, _slope(f, x0)), abs=1e-6)
+        (xa, ya), (xb, yb) = (_coords(scene.top, p) for p in scene.tangent.get_start_and_end())
+        assert (yb - ya) / (xb - xa) == pytest.approx(_slope(f, x0), abs=1e-6)
+        assert ((xa + xb) / 2, (ya + yb) / 2) == pytest.approx((x0, f(x0)), abs=1e-6)
+        for i, (c, w) in enumerate(zip(s.centers, s.weights, strict=True)):
+            assert _coords(scene.top, scene.term_dots[i].get_center())[1] == pytest.approx(
+                w * _phi(x0, c, s.sigma), abs=1e-6)
+            assert _coords(scene.bottom, scene.dterm_dots[i].get_center())[1] == pytest.approx(
+                w * _slope(lambda x, c=c: _phi(x, c, s.sigma), x0), abs=1e-6)
+
+
+def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
+    from scenes.rbf import RBFJacobian
+
+    _use(monkeypatch, _settings(tmp_path))
+    scene = _built(RBFJacobian, media)
+    scene.set_x0(1.234)
+    assert scene.readout_numbers[0].get_value() == pytest.approx(1.234, abs=5e-3)
+    before = [np.array(d.get_center()) for d in scene.dots]
+    scene.set_x0(-0.5)
+    assert all(not np.allclose(b, d.get_center()) for b, d in zip(before, scene.dots, strict=True))
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+def test_scene_renders(name, tmp_path, media, monkeypatch):
+    import scenes.rbf
+
+    _use(monkeypatch, _settings(tmp_path, scale=FAST))
+    scene = render_scene(getattr(scenes.rbf, name), media)
+    videos = list(media.rglob(f"{name}.mp4"))
+    assert videos and videos[0].stat().st_size > 0
+    srt = list(media.rglob(f"{name}.srt"))
+    assert srt and srt[0].read_text().count("-->") >= 5  # one caption per beat
+    assert scene.x0.get_value() == pytest.approx(scene.settings.rbf.x0_final)
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+def test_golden_final_frame(name, tmp_path, media, monkeypatch):
+    import scenes.rbf
+
+    _use(monkeypatch, _settings(tmp_path, scale=FAST))
+    frame = final_frame(getattr(scenes.rbf, name), media)
+    assert_matches_golden(frame, f"rbf_{name}")
