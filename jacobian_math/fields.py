@@ -90,9 +90,13 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> np.ndarray:
     """Multiples of :func:`nice_step` inside ``[lo, hi]`` (ends included up to rounding)."""
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise FieldError(f"need finite lo < hi, got ({lo!r}, {hi!r})")
-    step = nice_step(hi - lo, max_ticks)
-    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
-    return np.round(np.arange(first, last + 1) * step, 12)
+    n = max_ticks
+    while True:  # a step <= hi - lo (reached by n = 2) always has a multiple inside
+        step = nice_step(hi - lo, n)
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last >= first:
+            return np.round(np.arange(first, last + 1) * step, 12)
+        n += 1
 
 
 def value_range(values: np.ndarray, max_ticks: int = 6) -> tuple[float, float]:
@@ -292,9 +296,10 @@ def place_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float]
                  obstacles: np.ndarray | None = None, gap: float = 0.15) -> np.ndarray:
     """Centres ``(n, 2)`` for ``n`` boxes of ``sizes (n, 2)`` (width, height) near ``anchors (n, 2)``.
 
-    Greedy: each label in turn takes the candidate (8 directions on rings of growing
-    distance) that stays inside ``bounds`` and overlaps neither earlier labels nor the
-    ``obstacles`` boxes ``(m, 4)``; if none is free, the one with the least overlap.
+    Greedy: each label in turn takes the nearest candidate (8 directions on rings of growing
+    distance, kept inside ``bounds``) that overlaps neither earlier labels nor the
+    ``obstacles`` boxes ``(m, 4)``; if none is free, the one with the least overlap
+    (overlap with labels weighs 4 times overlap with obstacles).
     """
     a, s = np.asarray(anchors, float).reshape(-1, 2), np.asarray(sizes, float).reshape(-1, 2)
     if a.shape != s.shape:
@@ -320,10 +325,10 @@ def place_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float]
                 c = a[k] + d * (half + gap * (1 + 2 * ring))
                 c = np.clip(c, [bx[0] + half[0], bx[2] + half[1]], [bx[1] - half[0], bx[3] - half[1]])
                 others = np.array(placed) if placed else np.zeros((0, 4))
-                cost = 4 * overlap(c, half, others) + overlap(c, half, obs) + 1e-3 * ring
-                if cost < best_cost - 1e-12:
+                cost = 4 * overlap(c, half, others) + overlap(c, half, obs)
+                if cost < best_cost - 1e-12:  # nearer rings win ties
                     best, best_cost = c, cost
-            if best_cost < 1e-2:
+            if best_cost <= 1e-12:
                 break
         assert best is not None
         out[k] = best

@@ -61,6 +61,7 @@ from jacobian_math.fields import (
     level_values,
     nice_ticks,
     norm_field,
+    pixel_centres,
     place_labels,
     polyline_point,
     probe_waypoints,
@@ -194,8 +195,6 @@ class JacobianNormHeatmap(LectureScene):
         xs, ys = lattice(self.domain, self.LEVEL_GRID)
         lat = np.stack(np.meshgrid(xs, ys), axis=-1)
         self.waypoints = probe_waypoints(self.domain, cfg.sample_points)
-        from jacobian_math.fields import pixel_centres
-
         self.fmap.require_finite(np.concatenate([pixel_centres(self.domain, shape).reshape(-1, 2),
                                                  lat.reshape(-1, 2), self.waypoints]))
         self.raster_points, self.norms = norm_field(self.fmap, self.domain, shape)
@@ -544,7 +543,8 @@ class GridSquaresUnderF(LectureScene):
             lb.move_to([c[0], c[1], 0]).set_z_index(7)
             near = np.clip(a, [lb.get_left()[0], lb.get_bottom()[1]], [lb.get_right()[0], lb.get_top()[1]])
             if np.linalg.norm(near - a) > 0.02:
-                leaders.add(Line([*a, 0], [*near, 0], color=style.MUTED, stroke_width=1.5).set_z_index(6))
+                leader = Line([*a, 0], [*near, 0], color=style.TEXT, stroke_width=2, stroke_opacity=0.7)
+                leaders.add(leader.set_z_index(6))
         self.matrix_labels = VGroup(*labels)
         self.caption(f"At each image point, J_{name}(p) sends e1, e2 to its columns J e1, J e2. The "
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)

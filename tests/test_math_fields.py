@@ -99,9 +99,20 @@ def test_nice_ticks_are_nice_multiples_inside_the_range(lo, span, max_ticks):
     assert any(math.isclose(mantissa, m, rel_tol=1e-9) for m in (1, 2, 2.5, 5, 10))
     assert span / step <= max_ticks + 1e-9  # at most max_ticks intervals
     ticks = nice_ticks(lo, hi, max_ticks)
-    assert len(ticks) >= 1
+    assert len(ticks) >= 1  # even when no multiple of ``step`` falls inside, a finer nice step does
     assert np.all(ticks >= lo - 1e-9 * max(1, abs(lo))) and np.all(ticks <= hi + 1e-9 * max(1, abs(hi)))
-    np.testing.assert_allclose(ticks / step, np.round(ticks / step), atol=1e-6)
+    if len(ticks) >= 2:
+        d = ticks[1] - ticks[0]
+        assert d <= step * (1 + 1e-9)
+        mant = d / 10 ** math.floor(math.log10(d))
+        assert any(math.isclose(mant, m, rel_tol=1e-6) for m in (1, 2, 2.5, 5, 10))
+        np.testing.assert_allclose(ticks / d, np.round(ticks / d), atol=1e-6)
+        np.testing.assert_allclose(np.diff(ticks), d, rtol=1e-6)
+
+
+def test_nice_ticks_falls_back_to_a_finer_step_rather_than_none():
+    # one interval over [1, 4] would need step 5, which has no multiple in [1, 4]
+    np.testing.assert_allclose(nice_ticks(1.0, 4.0, 1), [2.0, 4.0])
 
 
 def test_value_range_of_the_page_norm_is_one_to_six():
