@@ -105,7 +105,8 @@ class _Builder:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.fail(node, "only real numbers are allowed, not")
-        if not math.isfinite(value) or abs(value) > MAX_CONSTANT:
+        # ints are compared exactly: math.isfinite(10**400) would raise OverflowError
+        if abs(value) > MAX_CONSTANT or (isinstance(value, float) and not math.isfinite(value)):
             raise self.fail(node, f"number larger than {MAX_CONSTANT:g}:")
         return sp.Integer(value) if isinstance(value, int) else sp.Float(value)
 

@@ -78,6 +78,8 @@ CORPUS: list[tuple[str, str]] = [
     ("x**-10**10", "x**-10**10"),
     ("x**1e308", "1e308"),
     ("1e400", "1e400"),
+    ("1" * 400, "1111111111"),  # an int too large for a float
+    ("9" * 309 + "*x", "9999999999"),
     ("999999*999999*999999", "999999*999999*999999"),
     ("exp(1000)", "exp(1000)"),
     ("e**e**e**e", "e**e**e**e"),
@@ -272,7 +274,10 @@ VALID_TOKENS = ["x", "y", "1", "2.5", "1e-3", "pi", "e", "+", "-", "*", "/", "**
 JUNK_TOKENS = ["__import__", "'", '"', ".", "lambda", ":", "[", "]", "{", "}", ",", "=", ";", "\n", "#", "^", "\uff58",
                "1e999", "**10**10", "@", "\\", "j", "True", "%", "//", "<", "if", "else", "for", "in", "__class__",
                "0x", "_", "\u0445", "\x00", "9" * 30, "(" * 30, "=="]  # fmt: skip
-GRAMMARISH = st.lists(st.sampled_from(VALID_TOKENS) | st.sampled_from(JUNK_TOKENS), max_size=40).map("".join)
+NUMBER_TOKENS = st.integers(0, 10**400).map(str) | st.floats().map(repr) | st.floats(0, 1e-300).map(repr)
+GRAMMARISH = st.lists(
+    st.sampled_from(VALID_TOKENS) | st.sampled_from(JUNK_TOKENS) | NUMBER_TOKENS, max_size=40
+).map("".join)
 
 FUNCTIONS = ["sin", "cos", "tan", "exp", "log", "sqrt", "tanh", "sinh", "cosh", "abs"]
 ATOMS = st.sampled_from(["x", "y", "pi", "e", "0", "1", "2", "0.5", "1e-3", "1e6", "999999", "7"])
