@@ -193,11 +193,14 @@ def _tail(log: Path, lines: int = 12) -> list[str]:
 
 
 def _error_line(tail: list[str]) -> str:
-    """The exception line of a Python traceback (``SomeError: message``), else the last line."""
-    for line in reversed(tail):
-        head = line.strip().split(":", 1)[0]
-        if ":" in line and (head.endswith(("Error", "Exception", "Interrupt")) or head == "SystemExit"):
-            return line.strip()
+    """The exception line of a Python traceback (``SomeError: message``, with the lines the terminal
+    width wrapped it into joined back), else the last line."""
+    for i in range(len(tail) - 1, -1, -1):
+        line = tail[i].strip()
+        head = line.split(":", 1)[0]
+        if ":" in line and " " not in head and (head.endswith(("Error", "Exception", "Interrupt")) or
+                                                head == "SystemExit"):
+            return " ".join(part.strip() for part in tail[i:i + 4])
     return tail[-1].strip() if tail else "no output"
 
 

@@ -271,3 +271,14 @@ def test_stale_temporaries_of_dead_runs_are_removed(tmp_path: Path) -> None:
     remove_stale_temporaries(tmp_path)
     assert not any(p.exists() for p in stale) and not staging.exists()
     assert live.exists() and keep.read_bytes() == b"published"
+
+
+def test_error_line_rejoins_a_wrapped_exception_message() -> None:
+    from lecture.render import _error_line
+
+    tail = ["│ ❱ 101 │   raise NonFiniteMapError(   │", "╰────╯",
+            "NonFiniteMapError: map f(x, y) = (1/x, y) is not finite at (x, y) = (0, -2); change the map or",
+            "restrict the domain"]
+    assert _error_line(tail) == ("NonFiniteMapError: map f(x, y) = (1/x, y) is not finite at (x, y) = (0, -2); "
+                                 "change the map or restrict the domain")
+    assert _error_line(["Rendering...", "manim: something odd"]) == "manim: something odd"
