@@ -189,7 +189,12 @@ def parse_expression(text: str) -> sp.Expr:
 
     Accepted: numbers, ``x``, ``y``, ``pi``, ``e``, ``+ - * / **``, unary minus,
     parentheses and calls of the functions in :data:`ALLOWED_FUNCTIONS`.
-    Raises :class:`ExpressionError` for anything else.
+    Raises :class:`ExpressionError` for anything else, and for input that is
+    longer than :data:`MAX_LENGTH`, nested deeper than :data:`MAX_DEPTH` (a flat
+    chain like ``a + b - c`` counts once), has a literal above :data:`MAX_CONSTANT`,
+    a numeric exponent above :data:`MAX_CONSTANT_EXPONENT`, a constant part that is
+    undefined, not real or above :data:`MAX_DERIVED_CONSTANT` (``log(0)``,
+    ``sqrt(-1)``, ``exp(1000)``), or a comment.  The message names the piece.
     """
     if not isinstance(text, str):
         raise ExpressionError(f"expression must be a string, got {type(text).__name__}")
