@@ -25,7 +25,8 @@ class RBFBasis:
             raise ValueError(f"centers must be a non-empty 1-D list of numbers, got {centers!r}")
         if not np.isfinite(c).all():
             raise ValueError(f"centers must be finite, got {centers!r}")
-        sigma_f = float(sigma)
+        real = isinstance(sigma, (int, float, np.integer, np.floating)) and not isinstance(sigma, bool)
+        sigma_f = float(sigma) if real else float("nan")
         if not np.isfinite(sigma_f) or sigma_f <= 0:
             raise ValueError(f"sigma must be a finite number > 0, got {sigma!r}")
         self.centers = c

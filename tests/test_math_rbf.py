@@ -121,6 +121,9 @@ def test_scalar_and_list_inputs():
         ([0.0, float("inf")], 1.0, "inf"),
         ([[0.0, 1.0], [2.0, 3.0]], 1.0, "[[0.0, 1.0], [2.0, 3.0]]"),
         (5.0, 1.0, "5.0"),
+        ([0.0], None, "None"),
+        ([0.0], "1.0", "'1.0'"),
+        ([0.0], True, "True"),
     ],
 )
 def test_invalid_basis_arguments(centers, sigma, needle):
