@@ -1,0 +1,926 @@
+"""Part two of the lecture: where Jacobians appear in machine learning.
+
+Scenes (each a script of named beats):
+    ChainRule        two tanh layers: cells and parallelograms compose, gradients pull back by v^T J
+    SoftmaxJacobian  diag(p) - p p^T live as the logits move; rows sum to zero; saturation kills it
+    FlowDensity      an affine-coupling flow pushes a Gaussian forward; |det J| rescales cells, mass stays 1
+    JacobianPenalty  the unit circle of perturbations maps to an ellipse with semi-axes sigma_1, sigma_2
+    TaylorError      ||f(x + d) - f(x) - J d|| shrinks like |d|^2: slope 2 on log-log axes
+    MLOutlook        closing card: the page's other items and the scenes that show their mechanism
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    Composition,
+    CouplingFlow,
+    MLInputError,
+    TanhLayer,
+    cell_image,
+    chain_jacobian,
+    ellipse_axes,
+    frobenius_norm,
+    gaussian_density,
+    grid_centres,
+    grid_integral,
+    linearised_cell,
+    loglog_slope,
+    softmax,
+    softmax_jacobian,
+    square_cell,
+    taylor_errors,
+    unit_circle_image,
+    vjp,
+)
+from scenes import style
+from scenes.common import LectureScene
+
+# ----------------------------------------------------------------------------- colour maps
+# (small local helper: the grid scenes may provide a shared one; merge when both exist)
+
+_CMAP_ANCHORS = {
+    "viridis": ["#440154", "#482878", "#3E4A89", "#31688E", "#26828E", "#1F9E89", "#35B779", "#6DCD59",
+                "#B4DE2C", "#FDE725"],
+    "plasma": ["#0D0887", "#46039F", "#7201A8", "#9C179E", "#BD3786", "#D8576B", "#ED7953", "#FB9F3A",
+               "#FDCA26", "#F0F921"],
+    "magma": ["#000004", "#180F3D", "#440F76", "#721F81", "#9E2F7F", "#CD4071", "#F1605D", "#FD9668",
+              "#FEC98D", "#FCFDBF"],
+    "inferno": ["#000004", "#1B0C41", "#4A0C6B", "#781C6D", "#A52C60", "#CF4446", "#ED6925", "#FB9B06",
+                "#F7D13D", "#FCFFA4"],
+}
+SHRINK = "#4C8DFF"  # log|det J| < 0 (cells shrink)
+GROW = "#FF9F43"  # log|det J| > 0 (cells grow)
+POSITIVE = "#FFD166"  # positive matrix entries
+NEGATIVE = "#C77DFF"  # negative matrix entries
+GRADIENT = style.HIGHLIGHT
+
+
+def _hex_rgb(colors: Sequence[str]) -> np.ndarray:
+    return np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=float)
+
+
+def colormap_rgba(values: np.ndarray, name: str, vmin: float, vmax: float, fade: bool = True) -> np.ndarray:
+    """Map a field ``(h, w)`` to RGBA ``(h, w, 4)`` uint8 with a perceptual colour map.
+
+    With ``fade``, low values also become transparent so that the grid stays visible.
+    """
+    anchors = _hex_rgb(_CMAP_ANCHORS[name])
+    t = np.clip((np.asarray(values, dtype=float) - vmin) / (vmax - vmin), 0.0, 1.0)
+    pos = t * (len(anchors) - 1)
+    lo = np.minimum(pos.astype(int), len(anchors) - 2)
+    frac = (pos - lo)[..., None]
+    rgb = anchors[lo] * (1 - frac) + anchors[lo + 1] * frac
+    alpha = np.clip(t * 3.0, 0.0, 1.0) * 235 if fade else np.full(t.shape, 235.0)
+    return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
+
+
+def diverging_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
+    """Signed field ``(h, w)`` to RGBA: negative blue, positive orange, zero transparent."""
+    v = np.clip(np.asarray(values, dtype=float) / vmax, -1.0, 1.0)
+    neg, posc = _hex_rgb([SHRINK, GROW])
+    rgb = np.where(v[..., None] < 0, neg, posc) * np.ones(v.shape + (1,))
+    alpha = np.abs(v) * 220
+    return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
+
+
+# ----------------------------------------------------------------------------- drawing helpers
+
+
+class Panel(VGroup):
+    """A framed NumberPlane over ``box = (x0, x1, y0, y1)`` whose larger side is ``side`` scene units,
+    with a heading above it.  :meth:`to_scene` and :meth:`to_data` convert ``(N, 2)`` <-> ``(N, 3)``."""
+
+    def __init__(self, box: Sequence[float], side: float, heading: str = "", step: float = 1.0) -> None:
+        super().__init__()
+        x0, x1, y0, y1 = box
+        unit = side / max(x1 - x0, y1 - y0)
+        self.box = tuple(box)
+        self.plane = NumberPlane(
+            x_range=(x0, x1, step), y_range=(y0, y1, step), x_length=unit * (x1 - x0), y_length=unit * (y1 - y0),
+            background_line_style={"stroke_color": style.GRID, "stroke_width": 1, "stroke_opacity": 0.8},
+            axis_config={"stroke_color": style.AXIS, "stroke_width": 1.5},
+        )
+        self.border = SurroundingRectangle(self.plane, buff=0, color=style.MUTED, stroke_width=1.5)
+        self.add(self.plane, self.border)
+        if heading:
+            self.heading = MathTex(heading, font_size=style.LABEL_SIZE, color=style.TEXT)
+            self.heading.next_to(self.border, UP, buff=0.15)
+            self.add(self.heading)
+
+    def place(self, centre: Sequence[float]) -> Panel:
+        """Move so that the plane (not the heading) is centred at ``centre``."""
+        return self.shift(np.asarray(centre, dtype=float) - self.plane.get_center())
+
+    def to_scene(self, pts: np.ndarray) -> np.ndarray:
+        p = np.atleast_2d(np.asarray(pts, dtype=float))
+        o = self.plane.c2p(0, 0)
+        ux, uy = self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o
+        return o + p[:, :1] * ux + p[:, 1:2] * uy
+
+    def to_data(self, pts3: np.ndarray) -> np.ndarray:
+        p = np.atleast_2d(np.asarray(pts3, dtype=float))
+        o = self.plane.c2p(0, 0)
+        ux, uy = self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o
+        return np.stack([(p - o) @ ux / (ux @ ux), (p - o) @ uy / (uy @ uy)], axis=-1)
+
+    def point(self, xy: Sequence[float]) -> np.ndarray:
+        return self.to_scene(np.asarray(xy))[0]
+
+    def polyline(self, pts: np.ndarray, closed: bool = False, **kwargs) -> VMobject:
+        scene_pts = self.to_scene(pts)
+        if closed:
+            scene_pts = np.vstack([scene_pts, scene_pts[:1]])
+        return VMobject(**kwargs).set_points_as_corners(scene_pts)
+
+    def arrow(self, start: Sequence[float], end: Sequence[float], color: ManimColor, width: float = 4) -> Arrow:
+        return Arrow(self.point(start), self.point(end), buff=0, color=color, stroke_width=width,
+                     max_tip_length_to_length_ratio=0.3, tip_length=0.18)
+
+    def image(self, rgba: np.ndarray) -> ImageMobject:
+        """A raster field over the panel's box; ``rgba`` row 0 is the bottom row (y0)."""
+        img = ImageMobject(np.ascontiguousarray(rgba[::-1]))
+        img.set_resampling_algorithm(RESAMPLING_ALGORITHMS["bilinear"])
+        img.stretch_to_fit_width(self.plane.x_length).stretch_to_fit_height(self.plane.y_length)
+        x0, x1, y0, y1 = self.box
+        img.move_to(self.point(((x0 + x1) / 2, (y0 + y1) / 2)))
+        return img
+
+
+def grid_lines(box: Sequence[float], step: float, samples: int = 60) -> list[np.ndarray]:
+    """Polylines ``(samples, 2)`` of the lines x = k step and y = k step inside ``box``."""
+    x0, x1, y0, y1 = box
+    xs = np.arange(np.ceil(x0 / step), np.floor(x1 / step) + 1) * step
+    ys = np.arange(np.ceil(y0 / step), np.floor(y1 / step) + 1) * step
+    t = np.linspace(0, 1, samples)
+    lines = [np.stack([np.full_like(t, x), y0 + t * (y1 - y0)], axis=-1) for x in xs]
+    lines += [np.stack([x0 + t * (x1 - x0), np.full_like(t, y)], axis=-1) for y in ys]
+    return lines
+
+
+def number_row(label: str, values: Sequence[float], color: ManimColor = style.TEXT, places: int = 2) -> VGroup:
+    """``label`` followed by a row vector of DecimalNumbers."""
+    return VGroup(
+        MathTex(label, font_size=style.LABEL_SIZE, color=color),
+        DecimalMatrix([list(values)], element_to_mobject_config={"num_decimal_places": places},
+                      bracket_h_buff=0.1, h_buff=1.1).scale(0.6),
+    ).arrange(RIGHT, buff=0.15)
+
+
+def decimal_matrix(jac: np.ndarray, places: int = 2, scale: float = 0.6) -> DecimalMatrix:
+    return DecimalMatrix(np.asarray(jac).tolist(), element_to_mobject_config={"num_decimal_places": places},
+                         h_buff=1.6).scale(scale)
+
+
+def shown_values(matrix: DecimalMatrix) -> np.ndarray:
+    """The numbers a DecimalMatrix currently shows, ``(rows, cols)``."""
+    rows = len(matrix.mob_matrix)
+    return np.array([e.get_value() for e in matrix.get_entries()]).reshape(rows, -1)
+
+
+def set_clipped_path(vm: VMobject, pts3: np.ndarray, keep: np.ndarray) -> VMobject:
+    """Make ``vm`` the polyline through ``pts3`` (N, 3), drawing only the runs where ``keep`` (N,) is True."""
+    vm.clear_points()
+    runs = np.split(np.arange(len(keep)), np.flatnonzero(np.diff(keep.astype(int))) + 1)
+    for run in runs:
+        if keep[run[0]] and len(run) > 1:
+            vm.start_new_path(pts3[run[0]])
+            vm.add_points_as_corners(pts3[run[1:]])
+    if not vm.has_points():  # keep one invisible point so that the mobject stays valid
+        vm.set_points(np.repeat(pts3[:1], 4, axis=0))
+    return vm
+
+
+def _set_if_changed(number: DecimalNumber, value: float) -> DecimalNumber:
+    """Set ``number`` only when the shown digits would change (rebuilding text every frame is slow)."""
+    shown = round(float(value), number.num_decimal_places) + 0.0
+    if shown != number.get_value():
+        number.set_value(shown)
+    return number
+
+
+def cell_polygon(panel: Panel, corners: np.ndarray, color: ManimColor, opacity: float = 0.25,
+                 width: float = 3) -> Polygon:
+    return Polygon(*panel.to_scene(corners), color=color, stroke_width=width, fill_color=color,
+                   fill_opacity=opacity)
+
+
+class MLScene(LectureScene):
+    """Base of this module's scenes: a LectureScene whose title card works with Manim 0.21."""
+
+    def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
+        """Workaround: ``LectureScene.title_card`` passes ``shift=[0, 0.2, 0]`` (a list) to FadeIn, which
+        crashes in Manim 0.21; same card with an array shift.  Delete once scenes/common.py is fixed."""
+        card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
+        if subtitle:
+            card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
+        card.arrange(DOWN, buff=0.3)
+        self.play(FadeIn(card, shift=0.2 * UP), run_time=self.rt(0.6))
+        self.pause(seconds)
+        self.play(FadeOut(card), run_time=self.rt(0.4))
+
+
+# ----------------------------------------------------------------------------- 1. chain rule
+
+
+class ChainRule(MLScene):
+    """Two tanh layers f then g: cells and their parallelograms compose, and a gradient pulls back."""
+
+    TITLE = "The chain rule: products of Jacobians"
+    BOX = (-1.6, 1.6, -1.6, 1.6)
+    SIDE = 3.3
+    PANEL_Y = 1.35
+    PANEL_X = 4.6
+    GRADIENT_SCALE = 0.5  # gradient arrows are drawn at half length
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.f = TanhLayer(np.array(ml.chain_w1), np.array(ml.chain_b1))
+        self.g = TanhLayer(np.array(ml.chain_w2), np.array(ml.chain_b2))
+        self.p = np.array(ml.chain_point)
+        self.h = ml.chain_cell
+        self.v = np.array(ml.chain_gradient)
+        self.title_card(self.TITLE, "back-propagation multiplies Jacobians")
+        self.beat()
+        self.show_layers()
+        self.beat()
+        self.push_through_f()
+        self.beat()
+        self.push_through_g()
+        self.beat()
+        self.write_product()
+        self.beat()
+        self.pull_back_gradient()
+        self.beat()
+
+    def show_layers(self) -> None:
+        self.panels = [
+            Panel(self.BOX, self.SIDE, r"x"),
+            Panel(self.BOX, self.SIDE, r"h = f(x) = \tanh(W_1 x + b_1)"),
+            Panel(self.BOX, self.SIDE, r"y = g(h) = \tanh(W_2 h + b_2)"),
+        ]
+        for k, panel in enumerate(self.panels):
+            panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
+            panel.heading.scale(0.8).next_to(panel.border, UP, buff=0.12)
+        arrows = VGroup(*[
+            Arrow(self.panels[k].border.get_right(), self.panels[k + 1].border.get_left(), buff=0.1,
+                  color=style.MUTED, stroke_width=3)
+            for k in range(2)
+        ])
+        labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP, buff=0.05)
+                          for n, a in zip(("f", "g"), arrows, strict=True)])
+        self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=1.5)
+                                for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+        inp = self.panels[0]
+        self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, 2)
+        self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
+                               inp.arrow(self.p, self.p + [0, self.h], style.E2))
+        self.caption("A small network: layer f, then layer g, each a map of the plane.", 4)
+        self.play(*[FadeIn(p) for p in self.panels], GrowArrow(arrows[0]), GrowArrow(arrows[1]),
+                  FadeIn(labels), run_time=self.rt(1.5))
+        self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
+                  GrowArrow(self.e_arrows[1]), run_time=self.rt(1.5))
+        self.pause(1)
+
+    def _carry(self, panel: Panel, fmap: Composition | TanhLayer):
+        """Grid image, true image of the cell at p, and the parallelogram f(p) + J(p) (corner - p)."""
+        grid = VGroup(*[panel.polyline(fmap(line), stroke_color=style.MUTED, stroke_width=1.5)
+                        for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+        true_cell = panel.polyline(cell_image(fmap, self.p, self.h), closed=True, stroke_color=style.TEXT,
+                                   stroke_width=2)
+        corners = linearised_cell(fmap, self.p, self.h)
+        para = cell_polygon(panel, corners, style.JE1, 0.15, 0)
+        edges = VGroup(panel.arrow(corners[0], corners[1], style.JE1), panel.arrow(corners[0], corners[3], style.JE2))
+        return grid, true_cell, para, edges, corners
+
+    def push_through_f(self) -> None:
+        self.jf = self.f.jacobian(self.p)
+        grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
+        self.caption("f bends the grid; near p it acts like its Jacobian J_f: the square becomes a parallelogram.", 5)
+        self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
+        self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
+        self.pause(2)
+        self.grid_hidden = grid
+        self.cell_layers = VGroup(self.cell_in, self.e_arrows, cell, self.para_f, edges)
+
+    def push_through_g(self) -> None:
+        self.jgf = chain_jacobian(self.f, self.g, self.p)
+        grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
+        self.caption("g bends it again. The composed cell is the parallelogram of J_g(f(p)) J_f(p).", 4.7)
+        self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
+        self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
+        self.pause(2)
+        self.cell_layers.add(cell, self.para_gf, edges)
+
+    def write_product(self) -> None:
+        self.jg = self.g.jacobian(self.f(self.p))
+        self.m_gf, self.m_g, self.m_f = (decimal_matrix(j) for j in (self.jgf, self.jg, self.jf))
+        eq = VGroup(MathTex(r"J_{g\circ f}(p)", font_size=style.LABEL_SIZE), self.m_gf,
+                    MathTex("=", font_size=style.LABEL_SIZE), self.m_g, self.m_f)
+        eq.arrange(RIGHT, buff=0.2)
+        under = VGroup(MathTex(r"J_g(f(p))", font_size=style.SMALL_SIZE, color=style.MUTED),
+                       MathTex(r"J_f(p)", font_size=style.SMALL_SIZE, color=style.MUTED))
+        under[0].next_to(self.m_g, DOWN, buff=0.1)
+        under[1].next_to(self.m_f, DOWN, buff=0.1)
+        self.product = VGroup(eq, under).move_to([0, -2.3, 0])
+        self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5)
+        self.play(Write(eq), FadeIn(under), run_time=self.rt(2))
+        self.pause(2.5)
+
+    def pull_back_gradient(self) -> None:
+        y, hid = self.g(self.f(self.p)), self.f(self.p)
+        self.v_hidden = vjp(self.v, self.jg)
+        self.v_input = vjp(self.v_hidden, self.jf)
+        s = self.GRADIENT_SCALE
+        self.grad_arrows = VGroup(
+            self.panels[2].arrow(y, y + s * self.v, GRADIENT),
+            self.panels[1].arrow(hid, hid + s * self.v_hidden, GRADIENT),
+            self.panels[0].arrow(self.p, self.p + s * self.v_input, GRADIENT),
+        )
+        rows = VGroup(
+            number_row(r"v^\top =", self.v, GRADIENT),
+            number_row(r"v^\top J_g =", self.v_hidden, GRADIENT),
+            number_row(r"v^\top J_g J_f =", self.v_input, GRADIENT),
+        )
+        for row, panel in zip(rows, reversed(self.panels), strict=True):
+            row.next_to(panel.border, DOWN, buff=0.15)
+        self.caption("Back-propagation: a gradient v at the output is pulled back by v^T J_g, then by J_f.", 6)
+        self.play(self.cell_layers.animate.set_opacity(0.3), GrowArrow(self.grad_arrows[0]), FadeIn(rows[0]),
+                  run_time=self.rt(1))
+        self.play(TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), FadeIn(rows[1]), run_time=self.rt(1.2))
+        self.play(TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), FadeIn(rows[2]), run_time=self.rt(1.2))
+        note = Text("vector-Jacobian products: the full Jacobian is never formed", font_size=style.SMALL_SIZE,
+                    color=style.MUTED).to_edge(DOWN, buff=0.3)
+        self.play(FadeIn(note), run_time=self.rt(0.6))
+        self.pause(3)
+        self.gradient_rows = rows
+
+
+# ----------------------------------------------------------------------------- 2. softmax
+
+
+class SoftmaxJacobian(MLScene):
+    """K logits move; the probabilities and the live matrix diag(p) - p p^T follow."""
+
+    TITLE = "The softmax Jacobian"
+    CELL = 0.95  # side of a matrix cell
+    BAR_HEIGHT = 3.2  # scene units for p = 1
+    ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.K = len(ml.logits)
+        self.z = [ValueTracker(v) for v in ml.logits]
+        self.title_card(self.TITLE, "how each probability responds to each logit")
+        self.beat()
+        self.show_probabilities()
+        self.beat()
+        self.show_jacobian()
+        self.beat()
+        self.move_logits(ml.logits)
+        self.beat()
+        self.saturate(ml.saturated_logits)
+        self.beat()
+
+    def logits(self) -> np.ndarray:
+        return np.array([t.get_value() for t in self.z])
+
+    def show_probabilities(self) -> None:
+        K = self.K
+        width = min(0.8, 3.6 / K)
+        gap = width * 0.5
+        self.base_y = -2.2
+        xs = -4.0 + (np.arange(K) - (K - 1) / 2) * (width + gap)
+        self.bars, self.z_labels, self.p_labels = VGroup(), VGroup(), VGroup()
+        for i in range(K):
+            color = style.basis_color(i)
+            bar = Rectangle(width=width, height=0.01, fill_color=color, fill_opacity=0.85, stroke_width=0)
+            bar.move_to([xs[i], self.base_y, 0], aligned_edge=DOWN)
+
+            def grow(b, i=i, x=xs[i]):
+                h = max(1e-3, softmax(self.logits())[i] * self.BAR_HEIGHT)
+                b.stretch_to_fit_height(h).move_to([x, self.base_y, 0], aligned_edge=DOWN)
+
+            bar.add_updater(grow)
+            p_num = DecimalNumber(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            p_num.add_updater(
+                lambda m, i=i, b=bar: _set_if_changed(m, softmax(self.logits())[i]).next_to(b, UP, 0.08))
+            z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
+            z_name.move_to([xs[i], self.base_y - 0.3, 0])
+            z_val = DecimalNumber(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
+                                  font_size=style.SMALL_SIZE, color=color).move_to([xs[i], self.base_y - 0.7, 0])
+            z_val.add_updater(lambda m, i=i, x=xs[i]: _set_if_changed(m, self.z[i].get_value()).move_to(
+                [x, self.base_y - 0.7, 0]))
+            self.bars.add(bar)
+            self.p_labels.add(p_num)
+            self.z_labels.add(VGroup(z_name, z_val))
+        baseline = Line([xs[0] - width, self.base_y, 0], [xs[-1] + width, self.base_y, 0], color=style.AXIS,
+                        stroke_width=2)
+        head = MathTex(r"p = \mathrm{softmax}(z)", font_size=style.LABEL_SIZE).move_to(
+            [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
+        self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2)
+        self.play(Create(baseline), FadeIn(head), FadeIn(self.bars), FadeIn(self.p_labels), FadeIn(self.z_labels),
+                  run_time=self.rt(1.2))
+        self.pause(2)
+
+    def show_jacobian(self) -> None:
+        K, c = self.K, self.CELL * min(1.0, 3.0 / self.K)
+        origin = np.array([1.2 - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
+        self.cells, self.entries, self.sums = VGroup(), VGroup(), VGroup()
+        for i in range(K):
+            for j in range(K):
+                pos = origin + [j * c, -i * c, 0]
+                sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
+                sq.add_updater(lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
+                num = DecimalNumber(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                                    color=style.TEXT).move_to(pos)
+                num.add_updater(lambda m, i=i, j=j, pos=pos: _set_if_changed(m, self._entry(i, j)).move_to(pos))
+                self.cells.add(sq)
+                self.entries.add(num)
+            row_pos = origin + [K * c + 0.55, -i * c, 0]
+            total = DecimalNumber(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                                  color=style.HIGHLIGHT).move_to(row_pos)
+            total.add_updater(lambda m, i=i, pos=row_pos: _set_if_changed(m, self._row_sum(i)).move_to(pos))
+            self.sums.add(total)
+        brackets = VGroup(
+            *[Line(self.cells.get_corner(UL) + [s, 0.08, 0], self.cells.get_corner(DL) + [s, -0.08, 0],
+                   color=style.TEXT, stroke_width=2) for s in (-0.08,)],
+            *[Line(self.cells.get_corner(UR) + [s, 0.08, 0], self.cells.get_corner(DR) + [s, -0.08, 0],
+                   color=style.TEXT, stroke_width=2) for s in (0.08,)],
+        )
+        formula = MathTex(r"\frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j)",
+                          r"\quad J = \mathrm{diag}(p) - p\,p^\top", font_size=style.LABEL_SIZE)
+        formula.next_to(self.cells, UP, buff=0.45).shift(RIGHT * 0.3)
+        sum_head = MathTex(r"\textstyle\sum_j", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
+        sum_head.next_to(self.sums, UP, buff=0.2)
+        col_labels = VGroup(*[MathTex(f"z_{j + 1}", font_size=style.SMALL_SIZE, color=style.MUTED).next_to(
+            self.cells[j], UP, buff=0.1) for j in range(K)])
+        row_labels = VGroup(*[MathTex(f"p_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i)).next_to(
+            brackets[0], LEFT, buff=0.15).set_y(self.cells[i * K].get_y()) for i in range(K)])
+        legend = VGroup(
+            Square(0.25, fill_color=POSITIVE, fill_opacity=1, stroke_width=0),
+            Text("p rises with z", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            Square(0.25, fill_color=NEGATIVE, fill_opacity=1, stroke_width=0),
+            Text("p falls", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+        ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
+        self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
+        self.caption("Its Jacobian is diag(p) - p p^T: raising one logit lifts its own p and lowers the rest.", 5)
+        self.play(Write(formula), run_time=self.rt(1.2))
+        self.play(FadeIn(self.cells), FadeIn(self.entries), Create(brackets), FadeIn(col_labels),
+                  FadeIn(row_labels), FadeIn(legend), run_time=self.rt(1.2))
+        self.caption("Every row sums to zero: the probabilities always add up to 1.", 3.5)
+        self.play(FadeIn(self.sums), FadeIn(sum_head), run_time=self.rt(0.8))
+        self.pause(2.5)
+
+    def _jac(self) -> np.ndarray:
+        return softmax_jacobian(self.logits())
+
+    def _entry(self, i: int, j: int) -> float:
+        return float(np.round(self._jac()[i, j], 2)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+    def _row_sum(self, i: int) -> float:
+        return float(np.round(self._jac()[i].sum(), 2)) + 0.0
+
+    def _entry_color(self, i: int, j: int) -> ManimColor:
+        v = self._jac()[i, j]
+        target = POSITIVE if v >= 0 else NEGATIVE
+        return interpolate_color(style.PANEL, ManimColor(target), min(1.0, abs(v) / self.ENTRY_SCALE) * 0.8)
+
+    def move_logits(self, start: Sequence[float]) -> None:
+        up = [*start]
+        up[1] = start[0] + 0.2  # class 2 overtakes class 1
+        self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5)
+        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)], run_time=self.rt(2.5))
+        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)], run_time=self.rt(2))
+        self.pause(1)
+
+    def saturate(self, target: Sequence[float]) -> None:
+        self.caption("Saturation: when one p nears 1, the whole Jacobian nearly vanishes, so gradients stop.", 6)
+        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
+        self.pause(3)
+
+
+# ----------------------------------------------------------------------------- 3. flow
+
+
+class FlowDensity(MLScene):
+    """An affine-coupling flow pushes a Gaussian forward; cells rescale by |det J| and the mass stays 1."""
+
+    TITLE = "Flows: the determinant scales density"
+    SIDE = 5.0
+    PANEL_X = 3.55
+    PANEL_Y = 0.05
+    RASTER = 120  # pixels per side of the density images
+    CELL_SIDE = 0.5
+    CELL_POINTS = ((-1.5, 0.75), (0.75, -1.25), (0.25, 1.25))
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.flow = CouplingFlow(ml.flow_scales, ml.flow_shifts)
+        self.box = ml.flow_box
+        self.base = lambda pts: gaussian_density(pts, std=ml.flow_base_std)
+        self.centres, self.cell_area = grid_centres(self.box, self.RASTER)
+        self.t = ValueTracker(0.0)
+        self.vmax = float(self.base(np.zeros(2)))
+        self.title_card(self.TITLE, "change of variables for densities")
+        self.beat()
+        self.show_base()
+        self.beat()
+        self.apply_flow()
+        self.beat()
+        self.show_log_det()
+        self.beat()
+
+    def current_flow(self) -> CouplingFlow:
+        return self.flow.scaled(self.t.get_value())
+
+    def density(self) -> np.ndarray:
+        return self.current_flow().pushforward_density(self.centres, self.base)
+
+    def total_mass(self) -> float:
+        """Midpoint-rule integral of p_y over the panel's box (what the readout shows)."""
+        return grid_integral(self.density(), self.cell_area)
+
+    def _step(self) -> float:
+        return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
+
+    def show_base(self) -> None:
+        self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
+        self.right = Panel(self.box, self.SIDE, r"y = f(z),\quad p_y(y) = \frac{p_z(f^{-1}(y))}{|\det J_f|}",
+                           self._step())
+        self.left.place([-self.PANEL_X, self.PANEL_Y, 0])
+        self.right.place([self.PANEL_X, self.PANEL_Y, 0])
+        self.right.heading.next_to(self.right.border, UP, buff=0.1)
+        self.left.heading.match_y(self.right.heading)
+        cmap = style.HEATMAP
+        base_rgba = colormap_rgba(self.base(self.centres), cmap, 0, self.vmax)
+        self.base_img = self.left.image(base_rgba).set_z_index(-1)
+        self.pushed_img = self.right.image(base_rgba).set_z_index(-1)
+        self.pushed_img.add_updater(
+            lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
+                colormap_rgba(self.density(), cmap, 0, self.vmax)[::-1])))
+        step = self._step()
+        lines = grid_lines(self.box, step, 80)
+        self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
+                               for ln in lines])
+
+        def warp(group: VGroup) -> None:
+            flow = self.current_flow()
+            for mob, ln in zip(group, lines, strict=True):
+                set_clipped_path(mob, self.right.to_scene(ln_out := flow(ln)), self._inside(ln_out))
+
+        self.warped.add_updater(warp)
+        # highlighted cells: squares on the left, their images (true outlines) on the right
+        self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
+        for pt in self.CELL_POINTS:
+            color = style.TEXT
+            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
+            outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
+                                          stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
+            outline.add_updater(lambda m, pt=pt: m.set_points_as_corners(
+                self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
+            self.cells_out.add(outline)
+            num = DecimalNumber(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            label = VGroup(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color), num).arrange(RIGHT, buff=0.04)
+            label.add_updater(lambda m, pt=pt, o=outline: m.arrange(RIGHT, buff=0.04).next_to(o, RIGHT, 0.06))
+            num.add_updater(lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
+            self.det_labels.add(label)
+        self.mass_left = self._mass_readout(self.left, r"\textstyle\int p_z\,dz =", lambda: grid_integral(
+            self.base(self.centres), self.cell_area))
+        self.mass_right = self._mass_readout(self.right, r"\textstyle\int p_y\,dy =", self.total_mass)
+        self.caption("A Gaussian density on the left. The flow f will carry it to the right.", 4)
+        self.play(FadeIn(self.left), FadeIn(self.right), FadeIn(self.base_img), FadeIn(self.pushed_img),
+                  run_time=self.rt(1.2))
+        self.add(self.warped)
+        self.play(FadeIn(self.cells_in), FadeIn(self.cells_out), FadeIn(self.det_labels), FadeIn(self.mass_left),
+                  FadeIn(self.mass_right), run_time=self.rt(1))
+        self.pause(1.5)
+
+    def _inside(self, pts: np.ndarray) -> np.ndarray:
+        x0, x1, y0, y1 = self.box
+        return (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+
+    def _cell_outline(self, pt: Sequence[float], flow: CouplingFlow) -> np.ndarray:
+        corners = square_cell(np.array(pt), self.CELL_SIDE)
+        edge = np.concatenate([np.linspace(a, b, 12, endpoint=False)
+                               for a, b in zip(corners, np.roll(corners, -1, axis=0), strict=True)])
+        return flow(edge)
+
+    def _area_ratio(self, pt: Sequence[float]) -> float:
+        """|det J_f| at the cell's centre: the factor its area is multiplied by (to first order)."""
+        centre = np.array(pt) + self.CELL_SIDE / 2
+        return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
+
+    def _mass_readout(self, panel: Panel, label: str, value) -> VGroup:
+        num = DecimalNumber(value(), num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+        group = VGroup(MathTex(label, font_size=style.LABEL_SIZE), num).arrange(RIGHT, buff=0.15)
+        group.next_to(panel.border, DOWN, buff=0.2)
+        num.add_updater(lambda m: _set_if_changed(m, value()))
+        return group
+
+    def apply_flow(self) -> None:
+        self.caption("The flow moves and stretches space. Each cell's area changes by |det J_f|.", 5)
+        self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
+        self.caption("Where cells grow the density thins out, where they shrink it piles up: the total stays 1.", 5)
+        self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
+        self.pause(3.5)
+
+    def show_log_det(self) -> None:
+        field = self.flow.log_abs_det_jacobian(self.centres)
+        vmax = float(np.abs(field).max())
+        self.log_det_img = self.left.image(diverging_rgba(field, vmax)).set_z_index(-1)
+        head = MathTex(r"\log|\det J_f(z)|", font_size=style.LABEL_SIZE).move_to(self.left.heading)
+        bar = VGroup(
+            Square(0.25, fill_color=SHRINK, fill_opacity=0.9, stroke_width=0),
+            MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE),
+            Text("shrinks", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            Square(0.25, fill_color=GROW, fill_opacity=0.9, stroke_width=0),
+            MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE),
+            Text("grows", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+        ).arrange(RIGHT, buff=0.12).move_to(self.mass_left)
+        self.caption("log|det J_f| as a field: the exact log-likelihood adds it up, one layer at a time.", 5)
+        self.play(FadeOut(self.base_img), FadeIn(self.log_det_img), ReplacementTransform(self.left.heading, head),
+                  FadeOut(self.mass_left), FadeIn(bar), run_time=self.rt(1.5))
+        self.pause(4)
+
+
+# ----------------------------------------------------------------------------- 4. Jacobian penalty
+
+
+class JacobianPenalty(MLScene):
+    """The unit circle of perturbations maps to an ellipse with semi-axes sigma_1 >= sigma_2."""
+
+    TITLE = "Jacobian penalties and singular values"
+    BOX = (-1.2, 1.2, -1.2, 1.2)
+    SIDE = 3.4
+    PANEL_X = 4.6
+    PANEL_Y = 1.0
+    RADIUS = 0.3  # radius of the drawn circle of perturbations (input units)
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.p = np.array(ml.penalty_point)
+        b = np.array(ml.penalty_b)
+        self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
+        self.title_card(self.TITLE, "penalise ||J||, and small input changes stay small")
+        self.beat()
+        self.show_input()
+        self.beat()
+        self.readouts = [None, None]
+        self.ellipses: list[VGroup] = [VGroup(), VGroup()]
+        self.show_map(0, "steep: no penalty")
+        self.beat()
+        self.show_map(1, "flat: penalised")
+        self.beat()
+        self.compare()
+        self.beat()
+
+    def show_input(self) -> None:
+        self.panels = [Panel(self.BOX, self.SIDE, r"x + \delta,\ |\delta| = r", 0.5),
+                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{steep}}(x + \delta)", 0.5),
+                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{flat}}(x + \delta)", 0.5)]
+        for k, panel in enumerate(self.panels):
+            panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
+        r = self.RADIUS
+        circle = self.panels[0].polyline(self.p + r * unit_circle_image(np.eye(2), 96), closed=True,
+                                         stroke_color=style.TEXT, stroke_width=3)
+        arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
+                        self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
+        self.caption("All perturbations of size r around a point x form a circle.", 4)
+        self.play(FadeIn(self.panels[0]), run_time=self.rt(0.8))
+        self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=self.rt(1.2))
+        self.pause(1.5)
+
+    def show_map(self, k: int, name: str) -> None:
+        fmap, panel, r = self.maps[k], self.panels[k + 1], self.RADIUS
+        jac = fmap.jacobian(self.p)
+        centre = fmap(self.p)
+        sigma, U = ellipse_axes(jac)
+        true_image = panel.polyline(fmap(self.p + r * unit_circle_image(np.eye(2), 96)), closed=True,
+                                    stroke_color=style.MUTED, stroke_width=2)
+        ellipse = panel.polyline(centre + r * unit_circle_image(jac, 96), closed=True, stroke_color=style.TEXT,
+                                 stroke_width=3)
+        axis1 = panel.arrow(centre, centre + r * sigma[0] * U[:, 0], style.HIGHLIGHT)
+        axis2 = DashedLine(panel.point(centre), panel.point(centre + r * sigma[1] * U[:, 1]), color=style.HIGHLIGHT,
+                           stroke_width=3)
+        cols = VGroup(panel.arrow(centre, centre + r * jac[:, 0], style.JE1, 3),
+                      panel.arrow(centre, centre + r * jac[:, 1], style.JE2, 3))
+        readout = VGroup(
+            Text(name, font_size=style.SMALL_SIZE, color=style.MUTED),
+            self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
+            self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
+            self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel.border, DOWN, buff=0.25)
+        self.readouts[k] = readout
+        self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
+        what = "A steep layer" if k == 0 else "The same layer trained with a Jacobian penalty"
+        self.caption(f"{what}: its Jacobian maps the circle to an ellipse with semi-axes sigma_1 and sigma_2.", 5)
+        self.play(FadeIn(panel), run_time=self.rt(0.6))
+        self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
+        self.play(GrowArrow(axis1), Create(axis2), FadeIn(readout), run_time=self.rt(1))
+        self.pause(2)
+
+    def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
+        return VGroup(MathTex(label, font_size=style.LABEL_SIZE, color=color),
+                      DecimalNumber(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
+                      ).arrange(RIGHT, buff=0.12)
+
+    def compare(self) -> None:
+        penalty = VGroup(
+            MathTex(r"\mathcal{L}_{\text{total}} = \mathcal{L} + \lambda\,\|J_f(x)\|_F^2", font_size=style.LABEL_SIZE),
+            MathTex(r"\|J\|_F^2 = \sigma_1^2 + \sigma_2^2", font_size=style.LABEL_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
+        self.caption("The penalty shrinks sigma_1 and ||J||_F: the same input change moves the output less.", 6)
+        self.play(Write(penalty), run_time=self.rt(1.5))
+        self.play(Indicate(self.readouts[0][1], color=style.HIGHLIGHT), Indicate(self.readouts[1][1],
+                  color=style.HIGHLIGHT), run_time=self.rt(1.2))
+        self.pause(3)
+
+
+# ----------------------------------------------------------------------------- 5. Taylor error
+
+
+class TaylorError(MLScene):
+    """f(x + d) against f(x) + J d as d shrinks; the error falls like |d|^2 (slope 2 on log-log axes)."""
+
+    TITLE = "Local linearity: the Taylor error"
+    SAMPLES = 9  # steps plotted on the log-log axes
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.fmap = self.settings.plane_map()
+        self.x = np.array(ml.taylor_point)
+        u = np.array(ml.taylor_direction)
+        self.u = u / np.linalg.norm(u)
+        lo, hi = ml.taylor_steps
+        self.steps = np.geomspace(hi, lo, self.SAMPLES)
+        self.errors = taylor_errors(self.fmap, self.x, self.u, self.steps)
+        self.slope = loglog_slope(self.steps, self.errors)
+        self.jac = self.fmap.jacobian(self.x)
+        self.s = ValueTracker(hi)
+        self.title_card(self.TITLE, "the first-order error shrinks like |d|^2")
+        self.beat()
+        self.show_curves()
+        self.beat()
+        self.shrink_step()
+        self.beat()
+        self.read_slope()
+        self.beat()
+
+    def offset_true(self, s: np.ndarray | float) -> np.ndarray:
+        """f(x + s u) - f(x), ``(k,) -> (k, 2)``."""
+        d = np.atleast_1d(s)[:, None] * self.u
+        return self.fmap(self.x + d) - self.fmap(self.x)
+
+    def offset_linear(self, s: np.ndarray | float) -> np.ndarray:
+        """J d for d = s u, ``(k,) -> (k, 2)``."""
+        return (np.atleast_1d(s)[:, None] * self.u) @ self.jac.T
+
+    def _box(self) -> tuple[float, float, float, float]:
+        s = np.linspace(0, self.steps[0], 50)
+        pts = np.vstack([self.offset_true(s), self.offset_linear(s), np.zeros((1, 2))])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        pad = 0.15 * (hi - lo).max() + 0.1
+        return (float(np.floor(lo[0] - pad)), float(np.ceil(hi[0] + pad)),
+                float(np.floor(lo[1] - pad)), float(np.ceil(hi[1] + pad)))
+
+    def show_curves(self) -> None:
+        box = self._box()
+        self.panel = Panel(box, 4.3, r"\text{output offsets from } f(x)", step=0.5).place([-3.6, 0.2, 0])
+        s_all = np.linspace(0, self.steps[0], 80)
+        curve = self.panel.polyline(self.offset_true(s_all), stroke_color=style.MODEL, stroke_width=3)
+        line = self.panel.polyline(self.offset_linear(s_all), stroke_color=style.JE1, stroke_width=3)
+        origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
+        legend = VGroup(
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=3),
+                   MathTex(r"f(x + d) - f(x)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=3),
+                   MathTex(r"J(x)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=4),
+                   MathTex(r"\text{error } \|f(x+d) - f(x) - J d\|", font_size=style.SMALL_SIZE)
+                   ).arrange(RIGHT, buff=0.12),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        legend.next_to(self.panel.border, DOWN, buff=0.15).align_to(self.panel.border, LEFT)
+        x_txt = ", ".join(f"{v:g}" for v in self.x)
+        u_txt = ", ".join(f"{v:.2g}" for v in self.u)
+        heading = MathTex(rf"x = ({x_txt}),\ d = s\,({u_txt}),\ J(x) =", font_size=style.SMALL_SIZE)
+        jm = decimal_matrix(self.jac, 1, 0.5)
+        self.j_matrix = jm
+        top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
+        self.panel.heading.become(top)
+        self.dot_true = always_redraw(lambda: Dot(self.panel.point(self.offset_true(self.s.get_value())[0]),
+                                                  color=style.MODEL, radius=0.07))
+        self.dot_lin = always_redraw(lambda: Dot(self.panel.point(self.offset_linear(self.s.get_value())[0]),
+                                                 color=style.JE1, radius=0.07))
+        self.err_seg = always_redraw(lambda: Line(self.dot_true.get_center(), self.dot_lin.get_center(),
+                                                  color=style.HIGHLIGHT, stroke_width=5))
+        self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
+        self.play(FadeIn(self.panel), FadeIn(legend), run_time=self.rt(1))
+        self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
+        self.add(self.err_seg, self.dot_true, self.dot_lin)
+        self.pause(2)
+
+    def _log_axes(self) -> Axes:
+        lo_e = float(np.floor(np.log10(self.errors.min())))
+        hi_e = float(np.ceil(np.log10(self.errors.max())))
+        lo_s = float(np.floor(np.log10(self.steps.min())))
+        hi_s = float(np.ceil(np.log10(self.steps.max())))
+        return Axes(
+            x_range=(lo_s, hi_s, 1), y_range=(lo_e, hi_e, 1), x_length=5.0, y_length=4.6,
+            x_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
+                           "font_size": style.SMALL_SIZE},
+            y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
+                           "font_size": style.SMALL_SIZE},
+            axis_config={"color": style.AXIS, "stroke_width": 2},
+            tips=False,
+        )
+
+    def shrink_step(self) -> None:
+        self.axes = self._log_axes().move_to([3.6, 0.1, 0])
+        labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN, buff=0.45),
+                        MathTex(r"\text{error}", font_size=style.LABEL_SIZE).next_to(self.axes.y_axis, UP, buff=0.1))
+        self.dots = VGroup()
+        readout = VGroup(
+            MathTex(r"|d| =", font_size=style.LABEL_SIZE),
+            DecimalNumber(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
+            MathTex(r"\ \text{error} =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+            DecimalNumber(0, num_decimal_places=5, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+        ).arrange(RIGHT, buff=0.12).next_to(self.axes, UP, buff=0.3)
+        readout[1].add_updater(lambda m: m.set_value(self.s.get_value()))
+        readout[3].add_updater(lambda m: m.set_value(
+            float(taylor_errors(self.fmap, self.x, self.u, np.array([self.s.get_value()]))[0])))
+        self.caption("Shrink the step d: the dots meet, and the error (yellow) vanishes much faster than d.", 6)
+        self.play(Create(self.axes), FadeIn(labels), FadeIn(readout), run_time=self.rt(1.2))
+        for s, e in zip(self.steps, self.errors, strict=True):
+            dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
+            self.play(self.s.animate.set_value(s), run_time=self.rt(0.9))
+            self.add(dot)
+            self.dots.add(dot)
+        self.pause(1)
+
+    def read_slope(self) -> None:
+        s0, s1 = self.steps[-1], self.steps[0]
+        # the fitted line through the points: log e = slope log s + c (c from the least-squares fit's mean)
+        c = float(np.mean(np.log10(self.errors)) - self.slope * np.mean(np.log10(self.steps)))
+        fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
+                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.JE2, stroke_width=3)
+        self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.JE2),
+                                    DecimalNumber(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
+                                                  color=style.JE2)).arrange(RIGHT, buff=0.12)
+        self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
+                                                 10 ** (c + self.slope * np.log10(s0))))
+        self.caption("On log-log axes the errors lie on a line of slope 2: halve d and the error quarters.", 6)
+        self.play(Create(fit), FadeIn(self.slope_readout), run_time=self.rt(1.5))
+        self.pause(4)
+
+
+# ----------------------------------------------------------------------------- closing card
+
+
+class MLOutlook(MLScene):
+    """Closing card: the page's remaining items and the scenes that show their mechanism."""
+
+    TITLE = "Outlook"
+    HEADING = "Jacobians everywhere in machine learning"
+    ITEMS = (
+        ("Encoder-decoder sensitivity", "how latent codes move with the input", JacobianPenalty.TITLE),
+        ("MAML, meta-learning", "Jacobians of gradient updates", ChainRule.TITLE),
+        ("Batched outputs (B x n -> B x m)", "a block-diagonal Jacobian", ChainRule.TITLE),
+        ("Spatial outputs (H x W x C)", "one softmax Jacobian per pixel", SoftmaxJacobian.TITLE),
+    )
+
+    def construct(self) -> None:
+        self.show_items()
+        self.beat()
+
+    def show_items(self) -> None:
+        head = Text(self.HEADING, font_size=style.HEADING_SIZE + 4, color=style.TEXT).to_edge(UP, buff=0.5)
+        rows = VGroup()
+        for name, what, scene in self.ITEMS:
+            rows.add(VGroup(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+                            VGroup(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED),
+                                   Text(f"see: {scene}", font_size=style.SMALL_SIZE, color=style.TEXT),
+                                   ).arrange(RIGHT, buff=0.4),
+                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
+        rows.next_to(head, DOWN, buff=0.5).set_x(0)
+        foot = Text("In every case: how small input changes propagate to the outputs.", font_size=style.SMALL_SIZE,
+                    color=style.TEXT).to_edge(DOWN, buff=0.45)
+        self.rows = rows
+        self.caption("The page's other items use the same mechanism shown in the scenes above.", 6)
+        self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
+        self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(3))
+        self.play(FadeIn(foot), run_time=self.rt(0.6))
+        self.pause(4)
+
+
+__all__ = ["ChainRule", "FlowDensity", "JacobianPenalty", "MLInputError", "MLOutlook", "SoftmaxJacobian",
+           "TaylorError", "colormap_rgba", "diverging_rgba"]

@@ -1,0 +1,141 @@
+"""The machine-learning scenes: each renders in-process (320x180, 5 fps); what they show is read back
+and compared with independent computations; final frames are compared with tests/golden/ml_*.png."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import tempconfig
+from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
+
+from jacobian_math import numerical_jacobian
+
+pytestmark = pytest.mark.render
+
+ml = pytest.importorskip("scenes.ml")
+SCENES = ("ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty", "TaylorError", "MLOutlook")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Render each scene once (movie at the golden size, 5 fps), lazily; keep the scene and its last frame."""
+    cache: dict[str, tuple] = {}
+
+    tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"  # shared across runs: LaTeX is slow
+
+    def get(name: str):
+        if name not in cache:
+            with tempconfig({"tex_dir": str(tex_cache)}):
+                scene = render_scene(getattr(ml, name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
+            cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
+        return cache[name]
+
+    return get
+
+
+def _tanh(W, b):
+    W, b = np.asarray(W), np.asarray(b)
+    return lambda x: np.tanh(np.asarray(x) @ W.T + b)
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_golden_final_frame(rendered, name: str) -> None:
+    scene, frame = rendered(name)
+    assert frame.shape == (GOLDEN_SIZE[1], GOLDEN_SIZE[0], 3)
+    assert frame.std() > 5  # not a blank frame
+    assert_matches_golden(frame, f"ml_{name}")
+
+
+def test_chain_rule_read_back(rendered) -> None:
+    scene, _ = rendered("ChainRule")
+    s = scene.settings.ml
+    f, g = _tanh(s.chain_w1, s.chain_b1), _tanh(s.chain_w2, s.chain_b2)
+    p, h = np.array(s.chain_point), s.chain_cell
+    jf = numerical_jacobian(f, p, 1e-6)
+    jg = numerical_jacobian(g, f(p), 1e-6)
+    offsets = h * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+    # the composed parallelogram drawn in the output panel
+    drawn = scene.panels[2].to_data(scene.para_gf.get_vertices())
+    np.testing.assert_allclose(drawn, g(f(p)) + offsets @ (jg @ jf).T, atol=1e-6)
+    drawn_f = scene.panels[1].to_data(scene.para_f.get_vertices())
+    np.testing.assert_allclose(drawn_f, f(p) + offsets @ jf.T, atol=1e-6)
+    # the product written out, to the two decimals shown
+    from scenes.ml import shown_values
+
+    for matrix, expected in ((scene.m_gf, jg @ jf), (scene.m_g, jg), (scene.m_f, jf)):
+        np.testing.assert_allclose(shown_values(matrix), expected, atol=0.0051)
+    # gradients pulled back: v^T J_g in the hidden panel, v^T J_g J_f at the input (drawn at half length)
+    v = np.array(s.chain_gradient)
+    tip = scene.panels[0].to_data(scene.grad_arrows[2].get_end())[0]
+    np.testing.assert_allclose(tip, p + scene.GRADIENT_SCALE * (v @ jg @ jf), atol=1e-6)
+    shown = [shown_values(row[1])[0] for row in scene.gradient_rows]
+    np.testing.assert_allclose(shown[1], v @ jg, atol=0.0051)
+    np.testing.assert_allclose(shown[2], v @ jg @ jf, atol=0.0051)
+
+
+def test_softmax_read_back(rendered) -> None:
+    scene, _ = rendered("SoftmaxJacobian")
+    z = np.array(scene.settings.ml.saturated_logits)
+    p = np.exp(z) / np.exp(z).sum()
+    jac = numerical_jacobian(lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), z, 1e-6)
+    K = len(z)
+    shown = np.array([e.get_value() for e in scene.entries]).reshape(K, K)
+    np.testing.assert_allclose(shown, jac, atol=0.0051)
+    assert [m.get_value() for m in scene.sums] == [0.0] * K
+    heights = np.array([b.height for b in scene.bars])
+    np.testing.assert_allclose(heights, p * scene.BAR_HEIGHT, atol=2e-3)
+    np.testing.assert_allclose([m.get_value() for m in scene.p_labels], p, atol=0.0051)
+
+
+def test_flow_read_back(rendered) -> None:
+    scene, _ = rendered("FlowDensity")
+    assert scene.mass_right[1].get_value() == 1.0  # integral over the frame, 2 decimals shown
+    for pt, label in zip(scene.CELL_POINTS, scene.det_labels, strict=True):
+        centre = np.array(pt) + scene.CELL_SIDE / 2
+        det = abs(np.linalg.det(numerical_jacobian(scene.flow, centre, 1e-6)))
+        assert label[1].get_value() == pytest.approx(det, abs=0.0051)
+    # the drawn cell images are the flow applied to the cells' corners
+    corners = np.array(scene.CELL_POINTS[0]) + scene.CELL_SIDE * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+    outline = scene.right.to_data(scene.cells_out[0].get_anchors())
+    for corner in scene.flow(corners):
+        assert np.min(np.linalg.norm(outline - corner, axis=1)) < 1e-6
+
+
+def test_penalty_read_back(rendered) -> None:
+    scene, _ = rendered("JacobianPenalty")
+    s = scene.settings.ml
+    p = np.array(s.penalty_point)
+    for k, W in enumerate((s.penalty_w_steep, s.penalty_w_flat)):
+        jac = numerical_jacobian(_tanh(W, s.penalty_b), p, 1e-6)
+        sv = np.linalg.svd(jac, compute_uv=False)
+        readout = scene.readouts[k]
+        assert readout[1][1].get_value() == pytest.approx(sv[0], abs=0.0051)
+        assert readout[2][1].get_value() == pytest.approx(sv[1], abs=0.0051)
+        assert readout[3][1].get_value() == pytest.approx(np.sqrt((sv**2).sum()), abs=0.0051)
+        ellipse, axis1 = scene.ellipses[k][0], scene.ellipses[k][1]
+        panel = scene.panels[k + 1]
+        start, end = panel.to_data(np.array([axis1.get_start(), axis1.get_end()]))
+        assert np.linalg.norm(end - start) == pytest.approx(scene.RADIUS * sv[0], rel=1e-6)
+        radii = np.linalg.norm(panel.to_data(ellipse.get_anchors()) - start, axis=1)
+        assert radii.max() == pytest.approx(scene.RADIUS * sv[0], rel=2e-3)
+    assert scene.readouts[1][1][1].get_value() < scene.readouts[0][1][1].get_value()
+
+
+def test_taylor_read_back(rendered) -> None:
+    scene, _ = rendered("TaylorError")
+    assert scene.slope_readout[1].get_value() == pytest.approx(2.0, abs=0.015)
+    # each plotted dot sits at (|d|, error); the page's map has error = |d|^2 |(u1^2, u2^2)| exactly
+    u = scene.u
+    steps = np.geomspace(*scene.settings.ml.taylor_steps[::-1], scene.SAMPLES)
+    expected = [scene.axes.c2p(st, st**2 * np.hypot(u[0] ** 2, u[1] ** 2)) for st in steps]
+    drawn = [d.get_center() for d in scene.dots]
+    np.testing.assert_allclose(drawn, expected, atol=1e-6)
+
+def test_outlook_points_to_existing_scenes(rendered) -> None:
+    scene, _ = rendered("MLOutlook")
+    titles = {getattr(ml, n).TITLE for n in SCENES[:-1]}
+    named = " ".join(item[0] for item in scene.ITEMS)
+    for word in ("Encoder-decoder", "MAML", "Batched", "Spatial"):
+        assert word in named
+    assert {item[2] for item in scene.ITEMS} <= titles
+    assert len(scene.rows) == len(scene.ITEMS)
