@@ -179,3 +179,25 @@ def test_golden_final_frame(name, tmp_path, media, monkeypatch):
     _use(monkeypatch, _settings(tmp_path, scale=FAST))
     frame = final_frame(getattr(scenes.rbf, name), media)
     assert_matches_golden(frame, f"rbf_{name}")
+
+
+@pytest.mark.parametrize("edge", ["left", "centre"])
+def test_live_decimal_draws_what_decimal_number_draws(edge, media):
+    """The fast readout's outlines equal a freshly built DecimalNumber's, after moves and scaling."""
+    from manim import LEFT, ORIGIN, DecimalNumber, tempconfig
+
+    from scenes.rbf import LiveDecimal
+
+    fix = LEFT if edge == "left" else ORIGIN
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        live = LiveDecimal(0.5, num_decimal_places=2, font_size=30).shift([1, 2, 0]).scale(0.7)
+        live.edge_to_fix = fix
+        for v in (-0.27, 1.5, -12.04, 0.0, -0.001, 3.14159):
+            anchor = live.get_edge_center(fix)
+            live.set_value(v)
+            ref = DecimalNumber(v, num_decimal_places=2, font_size=30 * 0.7).move_to(anchor, fix)
+            got = np.vstack([m.points for m in live.family_members_with_points()])
+            want = np.vstack([m.points for m in ref.family_members_with_points()])
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, atol=1e-9)
+            assert live.get_value() == v
