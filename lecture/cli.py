@@ -59,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="build the offline reveal.js presentation (slides/<name>.html) instead of the video")
     parser.add_argument("--output", metavar="DIR", default=str(DEFAULT_OUTPUT),
                         help="output folder (default: media/lecture)")
-    parser.add_argument("--force", action="store_true", help="re-render scenes even when their clips are up to date")
+    parser.add_argument("--force", action="store_true",
+                        help="re-render scenes from scratch (without Manim's cache) even when up to date")
     parser.add_argument("--list", action="store_true", help="list the storyboard's scenes and exit")
     parser.add_argument("--storyboard", help=argparse.SUPPRESS)  # module:attr, for tests
     return parser
@@ -176,12 +177,17 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
         else:
             def publish(job: render.Job) -> None:
                 render.publish_clip(job, clip_dir)
+        scratch = [media_dir] + ([decks / "files" / entry.cls] if slide_mode else [])
+        if args.force:  # from scratch, without Manim's caches
+            for path in scratch:
+                render.remove_tree(path)
         build.mkdir(parents=True, exist_ok=True)
         todo.append(render.Job(
             index=index, entry=entry, digest=digest,
             command=command,
             env=render.scene_env(config, slide_mode), cwd=build if slide_mode else ROOT, media_dir=media_dir,
             log=out / "logs" / f"{entry.cls}{'.slides' if slide_mode else ''}.log", publish=publish,
+            scratch=scratch,
         ))
     return todo, fresh
 

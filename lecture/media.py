@@ -50,7 +50,7 @@ class ClipInfo:
     pix_fmt: str
     extradata: bytes
     time_base: Fraction
-    rate: Fraction  # frames per second
+    rate: Fraction  # nominal frames per second (the stream's base rate, not the average over the clip)
     frames: int
     start_pts: int  # in time_base units
     end_pts: int  # max(pts + duration), in time_base units
@@ -86,7 +86,7 @@ def probe_clip(path: Path) -> ClipInfo:
             return ClipInfo(
                 path=Path(path), width=ctx.width, height=ctx.height, codec=ctx.name, pix_fmt=ctx.pix_fmt or "",
                 extradata=bytes(ctx.extradata or b""), time_base=Fraction(stream.time_base),
-                rate=Fraction(stream.average_rate or stream.guessed_rate or 0), frames=frames,
+                rate=Fraction(stream.base_rate or stream.guessed_rate or stream.average_rate or 0), frames=frames,
                 start_pts=start, end_pts=end,
             )
     except av.FFmpegError as exc:

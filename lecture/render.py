@@ -129,6 +129,7 @@ class Job:
     seconds: float = 0.0
     error: str = ""
     tail: list[str] = field(default_factory=list)
+    scratch: list[Path] = field(default_factory=list)  # caches a killed render may leave half-written
 
 
 def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose: bool, slides: bool) -> list[str]:
@@ -221,7 +222,10 @@ class Runner:
         self.running: list[Job] = []
 
     def say(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        try:
+            print(text, file=self.out, flush=True)
+        except BrokenPipeError:  # e.g. piped into `head`: keep rendering, stop printing
+            self.out = open(os.devnull, "w")  # noqa: SIM115
 
     def _start(self, job: Job) -> None:
         job.log.parent.mkdir(parents=True, exist_ok=True)
@@ -271,6 +275,10 @@ class Runner:
                 job.proc.wait()
             if job.log_handle is not None:
                 job.log_handle.close()
+            # Manim (and manim-slides) reuse cached partial movies and SVGs by name: a render killed
+            # mid-write could leave a truncated one that the next run would trust.
+            for path in job.scratch:
+                remove_tree(path)
         self.running.clear()
 
     def run(self, todo: list[Job], total: int, done_before: int, t0: float) -> list[Job]:

@@ -210,6 +210,7 @@ def test_interrupted_render_publishes_nothing_partial_and_resumes(tmp_path: Path
     assert not list(tmp_path.rglob("*tmp-*"))
     assert (tmp_path / "clips" / "tiny" / "FixtureJacobian.mp4").is_file()
     assert not (tmp_path / "clips" / "tiny" / "FixtureSquare.stamp").exists()
+    assert not (tmp_path / "build" / "tiny" / "FixtureSquare").exists()  # no half-written Manim cache kept
     done = lecture(out=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "1 up to date, 1 to render" in done.stdout and "rendering FixtureJacobian" not in done.stdout
