@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from manim import FadeIn, FadeOut, Scene, Text, VGroup
+from manim import DOWN, UP, FadeIn, FadeOut, Scene, Text, VGroup
 
 from scenes import style
 from scenes.settings import Settings, active_settings
@@ -52,7 +52,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
         if subtitle:
             card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
-        card.arrange(direction=[0, -1, 0], buff=0.3)
-        self.play(FadeIn(card, shift=[0, 0.2, 0]), run_time=self.rt(0.6))
+        card.arrange(DOWN, buff=0.3)
+        self.play(FadeIn(card, shift=0.2 * UP), run_time=self.rt(0.6))
         self.pause(seconds)
         self.play(FadeOut(card), run_time=self.rt(0.4))

@@ -40,21 +40,10 @@ from jacobian_math import (
     vjp,
 )
 from scenes import style
+from scenes.colormaps import colormap_rgb, hex_to_rgb
 from scenes.common import LectureScene
 
-# ----------------------------------------------------------------------------- colour maps
-# (small local helper: the grid scenes may provide a shared one; merge when both exist)
-
-_CMAP_ANCHORS = {
-    "viridis": ["#440154", "#482878", "#3E4A89", "#31688E", "#26828E", "#1F9E89", "#35B779", "#6DCD59",
-                "#B4DE2C", "#FDE725"],
-    "plasma": ["#0D0887", "#46039F", "#7201A8", "#9C179E", "#BD3786", "#D8576B", "#ED7953", "#FB9F3A",
-               "#FDCA26", "#F0F921"],
-    "magma": ["#000004", "#180F3D", "#440F76", "#721F81", "#9E2F7F", "#CD4071", "#F1605D", "#FD9668",
-              "#FEC98D", "#FCFDBF"],
-    "inferno": ["#000004", "#1B0C41", "#4A0C6B", "#781C6D", "#A52C60", "#CF4446", "#ED6925", "#FB9B06",
-                "#F7D13D", "#FCFFA4"],
-}
+# ----------------------------------------------------------------------------- colours
 SHRINK = "#4C8DFF"  # log|det J| < 0 (cells shrink)
 GROW = "#FF9F43"  # log|det J| > 0 (cells grow)
 POSITIVE = "#FFD166"  # positive matrix entries
@@ -62,21 +51,13 @@ NEGATIVE = "#C77DFF"  # negative matrix entries
 GRADIENT = style.HIGHLIGHT
 
 
-def _hex_rgb(colors: Sequence[str]) -> np.ndarray:
-    return np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], dtype=float)
-
-
 def colormap_rgba(values: np.ndarray, name: str, vmin: float, vmax: float, fade: bool = True) -> np.ndarray:
     """Map a field ``(h, w)`` to RGBA ``(h, w, 4)`` uint8 with a perceptual colour map.
 
     With ``fade``, low values also become transparent so that the grid stays visible.
     """
-    anchors = _hex_rgb(_CMAP_ANCHORS[name])
     t = np.clip((np.asarray(values, dtype=float) - vmin) / (vmax - vmin), 0.0, 1.0)
-    pos = t * (len(anchors) - 1)
-    lo = np.minimum(pos.astype(int), len(anchors) - 2)
-    frac = (pos - lo)[..., None]
-    rgb = anchors[lo] * (1 - frac) + anchors[lo + 1] * frac
+    rgb = colormap_rgb(t, name)
     alpha = np.clip(t * 3.0, 0.0, 1.0) * 235 if fade else np.full(t.shape, 235.0)
     return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
 
@@ -84,7 +65,7 @@ def colormap_rgba(values: np.ndarray, name: str, vmin: float, vmax: float, fade:
 def diverging_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
     """Signed field ``(h, w)`` to RGBA: negative blue, positive orange, zero transparent."""
     v = np.clip(np.asarray(values, dtype=float) / vmax, -1.0, 1.0)
-    neg, posc = _hex_rgb([SHRINK, GROW])
+    neg, posc = hex_to_rgb([SHRINK, GROW])
     rgb = np.where(v[..., None] < 0, neg, posc) * np.ones(v.shape + (1,))
     alpha = np.abs(v) * 220
     return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
@@ -211,25 +192,10 @@ def cell_polygon(panel: Panel, corners: np.ndarray, color: ManimColor, opacity: 
                    fill_opacity=opacity)
 
 
-class MLScene(LectureScene):
-    """Base of this module's scenes: a LectureScene whose title card works with Manim 0.21."""
-
-    def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
-        """Workaround: ``LectureScene.title_card`` passes ``shift=[0, 0.2, 0]`` (a list) to FadeIn, which
-        crashes in Manim 0.21; same card with an array shift.  Delete once scenes/common.py is fixed."""
-        card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
-        if subtitle:
-            card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
-        card.arrange(DOWN, buff=0.3)
-        self.play(FadeIn(card, shift=0.2 * UP), run_time=self.rt(0.6))
-        self.pause(seconds)
-        self.play(FadeOut(card), run_time=self.rt(0.4))
-
-
 # ----------------------------------------------------------------------------- 1. chain rule
 
 
-class ChainRule(MLScene):
+class ChainRule(LectureScene):
     """Two tanh layers f then g: cells and their parallelograms compose, and a gradient pulls back."""
 
     TITLE = "The chain rule: products of Jacobians"
@@ -365,7 +331,7 @@ class ChainRule(MLScene):
 # ----------------------------------------------------------------------------- 2. softmax
 
 
-class SoftmaxJacobian(MLScene):
+class SoftmaxJacobian(LectureScene):
     """K logits move; the probabilities and the live matrix diag(p) - p p^T follow."""
 
     TITLE = "The softmax Jacobian"
@@ -509,7 +475,7 @@ class SoftmaxJacobian(MLScene):
 # ----------------------------------------------------------------------------- 3. flow
 
 
-class FlowDensity(MLScene):
+class FlowDensity(LectureScene):
     """An affine-coupling flow pushes a Gaussian forward; cells rescale by |det J| and the mass stays 1."""
 
     TITLE = "Flows: the determinant scales density"
@@ -653,7 +619,7 @@ class FlowDensity(MLScene):
 # ----------------------------------------------------------------------------- 4. Jacobian penalty
 
 
-class JacobianPenalty(MLScene):
+class JacobianPenalty(LectureScene):
     """The unit circle of perturbations maps to an ellipse with semi-axes sigma_1 >= sigma_2."""
 
     TITLE = "Jacobian penalties and singular values"
@@ -747,7 +713,7 @@ class JacobianPenalty(MLScene):
 # ----------------------------------------------------------------------------- 5. Taylor error
 
 
-class TaylorError(MLScene):
+class TaylorError(LectureScene):
     """f(x + d) against f(x) + J d as d shrinks; the error falls like |d|^2 (slope 2 on log-log axes)."""
 
     TITLE = "Local linearity: the Taylor error"
@@ -884,7 +850,7 @@ class TaylorError(MLScene):
 # ----------------------------------------------------------------------------- closing card
 
 
-class MLOutlook(MLScene):
+class MLOutlook(LectureScene):
     """Closing card: the page's remaining items and the scenes that show their mechanism."""
 
     TITLE = "Outlook"

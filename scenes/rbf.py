@@ -31,7 +31,6 @@ from manim import (
     DecimalNumber,
     Dot,
     FadeIn,
-    FadeOut,
     Indicate,
     Line,
     MathTex,
@@ -167,18 +166,6 @@ class _TwoPanelScene(LectureScene):
     SAMPLES = 601  # x samples used to size the y-axes from the data
     AXIS_NUMBER_SIZE = 20
     SWEEP_MARGIN = 0.1  # the sweep stays this fraction of the x-range away from each end
-
-    def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
-        """Workaround: ``LectureScene.title_card`` passes ``shift=[0, 0.2, 0]`` (a list) to FadeIn,
-        which Manim negates as ``list * -1 == []`` and crashes; same card, with an array shift.
-        Delete this override once scenes/common.py uses ``shift=0.2 * UP``."""
-        card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
-        if subtitle:
-            card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
-        card.arrange(DOWN, buff=0.3)
-        self.play(FadeIn(card, shift=0.2 * UP), run_time=self.rt(0.6))
-        self.pause(seconds)
-        self.play(FadeOut(card), run_time=self.rt(0.4))
 
     def basis(self) -> RBFBasis:
         s = self.settings.rbf
