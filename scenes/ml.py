@@ -808,6 +808,10 @@ class TaylorError(LectureScene):
             tips=False,
         )
 
+    def error_ratio_at(self, step: float) -> float:
+        """Taylor error / |d|^2 at step size ``step`` (constant when the error shrinks like |d|^2)."""
+        return float(taylor_errors(self.fmap, self.x, self.u, np.array([step]))[0]) / step**2
+
     def shrink_step(self) -> None:
         self.axes = self._log_axes().move_to([3.6, 0.1, 0])
         labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN, buff=0.45),
@@ -816,13 +820,15 @@ class TaylorError(LectureScene):
         readout = VGroup(
             MathTex(r"|d| =", font_size=style.LABEL_SIZE),
             DecimalNumber(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
-            MathTex(r"\ \text{error} =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
-            DecimalNumber(0, num_decimal_places=5, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
-        ).arrange(RIGHT, buff=0.12).next_to(self.axes, UP, buff=0.3)
+            MathTex(r"\text{error} / |d|^2 =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+            DecimalNumber(0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+        ).arrange(RIGHT, buff=0.12)
+        readout[2:].shift(0.35 * RIGHT)
+        readout.next_to(self.axes, UP, buff=0.3)
         readout[1].add_updater(lambda m: m.set_value(self.s.get_value()))
-        readout[3].add_updater(lambda m: m.set_value(
-            float(taylor_errors(self.fmap, self.x, self.u, np.array([self.s.get_value()]))[0])))
-        self.caption("Shrink the step d: the dots meet, and the error (yellow) vanishes much faster than d.", 6)
+        self.error_ratio = readout[3]
+        readout[3].add_updater(lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
+        self.caption("Shrink the step d: the error vanishes much faster than d; error / |d|^2 stays put.", 6)
         self.play(Create(self.axes), FadeIn(labels), FadeIn(readout), run_time=self.rt(1.2))
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)

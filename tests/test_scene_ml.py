@@ -130,6 +130,8 @@ def test_taylor_read_back(rendered) -> None:
     expected = [scene.axes.c2p(st, st**2 * np.hypot(u[0] ** 2, u[1] ** 2)) for st in steps]
     drawn = [d.get_center() for d in scene.dots]
     np.testing.assert_allclose(drawn, expected, atol=1e-6)
+    # the live readout error / |d|^2 ends at the smallest step: |(u1^2, u2^2)| for the page's map
+    assert scene.error_ratio.get_value() == pytest.approx(np.hypot(u[0] ** 2, u[1] ** 2), abs=5e-4)
 
 def test_outlook_points_to_existing_scenes(rendered) -> None:
     scene, _ = rendered("MLOutlook")
