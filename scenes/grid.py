@@ -252,8 +252,8 @@ class JacobianNormHeatmap(LectureScene):
         f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
         j_tex = MathTex(f"J_{{{name}}}(x, y) = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
                         color=style.TEXT)
-        norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.SMALL_SIZE,
-                           color=style.MUTED)
+        norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
+                           color=style.TEXT)
         group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         avail = 7.1 - style.FRAME_MARGIN - left
         if group.width > avail:
