@@ -26,6 +26,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
     ``construct`` as a sequence of named beats."""
 
     TITLE: str = ""
+    # manim-slides: the HTML export never plays reversed animations, so do not render them
+    skip_reversing = True
 
     @property
     def settings(self) -> Settings:
