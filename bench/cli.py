@@ -1,0 +1,400 @@
+"""``python -m bench``: render factors against the floor and the idiomatic baselines, preview loop,
+scaling, math; prints the table and writes ``bench/results/<date>.json``.
+
+Every render is its own ``manim`` process run from the project root with Manim's cache disabled
+(except the preview loop, which measures the cache), one at a time, into a temporary media folder.
+The TeX cache is warmed first (one ``-s`` render of each scene), as on a creator's machine after a
+first render; ``--cold-tex`` measures with an empty TeX cache instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bench import mathbench
+from bench.core import (
+    CONSTRUCTS,
+    MANIM,
+    QUALITIES,
+    ROOT,
+    BenchError,
+    Quality,
+    Row,
+    format_markdown,
+    format_table,
+    loglog_slope,
+    machine_info,
+    results_document,
+    run_measured,
+    video_seconds,
+    write_json,
+)
+
+PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture")
+DEFAULT_PARTS = ("scenes", "constructs", "preview", "scaling", "math")
+HEAVY = ("RBFJacobian", "GridSquaresUnderF", "JacobianNormHeatmap")
+CONSTRUCT_PAIRS = (("sweep", "OursSweep", "BaselineSweep"), ("grid morph", "OursGridMorph", "BaselineGridMorph"),
+                   ("heatmap", "OursHeatmap", "BaselineHeatmap"))
+# A one-line edit per previewed scene: (file, class, old line fragment, new): early, middle and late changes.
+PREVIEW_EDITS = {
+    "RBFJacobian": ("scenes/rbf.py", "SETTLE_TIME = 3.0  # back", "SETTLE_TIME = 3.5  # back"),
+    "JacobianNormHeatmap": ("scenes/grid.py", "LEVELS = 4", "LEVELS = 5"),
+    "GridSquaresUnderF": ("scenes/grid.py", "ARROW_MAX = 1.5", "ARROW_MAX = 1.4"),
+}
+GRID_STEPS = (1.0, 0.5, 0.25, 0.125)
+CENTRE_COUNTS = (3, 6, 12, 24)
+RESOLUTIONS = ((854, 480), (1920, 1080), (3840, 2160))
+
+
+def storyboard() -> list[tuple[str, str]]:
+    """``(file, class)`` of every lecture scene, in order."""
+    from lecture.storyboard import STORYBOARD
+
+    return [(e.file, e.cls) for e in STORYBOARD]
+
+
+def _csv(text: str) -> list[str]:
+    return [t.strip() for t in text.split(",") if t.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quality", default="low", metavar="Q[,Q]",
+                   help="qualities for the scenes: low (480p15, default), high (1080p60), 4k; e.g. low,high")
+    p.add_argument("--scenes", default="", metavar="A,B", help="scenes to render (default: the whole storyboard)")
+    p.add_argument("--high-scenes", default="", metavar="A,B",
+                   help="render only these scenes at high/4k (default: the same as --scenes)")
+    p.add_argument("--parts", default=",".join(DEFAULT_PARTS), metavar="P,P",
+                   help=f"what to measure, any of {', '.join(PARTS)} (default: all but lecture)")
+    p.add_argument("--construct-quality", default="low", metavar="Q[,Q]",
+                   help="qualities for the ours-vs-baseline constructs (default: low)")
+    p.add_argument("--lecture-quality", default="low", metavar="Q", help="quality of the lecture render")
+    p.add_argument("--preview-scenes", default=",".join(PREVIEW_EDITS), metavar="A,B",
+                   help="scenes for the preview loop (each has a built-in one-line edit)")
+    p.add_argument("--max-load", type=float, default=1.5, help="wait while the 1-minute load is above this")
+    p.add_argument("--max-wait", type=float, default=900.0, help="give up waiting for the load after this (s)")
+    p.add_argument("--cold-tex", action="store_true", help="do not warm the TeX cache before measuring")
+    p.add_argument("--output", type=Path, default=None, help="JSON path (default bench/results/<date>.json)")
+    p.add_argument("--markdown", action="store_true", help="also print the table as markdown")
+    p.add_argument("--keep", action="store_true", help="keep the temporary media folder (its path is printed)")
+    return p
+
+
+class Bench:
+    """One benchmark run: every measurement shares this run's media folder and load record."""
+
+    def __init__(self, work: Path, log_dir: Path) -> None:
+        self.work = work
+        self.log_dir = log_dir
+        self.media = work / "media"
+        self.timing = work / "timing.jsonl"
+        self.rows: list[Row] = []
+        self.floors: dict[tuple[str, float], tuple[Row, Row]] = {}
+        self.count = 0
+
+    # -- one manim render -------------------------------------------------------------------------
+    def render(self, file: str | Path, scene: str, quality: Quality, env: dict | None = None,
+               extra: Sequence[str] = (), media: Path | None = None, caching: bool = False,
+               cwd: Path = ROOT) -> tuple[float, float, float, float | None]:
+        """Render; return (wall s, video s, peak MiB, measured-beat s or None)."""
+        self.count += 1
+        media = media or self.media
+        if self.timing.exists():
+            self.timing.unlink()
+        cmd = [*MANIM, str(file), scene, *quality.flags(), "--media_dir", str(media), "--silent",
+               "--progress_bar", "none", "-v", "WARNING", "--format", "mp4", *extra]
+        if not caching:
+            cmd.append("--disable_caching")
+        log = self.log_dir / f"{self.count:03d}_{scene}.log"
+        m = run_measured(cmd, env={"BENCH_TIMING_FILE": str(self.timing), **(env or {})}, cwd=cwd, log=log)
+        if m.returncode != 0:
+            raise BenchError(f"{scene} ({file}) failed with status {m.returncode}; log {log}:\n{m.tail}")
+        if "-s" in extra:  # a still: nothing to time against
+            return m.wall_s, 0.0, m.peak_mib, None
+        movies = [p for p in media.rglob(f"{scene}.mp4") if "partial_movie_files" not in p.parts]
+        if not movies:
+            raise BenchError(f"{scene} wrote no {scene}.mp4 under {media}")
+        movie = max(movies, key=lambda p: p.stat().st_mtime)
+        beat = None
+        if self.timing.exists():
+            lines = self.timing.read_text().splitlines()
+            beat = json.loads(lines[-1])["section_s"] if lines else None
+        return m.wall_s, video_seconds(movie), m.peak_mib, beat
+
+    # -- the floor -----------------------------------------------------------------------------------
+    def floor(self, quality: Quality, duration: float) -> tuple[Row, Row]:
+        """Static and simple floors of ``duration`` seconds at ``quality`` (rendered once per duration)."""
+        key = (quality.name, round(duration, 1))
+        if key not in self.floors:
+            pair = []
+            for scene in ("StaticFloor", "SimpleFloor"):
+                wall, video, peak, beat = self.render(CONSTRUCTS, scene, quality,
+                                                      env={"BENCH_DURATION": f"{key[1]:.1f}"})
+                pair.append(Row(f"floor:{scene[:-5].lower()} {key[1]:.0f}s", "floor", quality.name, video, wall,
+                                peak, beat))
+            self.floors[key] = (pair[0], pair[1])
+            self.rows.extend(pair)
+            print(f"  floor {quality.name} {key[1]:.1f}s: static x{pair[0].factor:.2f}, simple "
+                  f"x{pair[1].factor:.2f}", flush=True)
+        return self.floors[key]
+
+    def against_floor(self, row: Row, quality: Quality) -> Row:
+        static, simple = self.floor(quality, row.video_s or 1.0)
+        row.x_floor = row.factor / static.factor
+        row.x_simple = row.factor / simple.factor
+        return row
+
+    # -- parts -------------------------------------------------------------------------------------
+    def warm_tex(self, scenes: Sequence[tuple[str, str]]) -> None:
+        for file, cls in scenes:
+            self.render(file, cls, QUALITIES["low"], extra=["-s"])
+        for cls in ("OursSweep", "BaselineSweep", "OursGridMorph", "OursHeatmap"):
+            self.render(CONSTRUCTS, cls, QUALITIES["low"], extra=["-s"],
+                        env={"BENCH_HEATMAP_SQUARES": "2"})
+
+    def scenes(self, scenes: Sequence[tuple[str, str]], quality: Quality) -> None:
+        for file, cls in scenes:
+            wall, video, peak, _ = self.render(file, cls, quality)
+            row = self.against_floor(Row(cls, "scene", quality.name, video, wall, peak), quality)
+            self.rows.append(row)
+            print(f"{cls} {quality.name}: {wall:.1f} s for {video:.1f} s of video (x{row.x_floor:.2f} floor)",
+                  flush=True)
+
+    def constructs(self, quality: Quality) -> list[dict]:
+        out = []
+        for label, ours, base in CONSTRUCT_PAIRS:
+            got = {}
+            for cls in (ours, base):
+                wall, video, peak, beat = self.render(CONSTRUCTS, cls, quality)
+                got[cls] = Row(f"{label}: {'ours' if cls == ours else 'baseline'}", "construct", quality.name,
+                               video, wall, peak, beat)
+            o, b = got[ours], got[base]
+            o.x_baseline = o.beat_s / b.beat_s
+            o.extra["process_wall_ratio"] = o.wall_s / b.wall_s
+            for r in (o, b):
+                self.against_floor(r, quality)
+            self.rows += [o, b]
+            out.append({"construct": label, "quality": quality.name, "ours_beat_s": o.beat_s,
+                        "baseline_beat_s": b.beat_s, "ours_over_baseline": o.x_baseline,
+                        "ours_wall_s": o.wall_s, "baseline_wall_s": b.wall_s,
+                        "process_wall_ratio": o.wall_s / b.wall_s, "video_s": o.video_s})
+            print(f"{label} {quality.name}: ours {o.beat_s:.2f} s, baseline {b.beat_s:.2f} s "
+                  f"-> ours/baseline {o.x_baseline:.3f}", flush=True)
+        total_o = sum(d["ours_beat_s"] for d in out)
+        total_b = sum(d["baseline_beat_s"] for d in out)
+        out.append({"construct": "all three", "quality": quality.name, "ours_beat_s": total_o,
+                    "baseline_beat_s": total_b, "ours_over_baseline": total_o / total_b,
+                    "baseline_speedup": total_b / total_o})
+        return out
+
+    def preview(self, names: Sequence[str]) -> list[dict]:
+        """Edit one line of a copied scene file, re-render at -ql with the cache on, then re-render unchanged."""
+        out = []
+        low = QUALITIES["low"]
+        for cls in names:
+            if cls not in PREVIEW_EDITS:
+                raise BenchError(f"no preview edit defined for {cls!r} (known: {', '.join(PREVIEW_EDITS)})")
+            rel, old, new = PREVIEW_EDITS[cls]
+            copy_dir = self.work / f"preview_{cls}"
+            copy_dir.mkdir()
+            shutil.copy(ROOT / "manim.cfg", copy_dir / "manim.cfg")
+            scene_file = copy_dir / Path(rel).name
+            source = (ROOT / rel).read_text(encoding="utf-8")
+            if source.count(old) != 1:
+                raise BenchError(f"preview edit for {cls}: {old!r} must occur once in {rel}")
+            scene_file.write_text(source, encoding="utf-8")
+            media = copy_dir / "media"
+            runs = {}
+            for step in ("first", "edited", "unchanged"):
+                if step == "edited":
+                    scene_file.write_text(source.replace(old, new), encoding="utf-8")
+                wall, video, peak, _ = self.render(scene_file, cls, low, media=media, caching=True, cwd=copy_dir)
+                runs[step] = {"wall_s": wall, "video_s": video, "peak_mib": peak}
+            row = Row(f"preview: {cls} after edit", "preview", "low", runs["edited"]["video_s"],
+                      runs["edited"]["wall_s"], runs["edited"]["peak_mib"])
+            row.extra = {"edit": f"{old} -> {new}", **{f"{k}_wall_s": v["wall_s"] for k, v in runs.items()}}
+            self.rows.append(row)
+            self.rows.append(Row(f"preview: {cls} unchanged", "preview", "low", runs["unchanged"]["video_s"],
+                                 runs["unchanged"]["wall_s"], runs["unchanged"]["peak_mib"]))
+            out.append({"scene": cls, "edit": f"{old} -> {new}", **runs})
+            print(f"preview {cls}: first {runs['first']['wall_s']:.1f} s, after '{new}' "
+                  f"{runs['edited']['wall_s']:.1f} s, unchanged {runs['unchanged']['wall_s']:.1f} s", flush=True)
+        return out
+
+    def scaling(self) -> dict:
+        low = QUALITIES["low"]
+        result: dict[str, object] = {}
+        grid = []
+        for step in GRID_STEPS:
+            lines = 2 * (round(4.0 / step) + 1)  # the default domain is [-2, 2]^2
+            wall, video, peak, beat = self.render(CONSTRUCTS, "OursGridMorph", low, env={"BENCH_GRID_STEP": str(step)})
+            grid.append({"step": step, "lines": lines, "wall_s": wall, "beat_s": beat, "peak_mib": peak})
+            self.rows.append(Row(f"scale: grid {lines} lines", "scaling", low.name, video, wall, peak, beat))
+        result["grid_density"] = {"runs": grid, "beat_vs_lines_slope": loglog_slope(
+            [g["lines"] for g in grid], [g["beat_s"] for g in grid])}
+        centres = []
+        for k in CENTRE_COUNTS:
+            cfg = self.work / f"centres_{k}.toml"
+            cs = [-4.0 + 8.0 * i / (k - 1) for i in range(k)]
+            cfg.write_text(f"[rbf]\ncenters = {cs}\nweights = {[1.0] * k}\n", encoding="utf-8")
+            wall, video, peak, beat = self.render(CONSTRUCTS, "OursSweep", low, env={"JACOBIAN_CONFIG": str(cfg)})
+            centres.append({"centres": k, "wall_s": wall, "beat_s": beat, "peak_mib": peak})
+            self.rows.append(Row(f"scale: sweep {k} centres", "scaling", low.name, video, wall, peak, beat))
+        result["rbf_centres"] = {"runs": centres, "beat_vs_centres_slope": loglog_slope(
+            [c["centres"] for c in centres], [c["beat_s"] for c in centres])}
+        res = []
+        for w, h in RESOLUTIONS:
+            q = Quality(f"{h}p15", w, h, 15)
+            wall, video, peak, beat = self.render(CONSTRUCTS, "OursGridMorph", q)
+            res.append({"width": w, "height": h, "fps": 15, "pixels": w * h, "wall_s": wall, "beat_s": beat,
+                        "peak_mib": peak})
+            self.rows.append(Row(f"scale: grid morph {h}p", "scaling", q.name, video, wall, peak, beat))
+        result["resolution"] = {"runs": res, "beat_vs_pixels_slope": loglog_slope(
+            [r["pixels"] for r in res], [r["beat_s"] for r in res])}
+        for key, slope_key in (("grid_density", "beat_vs_lines_slope"), ("rbf_centres", "beat_vs_centres_slope"),
+                               ("resolution", "beat_vs_pixels_slope")):
+            print(f"scaling {key}: log-log slope {result[key][slope_key]:.2f}", flush=True)
+        return result
+
+    def lecture(self, quality: Quality) -> dict:
+        out_dir = self.work / "lecture"
+        self.count += 1
+        log = self.log_dir / f"{self.count:03d}_lecture.log"
+        m = run_measured([sys.executable, "-m", "lecture", "--quality", quality.name, "--force", "--output",
+                          str(out_dir)], log=log)
+        if m.returncode != 0:
+            raise BenchError(f"the lecture render failed with status {m.returncode}; log {log}:\n{m.tail}")
+        video = video_seconds(out_dir / "jacobian_lecture.mp4")
+        row = self.against_floor(Row("lecture (python -m lecture)", "lecture", quality.name, video, m.wall_s,
+                                     m.peak_mib), quality)
+        self.rows.append(row)
+        print(f"lecture {quality.name}: {m.wall_s:.1f} s for {video:.1f} s (x{row.x_floor:.2f} floor)", flush=True)
+        return {"quality": quality.name, "wall_s": m.wall_s, "video_s": video, "peak_mib": m.peak_mib,
+                "jobs": os.cpu_count(), "x_floor": row.x_floor}
+
+
+def wait_for_load(max_load: float, max_wait: float) -> dict:
+    """Sleep in 60 s steps while the 1-minute load average is above ``max_load`` (at most ``max_wait`` s)."""
+    waited = 0.0
+    first = os.getloadavg()
+    while os.getloadavg()[0] > max_load and waited < max_wait:
+        print(f"load {os.getloadavg()[0]:.2f} > {max_load}: waiting 60 s ({waited:.0f} s so far)", flush=True)
+        time.sleep(60)
+        waited += 60
+    return {"load_when_asked": first, "waited_s": waited, "load_ok": os.getloadavg()[0] <= max_load}
+
+
+def _qualities(text: str) -> list[Quality]:
+    names = _csv(text)
+    bad = [n for n in names if n not in QUALITIES]
+    if bad or not names:
+        raise BenchError(f"unknown quality {bad[0] if bad else text!r} (known: {', '.join(QUALITIES)})")
+    return [QUALITIES[n] for n in names]
+
+
+def _pick(scenes: list[tuple[str, str]], names: str) -> list[tuple[str, str]]:
+    if not names:
+        return scenes
+    by_name = {cls.lower(): (f, cls) for f, cls in scenes}
+    wanted = _csv(names)
+    bad = [n for n in wanted if n.lower() not in by_name]
+    if bad:
+        raise BenchError(f"unknown scene {bad[0]!r} (known: {', '.join(c for _, c in scenes)})")
+    return [by_name[n.lower()] for n in wanted]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _main(args)
+    except BenchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _main(args: argparse.Namespace) -> int:
+    parts = _csv(args.parts)
+    bad = [p for p in parts if p not in PARTS]
+    if bad:
+        raise BenchError(f"unknown part {bad[0]!r} (known: {', '.join(PARTS)})")
+    qualities = _qualities(args.quality)
+    construct_qualities = _qualities(args.construct_quality)
+    lecture_quality = _qualities(args.lecture_quality)[0]
+    all_scenes = storyboard()
+    scenes = _pick(all_scenes, args.scenes)
+    high_scenes = _pick(all_scenes, args.high_scenes) if args.high_scenes else scenes
+    preview_names = _csv(args.preview_scenes)
+    for name in preview_names:
+        if name not in PREVIEW_EDITS:
+            raise BenchError(f"no preview edit defined for {name!r} (known: {', '.join(PREVIEW_EDITS)})")
+
+    load = wait_for_load(args.max_load, args.max_wait)
+    load_start = os.getloadavg()
+    t_start = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="jacobian-bench-"))
+    log_dir = work / "logs"
+    log_dir.mkdir()
+    bench = Bench(work, log_dir)
+    sections: dict[str, object] = {}
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    path = args.output or ROOT / "bench" / "results" / f"{stamp}.json"
+    run = {"argv": sys.argv[1:], "parts": parts, "qualities": [q.name for q in qualities],
+           "scenes": [c for _, c in scenes], "high_scenes": [c for _, c in high_scenes],
+           "construct_qualities": [q.name for q in construct_qualities],
+           "tex_cache": "cold" if args.cold_tex else "warm", "manim_cache": "disabled (except the preview loop)",
+           "loadavg_start": list(load_start), "load_wait": load, "complete": False}
+
+    def save() -> Path:
+        """Write what is measured so far (an interrupted run keeps its finished parts)."""
+        run.update(loadavg_end=list(os.getloadavg()), total_wall_s=time.perf_counter() - t_start,
+                   renders=bench.count)
+        return write_json(results_document(bench.rows, machine_info(), run, sections), path)
+
+    print(f"bench: parts {', '.join(parts)}; load {load_start[0]:.2f}; work folder {work}", flush=True)
+    # cheap parts first, the expensive high-quality scene renders last
+    steps = []
+    if "math" in parts:
+        steps.append(("math", lambda: sections.__setitem__("math", mathbench.run())))
+    if "scenes" in parts:
+        steps += [(f"scenes {q.name}", lambda q=q: bench.scenes(scenes, q)) for q in qualities if q.name == "low"]
+    if "constructs" in parts:
+        steps.append(("constructs", lambda: sections.__setitem__(
+            "constructs", [d for q in construct_qualities for d in bench.constructs(q)])))
+    if "preview" in parts:
+        steps.append(("preview", lambda: sections.__setitem__("preview", bench.preview(preview_names))))
+    if "scaling" in parts:
+        steps.append(("scaling", lambda: sections.__setitem__("scaling", bench.scaling())))
+    if "lecture" in parts:
+        steps.append(("lecture", lambda: sections.__setitem__("lecture", bench.lecture(lecture_quality))))
+    if "scenes" in parts:
+        steps += [(f"scenes {q.name}", lambda q=q: bench.scenes(high_scenes, q)) for q in qualities
+                  if q.name != "low"]
+    try:
+        if not args.cold_tex and ({"scenes", "constructs", "scaling", "lecture"} & set(parts)):
+            bench.warm_tex(scenes if "scenes" in parts else [])
+        for name, step in steps:
+            step()
+            if name == "math":
+                print(mathbench.format_math(sections["math"]), flush=True)
+            save()
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    run["complete"] = True
+    path = save()
+    load_end = run["loadavg_end"]
+    print()
+    print(format_table(bench.rows))
+    if args.markdown:
+        print()
+        print(format_markdown(bench.rows))
+    print(f"\nload average (1 min) {load_start[0]:.2f} at start, {load_end[0]:.2f} at end; results: {path}")
+    return 0
