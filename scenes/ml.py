@@ -864,8 +864,8 @@ class MLOutlook(LectureScene):
     ITEMS = (
         ("Encoder-decoder sensitivity", "how latent codes move with the input", JacobianPenalty.TITLE),
         ("MAML, meta-learning", "Jacobians of gradient updates", ChainRule.TITLE),
-        ("Batched outputs (B x n -> B x m)", "a block-diagonal Jacobian", ChainRule.TITLE),
-        ("Spatial outputs (H x W x C)", "one softmax Jacobian per pixel", SoftmaxJacobian.TITLE),
+        ("Batched outputs (B×n → B×m)", "a block-diagonal Jacobian", ChainRule.TITLE),
+        ("Spatial outputs (H×W×C)", "one softmax Jacobian per pixel", SoftmaxJacobian.TITLE),
     )
 
     def construct(self) -> None:

@@ -3,7 +3,7 @@ e1 blue, e2 green, J e1 red, J e2 orange, phi_i in the basis colours (from the s
 
 from __future__ import annotations
 
-from manim import ManimColor
+from manim import ManimColor, Text
 
 from scenes.settings import active_settings
 
@@ -29,6 +29,10 @@ def basis_color(i: int) -> ManimColor:
     """Colour of phi_i (0-based), cycling through the configured basis colours."""
     return ManimColor(_colors.basis[i % len(_colors.basis)])
 
+
+# Prose text in Latin Modern (TeX Live's fonts-lmodern), so it matches the MathTex formulas.
+FONT = "Latin Modern Roman"
+Text.set_default(font=FONT)
 
 # Font sizes (Manim units of font_size), chosen to stay readable at 480p.
 TITLE_SIZE = 44
