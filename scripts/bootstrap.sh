@@ -11,7 +11,7 @@ PYTHON_BIN="${PYTHON:-python3}"
 APT_PACKAGES=(
   pkg-config libcairo2-dev libpango1.0-dev ffmpeg
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
-  texlive-science cm-super-minimal dvisvgm
+  texlive-science cm-super-minimal dvisvgm fonts-lmodern
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }
