@@ -887,11 +887,12 @@ class MLOutlook(LectureScene):
         foot = Text("In every case: how small input changes propagate to the outputs.", font_size=style.SMALL_SIZE,
                     color=style.TEXT).to_edge(DOWN, buff=0.45)
         self.rows = rows
-        self.caption("The page's other items use the same mechanism shown in the scenes above.", 6)
+        self.caption("The page's other items use the same mechanism shown in the scenes above.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
-        self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(3))
+        self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
+        self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)
         self.play(FadeIn(foot), run_time=self.rt(0.6))
-        self.pause(4)
+        self.pause(5)  # a closing card stays long enough to read (and for a YouTube chapter, >= 10 s)
 
 
 __all__ = ["ChainRule", "FlowDensity", "JacobianPenalty", "MLInputError", "MLOutlook", "SoftmaxJacobian",
