@@ -50,7 +50,7 @@ PREVIEW_EDITS = {
     "GridSquaresUnderF": ("scenes/grid.py", "ARROW_MAX = 1.5", "ARROW_MAX = 1.4"),
 }
 GRID_STEPS = (1.0, 0.5, 0.25, 0.125)
-CENTRE_COUNTS = (3, 6, 12, 24)
+CENTRE_COUNTS = (2, 3, 6, 12)  # [rbf].centers allows at most 12
 RESOLUTIONS = ((854, 480), (1920, 1080), (3840, 2160))
 
 
