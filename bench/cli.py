@@ -26,7 +26,6 @@ from bench.core import (
     QUALITIES,
     ROOT,
     BenchError,
-    Quality,
     Row,
     format_markdown,
     format_table,
@@ -37,6 +36,7 @@ from bench.core import (
     video_seconds,
     write_json,
 )
+from lecture.render import Quality
 
 PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture")
 DEFAULT_PARTS = ("scenes", "constructs", "preview", "scaling", "math")

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+from lecture.render import QUALITIES as LECTURE_QUALITIES
+
 ROOT = Path(__file__).resolve().parent.parent
 MANIM = [sys.executable, "-m", "manim", "render"]
 CONSTRUCTS = ROOT / "bench" / "constructs.py"
@@ -28,24 +30,8 @@ class BenchError(ValueError):
     """A benchmark could not run (bad option, failed render); the message names what failed."""
 
 
-@dataclass(frozen=True)
-class Quality:
-    """A render size: ``width`` x ``height`` pixels at ``fps`` frames per second."""
-
-    name: str
-    width: int
-    height: int
-    fps: int
-
-    def flags(self) -> list[str]:
-        return ["-r", f"{self.width},{self.height}", "--fps", str(self.fps)]
-
-
-QUALITIES = {
-    "low": Quality("low", 854, 480, 15),
-    "high": Quality("high", 1920, 1080, 60),
-    "4k": Quality("4k", 3840, 2160, 60),
-}
+# One definition of the render sizes for the lecture command and the benchmarks.
+QUALITIES = {name: LECTURE_QUALITIES[name] for name in ("low", "high", "4k")}
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,10 @@ class Quality:
     height: int
     fps: int
 
+    def flags(self) -> list[str]:
+        """Manim command-line flags for this size and frame rate."""
+        return ["-r", f"{self.width},{self.height}", "--fps", str(self.fps)]
+
 
 QUALITIES = {
     "low": Quality("low", 854, 480, 15),
@@ -137,7 +141,7 @@ def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose:
     return [
         sys.executable, *tool, str(entry.path), entry.cls,
         "--config_file", str(ROOT / "manim.cfg"),
-        "-r", f"{quality.width},{quality.height}", "--fps", str(quality.fps),
+        *quality.flags(),
         "--media_dir", str(media_dir), "--format", "mp4", "--seed", "0", "--silent",
         "-v", "INFO" if verbose else "WARNING",
         "--progress_bar", "display" if verbose else "none",

@@ -21,7 +21,6 @@ from manim import (
     Axes,
     Create,
     DecimalMatrix,
-    DecimalNumber,
     Dot,
     FadeIn,
     FadeOut,
@@ -74,6 +73,7 @@ from scenes import style
 from scenes.colormaps import COLORMAP_ANCHORS  # noqa: F401  (re-exported for tests)
 from scenes.colormaps import colormap_rgb as _colormap_rgb
 from scenes.common import LectureScene
+from scenes.readouts import LiveDecimal
 
 # ---------------------------------------------------------------- colour maps
 
@@ -299,15 +299,15 @@ class JacobianNormHeatmap(LectureScene):
                                                  self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
         name = self.settings.map.name
         head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        px = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        py = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject_config={"num_decimal_places": 2,
-                               "font_size": style.MATRIX_SIZE}, h_buff=1.15, v_buff=0.6,
-                               bracket_config={"color": style.TEXT})
+        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
+                               element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
+                               h_buff=1.15, v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        norm_value = DecimalNumber(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
         comma.align_to(px, DOWN).shift(0.06 * DOWN)
         row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
@@ -593,7 +593,7 @@ class GridSquaresUnderF(LectureScene):
         zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT)
 
         def readout(tex: str, places: int, value) -> VGroup:
-            num = DecimalNumber(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+            num = LiveDecimal(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
             num.add_updater(lambda m: m.set_value(value()))
             return VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
 

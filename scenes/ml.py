@@ -42,6 +42,7 @@ from jacobian_math import (
 from scenes import style
 from scenes.colormaps import colormap_rgb, hex_to_rgb
 from scenes.common import LectureScene
+from scenes.readouts import LiveDecimal
 
 # ----------------------------------------------------------------------------- colours
 SHRINK = "#4C8DFF"  # log|det J| < 0 (cells shrink)
@@ -374,12 +375,12 @@ class SoftmaxJacobian(LectureScene):
                 b.stretch_to_fit_height(h).move_to([x, self.base_y, 0], aligned_edge=DOWN)
 
             bar.add_updater(grow)
-            p_num = DecimalNumber(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            p_num = LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             p_num.add_updater(
                 lambda m, i=i, b=bar: _set_if_changed(m, softmax(self.logits())[i]).next_to(b, UP, 0.08))
             z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
             z_name.move_to([xs[i], self.base_y - 0.3, 0])
-            z_val = DecimalNumber(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
+            z_val = LiveDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
                                   font_size=style.SMALL_SIZE, color=color).move_to([xs[i], self.base_y - 0.7, 0])
             z_val.add_updater(lambda m, i=i, x=xs[i]: _set_if_changed(m, self.z[i].get_value()).move_to(
                 [x, self.base_y - 0.7, 0]))
@@ -404,13 +405,13 @@ class SoftmaxJacobian(LectureScene):
                 pos = origin + [j * c, -i * c, 0]
                 sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
                 sq.add_updater(lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
-                num = DecimalNumber(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
                                     color=style.TEXT).move_to(pos)
                 num.add_updater(lambda m, i=i, j=j, pos=pos: _set_if_changed(m, self._entry(i, j)).move_to(pos))
                 self.cells.add(sq)
                 self.entries.add(num)
             row_pos = origin + [K * c + 0.55, -i * c, 0]
-            total = DecimalNumber(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+            total = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
                                   color=style.HIGHLIGHT).move_to(row_pos)
             total.add_updater(lambda m, i=i, pos=row_pos: _set_if_changed(m, self._row_sum(i)).move_to(pos))
             self.sums.add(total)
@@ -552,7 +553,7 @@ class FlowDensity(LectureScene):
             outline.add_updater(lambda m, pt=pt: m.set_points_as_corners(
                 self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
             self.cells_out.add(outline)
-            num = DecimalNumber(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             label = VGroup(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color), num).arrange(RIGHT, buff=0.04)
             label.add_updater(lambda m, pt=pt, o=outline: m.arrange(RIGHT, buff=0.04).next_to(o, RIGHT, 0.06))
             num.add_updater(lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
@@ -584,7 +585,7 @@ class FlowDensity(LectureScene):
         return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
 
     def _mass_readout(self, panel: Panel, label: str, value) -> VGroup:
-        num = DecimalNumber(value(), num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+        num = LiveDecimal(value(), num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
         group = VGroup(MathTex(label, font_size=style.LABEL_SIZE), num).arrange(RIGHT, buff=0.15)
         group.next_to(panel.border, DOWN, buff=0.2)
         num.add_updater(lambda m: _set_if_changed(m, value()))
@@ -694,7 +695,7 @@ class JacobianPenalty(LectureScene):
 
     def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
         return VGroup(MathTex(label, font_size=style.LABEL_SIZE, color=color),
-                      DecimalNumber(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
+                      LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
                       ).arrange(RIGHT, buff=0.12)
 
     def compare(self) -> None:
@@ -819,9 +820,9 @@ class TaylorError(LectureScene):
         self.dots = VGroup()
         readout = VGroup(
             MathTex(r"|d| =", font_size=style.LABEL_SIZE),
-            DecimalNumber(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
+            LiveDecimal(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
             MathTex(r"\text{error} / |d|^2 =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
-            DecimalNumber(0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+            LiveDecimal(0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
         ).arrange(RIGHT, buff=0.12)
         readout[2:].shift(0.35 * RIGHT)
         readout.next_to(self.axes, UP, buff=0.3)
@@ -844,7 +845,7 @@ class TaylorError(LectureScene):
         fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
                    self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.JE2, stroke_width=3)
         self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.JE2),
-                                    DecimalNumber(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
+                                    LiveDecimal(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
                                                   color=style.JE2)).arrange(RIGHT, buff=0.12)
         self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
                                                  10 ** (c + self.slope * np.log10(s0))))

@@ -47,7 +47,10 @@ def _positive(value: Any) -> float:
 
 def _numbers(min_len: int = 1, max_len: int | None = None) -> Check:
     def check(value: Any) -> tuple[float, ...]:
-        size = f"{min_len}" if max_len == min_len else f"at least {min_len}"
+        if max_len == min_len:
+            size = f"{min_len}"
+        else:
+            size = f"{min_len} to {max_len}" if max_len else f"at least {min_len}"
         what = f"a list of {size} numbers"
         if not isinstance(value, list) or len(value) < min_len or (max_len and len(value) > max_len):
             raise TypeError(what)

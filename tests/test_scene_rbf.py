@@ -186,7 +186,7 @@ def test_live_decimal_draws_what_decimal_number_draws(edge, media):
     """The fast readout's outlines equal a freshly built DecimalNumber's, after moves and scaling."""
     from manim import LEFT, ORIGIN, DecimalNumber, tempconfig
 
-    from scenes.rbf import LiveDecimal
+    from scenes.readouts import LiveDecimal
 
     fix = LEFT if edge == "left" else ORIGIN
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
@@ -201,3 +201,21 @@ def test_live_decimal_draws_what_decimal_number_draws(edge, media):
             assert got.shape == want.shape
             np.testing.assert_allclose(got, want, atol=1e-9)
             assert live.get_value() == v
+
+
+def test_live_decimal_with_sign_draws_what_decimal_number_draws(media):
+    """With ``include_sign`` (the softmax and flow readouts) the fast path matches DecimalNumber too."""
+    from manim import LEFT, DecimalNumber, tempconfig
+
+    from scenes.readouts import LiveDecimal
+
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        live = LiveDecimal(0.5, num_decimal_places=2, include_sign=True, font_size=24).shift([-2, 1, 0])
+        for v in (0.25, -0.5, 0.0, 1.0, -0.01):
+            anchor = live.get_edge_center(LEFT)  # DecimalNumber.set_value keeps its left edge fixed
+            live.set_value(v)
+            ref = DecimalNumber(v, num_decimal_places=2, include_sign=True, font_size=24).move_to(anchor, LEFT)
+            got = np.vstack([m.points for m in live.family_members_with_points()])
+            want = np.vstack([m.points for m in ref.family_members_with_points()])
+            assert got.shape == want.shape
+            np.testing.assert_allclose(got, want, atol=1e-9)

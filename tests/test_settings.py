@@ -199,6 +199,7 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("rbf", "sigma", float("nan"), "finite"),
         ("rbf", "sigma", float("inf"), "finite"),
         ("rbf", "centers", [], "list"),
+        ("rbf", "centers", [float(c) for c in range(13)], "list of 1 to 12 numbers"),
         ("rbf", "centers", [0.0, float("nan"), 1.0], "list"),
         ("rbf", "x_range", [5.0, -5.0], "min < max"),
         ("rbf", "x_range", [1.0, 2.0, 3.0], "list of 2"),

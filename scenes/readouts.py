@@ -1,0 +1,77 @@
+"""Live numeric readouts that update every frame without rebuilding TeX mobjects."""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import DecimalNumber, VMobject
+
+
+class LiveDecimal(DecimalNumber):
+    """A DecimalNumber whose ``set_value`` moves cached glyph outlines instead of rebuilding TeX mobjects.
+
+    Each character (digits, minus, point) is laid out once from a reference DecimalNumber and cached per
+    class; an update lays the string out the way DecimalNumber does (bottoms aligned, the same digit
+    spacing, the minus sign centred on the next digit) and copies point arrays into a pool of slots.
+    Plain numbers (``num_decimal_places``, ``include_sign``, colour, font size) take the fast path.
+    """
+
+    _REF_SIZE = 48.0
+    _chars: dict[str, np.ndarray] = {}  # char -> outline at font size 1, bottom-left corner at the origin
+
+    def __init__(self, number: float = 0, **kwargs) -> None:
+        self._pool: list[VMobject] = []
+        super().__init__(number, **kwargs)
+        self._shown = self._get_num_string(number)
+        self._fast = not (self.unit or self.show_ellipsis or self.include_background_rectangle)
+        if not LiveDecimal._chars:
+            refs = (DecimalNumber(-0.1234567895, num_decimal_places=10, font_size=self._REF_SIZE),
+                    DecimalNumber(1.0, num_decimal_places=1, include_sign=True, font_size=self._REF_SIZE))
+            for ref in refs:
+                for ch, mob in zip(ref._get_num_string(ref.number), ref.submobjects, strict=True):
+                    pts = np.vstack([m.points for m in mob.family_members_with_points()])
+                    LiveDecimal._chars.setdefault(ch, (pts - pts.min(axis=0) * [1, 1, 0]) / self._REF_SIZE)
+
+    def _outlines(self, text: str) -> list[np.ndarray]:
+        """Outlines of ``text`` at font size 1, placed as DecimalNumber places them."""
+        out, x = [], 0.0
+        for ch in text:
+            pts = LiveDecimal._chars[ch] + [x, 0, 0]
+            x = pts[:, 0].max() + self.digit_buff_per_font_unit
+            out.append(pts)
+        for i, ch in enumerate(text[:-1]):
+            if ch == "-":  # top at the vertical middle of the next character
+                nxt = out[i + 1][:, 1]
+                out[i] = out[i] + [0, (nxt.max() + nxt.min()) / 2 - out[i][:, 1].max(), 0]
+        return out
+
+    def set_value(self, number: float) -> LiveDecimal:
+        text = self._get_num_string(number)
+        if not self._fast or any(ch not in LiveDecimal._chars for ch in text):
+            super().set_value(number)
+            self._shown = text
+            return self
+        self.number = number
+        if text == self._shown:
+            return self
+        outlines = self._outlines(text)
+        allpts = np.vstack(outlines)
+        lo, hi = allpts.min(axis=0), allpts.max(axis=0)
+        local_anchor = (lo + hi) / 2 + (hi - lo) / 2 * self.edge_to_fix
+        anchor, size = self.get_edge_center(self.edge_to_fix), self.font_size
+        style_src = self.submobjects[0] if self.submobjects else self
+        styled = set(map(id, self.submobjects)) if self.submobjects and self.submobjects[0] in self._pool else set()
+        while len(self._pool) < len(outlines):
+            self._pool.append(VMobject())
+        for slot, pts in zip(self._pool, outlines, strict=False):
+            slot.points = (pts - local_anchor) * size + anchor
+            if id(slot) not in styled:  # slots already shown carry the current style
+                slot.match_style(style_src)
+        shown = self._pool[: len(outlines)]
+        for old in self.submobjects:  # Cairo may still hold the old glyphs (as DecimalNumber's own hack notes)
+            if not any(old is m for m in shown):
+                for m in old.get_family():
+                    m.points = np.zeros((0, 3))
+        self.submobjects = shown
+        self.initial_height = (hi - lo)[1] * self._font_size  # keeps the font_size property exact
+        self._shown = text
+        return self
