@@ -760,7 +760,7 @@ class TaylorError(LectureScene):
 
     def show_curves(self) -> None:
         box = self._box()
-        self.panel = Panel(box, 4.3, r"\text{output offsets from } f(x)", step=0.5).place([-3.6, 0.2, 0])
+        self.panel = Panel(box, 4.3, step=0.5).place([-3.6, 0.2, 0])
         s_all = np.linspace(0, self.steps[0], 80)
         curve = self.panel.polyline(self.offset_true(s_all), stroke_color=style.MODEL, stroke_width=3)
         line = self.panel.polyline(self.offset_linear(s_all), stroke_color=style.JE1, stroke_width=3)
@@ -781,13 +781,19 @@ class TaylorError(LectureScene):
         jm = decimal_matrix(self.jac, 1, 0.5)
         self.j_matrix = jm
         top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
-        self.panel.heading.become(top)
-        self.dot_true = always_redraw(lambda: Dot(self.panel.point(self.offset_true(self.s.get_value())[0]),
-                                                  color=style.MODEL, radius=0.07))
-        self.dot_lin = always_redraw(lambda: Dot(self.panel.point(self.offset_linear(self.s.get_value())[0]),
-                                                 color=style.JE1, radius=0.07))
-        self.err_seg = always_redraw(lambda: Line(self.dot_true.get_center(), self.dot_lin.get_center(),
-                                                  color=style.HIGHLIGHT, stroke_width=5))
+        self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)
+        self.panel.add(top)
+        def ends() -> tuple[np.ndarray, np.ndarray]:
+            s = self.s.get_value()
+            return self.panel.point(self.offset_true(s)[0]), self.panel.point(self.offset_linear(s)[0])
+
+        # followers move with the tracker (no per-frame rebuild)
+        self.dot_true = Dot(ends()[0], color=style.MODEL, radius=0.07)
+        self.dot_true.add_updater(lambda m: m.move_to(ends()[0]))
+        self.dot_lin = Dot(ends()[1], color=style.JE1, radius=0.07)
+        self.dot_lin.add_updater(lambda m: m.move_to(ends()[1]))
+        self.err_seg = Line(*ends(), color=style.HIGHLIGHT, stroke_width=5)
+        self.err_seg.add_updater(lambda m: m.set_points_as_corners(ends()))
         self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
         self.play(FadeIn(self.panel), FadeIn(legend), run_time=self.rt(1))
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
