@@ -686,7 +686,7 @@ class JacobianPenalty(LectureScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel.border, DOWN, buff=0.25)
         self.readouts[k] = readout
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
-        what = "A steep layer" if k == 0 else "The same layer trained with a Jacobian penalty"
+        what = "A steep layer" if k == 0 else "A flatter layer, the kind a Jacobian penalty favours"
         self.caption(f"{what}: its Jacobian maps the circle to an ellipse with semi-axes sigma_1 and sigma_2.", 5)
         self.play(FadeIn(panel), run_time=self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
