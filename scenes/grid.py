@@ -70,7 +70,6 @@ from jacobian_math.fields import (
 )
 from jacobian_math.geometry import cell_boundary
 from scenes import style
-from scenes.colormaps import COLORMAP_ANCHORS  # noqa: F401  (re-exported for tests)
 from scenes.colormaps import colormap_rgb as _colormap_rgb
 from scenes.common import LectureScene
 from scenes.readouts import LiveDecimal

@@ -14,7 +14,8 @@ import pytest
 from scene_harness import assert_matches_golden, final_frame, render_scene
 
 from jacobian_math import NonFiniteMapError
-from scenes.grid import COLORMAP_ANCHORS, GridSquaresUnderF, JacobianNormHeatmap, colormap_rgb
+from scenes.colormaps import COLORMAP_ANCHORS
+from scenes.grid import GridSquaresUnderF, JacobianNormHeatmap, colormap_rgb
 from scenes.settings import ENV_VAR, active_settings
 
 
