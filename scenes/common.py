@@ -42,7 +42,10 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self.add_subcaption(text, duration=self.rt(seconds))
 
     def pause(self, seconds: float = 1.0) -> None:
-        self.wait(self.rt(seconds))
+        """Hold the picture for ``seconds`` (scaled).  Nothing moves in a pause and no updater here
+        depends on time, so the frame is frozen: drawn once and repeated, not redrawn with every
+        updater re-run on each frame."""
+        self.wait(self.rt(seconds), frozen_frame=True)
 
     def beat(self) -> None:
         """End of a beat: a slide boundary when presenting, nothing in a video."""
