@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -54,6 +55,32 @@ CENTRE_COUNTS = (2, 3, 6, 12)  # [rbf].centers allows at most 12
 RESOLUTIONS = ((854, 480), (1920, 1080), (3840, 2160))
 
 
+def reported_peak(text: str) -> float | None:
+    """The last "peak N MiB" that ``lecture preview`` printed in ``text``."""
+    found = re.findall(r"peak (\d+(?:\.\d+)?) MiB", text)
+    return float(found[-1]) if found else None
+
+
+def preview_edit(cls: str) -> tuple[str, str, str]:
+    """(file, old, new): the scene's built-in one-line edit, or else a changed title (its ``TITLE`` line)."""
+    if cls in PREVIEW_EDITS:
+        rel, old, new = PREVIEW_EDITS[cls]
+    else:
+        rel = dict((c, f) for f, c in storyboard()).get(cls)
+        if rel is None:
+            raise BenchError(f"{cls!r} is not a storyboard scene")
+        source = (ROOT / rel).read_text(encoding="utf-8")
+        at = source.find(f"class {cls}(")
+        line = next((ln for ln in source[at:].splitlines() if ln.strip().startswith("TITLE = ")), None) \
+            if at >= 0 else None
+        if line is None:
+            raise BenchError(f"no preview edit defined for {cls!r} and it has no TITLE line")
+        old, new = line, line.rstrip()[:-1] + ' (edited)"'
+    if (ROOT / rel).read_text(encoding="utf-8").count(old) != 1:
+        raise BenchError(f"preview edit for {cls}: {old!r} must occur once in {rel}")
+    return rel, old, new
+
+
 def storyboard() -> list[tuple[str, str]]:
     """``(file, class)`` of every lecture scene, in order."""
     from lecture.storyboard import STORYBOARD
@@ -78,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="qualities for the ours-vs-baseline constructs (default: low)")
     p.add_argument("--lecture-quality", default="low", metavar="Q", help="quality of the lecture render")
     p.add_argument("--preview-scenes", default=",".join(PREVIEW_EDITS), metavar="A,B",
-                   help="scenes for the preview loop (each has a built-in one-line edit)")
+                   help="scenes for the preview loop (a built-in one-line edit, or a changed TITLE); "
+                        "'all' for every scene")
     p.add_argument("--max-load", type=float, default=1.5, help="wait while the 1-minute load is above this")
     p.add_argument("--max-wait", type=float, default=900.0, help="give up waiting for the load after this (s)")
     p.add_argument("--cold-tex", action="store_true", help="do not warm the TeX cache before measuring")
@@ -196,38 +224,105 @@ class Bench:
         return out
 
     def preview(self, names: Sequence[str]) -> list[dict]:
-        """Edit one line of a copied scene file, re-render at -ql with the cache on, then re-render unchanged."""
+        """The edit -> preview loop on a copy of each scene's file, three ways:
+
+        - ``manim -ql`` with Manim's cache on (what typing the manim command gives): first render, after a
+          one-line edit, unchanged;
+        - ``python -m lecture preview`` once, as a fresh process (import included), file unchanged;
+        - ``python -m lecture preview --watch``: seconds from writing the edit to the watcher's report that
+          the preview is written (its 0.1 s polling included), and from a save without change (touch).
+        """
         out = []
         low = QUALITIES["low"]
         for cls in names:
-            if cls not in PREVIEW_EDITS:
-                raise BenchError(f"no preview edit defined for {cls!r} (known: {', '.join(PREVIEW_EDITS)})")
-            rel, old, new = PREVIEW_EDITS[cls]
+            rel, old, new = preview_edit(cls)
             copy_dir = self.work / f"preview_{cls}"
             copy_dir.mkdir()
             shutil.copy(ROOT / "manim.cfg", copy_dir / "manim.cfg")
             scene_file = copy_dir / Path(rel).name
             source = (ROOT / rel).read_text(encoding="utf-8")
-            if source.count(old) != 1:
-                raise BenchError(f"preview edit for {cls}: {old!r} must occur once in {rel}")
             scene_file.write_text(source, encoding="utf-8")
             media = copy_dir / "media"
-            runs = {}
+            runs: dict[str, dict] = {}
             for step in ("first", "edited", "unchanged"):
                 if step == "edited":
-                    scene_file.write_text(source.replace(old, new), encoding="utf-8")
+                    scene_file.write_text(source.replace(old, new, 1), encoding="utf-8")
                 wall, video, peak, _ = self.render(scene_file, cls, low, media=media, caching=True, cwd=copy_dir)
-                runs[step] = {"wall_s": wall, "video_s": video, "peak_mib": peak}
-            row = Row(f"preview: {cls} after edit", "preview", "low", runs["edited"]["video_s"],
-                      runs["edited"]["wall_s"], runs["edited"]["peak_mib"])
-            row.extra = {"edit": f"{old} -> {new}", **{f"{k}_wall_s": v["wall_s"] for k, v in runs.items()}}
-            self.rows.append(row)
-            self.rows.append(Row(f"preview: {cls} unchanged", "preview", "low", runs["unchanged"]["video_s"],
-                                 runs["unchanged"]["wall_s"], runs["unchanged"]["peak_mib"]))
+                runs[f"manim_{step}"] = {"wall_s": wall, "video_s": video, "peak_mib": peak}
+            scene_file.write_text(source, encoding="utf-8")
+            target = f"{scene_file}:{cls}"
+            preview_out = copy_dir / "preview"
+            self.count += 1
+            log = self.log_dir / f"{self.count:03d}_preview_{cls}.log"
+            m = run_measured([sys.executable, "-m", "lecture", "preview", target, "--output", str(preview_out)],
+                             log=log)
+            if m.returncode != 0:
+                raise BenchError(f"lecture preview {cls} failed with status {m.returncode}:\n{m.tail}")
+            video = video_seconds(preview_out / f"{cls}.mp4")
+            # the render runs in a forked child: its peak is in the report line, the parent's is m.peak_mib
+            runs["tool_once"] = {"wall_s": m.wall_s, "video_s": video,
+                                 "peak_mib": max(m.peak_mib, reported_peak(log.read_text(errors="replace")) or 0)}
+            runs.update(self._watch(scene_file, target, preview_out / f"{cls}.mp4", source.replace(old, new, 1)))
+            for key, label, peak in (("manim_edited", "manim -ql (cache on), after edit", True),
+                                     ("manim_unchanged", "manim -ql (cache on), unchanged", True),
+                                     ("tool_once", "lecture preview, fresh process", True),
+                                     ("watch_edited", "lecture preview --watch, after edit", True),
+                                     ("watch_touched", "lecture preview --watch, saved unchanged", True)):
+                run = runs[key]
+                self.rows.append(Row(f"preview: {cls} {label}", "preview", "low", run.get("video_s", video),
+                                     run["wall_s"], run.get("peak_mib") if peak else None))
+            self.rows[-5].extra = {"edit": f"{old} -> {new}", "first_wall_s": runs["manim_first"]["wall_s"]}
             out.append({"scene": cls, "edit": f"{old} -> {new}", **runs})
-            print(f"preview {cls}: first {runs['first']['wall_s']:.1f} s, after '{new}' "
-                  f"{runs['edited']['wall_s']:.1f} s, unchanged {runs['unchanged']['wall_s']:.1f} s", flush=True)
+            print(f"preview {cls}: manim -ql first {runs['manim_first']['wall_s']:.1f} s, after edit "
+                  f"{runs['manim_edited']['wall_s']:.1f} s, unchanged {runs['manim_unchanged']['wall_s']:.1f} s; "
+                  f"lecture preview once {m.wall_s:.1f} s; --watch after edit {runs['watch_edited']['wall_s']:.1f} s,"
+                  f" saved unchanged {runs['watch_touched']['wall_s']:.1f} s", flush=True)
         return out
+
+    def _watch(self, scene_file: Path, target: str, movie: Path, edited: str) -> dict[str, dict]:
+        """Start a watcher, wait for its first render, then time an edit and a save without change."""
+        import queue
+        import subprocess
+        import threading
+
+        cmd = [sys.executable, "-m", "lecture", "preview", target, "--watch", "--output", str(movie.parent)]
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+        def pump() -> None:
+            for line in proc.stdout:
+                lines.put((time.perf_counter(), line.rstrip()))
+
+        threading.Thread(target=pump, daemon=True).start()
+
+        def report(timeout: float = 300.0) -> tuple[float, str]:
+            deadline = time.perf_counter() + timeout
+            while (left := deadline - time.perf_counter()) > 0:
+                try:
+                    when, line = lines.get(timeout=left)
+                except queue.Empty:
+                    break
+                if "preview written" in line or ": error:" in line:
+                    if ": error:" in line:
+                        raise BenchError(f"watcher: {line}")
+                    return when, line
+            raise BenchError("the watcher wrote no preview in time")
+
+        try:
+            report()
+            time.sleep(1.0)  # the watcher takes its snapshot right after the first render
+            result = {}
+            for key, change in (("watch_edited", lambda: scene_file.write_text(edited, encoding="utf-8")),
+                                ("watch_touched", lambda: os.utime(scene_file))):
+                t0 = time.perf_counter()
+                change()
+                when, line = report()
+                result[key] = {"wall_s": when - t0, "video_s": video_seconds(movie), "peak_mib": reported_peak(line)}
+                time.sleep(0.5)
+            return result
+        finally:
+            proc.terminate()
+            proc.wait(timeout=60)
 
     def scaling(self) -> dict:
         low = QUALITIES["low"]
@@ -331,10 +426,9 @@ def _main(args: argparse.Namespace) -> int:
     all_scenes = storyboard()
     scenes = _pick(all_scenes, args.scenes)
     high_scenes = _pick(all_scenes, args.high_scenes) if args.high_scenes else scenes
-    preview_names = _csv(args.preview_scenes)
+    preview_names = ([c for _, c in all_scenes] if args.preview_scenes == "all" else _csv(args.preview_scenes))
     for name in preview_names:
-        if name not in PREVIEW_EDITS:
-            raise BenchError(f"no preview edit defined for {name!r} (known: {', '.join(PREVIEW_EDITS)})")
+        preview_edit(name)
 
     load = wait_for_load(args.max_load, args.max_wait)
     load_start = os.getloadavg()

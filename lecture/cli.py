@@ -306,6 +306,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["doctor"]:
         return run_doctor()
+    if argv[:1] == ["preview"]:
+        from lecture import preview
+
+        return preview.main(argv[1:])
     if argv[:1] == ["render"]:
         argv = argv[1:]
     args = build_parser().parse_args(argv)

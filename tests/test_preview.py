@@ -1,0 +1,143 @@
+"""``python -m lecture preview``: one-off and --watch previews at the tiny test size."""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import av
+import pytest
+
+from lecture.errors import UsageError
+from lecture.preview import Target, resolve_target, watched_files
+from lecture.storyboard import ROOT
+
+STORYBOARD = "tests.fixture_storyboard:TWO"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV.pop("JACOBIAN_CONFIG", None)
+
+WATCHED_SCENE = '''
+from manim import Circle, Create
+from scenes.common import LectureScene
+
+
+class Watched(LectureScene):
+    def construct(self) -> None:
+        self.play(Create(Circle()), run_time=0.5)
+        self.pause({pause})
+'''
+
+
+def preview(*args: str, out: Path) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "lecture", "preview", *args, "--quality", "tiny", "--output", str(out),
+           "--storyboard", STORYBOARD]
+    return subprocess.run(cmd, cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=300)
+
+
+def frames(path: Path) -> int:
+    with av.open(str(path)) as box:
+        return sum(1 for _ in box.decode(video=0))
+
+
+def test_storyboard_names_and_file_class_pairs_resolve(tmp_path: Path) -> None:
+    rbf = resolve_target("RBFJacobian")
+    assert rbf == Target((ROOT / "scenes" / "rbf.py").resolve(), "RBFJacobian")
+    assert rbf.module_name == "scenes.rbf"
+    scene = tmp_path / "mine.py"
+    scene.write_text("x = 1\n")
+    other = resolve_target(f"{scene}:MyScene")
+    assert other == Target(scene.resolve(), "MyScene") and other.module_name is None
+    with pytest.raises(UsageError, match="unknown scene 'Nope'.*RBFJacobian"):
+        resolve_target("Nope")
+    with pytest.raises(UsageError, match="is not a Python file"):
+        resolve_target(f"{tmp_path / 'missing.py'}:MyScene")
+
+
+def test_watch_list_covers_imported_project_modules_assets_and_config(tmp_path: Path) -> None:
+    config = tmp_path / "my.toml"
+    files = watched_files(resolve_target("RBFJacobian"), config)
+    for needed in ("scenes/rbf.py", "scenes/common.py", "scenes/style.py", "jacobian_math/rbf.py",
+                   "assets/default.toml", "manim.cfg"):
+        assert (ROOT / needed).resolve() in files, needed
+    assert config in files
+    assert (ROOT / "scenes" / "grid.py").resolve() not in files
+
+
+def test_one_off_preview_writes_the_scene_with_the_chosen_x264_preset(tmp_path: Path) -> None:
+    fast = preview("FixtureSquare", out=tmp_path / "fast")
+    assert fast.returncode == 0, fast.stderr
+    video = tmp_path / "fast" / "FixtureSquare.mp4"
+    assert "FixtureSquare: preview written in" in fast.stdout
+    # FixtureSquare plays two 0.6 s animations; tiny is 10 frames per second
+    assert frames(video) == 12
+    assert "-->" in (tmp_path / "fast" / "FixtureSquare.srt").read_text()
+    slow = preview("FixtureSquare", "--preset", "medium", out=tmp_path / "slow")
+    assert slow.returncode == 0, slow.stderr
+    # x264 writes its settings into the stream: ultrafast turns sub-pixel refinement off, medium uses 7
+    assert b"subme=0 " in video.read_bytes() and b"subme=7 " not in video.read_bytes()
+    assert b"subme=7 " in (tmp_path / "slow" / "FixtureSquare.mp4").read_bytes()
+    assert not list((tmp_path / "fast").glob("*.tmp*"))
+
+
+def test_failing_scene_exits_1_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    result = preview(f"{ROOT / 'tests' / 'fixture_scenes.py'}:FixtureBroken", out=tmp_path)
+    assert result.returncode == 1
+    assert "FixtureBroken: error: ZeroDivisionError: fixture scene failed on purpose" in result.stdout
+    assert not (tmp_path / "FixtureBroken.mp4").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["Nope"], "error: preview: unknown scene 'Nope'"),
+    (["RBFJacobian", "--config", "{bad}"], "error: "),
+])
+def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[rbf]\nsigma = -1.0\n')
+    result = preview(*[a.replace("{bad}", str(bad)) for a in args], out=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(message)
+    if "--config" in args:
+        assert "sigma" in lines[0]
+
+
+def test_watch_renders_again_after_each_save_and_keeps_the_last_good_preview(tmp_path: Path) -> None:
+    scene = tmp_path / "watched.py"
+    scene.write_text(WATCHED_SCENE.format(pause=1.0))
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lecture", "preview", f"{scene}:Watched", "--watch", "--quality", "tiny",
+         "--output", str(out)], cwd=ROOT, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout], daemon=True).start()
+
+    def next_report() -> str:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = lines.get(timeout=deadline - time.monotonic())
+            if "Watched:" in line:
+                return line
+        raise AssertionError("no report from the watcher")
+
+    try:
+        assert "preview written" in next_report()
+        video = out / "Watched.mp4"
+        assert frames(video) == 15  # 0.5 s + 1.0 s at 10 fps
+        assert "watching" in lines.get(timeout=30)
+        time.sleep(0.05)
+        scene.write_text(WATCHED_SCENE.format(pause=2.0))
+        second = next_report()
+        assert "preview written" in second and "changed" in second
+        assert frames(video) == 25
+        scene.write_text(WATCHED_SCENE.format(pause="2.0 +"))  # a syntax error
+        third = next_report()
+        assert "error: SyntaxError" in third and "last good preview is kept" in third
+        assert frames(video) == 25
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
