@@ -508,7 +508,11 @@ class FlowDensity(LectureScene):
         return self.flow.scaled(self.t.get_value())
 
     def density(self) -> np.ndarray:
-        return self.current_flow().pushforward_density(self.centres, self.base)
+        """p_y on the raster ``(n, n)`` at the current t (computed once per value of t)."""
+        t = self.t.get_value()
+        if self._density_at[0] != t:
+            self._density_at = (t, self.current_flow().pushforward_density(self.centres, self.base))
+        return self._density_at[1]
 
     def total_mass(self) -> float:
         """Midpoint-rule integral of p_y over the panel's box (what the readout shows)."""
@@ -517,7 +521,22 @@ class FlowDensity(LectureScene):
     def _step(self) -> float:
         return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
 
+    def _follow(self, mob: Mobject, updater) -> None:
+        """Register ``updater`` for ``mob``: run once now, attached only while the flow plays
+        (anything carrying an updater is redrawn every frame, even in beats where t stands still)."""
+        updater(mob)
+        self._followers.append((mob, updater))
+
+    def _attach_followers(self, on: bool) -> None:
+        for mob, updater in self._followers:
+            if on:
+                mob.add_updater(updater)
+            else:
+                mob.remove_updater(updater)
+
     def show_base(self) -> None:
+        self._density_at: tuple[float, np.ndarray] = (np.nan, np.empty(0))
+        self._followers: list[tuple[Mobject, object]] = []
         self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
         self.right = Panel(self.box, self.SIDE, r"y = f(z),\quad p_y(y) = \frac{p_z(f^{-1}(y))}{|\det J_f|}",
                            self._step())
@@ -527,22 +546,26 @@ class FlowDensity(LectureScene):
         self.left.heading.match_y(self.right.heading)
         cmap = style.HEATMAP
         base_rgba = colormap_rgba(self.base(self.centres), cmap, 0, self.vmax)
-        self.base_img = self.left.image(base_rgba).set_z_index(-1)
-        self.pushed_img = self.right.image(base_rgba).set_z_index(-1)
-        self.pushed_img.add_updater(
-            lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
-                colormap_rgba(self.density(), cmap, 0, self.vmax)[::-1])))
+        # layers: images under their planes; the left side (which never moves while the flow plays)
+        # below the moving right image, so that Manim keeps it in the static background
+        self.base_img = self.left.image(base_rgba)
+        self.pushed_img = self.right.image(base_rgba)
+        self._follow(self.pushed_img, lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
+            colormap_rgba(self.density(), cmap, 0, self.vmax)[::-1])))
         step = self._step()
         lines = grid_lines(self.box, step, 80)
         self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
                                for ln in lines])
+        stacked = np.concatenate(lines)
+        bounds = np.cumsum([len(ln) for ln in lines])[:-1]
 
         def warp(group: VGroup) -> None:
-            flow = self.current_flow()
-            for mob, ln in zip(group, lines, strict=True):
-                set_clipped_path(mob, self.right.to_scene(ln_out := flow(ln)), self._inside(ln_out))
+            out = self.current_flow()(stacked)  # every line in one vectorised call
+            pts3, keep = self.right.to_scene(out), self._inside(out)
+            for mob, p3, k in zip(group, np.split(pts3, bounds), np.split(keep, bounds), strict=True):
+                set_clipped_path(mob, p3, k)
 
-        self.warped.add_updater(warp)
+        self._follow(self.warped, warp)
         # highlighted cells: squares on the left, their images (true outlines) on the right
         self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
         for pt in self.CELL_POINTS:
@@ -550,17 +573,28 @@ class FlowDensity(LectureScene):
             self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
             outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
                                           stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
-            outline.add_updater(lambda m, pt=pt: m.set_points_as_corners(
+            self._follow(outline, lambda m, pt=pt: m.set_points_as_corners(
                 self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             label = VGroup(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color), num).arrange(RIGHT, buff=0.04)
-            label.add_updater(lambda m, pt=pt, o=outline: m.arrange(RIGHT, buff=0.04).next_to(o, RIGHT, 0.06))
-            num.add_updater(lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
+            self._follow(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
+            self._follow(label, lambda m, o=outline: m.next_to(o, RIGHT, 0.06))  # the number keeps its left edge
             self.det_labels.add(label)
-        self.mass_left = self._mass_readout(self.left, r"\textstyle\int p_z\,dz =", lambda: grid_integral(
+        self.mass_left = self._mass_readout(self.left, r"\textstyle\int p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
-        self.mass_right = self._mass_readout(self.right, r"\textstyle\int p_y\,dy =", self.total_mass)
+        self.mass_right = self._mass_readout(self.right, r"\textstyle\int p_y\,dy =", self.total_mass())
+        self._follow(self.mass_right[1], lambda m: _set_if_changed(m, self.total_mass()))
+        # drawing layers of each side: heading, image, plane, marks drawn over the plane
+        self.layers = {
+            "left.heading": Group(self.left.heading), "left.image": Group(self.base_img),
+            "left.plane": Group(self.left.plane, self.left.border),
+            "left.marks": Group(self.cells_in, self.mass_left),
+            "right.heading": Group(self.right.heading), "right.image": Group(self.pushed_img),
+            "right.plane": Group(self.right.plane, self.right.border),
+            "right.marks": Group(self.warped, self.cells_out, self.det_labels, self.mass_right),
+        }
+        self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
         self.caption("A Gaussian density on the left. The flow f will carry it to the right.", 4)
         self.play(FadeIn(self.left), FadeIn(self.right), FadeIn(self.base_img), FadeIn(self.pushed_img),
                   run_time=self.rt(1.2))
@@ -568,6 +602,18 @@ class FlowDensity(LectureScene):
         self.play(FadeIn(self.cells_in), FadeIn(self.cells_out), FadeIn(self.det_labels), FadeIn(self.mass_left),
                   FadeIn(self.mass_right), run_time=self.rt(1))
         self.pause(1.5)
+
+    def _stack(self, order: str) -> None:
+        """Set the drawing order (z-index) of the layers named in ``order``, back to front.
+
+        Manim redraws on every frame everything sorted after the first moving mobject, so each beat puts what
+        stands still first.  Any order keeps each image under its plane and marks, and the two sides never
+        overlap, so the picture does not change."""
+        names = order.split()
+        for z, name in enumerate(names, start=-len(names)):
+            self.layers[name].set_z_index(z)
+        for panel in (self.left, self.right):  # a group is sorted as far back as its lowest part
+            panel.set_z_index(min(m.z_index for m in panel.submobjects), family=False)
 
     def _inside(self, pts: np.ndarray) -> np.ndarray:
         x0, x1, y0, y1 = self.box
@@ -584,16 +630,17 @@ class FlowDensity(LectureScene):
         centre = np.array(pt) + self.CELL_SIDE / 2
         return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
 
-    def _mass_readout(self, panel: Panel, label: str, value) -> VGroup:
-        num = LiveDecimal(value(), num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+    def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:
+        num = LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
         group = VGroup(MathTex(label, font_size=style.LABEL_SIZE), num).arrange(RIGHT, buff=0.15)
-        group.next_to(panel.border, DOWN, buff=0.2)
-        num.add_updater(lambda m: _set_if_changed(m, value()))
-        return group
+        return group.next_to(panel.border, DOWN, buff=0.2)
 
     def apply_flow(self) -> None:
         self.caption("The flow moves and stretches space. Each cell's area changes by |det J_f|.", 5)
+        self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
+        self._attach_followers(True)
         self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
+        self._attach_followers(False)  # t stays at 1 from here on
         self.caption("Where cells grow the density thins out, where they shrink it piles up: the total stays 1.", 5)
         self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3.5)
@@ -601,7 +648,7 @@ class FlowDensity(LectureScene):
     def show_log_det(self) -> None:
         field = self.flow.log_abs_det_jacobian(self.centres)
         vmax = float(np.abs(field).max())
-        self.log_det_img = self.left.image(diverging_rgba(field, vmax)).set_z_index(-1)
+        self.log_det_img = self.left.image(diverging_rgba(field, vmax))
         head = MathTex(r"\log|\det J_f(z)|", font_size=style.LABEL_SIZE).move_to(self.left.heading)
         bar = VGroup(
             Square(0.25, fill_color=SHRINK, fill_opacity=0.9, stroke_width=0),
@@ -611,6 +658,10 @@ class FlowDensity(LectureScene):
             MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE),
             Text("grows", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
         ).arrange(RIGHT, buff=0.12).move_to(self.mass_left)
+        self.layers["left.heading"].add(head)
+        self.layers["left.image"].add(self.log_det_img)
+        self.layers["left.marks"].add(bar)
+        self._stack("right.heading right.image right.plane right.marks left.heading left.image left.plane left.marks")
         self.caption("log|det J_f| as a field: the exact log-likelihood adds it up, one layer at a time.", 5)
         self.play(FadeOut(self.base_img), FadeIn(self.log_det_img), ReplacementTransform(self.left.heading, head),
                   FadeOut(self.mass_left), FadeIn(bar), run_time=self.rt(1.5))
