@@ -40,6 +40,7 @@ from manim import (
     Text,
     Transform,
     Triangle,
+    UpdateFromFunc,
     ValueTracker,
     VGroup,
     VMobject,
@@ -68,6 +69,30 @@ def _fmt(v: float) -> str:
 
 def _tex(tex: str, size: float = style.LABEL_SIZE, color=style.TEXT) -> MathTex:
     return MathTex(tex, font_size=size, color=color)
+
+
+def _place_segment(line: Line, start: np.ndarray, end: np.ndarray) -> Line:
+    """Put a straight ``line`` from ``start`` to ``end`` (frame points, shape ``(3,)``) by setting
+    its four Bezier points (what ``put_start_and_end_on`` ends with, without its rotate and scale)."""
+    line.points = np.array([start, (2 * start + end) / 3, (start + 2 * end) / 3, end], dtype=float)
+    return line
+
+
+class DashedCurve(VMobject):
+    """The dashes of ``DashedVMobject(curve, num_dashes, dashed_ratio)`` as one VMobject, one sub-path
+    per dash: Cairo strokes it as one path instead of one mobject per dash, and it is one mobject
+    to copy, animate and redraw.  Every dash gets the same number of Bezier curves, so
+    ``Create(dashed, rate_func=linear)`` draws it dash by dash at the even pace ``Create`` draws a
+    DashedVMobject (whose easing applies to each dash, not to the whole)."""
+
+    def __init__(self, curve: VMobject, num_dashes: int, dashed_ratio: float) -> None:
+        super().__init__()
+        dashes = DashedVMobject(curve, num_dashes=num_dashes, dashed_ratio=dashed_ratio).submobjects
+        most = max(d.get_num_curves() for d in dashes)
+        for d in dashes:
+            d.insert_n_curves(most - d.get_num_curves())
+        self.set_points(np.vstack([d.points for d in dashes]))
+        self.match_style(curve)
 
 
 def _decimals(step: float) -> int:
@@ -144,8 +169,10 @@ class _TwoPanelScene(LectureScene):
     def build_panels(self, top_values: np.ndarray, bottom_values: np.ndarray) -> None:
         """Create ``self.top``, ``self.bottom`` (Axes sized to the data), the shared x numbers,
         the tracker ``self.x0`` and the guide line."""
+        self._followers: list[tuple[Mobject, Callable[[Mobject, dict[str, np.ndarray]], object]]] = []
         self.top = self._axes(top_values, self.TOP_PANEL_Y, 0.06)
         self.bottom = self._axes(bottom_values, self.BOTTOM_PANEL_Y, 0.08)
+        self._top_units = (self.top.x_axis.get_unit_size(), self.top.y_axis.get_unit_size())
         lo, hi = self.settings.rbf.x_range
         step = nice_step(hi - lo, 5)
         xs = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
@@ -165,8 +192,8 @@ class _TwoPanelScene(LectureScene):
             self.top.c2p(0, self.top.y_range[1]), self.bottom.c2p(0, self.bottom.y_range[0]),
             color=style.HIGHLIGHT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.7,
         )
-        self.follow(self.guide, lambda m, st: m.put_start_and_end_on(
-            self.top.c2p(st["x0"], self.top.y_range[1]), self.bottom.c2p(st["x0"], self.bottom.y_range[0])))
+        self.follow(self.guide, lambda m, st: _place_segment(
+            m, self.top.c2p(st["x0"], self.top.y_range[1]), self.bottom.c2p(st["x0"], self.bottom.y_range[0])))
         self.x0_label = _tex("x_0", style.SMALL_SIZE, style.HIGHLIGHT)
         label_y = self.x_numbers.get_bottom()[1] - 0.05
         self.follow(self.x0_label, lambda m, st: m.move_to([self.bottom.c2p(st["x0"], 0)[0], label_y, 0], UP))
@@ -176,7 +203,7 @@ class _TwoPanelScene(LectureScene):
         """Plot ``f`` once (``f`` maps an array of x, shape ``(n,)``, to y of shape ``(n,)``)."""
         lo, hi = self.settings.rbf.x_range
         curve = axes.plot(f, x_range=[lo, hi, (hi - lo) / 300], use_vectorized=True, color=color, stroke_width=width)
-        return DashedVMobject(curve, num_dashes=70, dashed_ratio=0.55) if dashed else curve
+        return DashedCurve(curve, num_dashes=70, dashed_ratio=0.55) if dashed else curve
 
     # --- the moving point ----------------------------------------------------------------------
     def compute(self, x0: float) -> dict[str, np.ndarray]:
@@ -191,15 +218,19 @@ class _TwoPanelScene(LectureScene):
         return self._cache
 
     def follow(self, mob: Mobject, place: Callable[[Mobject, dict[str, np.ndarray]], object]) -> Mobject:
-        """Keep ``mob`` placed by ``place(mob, state)`` as x0 moves (moves it, never rebuilds it)."""
-        mob.add_updater(lambda m: place(m, self.state()))
+        """Keep ``mob`` placed by ``place(mob, state)`` as x0 moves (moves it, never rebuilds it).
+
+        No updater: :meth:`sweep_to` re-places the followers on each frame, so between sweeps
+        they are still pictures that Manim keeps in its cached background."""
+        self._followers.append((mob, place))
         place(mob, self.state())
         return mob
 
     def refresh(self) -> None:
-        """Run every follower once (used by tests that set ``x0`` without playing)."""
-        for mob in self.moving:
-            mob.update(0)
+        """Re-place every follower for the current ``x0``."""
+        st = self.state()
+        for mob, place in self._followers:
+            place(mob, st)
 
     def make_dot(self, axes: Axes, key: str, i: int, color, radius: float | None = None) -> Dot:
         dot = Dot(radius=radius or self.DOT_RADIUS, color=color)
@@ -207,13 +238,12 @@ class _TwoPanelScene(LectureScene):
 
     def make_tangent(self, axes: Axes, key: str, i: int, color) -> Line:
         line = Line(LEFT, RIGHT, color=color, stroke_width=3)
-        return self.follow(line, lambda m, st: m.put_start_and_end_on(
-            axes.c2p(*st[key][i, 0]), axes.c2p(*st[key][i, 1])))
+        return self.follow(line, lambda m, st: _place_segment(
+            m, axes.c2p(*st[key][i, 0]), axes.c2p(*st[key][i, 1])))
 
     def tangents_at(self, x0: float, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
         """Segment ends (k, 2, 2) in upper-panel data coordinates, ``TANGENT_LENGTH`` long on screen."""
-        return tangent_segments(x0, y, slope, self.TANGENT_LENGTH, self.top.x_axis.get_unit_size(),
-                                self.top.y_axis.get_unit_size())
+        return tangent_segments(x0, y, slope, self.TANGENT_LENGTH, *self._top_units)
 
     def readout_number(self, key: str, i: int | None, mob: DecimalNumber) -> DecimalNumber:
         """Make ``mob`` (a :class:`LiveDecimal`) show ``state[key][i]``."""
@@ -224,7 +254,10 @@ class _TwoPanelScene(LectureScene):
         return self.follow(mob, place)
 
     def sweep_to(self, target: float, seconds: float, rate_func=smooth) -> None:
-        self.play(self.x0.animate.set_value(target), run_time=self.rt(seconds), rate_func=rate_func)
+        """Move ``x0`` to ``target``; the followers (and only they) are redrawn on each frame."""
+        followers = VGroup(*(mob for mob, _ in self._followers))
+        self.play(self.x0.animate(rate_func=rate_func).set_value(target),
+                  UpdateFromFunc(followers, lambda _: self.refresh()), run_time=self.rt(seconds))
 
     def fit_side(self, group: Mobject, top: float, bottom: float) -> Mobject:
         """Scale ``group`` down if needed to fit the right-hand column between ``top`` and ``bottom``."""
@@ -384,15 +417,16 @@ class RBFJacobian(_TwoPanelScene):
                      self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
         self.play(Create(self.bottom), Write(self.formula), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
-            self.play(Create(self.dbumps[i]), run_time=self.rt(self.DERIVATIVE_TIME))
+            self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
 
     def show_probe(self) -> None:
         self.caption("At a point x0, each tangent's slope is the height of the matching dot below.",
                      self.PROBE_TIME * 4)
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.dots), FadeIn(self.ddots), Create(self.tangents), run_time=self.rt(self.PROBE_TIME))
-        self.play(Indicate(self.tangents, scale_factor=1.3), Indicate(self.ddots, scale_factor=1.6),
-                  run_time=self.rt(self.PROBE_TIME))
+        # each one in place (Indicate on the group would also spread them apart)
+        self.play(*(Indicate(t, scale_factor=1.3) for t in self.tangents),
+                  *(Indicate(d, scale_factor=1.6) for d in self.ddots), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.readout), run_time=self.rt(self.PROBE_TIME))
 
     def sweep_point(self) -> None:
@@ -556,13 +590,13 @@ class RBFModel(_TwoPanelScene):
         self.caption("Its slope adds up the same way: f'(x) = w^T dphi/dx, the weighted derivatives.",
                      self.SUM_STEP_TIME * (k + 1) + 1.5)
         self.play(Create(self.bottom), Write(self.df_formula), run_time=self.rt(1.0))
-        self.play(*(Create(c) for c in self.wdbumps), run_time=self.rt(self.SUM_STEP_TIME))
+        self.play(*(Create(c, rate_func=linear) for c in self.wdbumps), run_time=self.rt(self.SUM_STEP_TIME))
         self._add_up(self.wdbumps, self.df_steps)
 
     def _add_up(self, terms: VGroup, steps: list[VMobject]) -> None:
         """Grow the running sum: a copy of term 0, then morph through S_1, ..., S_{k-1}."""
         running = steps[0].copy()
-        if isinstance(terms[0], DashedVMobject):  # dashes do not morph well into a solid curve
+        if isinstance(terms[0], DashedCurve):  # dashes do not morph well into a solid curve
             first = AnimationGroup(Create(running), self._flash(terms[0]))
         else:
             first = ReplacementTransform(terms[0].copy(), running)

@@ -163,13 +163,39 @@ def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
 def test_scene_renders(name, tmp_path, media, monkeypatch):
     import scenes.rbf
 
+    class Checked(getattr(scenes.rbf, name)):
+        """Records, for each sweep, its last played frame and the same x0 drawn from scratch."""
+
+        def sweep_to(self, *args, **kwargs) -> None:
+            renderer, last = self.renderer, {}
+
+            def render(scene, t, moving) -> None:
+                type(renderer).render(renderer, scene, t, moving)
+                last.update(x0=self.x0.get_value(), frame=np.array(renderer.get_frame()))
+
+            renderer.render = render
+            super().sweep_to(*args, **kwargs)
+            del renderer.render
+            end = self.x0.get_value()
+            self.set_x0(last["x0"])
+            renderer.static_image = None
+            renderer.update_frame(self)  # every mobject, none from Manim's cached background
+            self.sweeps.append((last["frame"], np.array(renderer.get_frame())))
+            self.set_x0(end)
+
+    Checked.__name__ = name
+    Checked.sweeps = []
     _use(monkeypatch, _settings(tmp_path, scale=FAST))
-    scene = render_scene(getattr(scenes.rbf, name), media)
+    scene = render_scene(Checked, media)
     videos = list(media.rglob(f"{name}.mp4"))
     assert videos and videos[0].stat().st_size > 0
     srt = list(media.rglob(f"{name}.srt"))
     assert srt and srt[0].read_text().count("-->") >= 5  # one caption per beat
     assert scene.x0.get_value() == pytest.approx(scene.settings.rbf.x0_final)
+    # the followers were redrawn on every frame of the sweeps: the last frame shows them where they ended
+    assert len(Checked.sweeps) == 2
+    for played, fresh in Checked.sweeps:
+        assert np.abs(played.astype(int) - fresh.astype(int)).max() <= 2
 
 
 @pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
