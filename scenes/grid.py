@@ -355,6 +355,10 @@ class GridSquaresUnderF(LectureScene):
     ARROW_MIN = 0.35  # shortest drawn e_i arrow, frame units
     INSET_SIZE = 3.0
     LABEL_SIZE = 22
+    # Draw order of the zoom beat, above everything before it (which tops out at 8, the labels at 7):
+    # Manim redraws every frame each mobject from the first moving one in z order on, so the inset's
+    # fixed parts sit just below its moving ones and the plot's labels stay in the cached background.
+    Z_INSET, Z_PATCH, Z_ARROWS, Z_MOVING = 9, 10, 11, 12
 
     def construct(self) -> None:
         self.prepare()
@@ -544,19 +548,19 @@ class GridSquaresUnderF(LectureScene):
         size = min(self.INSET_SIZE, self.panel_width)
         scale = 0.82 * size / max(zb[1] - zb[0], zb[3] - zb[2])
         box = Square(size, color=style.HIGHLIGHT, stroke_width=2.5, fill_color=style.BACKGROUND, fill_opacity=1)
-        box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT)
+        box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT).set_z_index(self.Z_INSET)
         centre = box.get_center()
 
         def inset(z: np.ndarray) -> np.ndarray:
             return centre + scale * _xyz(np.asarray(z) - zc)
 
-        h = ValueTracker(self.h)
+        h = ValueTracker(self.h).set_z_index(self.Z_MOVING)  # the scene holds it once it is animated
         unit_square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
         jac = self.jacobians[k]
         para = Polygon(*inset(unit_square @ jac.T), color=style.TEXT, stroke_width=2.5, fill_opacity=0.12)
         arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=5,
                                 max_tip_length_to_length_ratio=0.2)
-                          for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(5)
+                          for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(self.Z_ARROWS)
         sides = _cell_sides(p, 1.0, self.CELL_SAMPLES)
         offsets = [s - p for s in sides]
 
@@ -567,6 +571,8 @@ class GridSquaresUnderF(LectureScene):
         patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
         patch.set_points(patch_points()).add_updater(lambda m: m.set_points(patch_points()))
         content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
+        VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
+        content.set_z_index(self.Z_PATCH, family=False)
 
         def true_box() -> tuple[np.ndarray, np.ndarray]:
             hh = h.get_value()
@@ -575,7 +581,7 @@ class GridSquaresUnderF(LectureScene):
 
         lo, hi = true_box()
         marker = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], color=style.HIGHLIGHT, stroke_width=2)
-        marker.move_to((lo + hi) / 2).set_z_index(8)
+        marker.move_to((lo + hi) / 2).set_z_index(self.Z_MOVING)
 
         def follow(m) -> None:
             lo, hi = true_box()
@@ -584,12 +590,12 @@ class GridSquaresUnderF(LectureScene):
         marker.add_updater(follow)
         links = VGroup(Line(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)),
                        Line(marker.get_corner(DOWN + RIGHT), box.get_corner(DOWN + LEFT)))
-        links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(8)
+        links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(self.Z_MOVING)
         links[0].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)))
         links[1].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(DOWN + RIGHT),
                                                               box.get_corner(DOWN + LEFT)))
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
-        zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT)
+        zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT).set_z_index(self.Z_INSET)
 
         def readout(tex: str, places: int, value) -> VGroup:
             num = LiveDecimal(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
@@ -602,11 +608,17 @@ class GridSquaresUnderF(LectureScene):
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(box, DOWN, buff=0.25).align_to(box, LEFT)
         for r in rows:  # numbers in one column, on the labels' baseline
             r[1].align_to(rows[2][1], LEFT).align_to(r[0], DOWN)
+        rows.set_z_index(self.Z_INSET)  # the labels; the numbers (and their groups) move
+        for r in (rows, *rows):
+            r.set_z_index(self.Z_MOVING, family=False)
+        for r in rows:
+            r[1].set_z_index(self.Z_MOVING)
         self.zoom_parts = VGroup(box, content, marker, links, zoom_note, rows)
         self.zoom_readouts = rows
         name = self.settings.map.name
         self.caption(f"Zoom in at {name}({_fmt(p[0])}, {_fmt(p[1])}) by 1/h while halving the square: "
                      "the curved patch straightens into the parallelogram.", 2.0)
+        self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
         self.pause(0.8)
