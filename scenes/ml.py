@@ -13,7 +13,8 @@ Every number drawn comes from ``jacobian_math``; this module only places it on s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 from manim import *
@@ -187,6 +188,40 @@ def _set_if_changed(number: DecimalNumber, value: float) -> DecimalNumber:
     return number
 
 
+def _set_centred(number: DecimalNumber, value: float, centre: np.ndarray) -> DecimalNumber:
+    """:func:`_set_if_changed`, then re-centre at ``centre`` only if the digits changed (they may change width)."""
+    before = number.get_value()
+    if _set_if_changed(number, value).get_value() != before:
+        number.move_to(centre)
+    return number
+
+
+class Followers:
+    """Updaters that make mobjects follow a tracker, attached only while the tracker moves.
+
+    Anything carrying an updater is redrawn on every frame (with everything Manim sorts after it), even in
+    beats where its tracker stands still; so each updater runs once when registered and is attached only
+    for the animations that move the tracker."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Mobject, Callable[[Mobject], object]]] = []
+
+    def add(self, mob: Mobject, updater: Callable[[Mobject], object]) -> Mobject:
+        updater(mob)
+        self.items.append((mob, updater))
+        return mob
+
+    @contextmanager
+    def attached(self) -> Iterator[None]:
+        for mob, updater in self.items:
+            mob.add_updater(updater)
+        try:
+            yield
+        finally:
+            for mob, updater in self.items:
+                mob.remove_updater(updater)
+
+
 def cell_polygon(panel: Panel, corners: np.ndarray, color: ManimColor, opacity: float = 0.25,
                  width: float = 3) -> Polygon:
     return Polygon(*panel.to_scene(corners), color=color, stroke_width=width, fill_color=color,
@@ -339,11 +374,14 @@ class SoftmaxJacobian(LectureScene):
     CELL = 0.95  # side of a matrix cell
     BAR_HEIGHT = 3.2  # scene units for p = 1
     ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
+    Z_STILL = -1  # z-index of labels, brackets and formulas (the moving parts stay at 0, drawn after them)
 
     def construct(self) -> None:
         ml = self.settings.ml
         self.K = len(ml.logits)
         self.z = [ValueTracker(v) for v in ml.logits]
+        self.followers = Followers()  # bars, numbers and cells follow the logits while they move
+        self._cache: tuple[tuple[float, ...], np.ndarray, np.ndarray] | None = None
         self.title_card(self.TITLE, "how each probability responds to each logit")
         self.beat()
         self.show_probabilities()
@@ -358,6 +396,13 @@ class SoftmaxJacobian(LectureScene):
     def logits(self) -> np.ndarray:
         return np.array([t.get_value() for t in self.z])
 
+    def _state(self) -> tuple[np.ndarray, np.ndarray]:
+        """softmax and its Jacobian at the current logits, computed once per frame (not once per follower)."""
+        z = tuple(t.get_value() for t in self.z)
+        if self._cache is None or self._cache[0] != z:
+            self._cache = (z, softmax(np.array(z)), softmax_jacobian(np.array(z)))
+        return self._cache[1], self._cache[2]
+
     def show_probabilities(self) -> None:
         K = self.K
         width = min(0.8, 3.6 / K)
@@ -371,19 +416,19 @@ class SoftmaxJacobian(LectureScene):
             bar.move_to([xs[i], self.base_y, 0], aligned_edge=DOWN)
 
             def grow(b, i=i, x=xs[i]):
-                h = max(1e-3, softmax(self.logits())[i] * self.BAR_HEIGHT)
+                h = max(1e-3, self._state()[0][i] * self.BAR_HEIGHT)
                 b.stretch_to_fit_height(h).move_to([x, self.base_y, 0], aligned_edge=DOWN)
 
-            bar.add_updater(grow)
+            self.followers.add(bar, grow)
             p_num = LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
-            p_num.add_updater(
-                lambda m, i=i, b=bar: _set_if_changed(m, softmax(self.logits())[i]).next_to(b, UP, 0.08))
+            self.followers.add(p_num, lambda m, i=i, b=bar: _set_if_changed(m, self._state()[0][i]).next_to(
+                b, UP, 0.08))
             z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
             z_name.move_to([xs[i], self.base_y - 0.3, 0])
             z_val = LiveDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
                                   font_size=style.SMALL_SIZE, color=color).move_to([xs[i], self.base_y - 0.7, 0])
-            z_val.add_updater(lambda m, i=i, x=xs[i]: _set_if_changed(m, self.z[i].get_value()).move_to(
-                [x, self.base_y - 0.7, 0]))
+            self.followers.add(z_val, lambda m, i=i, x=xs[i]: _set_centred(m, self.z[i].get_value(),
+                                                                           np.array([x, self.base_y - 0.7, 0])))
             self.bars.add(bar)
             self.p_labels.add(p_num)
             self.z_labels.add(VGroup(z_name, z_val))
@@ -391,6 +436,8 @@ class SoftmaxJacobian(LectureScene):
                         stroke_width=2)
         head = MathTex(r"p = \mathrm{softmax}(z)", font_size=style.LABEL_SIZE).move_to(
             [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
+        # what never moves is drawn first, so Manim keeps it in the static background while the logits move
+        VGroup(baseline, head, *[label[0] for label in self.z_labels]).set_z_index(self.Z_STILL)
         self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2)
         self.play(Create(baseline), FadeIn(head), FadeIn(self.bars), FadeIn(self.p_labels), FadeIn(self.z_labels),
                   run_time=self.rt(1.2))
@@ -404,16 +451,16 @@ class SoftmaxJacobian(LectureScene):
             for j in range(K):
                 pos = origin + [j * c, -i * c, 0]
                 sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
-                sq.add_updater(lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
+                self.followers.add(sq, lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
                 num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
                                     color=style.TEXT).move_to(pos)
-                num.add_updater(lambda m, i=i, j=j, pos=pos: _set_if_changed(m, self._entry(i, j)).move_to(pos))
+                self.followers.add(num, lambda m, i=i, j=j, pos=pos: _set_centred(m, self._entry(i, j), pos))
                 self.cells.add(sq)
                 self.entries.add(num)
             row_pos = origin + [K * c + 0.55, -i * c, 0]
             total = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
                                   color=style.HIGHLIGHT).move_to(row_pos)
-            total.add_updater(lambda m, i=i, pos=row_pos: _set_if_changed(m, self._row_sum(i)).move_to(pos))
+            self.followers.add(total, lambda m, i=i, pos=row_pos: _set_centred(m, self._row_sum(i), pos))
             self.sums.add(total)
         brackets = VGroup(
             *[Line(self.cells.get_corner(UL) + [s, 0.08, 0], self.cells.get_corner(DL) + [s, -0.08, 0],
@@ -437,6 +484,7 @@ class SoftmaxJacobian(LectureScene):
             Text("p falls", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
         ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
+        VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
         self.caption("Its Jacobian is diag(p) - p p^T: raising one logit lifts its own p and lowers the rest.", 5)
         self.play(Write(formula), run_time=self.rt(1.2))
         self.play(FadeIn(self.cells), FadeIn(self.entries), Create(brackets), FadeIn(col_labels),
@@ -446,7 +494,7 @@ class SoftmaxJacobian(LectureScene):
         self.pause(2.5)
 
     def _jac(self) -> np.ndarray:
-        return softmax_jacobian(self.logits())
+        return self._state()[1]
 
     def _entry(self, i: int, j: int) -> float:
         return float(np.round(self._jac()[i, j], 2)) + 0.0  # + 0.0 turns -0.0 into 0.0
@@ -463,13 +511,15 @@ class SoftmaxJacobian(LectureScene):
         up = [*start]
         up[1] = start[0] + 0.2  # class 2 overtakes class 1
         self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5)
-        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)], run_time=self.rt(2.5))
-        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)], run_time=self.rt(2))
+        with self.followers.attached():
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)], run_time=self.rt(2.5))
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)], run_time=self.rt(2))
         self.pause(1)
 
     def saturate(self, target: Sequence[float]) -> None:
         self.caption("Saturation: when one p nears 1, the whole Jacobian nearly vanishes, so gradients stop.", 6)
-        self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
+        with self.followers.attached():
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
         self.pause(3)
 
 
@@ -521,22 +571,9 @@ class FlowDensity(LectureScene):
     def _step(self) -> float:
         return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
 
-    def _follow(self, mob: Mobject, updater) -> None:
-        """Register ``updater`` for ``mob``: run once now, attached only while the flow plays
-        (anything carrying an updater is redrawn every frame, even in beats where t stands still)."""
-        updater(mob)
-        self._followers.append((mob, updater))
-
-    def _attach_followers(self, on: bool) -> None:
-        for mob, updater in self._followers:
-            if on:
-                mob.add_updater(updater)
-            else:
-                mob.remove_updater(updater)
-
     def show_base(self) -> None:
         self._density_at: tuple[float, np.ndarray] = (np.nan, np.empty(0))
-        self._followers: list[tuple[Mobject, object]] = []
+        self.followers = Followers()
         self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
         self.right = Panel(self.box, self.SIDE, r"y = f(z),\quad p_y(y) = \frac{p_z(f^{-1}(y))}{|\det J_f|}",
                            self._step())
@@ -550,7 +587,7 @@ class FlowDensity(LectureScene):
         # below the moving right image, so that Manim keeps it in the static background
         self.base_img = self.left.image(base_rgba)
         self.pushed_img = self.right.image(base_rgba)
-        self._follow(self.pushed_img, lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
+        self.followers.add(self.pushed_img, lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
             colormap_rgba(self.density(), cmap, 0, self.vmax)[::-1])))
         step = self._step()
         lines = grid_lines(self.box, step, 80)
@@ -565,7 +602,7 @@ class FlowDensity(LectureScene):
             for mob, p3, k in zip(group, np.split(pts3, bounds), np.split(keep, bounds), strict=True):
                 set_clipped_path(mob, p3, k)
 
-        self._follow(self.warped, warp)
+        self.followers.add(self.warped, warp)
         # highlighted cells: squares on the left, their images (true outlines) on the right
         self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
         for pt in self.CELL_POINTS:
@@ -573,18 +610,18 @@ class FlowDensity(LectureScene):
             self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
             outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
                                           stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
-            self._follow(outline, lambda m, pt=pt: m.set_points_as_corners(
+            self.followers.add(outline, lambda m, pt=pt: m.set_points_as_corners(
                 self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             label = VGroup(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color), num).arrange(RIGHT, buff=0.04)
-            self._follow(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
-            self._follow(label, lambda m, o=outline: m.next_to(o, RIGHT, 0.06))  # the number keeps its left edge
+            self.followers.add(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
+            self.followers.add(label, lambda m, o=outline: m.next_to(o, RIGHT, 0.06))  # the number keeps its left edge
             self.det_labels.add(label)
         self.mass_left = self._mass_readout(self.left, r"\textstyle\int p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
         self.mass_right = self._mass_readout(self.right, r"\textstyle\int p_y\,dy =", self.total_mass())
-        self._follow(self.mass_right[1], lambda m: _set_if_changed(m, self.total_mass()))
+        self.followers.add(self.mass_right[1], lambda m: _set_if_changed(m, self.total_mass()))
         # drawing layers of each side: heading, image, plane, marks drawn over the plane
         self.layers = {
             "left.heading": Group(self.left.heading), "left.image": Group(self.base_img),
@@ -638,9 +675,8 @@ class FlowDensity(LectureScene):
     def apply_flow(self) -> None:
         self.caption("The flow moves and stretches space. Each cell's area changes by |det J_f|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
-        self._attach_followers(True)
-        self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
-        self._attach_followers(False)  # t stays at 1 from here on
+        with self.followers.attached():  # t stays at 1 from here on
+            self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
         self.caption("Where cells grow the density thins out, where they shrink it piles up: the total stays 1.", 5)
         self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3.5)
@@ -770,6 +806,7 @@ class TaylorError(LectureScene):
 
     TITLE = "Local linearity: the Taylor error"
     SAMPLES = 9  # steps plotted on the log-log axes
+    Z_STILL = -1  # z-index of panels, axes and labels (what follows s stays at 0, drawn after them)
 
     def construct(self) -> None:
         ml = self.settings.ml
@@ -783,6 +820,8 @@ class TaylorError(LectureScene):
         self.slope = loglog_slope(self.steps, self.errors)
         self.jac = self.fmap.jacobian(self.x)
         self.s = ValueTracker(hi)
+        self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
+        self._ends_at: tuple[float, tuple[np.ndarray, np.ndarray]] = (np.nan, (ORIGIN, ORIGIN))
         self.title_card(self.TITLE, "the first-order error shrinks like |d|^2")
         self.beat()
         self.show_curves()
@@ -836,15 +875,18 @@ class TaylorError(LectureScene):
         self.panel.add(top)
         def ends() -> tuple[np.ndarray, np.ndarray]:
             s = self.s.get_value()
-            return self.panel.point(self.offset_true(s)[0]), self.panel.point(self.offset_linear(s)[0])
+            if self._ends_at[0] != s:  # once per frame, not once per follower
+                self._ends_at = (s, (self.panel.point(self.offset_true(s)[0]),
+                                     self.panel.point(self.offset_linear(s)[0])))
+            return self._ends_at[1]
 
         # followers move with the tracker (no per-frame rebuild)
-        self.dot_true = Dot(ends()[0], color=style.MODEL, radius=0.07)
-        self.dot_true.add_updater(lambda m: m.move_to(ends()[0]))
-        self.dot_lin = Dot(ends()[1], color=style.JE1, radius=0.07)
-        self.dot_lin.add_updater(lambda m: m.move_to(ends()[1]))
-        self.err_seg = Line(*ends(), color=style.HIGHLIGHT, stroke_width=5)
-        self.err_seg.add_updater(lambda m: m.set_points_as_corners(ends()))
+        self.dot_true = self.followers.add(Dot(color=style.MODEL, radius=0.07), lambda m: m.move_to(ends()[0]))
+        self.dot_lin = self.followers.add(Dot(color=style.JE1, radius=0.07), lambda m: m.move_to(ends()[1]))
+        self.err_seg = self.followers.add(Line(*ends(), color=style.HIGHLIGHT, stroke_width=5),
+                                          lambda m: m.set_points_as_corners(ends()))
+        # what never moves is drawn first, so Manim keeps it in the static background while s moves
+        VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
         self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
         self.play(FadeIn(self.panel), FadeIn(legend), run_time=self.rt(1))
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
@@ -883,14 +925,16 @@ class TaylorError(LectureScene):
         ).arrange(RIGHT, buff=0.12)
         readout[2:].shift(0.35 * RIGHT)
         readout.next_to(self.axes, UP, buff=0.3)
-        readout[1].add_updater(lambda m: m.set_value(self.s.get_value()))
+        self.followers.add(readout[1], lambda m: m.set_value(self.s.get_value()))
         self.error_ratio = readout[3]
-        readout[3].add_updater(lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
+        self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
+        VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
         self.caption("Shrink the step d: the error vanishes much faster than d; error / |d|^2 stays put.", 6)
         self.play(Create(self.axes), FadeIn(labels), FadeIn(readout), run_time=self.rt(1.2))
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
-            self.play(self.s.animate.set_value(s), run_time=self.rt(0.9))
+            with self.followers.attached():
+                self.play(self.s.animate.set_value(s), run_time=self.rt(0.9))
             self.add(dot)
             self.dots.add(dot)
         self.pause(1)
