@@ -196,6 +196,23 @@ def _set_centred(number: DecimalNumber, value: float, centre: np.ndarray) -> Dec
     return number
 
 
+def single_path(mob: VMobject) -> VMobject:
+    """One VMobject with every outline of ``mob`` (e.g. the glyphs of a Text, one submobject each).
+
+    Cairo then draws it in one call and animations copy and interpolate one mobject instead of one per glyph;
+    the picture is the same because all parts share one style (checked)."""
+    parts = mob.family_members_with_points()
+    first = parts[0]
+    for part in parts[1:]:
+        if not (np.array_equal(part.get_fill_rgbas(), first.get_fill_rgbas())
+                and np.array_equal(part.get_stroke_rgbas(), first.get_stroke_rgbas())
+                and part.get_stroke_width() == first.get_stroke_width()):
+            raise ValueError(f"single_path: the parts of {type(mob).__name__} differ in style")
+    path = VMobject()
+    path.points = np.vstack([part.points for part in parts])
+    return path.match_style(first)
+
+
 class Followers:
     """Updaters that make mobjects follow a tracker, attached only while the tracker moves.
 
@@ -975,19 +992,21 @@ class MLOutlook(LectureScene):
         self.beat()
 
     def show_items(self) -> None:
-        head = Text(self.HEADING, font_size=style.HEADING_SIZE + 4, color=style.TEXT).to_edge(UP, buff=0.5)
+        # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
+        head = single_path(Text(self.HEADING, font_size=style.HEADING_SIZE + 4, color=style.TEXT)).to_edge(
+            UP, buff=0.5)
         rows = VGroup()
         for name, what, scene in self.ITEMS:
-            rows.add(VGroup(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
-                            VGroup(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED),
-                                   Text(f"see: {scene}", font_size=style.SMALL_SIZE, color=style.TEXT),
+            rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
+                            VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
+                                   single_path(Text(f"see: {scene}", font_size=style.SMALL_SIZE, color=style.TEXT)),
                                    ).arrange(RIGHT, buff=0.4),
                             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
         rows.next_to(head, DOWN, buff=0.5).set_x(0)
-        foot = Text("In every case: how small input changes propagate to the outputs.", font_size=style.SMALL_SIZE,
-                    color=style.TEXT).to_edge(DOWN, buff=0.45)
+        foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
+                                font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
         self.rows = rows
         self.caption("The page's other items use the same mechanism shown in the scenes above.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
