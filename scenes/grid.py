@@ -72,7 +72,7 @@ from jacobian_math.geometry import cell_boundary
 from scenes import style
 from scenes.colormaps import colormap_rgb as _colormap_rgb
 from scenes.common import LectureScene
-from scenes.readouts import LiveDecimal
+from scenes.readouts import LiveDecimal, drop_svg_paths
 
 # ---------------------------------------------------------------- colour maps
 
@@ -218,6 +218,7 @@ class JacobianNormHeatmap(LectureScene):
         self.add_colour_bar(right_of=image)
         self.caption("How large is the Jacobian? The heatmap colours the Frobenius norm "
                      "of J_f at every point of the square.", 3.0)
+        drop_svg_paths(self.axes, labels, self.colour_bar)  # cheap to copy for the animations
         self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
         self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
         self.pause(0.7)
@@ -260,6 +261,7 @@ class JacobianNormHeatmap(LectureScene):
         group.next_to([left, 3.7, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
         self.formulas = group
         self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
+        drop_svg_paths(group)
         self.play(Write(f_tex), run_time=self.rt(1.0))
         self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
         self.pause(0.5)
@@ -332,6 +334,7 @@ class JacobianNormHeatmap(LectureScene):
         self.probe = dot
         self.caption(f"A probe reads the Jacobian off the plane: small where {name} barely distorts, "
                      "large where it stretches most.", 7.8)
+        drop_svg_paths(readout)
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
         self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
         self.pause(1.0)
@@ -436,6 +439,7 @@ class GridSquaresUnderF(LectureScene):
         pts = ", ".join(f"({_fmt(p[0])}, {_fmt(p[1])})" for p in self.points)
         self.caption(f"A grid on the input plane, with squares of side {_fmt(self.h)} at {pts}; "
                      "e1 (blue) and e2 (green) run along their edges.", 4.0)
+        drop_svg_paths(numbers)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
@@ -474,6 +478,7 @@ class GridSquaresUnderF(LectureScene):
                                ).arrange(DOWN, aligned_edge=LEFT)
         VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
             formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
+        drop_svg_paths(formulas, self.legend_e, self.legend_j)  # cheap to copy for the animations
         self.play(Write(formulas), run_time=self.rt(1.0))
 
     # -- beat 2
@@ -535,6 +540,7 @@ class GridSquaresUnderF(LectureScene):
         self.matrix_labels = VGroup(*labels)
         self.caption(f"At each image point, J_{name}(p) sends e1, e2 to its columns J e1, J e2. The "
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
+        drop_svg_paths(self.matrix_labels)
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
         self.play(FadeIn(self.matrix_labels), Create(leaders), run_time=self.rt(1.0))
         self.pause(2.0)
@@ -574,26 +580,31 @@ class GridSquaresUnderF(LectureScene):
         VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
         content.set_z_index(self.Z_PATCH, family=False)
 
-        def true_box() -> tuple[np.ndarray, np.ndarray]:
+        at_h: dict[str, object] = {}
+
+        def now() -> dict:
+            """What the followers show at the current h, computed once per value of h: the frame box
+            ``lo``, ``hi`` (shape ``(3,)``) around the true image and its parallelogram, and the gap."""
             hh = h.get_value()
-            pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
-            return pts.min(axis=0) - 0.06, pts.max(axis=0) + 0.06
+            if at_h.get("h") != hh:
+                pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
+                at_h.update(h=hh, lo=pts.min(axis=0) - 0.06, hi=pts.max(axis=0) + 0.06,
+                            gap=linearisation_gap(fmap, p, hh, self.CELL_SAMPLES))
+            return at_h
 
-        lo, hi = true_box()
-        marker = Rectangle(width=hi[0] - lo[0], height=hi[1] - lo[1], color=style.HIGHLIGHT, stroke_width=2)
-        marker.move_to((lo + hi) / 2).set_z_index(self.Z_MOVING)
+        def box_corners() -> np.ndarray:
+            """The marker's corners, counter-clockwise from the upper right (as Rectangle orders them)."""
+            lo, hi = now()["lo"], now()["hi"]
+            return np.array([[hi[0], hi[1], 0], [lo[0], hi[1], 0], [lo[0], lo[1], 0], [hi[0], lo[1], 0]])
 
-        def follow(m) -> None:
-            lo, hi = true_box()
-            m.stretch_to_fit_width(hi[0] - lo[0]).stretch_to_fit_height(hi[1] - lo[1]).move_to((lo + hi) / 2)
-
-        marker.add_updater(follow)
-        links = VGroup(Line(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)),
-                       Line(marker.get_corner(DOWN + RIGHT), box.get_corner(DOWN + LEFT)))
+        marker = Rectangle(color=style.HIGHLIGHT, stroke_width=2).set_z_index(self.Z_MOVING)
+        marker.add_updater(lambda m: m.set_points_as_corners(box_corners()[[0, 1, 2, 3, 0]]))
+        marker.update()
+        links = VGroup(Line(box_corners()[0], box.get_corner(UP + LEFT)),
+                       Line(box_corners()[3], box.get_corner(DOWN + LEFT)))
         links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(self.Z_MOVING)
-        links[0].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(UP + RIGHT), box.get_corner(UP + LEFT)))
-        links[1].add_updater(lambda m: m.put_start_and_end_on(marker.get_corner(DOWN + RIGHT),
-                                                              box.get_corner(DOWN + LEFT)))
+        for link, corner, end in ((links[0], 0, box.get_corner(UP + LEFT)), (links[1], 3, box.get_corner(DOWN + LEFT))):
+            link.add_updater(lambda m, c=corner, e=end: m.set_points_as_corners([box_corners()[c], e]))
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
         zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT).set_z_index(self.Z_INSET)
 
@@ -602,9 +613,8 @@ class GridSquaresUnderF(LectureScene):
             num.add_updater(lambda m: m.set_value(value()))
             return VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
 
-        gap = lambda: linearisation_gap(fmap, p, h.get_value(), self.CELL_SAMPLES)  # noqa: E731
-        rows = VGroup(readout("h =", 4, h.get_value), readout(r"\text{gap} =", 5, gap),
-                      readout(r"\text{gap}/h^2 =", 3, lambda: gap() / h.get_value() ** 2))
+        rows = VGroup(readout("h =", 4, h.get_value), readout(r"\text{gap} =", 5, lambda: now()["gap"]),
+                      readout(r"\text{gap}/h^2 =", 3, lambda: now()["gap"] / h.get_value() ** 2))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(box, DOWN, buff=0.25).align_to(box, LEFT)
         for r in rows:  # numbers in one column, on the labels' baseline
             r[1].align_to(rows[2][1], LEFT).align_to(r[0], DOWN)
@@ -619,6 +629,7 @@ class GridSquaresUnderF(LectureScene):
         self.caption(f"Zoom in at {name}({_fmt(p[0])}, {_fmt(p[1])}) by 1/h while halving the square: "
                      "the curved patch straightens into the parallelogram.", 2.0)
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
+        drop_svg_paths(zoom_note, rows)
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
         self.pause(0.8)

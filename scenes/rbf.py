@@ -40,7 +40,7 @@ from manim import (
     Text,
     Transform,
     Triangle,
-    UpdateFromFunc,
+    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
     VMobject,
@@ -57,7 +57,7 @@ from jacobian_math.rbf import RBFBasis
 from jacobian_math.rbf import RBFModel as RBFLinearModel
 from scenes import style
 from scenes.common import LectureScene
-from scenes.readouts import LiveDecimal
+from scenes.readouts import LiveDecimal, drop_svg_paths
 
 Curve = Callable[[np.ndarray], np.ndarray]
 
@@ -173,6 +173,9 @@ class _TwoPanelScene(LectureScene):
         self.top = self._axes(top_values, self.TOP_PANEL_Y, 0.06)
         self.bottom = self._axes(bottom_values, self.BOTTOM_PANEL_Y, 0.08)
         self._top_units = (self.top.x_axis.get_unit_size(), self.top.y_axis.get_unit_size())
+        # both axes are linear and never move: keep c2p as origin + x ex + y ey for the followers
+        self._affine = {id(a): (a.c2p(0, 0), a.c2p(1, 0) - a.c2p(0, 0), a.c2p(0, 1) - a.c2p(0, 0))
+                        for a in (self.top, self.bottom)}
         lo, hi = self.settings.rbf.x_range
         step = nice_step(hi - lo, 5)
         xs = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
@@ -193,10 +196,12 @@ class _TwoPanelScene(LectureScene):
             color=style.HIGHLIGHT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.7,
         )
         self.follow(self.guide, lambda m, st: _place_segment(
-            m, self.top.c2p(st["x0"], self.top.y_range[1]), self.bottom.c2p(st["x0"], self.bottom.y_range[0])))
+            m, self.to_frame(self.top, st["x0"], self.top.y_range[1]),
+            self.to_frame(self.bottom, st["x0"], self.bottom.y_range[0])))
         self.x0_label = _tex("x_0", style.SMALL_SIZE, style.HIGHLIGHT)
         label_y = self.x_numbers.get_bottom()[1] - 0.05
-        self.follow(self.x0_label, lambda m, st: m.move_to([self.bottom.c2p(st["x0"], 0)[0], label_y, 0], UP))
+        self.follow(self.x0_label,
+                    lambda m, st: m.move_to([self.to_frame(self.bottom, st["x0"], 0)[0], label_y, 0], UP))
         self.moving: list[Mobject] = [self.guide, self.x0_label]
 
     def plot(self, axes: Axes, f: Curve, color, dashed: bool = False, width: float = style.CURVE_WIDTH) -> VMobject:
@@ -206,6 +211,11 @@ class _TwoPanelScene(LectureScene):
         return DashedCurve(curve, num_dashes=70, dashed_ratio=0.55) if dashed else curve
 
     # --- the moving point ----------------------------------------------------------------------
+    def to_frame(self, axes: Axes, x: float, y: float) -> np.ndarray:
+        """``axes.c2p(x, y)`` (a frame point, shape ``(3,)``) for the panels' axes, without its per-call overhead."""
+        origin, ex, ey = self._affine[id(axes)]
+        return origin + x * ex + y * ey
+
     def compute(self, x0: float) -> dict[str, np.ndarray]:
         """All numbers the moving mobjects need at ``x0`` (subclasses extend)."""
         return {"x0": np.float64(x0)}
@@ -226,6 +236,11 @@ class _TwoPanelScene(LectureScene):
         place(mob, self.state())
         return mob
 
+    def set_x0(self, x0: float) -> None:
+        """Move the point to ``x0`` and re-place every follower at once."""
+        self.x0.set_value(x0)
+        self.refresh()
+
     def refresh(self) -> None:
         """Re-place every follower for the current ``x0``."""
         st = self.state()
@@ -234,12 +249,12 @@ class _TwoPanelScene(LectureScene):
 
     def make_dot(self, axes: Axes, key: str, i: int, color, radius: float | None = None) -> Dot:
         dot = Dot(radius=radius or self.DOT_RADIUS, color=color)
-        return self.follow(dot, lambda m, st: m.move_to(axes.c2p(st["x0"], st[key][i])))
+        return self.follow(dot, lambda m, st: m.move_to(self.to_frame(axes, st["x0"], st[key][i])))
 
     def make_tangent(self, axes: Axes, key: str, i: int, color) -> Line:
         line = Line(LEFT, RIGHT, color=color, stroke_width=3)
         return self.follow(line, lambda m, st: _place_segment(
-            m, axes.c2p(*st[key][i, 0]), axes.c2p(*st[key][i, 1])))
+            m, self.to_frame(axes, *st[key][i, 0]), self.to_frame(axes, *st[key][i, 1])))
 
     def tangents_at(self, x0: float, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
         """Segment ends (k, 2, 2) in upper-panel data coordinates, ``TANGENT_LENGTH`` long on screen."""
@@ -256,8 +271,13 @@ class _TwoPanelScene(LectureScene):
     def sweep_to(self, target: float, seconds: float, rate_func=smooth) -> None:
         """Move ``x0`` to ``target``; the followers (and only they) are redrawn on each frame."""
         followers = VGroup(*(mob for mob, _ in self._followers))
-        self.play(self.x0.animate(rate_func=rate_func).set_value(target),
-                  UpdateFromFunc(followers, lambda _: self.refresh()), run_time=self.rt(seconds))
+        start = self.x0.get_value()
+        self.play(UpdateFromAlphaFunc(followers, lambda _, a: self.set_x0(start + a * (target - start)),
+                                      rate_func=rate_func), run_time=self.rt(seconds))
+
+    def drop_svg_paths(self) -> None:
+        """Make the figure's formulas and numbers cheap to copy (see :func:`scenes.readouts.drop_svg_paths`)."""
+        drop_svg_paths(*(v for v in vars(self).values() if isinstance(v, Mobject)))
 
     def fit_side(self, group: Mobject, top: float, bottom: float) -> Mobject:
         """Scale ``group`` down if needed to fit the right-hand column between ``top`` and ``bottom``."""
@@ -326,11 +346,7 @@ class RBFJacobian(_TwoPanelScene):
                                  for i in range(k)))
         self.readout = self._readout(colors)
         self.moving += [*self.dots, *self.ddots, *self.tangents, *self.readout_numbers]
-
-    def set_x0(self, x0: float) -> None:
-        """Move the point to ``x0`` and re-place every follower at once."""
-        self.x0.set_value(x0)
-        self.refresh()
+        self.drop_svg_paths()
 
     def _peak_labels(self, visible: list[int], colors) -> VGroup:
         # Tangents near a peak poke above it: lift the labels clear of the highest tangent end.
@@ -513,19 +529,15 @@ class RBFModel(_TwoPanelScene):
         self.dterm_dots = VGroup(*(self.make_dot(self.bottom, "wdphi", i, colors[i], self.DOT_RADIUS * 0.8)
                                    for i in range(k)))
         self.f_dot = self.follow(Dot(radius=self.DOT_RADIUS * 1.2, color=style.MODEL),
-                                 lambda m, st: m.move_to(self.top.c2p(st["x0"], st["f"][0])))
+                                 lambda m, st: m.move_to(self.to_frame(self.top, st["x0"], st["f"][0])))
         self.df_dot = self.follow(Dot(radius=self.DOT_RADIUS * 1.2, color=style.MODEL),
-                                  lambda m, st: m.move_to(self.bottom.c2p(st["x0"], st["df"][0])))
+                                  lambda m, st: m.move_to(self.to_frame(self.bottom, st["x0"], st["df"][0])))
         self.tangent = self.make_tangent(self.top, "tangent", 0, style.HIGHLIGHT)
         self.tangent.set_stroke(width=4)
         self.readout = self._readout()
         self.moving += [*self.term_dots, *self.dterm_dots, self.f_dot, self.df_dot, self.tangent,
                         *self.readout_numbers]
-
-    def set_x0(self, x0: float) -> None:
-        """Move the point to ``x0`` and re-place every follower at once."""
-        self.x0.set_value(x0)
-        self.refresh()
+        self.drop_svg_paths()
 
     def _weights(self, colors) -> VGroup:
         w = self.model.weights

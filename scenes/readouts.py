@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 import numpy as np
-from manim import DecimalNumber, VMobject
+from manim import DecimalNumber, Mobject, VMobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+
+def drop_svg_paths(*mobjects: Mobject) -> None:
+    """Let every glyph of ``mobjects`` (MathTex, Text, DecimalNumber, ...) forget the parsed SVG path
+    it was built from.  Manim reads ``path_obj`` only while generating the glyph's points, but every
+    deep copy copies it, and FadeIn, Write, Create and Transform deep-copy what they animate: without
+    it a formula copies about ten times faster.  Points, style and look are unchanged."""
+    for mob in mobjects:
+        for glyph in mob.get_family():
+            if isinstance(glyph, VMobjectFromSVGPath):
+                glyph.path_obj = None
 
 
 class LiveDecimal(DecimalNumber):
@@ -23,6 +35,7 @@ class LiveDecimal(DecimalNumber):
         super().__init__(number, **kwargs)
         self._shown = self._get_num_string(number)
         self._fast = not (self.unit or self.show_ellipsis or self.include_background_rectangle)
+        drop_svg_paths(self)
         if not LiveDecimal._chars:
             refs = (DecimalNumber(-0.1234567895, num_decimal_places=10, font_size=self._REF_SIZE),
                     DecimalNumber(1.0, num_decimal_places=1, include_sign=True, font_size=self._REF_SIZE))
