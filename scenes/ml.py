@@ -73,6 +73,18 @@ def diverging_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
     return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
 
 
+def cross_fade(old: np.ndarray, new: np.ndarray, alpha: float) -> np.ndarray:
+    """What ``old`` faded to ``1 - alpha`` with ``new`` faded to ``alpha`` drawn over it shows, as one RGBA raster.
+
+    Straight-alpha ``(h, w, 4)`` uint8 in and out (Porter-Duff "over", the compositing Manim's camera uses),
+    so a cross-fade costs one image draw per frame instead of two."""
+    a_old = old[..., 3:] / 255.0 * (1.0 - alpha)
+    a_new = new[..., 3:] / 255.0 * alpha
+    a_out = a_new + a_old * (1.0 - a_new)
+    rgb = (new[..., :3] * a_new + old[..., :3] * a_old * (1.0 - a_new)) / np.maximum(a_out, 1e-9)
+    return np.round(np.concatenate([rgb, a_out * 255.0], axis=-1)).astype(np.uint8)
+
+
 # ----------------------------------------------------------------------------- drawing helpers
 
 
@@ -101,16 +113,25 @@ class Panel(VGroup):
         """Move so that the plane (not the heading) is centred at ``centre``."""
         return self.shift(np.asarray(centre, dtype=float) - self.plane.get_center())
 
+    def _frame(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scene position of the data origin and of the data unit vectors, ``3 x (3,)``; recomputed only
+        when the plane's axes have moved (updaters call this every frame)."""
+        key = np.concatenate([self.plane.x_axis.points[0], self.plane.y_axis.points[0]])
+        cached = getattr(self, "_frame_cache", None)
+        if cached is None or not np.array_equal(cached[0], key):
+            o = self.plane.c2p(0, 0)
+            cached = (key, o, self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o)
+            self._frame_cache = cached
+        return cached[1], cached[2], cached[3]
+
     def to_scene(self, pts: np.ndarray) -> np.ndarray:
         p = np.atleast_2d(np.asarray(pts, dtype=float))
-        o = self.plane.c2p(0, 0)
-        ux, uy = self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o
+        o, ux, uy = self._frame()
         return o + p[:, :1] * ux + p[:, 1:2] * uy
 
     def to_data(self, pts3: np.ndarray) -> np.ndarray:
         p = np.atleast_2d(np.asarray(pts3, dtype=float))
-        o = self.plane.c2p(0, 0)
-        ux, uy = self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o
+        o, ux, uy = self._frame()
         return np.stack([(p - o) @ ux / (ux @ ux), (p - o) @ uy / (uy @ uy)], axis=-1)
 
     def point(self, xy: Sequence[float]) -> np.ndarray:
@@ -211,6 +232,22 @@ def single_path(mob: VMobject) -> VMobject:
     path = VMobject()
     path.points = np.vstack([part.points for part in parts])
     return path.match_style(first)
+
+
+def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation) -> None:
+    """Fade in each group of ``parts`` (on the plain background) by fading out a background-coloured veil
+    over it, while ``others`` play.
+
+    Content at opacity a over the background looks the same as the background at opacity 1 - a over the
+    content, but Manim then keeps the content in its static frame and redraws only the veils each frame,
+    and nothing is deep-copied (FadeIn copies every submobject twice)."""
+    veils = VGroup()
+    for group in parts:
+        z = max(m.z_index for mob in group for m in mob.get_family())
+        veils.add(SurroundingRectangle(Group(*group), buff=0.1, stroke_width=0, fill_color=config.background_color,
+                                       fill_opacity=1).set_z_index(z + 1))
+    scene.add(*[mob for group in parts for mob in group], veils)
+    scene.play(FadeOut(veils), *others, run_time=run_time)
 
 
 class Followers:
@@ -631,7 +668,8 @@ class FlowDensity(LectureScene):
                 self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
-            label = VGroup(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color), num).arrange(RIGHT, buff=0.04)
+            label = VGroup(single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color)), num).arrange(
+                RIGHT, buff=0.04)
             self.followers.add(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
             self.followers.add(label, lambda m, o=outline: m.next_to(o, RIGHT, 0.06))  # the number keeps its left edge
             self.det_labels.add(label)
@@ -650,8 +688,7 @@ class FlowDensity(LectureScene):
         }
         self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
         self.caption("A Gaussian density on the left. The flow f will carry it to the right.", 4)
-        self.play(FadeIn(self.left), FadeIn(self.right), FadeIn(self.base_img), FadeIn(self.pushed_img),
-                  run_time=self.rt(1.2))
+        uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
         self.play(FadeIn(self.cells_in), FadeIn(self.cells_out), FadeIn(self.det_labels), FadeIn(self.mass_left),
                   FadeIn(self.mass_right), run_time=self.rt(1))
@@ -674,10 +711,14 @@ class FlowDensity(LectureScene):
         return (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
 
     def _cell_outline(self, pt: Sequence[float], flow: CouplingFlow) -> np.ndarray:
-        corners = square_cell(np.array(pt), self.CELL_SIDE)
-        edge = np.concatenate([np.linspace(a, b, 12, endpoint=False)
-                               for a, b in zip(corners, np.roll(corners, -1, axis=0), strict=True)])
-        return flow(edge)
+        """The image under ``flow`` of the boundary of the cell at ``pt``, ``(48, 2)``."""
+        edges = getattr(self, "_cell_edges", {})
+        if tuple(pt) not in edges:
+            corners = square_cell(np.array(pt), self.CELL_SIDE)
+            edges[tuple(pt)] = np.concatenate([np.linspace(a, b, 12, endpoint=False)
+                                               for a, b in zip(corners, np.roll(corners, -1, axis=0), strict=True)])
+            self._cell_edges = edges
+        return flow(edges[tuple(pt)])
 
     def _area_ratio(self, pt: Sequence[float]) -> float:
         """|det J_f| at the cell's centre: the factor its area is multiplied by (to first order)."""
@@ -686,7 +727,8 @@ class FlowDensity(LectureScene):
 
     def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:
         num = LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-        group = VGroup(MathTex(label, font_size=style.LABEL_SIZE), num).arrange(RIGHT, buff=0.15)
+        # the label only fades and is indicated: one path (a MathTex is one submobject per glyph, slow to copy)
+        group = VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE)), num).arrange(RIGHT, buff=0.15)
         return group.next_to(panel.border, DOWN, buff=0.2)
 
     def apply_flow(self) -> None:
@@ -705,19 +747,23 @@ class FlowDensity(LectureScene):
         head = MathTex(r"\log|\det J_f(z)|", font_size=style.LABEL_SIZE).move_to(self.left.heading)
         bar = VGroup(
             Square(0.25, fill_color=SHRINK, fill_opacity=0.9, stroke_width=0),
-            MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE),
-            Text("shrinks", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            single_path(MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(Text("shrinks", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
             Square(0.25, fill_color=GROW, fill_opacity=0.9, stroke_width=0),
-            MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE),
-            Text("grows", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            single_path(MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(Text("grows", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
         ).arrange(RIGHT, buff=0.12).move_to(self.mass_left)
         self.layers["left.heading"].add(head)
         self.layers["left.image"].add(self.log_det_img)
         self.layers["left.marks"].add(bar)
         self._stack("right.heading right.image right.plane right.marks left.heading left.image left.plane left.marks")
         self.caption("log|det J_f| as a field: the exact log-likelihood adds it up, one layer at a time.", 5)
-        self.play(FadeOut(self.base_img), FadeIn(self.log_det_img), ReplacementTransform(self.left.heading, head),
-                  FadeOut(self.mass_left), FadeIn(bar), run_time=self.rt(1.5))
+        old, new = self.base_img.pixel_array.copy(), self.log_det_img.pixel_array
+        fade = UpdateFromAlphaFunc(self.base_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
+        self.play(fade, ReplacementTransform(self.left.heading, head), FadeOut(self.mass_left), FadeIn(bar),
+                  run_time=self.rt(1.5))
+        self.remove(self.base_img)
+        self.add(self.log_det_img)
         self.pause(4)
 
 
