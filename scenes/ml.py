@@ -234,17 +234,19 @@ def single_path(mob: VMobject) -> VMobject:
     return path.match_style(first)
 
 
-def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation) -> None:
+def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
+            buff: float = 0.1) -> None:
     """Fade in each group of ``parts`` (on the plain background) by fading out a background-coloured veil
     over it, while ``others`` play.
 
     Content at opacity a over the background looks the same as the background at opacity 1 - a over the
     content, but Manim then keeps the content in its static frame and redraws only the veils each frame,
-    and nothing is deep-copied (FadeIn copies every submobject twice)."""
+    and nothing is deep-copied (FadeIn copies every submobject twice).  Each veil (``buff`` around its group)
+    must cover nothing else that is visible or drawn by ``others``."""
     veils = VGroup()
     for group in parts:
         z = max(m.z_index for mob in group for m in mob.get_family())
-        veils.add(SurroundingRectangle(Group(*group), buff=0.1, stroke_width=0, fill_color=config.background_color,
+        veils.add(SurroundingRectangle(Group(*group), buff=buff, stroke_width=0, fill_color=config.background_color,
                                        fill_opacity=1).set_z_index(z + 1))
     scene.add(*[mob for group in parts for mob in group], veils)
     scene.play(FadeOut(veils), *others, run_time=run_time)
@@ -338,8 +340,8 @@ class ChainRule(LectureScene):
         self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
                                inp.arrow(self.p, self.p + [0, self.h], style.E2))
         self.caption("A small network: layer f, then layer g, each a map of the plane.", 4)
-        self.play(*[FadeIn(p) for p in self.panels], GrowArrow(arrows[0]), GrowArrow(arrows[1]),
-                  FadeIn(labels), run_time=self.rt(1.5))
+        uncover(self, [[p] for p in self.panels], self.rt(1.5), GrowArrow(arrows[0]), GrowArrow(arrows[1]),
+                FadeIn(labels), buff=0.05)
         self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
                   GrowArrow(self.e_arrows[1]), run_time=self.rt(1.5))
         self.pause(1)
@@ -407,13 +409,13 @@ class ChainRule(LectureScene):
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
         self.caption("Back-propagation: a gradient v at the output is pulled back by v^T J_g, then by J_f.", 6)
-        self.play(self.cell_layers.animate.set_opacity(0.3), GrowArrow(self.grad_arrows[0]), FadeIn(rows[0]),
-                  run_time=self.rt(1))
-        self.play(TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), FadeIn(rows[1]), run_time=self.rt(1.2))
-        self.play(TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), FadeIn(rows[2]), run_time=self.rt(1.2))
+        uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
+                GrowArrow(self.grad_arrows[0]), buff=0.05)
+        uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
+        uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
         note = Text("vector-Jacobian products: the full Jacobian is never formed", font_size=style.SMALL_SIZE,
                     color=style.MUTED).to_edge(DOWN, buff=0.3)
-        self.play(FadeIn(note), run_time=self.rt(0.6))
+        uncover(self, [[note]], self.rt(0.6))
         self.pause(3)
         self.gradient_rows = rows
 
@@ -493,8 +495,8 @@ class SoftmaxJacobian(LectureScene):
         # what never moves is drawn first, so Manim keeps it in the static background while the logits move
         VGroup(baseline, head, *[label[0] for label in self.z_labels]).set_z_index(self.Z_STILL)
         self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2)
-        self.play(Create(baseline), FadeIn(head), FadeIn(self.bars), FadeIn(self.p_labels), FadeIn(self.z_labels),
-                  run_time=self.rt(1.2))
+        uncover(self, [[head], [self.z_labels]], self.rt(1.2), Create(baseline), FadeIn(self.bars),
+                FadeIn(self.p_labels), buff=0.03)
         self.pause(2)
 
     def show_jacobian(self) -> None:
@@ -541,10 +543,10 @@ class SoftmaxJacobian(LectureScene):
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
         self.caption("Its Jacobian is diag(p) - p p^T: raising one logit lifts its own p and lowers the rest.", 5)
         self.play(Write(formula), run_time=self.rt(1.2))
-        self.play(FadeIn(self.cells), FadeIn(self.entries), Create(brackets), FadeIn(col_labels),
-                  FadeIn(row_labels), FadeIn(legend), run_time=self.rt(1.2))
+        uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
+                Create(brackets), buff=0.03)
         self.caption("Every row sums to zero: the probabilities always add up to 1.", 3.5)
-        self.play(FadeIn(self.sums), FadeIn(sum_head), run_time=self.rt(0.8))
+        uncover(self, [[self.sums], [sum_head]], self.rt(0.8), buff=0.03)
         self.pause(2.5)
 
     def _jac(self) -> np.ndarray:
@@ -810,7 +812,7 @@ class JacobianPenalty(LectureScene):
         arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
                         self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
         self.caption("All perturbations of size r around a point x form a circle.", 4)
-        self.play(FadeIn(self.panels[0]), run_time=self.rt(0.8))
+        uncover(self, [[self.panels[0]]], self.rt(0.8))
         self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=self.rt(1.2))
         self.pause(1.5)
 
@@ -838,9 +840,9 @@ class JacobianPenalty(LectureScene):
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
         what = "A steep layer" if k == 0 else "A flatter layer, the kind a Jacobian penalty favours"
         self.caption(f"{what}: its Jacobian maps the circle to an ellipse with semi-axes sigma_1 and sigma_2.", 5)
-        self.play(FadeIn(panel), run_time=self.rt(0.6))
+        uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
-        self.play(GrowArrow(axis1), Create(axis2), FadeIn(readout), run_time=self.rt(1))
+        uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
         self.pause(2)
 
     def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
@@ -951,7 +953,7 @@ class TaylorError(LectureScene):
         # what never moves is drawn first, so Manim keeps it in the static background while s moves
         VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
         self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
-        self.play(FadeIn(self.panel), FadeIn(legend), run_time=self.rt(1))
+        uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
         self.add(self.err_seg, self.dot_true, self.dot_lin)
         self.pause(2)
@@ -993,7 +995,7 @@ class TaylorError(LectureScene):
         self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
         VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
         self.caption("Shrink the step d: the error vanishes much faster than d; error / |d|^2 stays put.", 6)
-        self.play(Create(self.axes), FadeIn(labels), FadeIn(readout), run_time=self.rt(1.2))
+        uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
             with self.followers.attached():
@@ -1058,7 +1060,7 @@ class MLOutlook(LectureScene):
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
         self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)
-        self.play(FadeIn(foot), run_time=self.rt(0.6))
+        uncover(self, [[foot]], self.rt(0.6))
         self.pause(5)  # a closing card stays long enough to read (and for a YouTube chapter, >= 10 s)
 
 
