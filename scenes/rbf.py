@@ -607,6 +607,9 @@ class RBFModel(_TwoPanelScene):
 
     def _add_up(self, terms: VGroup, steps: list[VMobject]) -> None:
         """Grow the running sum: a copy of term 0, then morph through S_1, ..., S_{k-1}."""
+        # Manim redraws every frame all it holds from the first animated mobject on: with the terms
+        # last (they overlap nothing added after them), the formulas stay in the cached background
+        self.bring_to_front(terms)
         running = steps[0].copy()
         if isinstance(terms[0], DashedCurve):  # dashes do not morph well into a solid curve
             first = AnimationGroup(Create(running), self._flash(terms[0]))
@@ -618,6 +621,7 @@ class RBFModel(_TwoPanelScene):
         self.remove(running)
         self.add(steps[-1])
         self.play(terms.animate.set_stroke(opacity=0.45), run_time=self.rt(0.5))
+        self.add(steps[-1])  # back on top: the sum is drawn above its dimmed terms in both panels
 
     @staticmethod
     def _flash(term: VMobject) -> Animation:
