@@ -692,8 +692,8 @@ class FlowDensity(LectureScene):
         self.caption("A Gaussian density on the left. The flow f will carry it to the right.", 4)
         uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
-        self.play(FadeIn(self.cells_in), FadeIn(self.cells_out), FadeIn(self.det_labels), FadeIn(self.mass_left),
-                  FadeIn(self.mass_right), run_time=self.rt(1))
+        uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
+                FadeIn(self.det_labels), buff=0.05)
         self.pause(1.5)
 
     def _stack(self, order: str) -> None:
