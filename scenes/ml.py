@@ -388,7 +388,7 @@ class ChainRule(LectureScene):
         under[1].next_to(self.m_f, DOWN, buff=0.1)
         self.product = VGroup(eq, under).move_to([0, -2.3, 0])
         self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5)
-        self.play(Write(eq), FadeIn(under), run_time=self.rt(2))
+        uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
         self.pause(2.5)
 
     def pull_back_gradient(self) -> None:
@@ -413,8 +413,8 @@ class ChainRule(LectureScene):
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
         uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
-        note = Text("vector-Jacobian products: the full Jacobian is never formed", font_size=style.SMALL_SIZE,
-                    color=style.MUTED).to_edge(DOWN, buff=0.3)
+        note = single_path(Text("vector-Jacobian products: the full Jacobian is never formed",
+                                font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=0.3)
         uncover(self, [[note]], self.rt(0.6))
         self.pause(3)
         self.gradient_rows = rows

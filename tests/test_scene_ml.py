@@ -141,3 +141,55 @@ def test_outlook_points_to_existing_scenes(rendered) -> None:
         assert word in named
     assert {item[2] for item in scene.ITEMS} <= titles
     assert len(scene.rows) == len(scene.ITEMS)
+
+
+# ----------------------------------------------------------------------------- drawing helpers of the speed work
+
+
+def test_cross_fade_equals_drawing_both_images() -> None:
+    """One blended raster over the background shows what Manim's two faded images drawn in turn show
+    (PIL's alpha_composite is the compositing Manim's camera uses)."""
+    from PIL import Image
+
+    rng = np.random.default_rng(3)
+    old = rng.integers(0, 256, (16, 16, 4), dtype=np.uint8)
+    new = rng.integers(0, 256, (16, 16, 4), dtype=np.uint8)
+    bg = Image.new("RGBA", (16, 16), (14, 17, 22, 255))
+
+    def faded(img: np.ndarray, opacity: float) -> Image.Image:
+        out = img.astype(float)
+        out[..., 3] *= opacity
+        return Image.fromarray(np.round(out).astype(np.uint8), "RGBA")
+
+    for alpha in (0.0, 0.3, 0.5, 0.8, 1.0):
+        two = Image.alpha_composite(Image.alpha_composite(bg, faded(old, 1 - alpha)), faded(new, alpha))
+        one = Image.alpha_composite(bg, Image.fromarray(ml.cross_fade(old, new, alpha), "RGBA"))
+        diff = np.abs(np.asarray(two, int) - np.asarray(one, int))
+        assert diff.max() <= 2, (alpha, diff.max())
+
+
+def test_single_path_keeps_every_outline_and_rejects_mixed_styles() -> None:
+    from manim import VGroup, VMobject
+
+    glyphs = [VMobject(fill_color="#FF0000", fill_opacity=1, stroke_width=0).set_points_as_corners(
+        np.array([[x, 0, 0], [x + 1, 0, 0], [x + 1, 1, 0], [x, 0, 0]])) for x in (0.0, 2.0, 4.0)]
+    path = ml.single_path(VGroup(*glyphs))
+    np.testing.assert_array_equal(path.points, np.vstack([g.points for g in glyphs]))
+    assert len(path.get_subpaths()) == 3
+    np.testing.assert_array_equal(path.get_fill_rgbas(), glyphs[0].get_fill_rgbas())
+    glyphs[1].set_fill("#00FF00")
+    with pytest.raises(ValueError, match="differ in style"):
+        ml.single_path(VGroup(*glyphs))
+
+
+def test_followers_run_once_when_added_and_only_while_attached() -> None:
+    from manim import Dot
+
+    calls = []
+    followers = ml.Followers()
+    dot = followers.add(Dot(), lambda m: calls.append(m))
+    assert calls == [dot] and not dot.updaters
+    with pytest.raises(RuntimeError), followers.attached():
+        assert len(dot.updaters) == 1
+        raise RuntimeError("an animation failed")
+    assert not dot.updaters  # detached even when the animation raised
