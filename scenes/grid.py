@@ -570,27 +570,26 @@ class GridSquaresUnderF(LectureScene):
         sides = _cell_sides(p, 1.0, self.CELL_SAMPLES)
         offsets = [s - p for s in sides]
 
-        def patch_points() -> np.ndarray:
-            hh = h.get_value()
-            return bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets], smooth_handles=True)
-
-        patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
-        patch.set_points(patch_points()).add_updater(lambda m: m.set_points(patch_points()))
-        content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
-        VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
-        content.set_z_index(self.Z_PATCH, family=False)
-
         at_h: dict[str, object] = {}
 
         def now() -> dict:
-            """What the followers show at the current h, computed once per value of h: the frame box
-            ``lo``, ``hi`` (shape ``(3,)``) around the true image and its parallelogram, and the gap."""
+            """What the followers show at the current h, computed once per value of h: the inset's
+            ``patch`` (Bezier points ``(n, 3)``: f of the square of side h about p, scaled by 1/h), the
+            frame box ``lo``, ``hi`` (shape ``(3,)``) around the true image and its parallelogram, the gap."""
             hh = h.get_value()
             if at_h.get("h") != hh:
                 pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
                 at_h.update(h=hh, lo=pts.min(axis=0) - 0.06, hi=pts.max(axis=0) + 0.06,
-                            gap=linearisation_gap(fmap, p, hh, self.CELL_SAMPLES))
+                            gap=linearisation_gap(fmap, p, hh, self.CELL_SAMPLES),
+                            patch=bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets],
+                                              smooth_handles=True))
             return at_h
+
+        patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
+        patch.set_points(now()["patch"]).add_updater(lambda m: m.set_points(now()["patch"]))
+        content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
+        VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
+        content.set_z_index(self.Z_PATCH, family=False)
 
         def box_corners() -> np.ndarray:
             """The marker's corners, counter-clockwise from the upper right (as Rectangle orders them)."""
