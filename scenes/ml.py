@@ -661,8 +661,9 @@ class FlowDensity(LectureScene):
         self.followers.add(self.warped, warp)
         # highlighted cells: squares on the left, their images (true outlines) on the right
         self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
+        color = style.TEXT
+        times = single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color))
         for pt in self.CELL_POINTS:
-            color = style.TEXT
             self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
             outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
                                           stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
@@ -670,8 +671,7 @@ class FlowDensity(LectureScene):
                 self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
-            label = VGroup(single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color)), num).arrange(
-                RIGHT, buff=0.04)
+            label = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
             self.followers.add(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
             self.followers.add(label, lambda m, o=outline: m.next_to(o, RIGHT, 0.06))  # the number keeps its left edge
             self.det_labels.add(label)
