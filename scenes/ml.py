@@ -831,7 +831,7 @@ class JacobianPenalty(LectureScene):
         cols = VGroup(panel.arrow(centre, centre + r * jac[:, 0], style.JE1, 3),
                       panel.arrow(centre, centre + r * jac[:, 1], style.JE2, 3))
         readout = VGroup(
-            Text(name, font_size=style.SMALL_SIZE, color=style.MUTED),
+            single_path(Text(name, font_size=style.SMALL_SIZE, color=style.MUTED)),
             self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
             self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
             self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
@@ -846,7 +846,7 @@ class JacobianPenalty(LectureScene):
         self.pause(2)
 
     def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
-        return VGroup(MathTex(label, font_size=style.LABEL_SIZE, color=color),
+        return VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE, color=color)),
                       LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
                       ).arrange(RIGHT, buff=0.12)
 
@@ -858,6 +858,8 @@ class JacobianPenalty(LectureScene):
         penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
         self.caption("The penalty shrinks sigma_1 and ||J||_F: the same input change moves the output less.", 6)
         self.play(Write(penalty), run_time=self.rt(1.5))
+        # last in the scene's list: Manim redraws per frame everything after the first moving mobject
+        self.bring_to_front(*self.readouts)
         self.play(Indicate(self.readouts[0][1], color=style.HIGHLIGHT), Indicate(self.readouts[1][1],
                   color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3)
