@@ -1,8 +1,10 @@
 """Storyboard items 1 and 2: RBF features and their Jacobian row, then the model f = w . phi.
 
 Both scenes share a two-panel layout (features above, derivatives below, one x-axis) and a
-moving point x0 held by a ValueTracker.  Everything drawn is computed by ``jacobian_math``;
-the updaters only move existing mobjects (curves are plotted once).
+moving point x0 held by a ValueTracker.  Everything drawn is computed by ``jacobian_math``.
+The mobjects that follow x0 carry no updaters: ``sweep_to`` moves them (never rebuilds them) on
+each frame of a sweep, so between sweeps Manim keeps them in its cached background; curves are
+plotted once.
 
     .venv/bin/manim -pql scenes/rbf.py RBFJacobian
     .venv/bin/manim -pql scenes/rbf.py RBFModel
@@ -269,11 +271,19 @@ class _TwoPanelScene(LectureScene):
         return self.follow(mob, place)
 
     def sweep_to(self, target: float, seconds: float, rate_func=smooth) -> None:
-        """Move ``x0`` to ``target``; the followers (and only they) are redrawn on each frame."""
-        followers = VGroup(*(mob for mob, _ in self._followers))
+        """Move ``x0`` to ``target``.  The followers on screen (and only they) are re-placed and
+        redrawn on each frame; any others are re-placed by the next :meth:`set_x0`."""
+        on_screen = {id(m) for m in self.get_mobject_family_members()}
+        shown = [(mob, place) for mob, place in self._followers if id(mob) in on_screen]
         start = self.x0.get_value()
-        self.play(UpdateFromAlphaFunc(followers, lambda _, a: self.set_x0(start + a * (target - start)),
-                                      rate_func=rate_func), run_time=self.rt(seconds))
+
+        def step(_group: VGroup, alpha: float) -> None:
+            self.x0.set_value(start + alpha * (target - start))
+            for mob, place in shown:
+                place(mob, self.state())
+
+        self.play(UpdateFromAlphaFunc(VGroup(*(mob for mob, _ in shown)), step, rate_func=rate_func),
+                  run_time=self.rt(seconds))
 
     def drop_svg_paths(self) -> None:
         """Make the figure's formulas and numbers cheap to copy (see :func:`scenes.readouts.drop_svg_paths`)."""
