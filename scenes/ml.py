@@ -156,6 +156,25 @@ class Panel(VGroup):
         img.move_to(self.point(((x0 + x1) / 2, (y0 + y1) / 2)))
         return img
 
+    def show_cropped(self, img: ImageMobject, rgba: np.ndarray, margin: int = 2) -> ImageMobject:
+        """Show the raster ``rgba`` ``(n, m, 4)`` over the whole box (row 0 at y0) on ``img``, cropped to its
+        non-transparent part plus ``margin`` transparent pixels, and placed over that part of the box.
+
+        The camera resamples every pixel of a moving image each frame; the crop shows the same picture (the
+        margin keeps bilinear sampling at the crop's edge as it was) from fewer pixels."""
+        n, m = rgba.shape[:2]
+        rows, cols = np.flatnonzero(rgba[..., 3].any(axis=1)), np.flatnonzero(rgba[..., 3].any(axis=0))
+        if rows.size == 0:  # nothing visible: keep a transparent pixel pair
+            rows, cols = np.array([0]), np.array([0])
+        r0, r1 = max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, n)
+        c0, c1 = max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, m)
+        img.pixel_array = np.ascontiguousarray(rgba[r0:r1, c0:c1][::-1])
+        x0, x1, y0, y1 = self.box
+        xa, xb = x0 + (x1 - x0) * np.array([c0, c1]) / m
+        ya, yb = y0 + (y1 - y0) * np.array([r0, r1]) / n
+        img.points = self.to_scene(np.array([[xa, yb], [xb, yb], [xa, ya], [xb, ya]]))  # UL, UR, DL, DR
+        return img
+
 
 def grid_lines(box: Sequence[float], step: float, samples: int = 60) -> list[np.ndarray]:
     """Polylines ``(samples, 2)`` of the lines x = k step and y = k step inside ``box``."""
@@ -643,8 +662,8 @@ class FlowDensity(LectureScene):
         # below the moving right image, so that Manim keeps it in the static background
         self.base_img = self.left.image(base_rgba)
         self.pushed_img = self.right.image(base_rgba)
-        self.followers.add(self.pushed_img, lambda m: setattr(m, "pixel_array", np.ascontiguousarray(
-            colormap_rgba(self.density(), cmap, 0, self.vmax)[::-1])))
+        self.followers.add(self.pushed_img, lambda m: self.right.show_cropped(
+            m, colormap_rgba(self.density(), cmap, 0, self.vmax)))
         step = self._step()
         lines = grid_lines(self.box, step, 80)
         self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
