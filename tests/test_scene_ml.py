@@ -193,3 +193,26 @@ def test_followers_run_once_when_added_and_only_while_attached() -> None:
         assert len(dot.updaters) == 1
         raise RuntimeError("an animation failed")
     assert not dot.updaters  # detached even when the animation raised
+
+
+def test_show_cropped_draws_the_same_picture_from_fewer_pixels() -> None:
+    from manim import Camera
+
+    with tempconfig({"pixel_width": 320, "pixel_height": 180}):
+        panel = ml.Panel((-2.0, 2.0, -1.0, 3.0), 4.0)
+        yy, xx = np.mgrid[0:40, 0:40]
+        blob = np.exp(-((xx - 25) ** 2 + (yy - 12) ** 2) / 20.0)  # off-centre, fades to 0 towards the edges
+        rgba = np.zeros((40, 40, 4), np.uint8)
+        rgba[..., 0], rgba[..., 1] = 250 * blob, 120
+        rgba[..., 3] = np.where(blob > 0.01, 255 * blob, 0)
+        frames = []
+        for crop in (False, True):
+            img = panel.image(rgba)
+            if crop:
+                panel.show_cropped(img, rgba)
+                assert img.pixel_array.shape[0] * img.pixel_array.shape[1] < 40 * 40 / 2
+            camera = Camera()
+            camera.capture_mobjects([img])
+            frames.append(camera.pixel_array.astype(int))
+    assert frames[0][..., 3].max() > 0  # something was drawn
+    assert np.abs(frames[0] - frames[1]).max() <= 3  # float rounding of the resampling only
