@@ -245,3 +245,31 @@ def test_live_decimal_with_sign_draws_what_decimal_number_draws(media):
             want = np.vstack([m.points for m in ref.family_members_with_points()])
             assert got.shape == want.shape
             np.testing.assert_allclose(got, want, atol=1e-9)
+
+
+def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
+    """DashedCurve (one path) draws the dashes DashedVMobject draws (one mobject per dash)."""
+    from manim import Axes, DashedVMobject, tempconfig
+
+    from scenes.rbf import DashedCurve
+
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        axes = Axes(x_range=[-5, 5, 1], y_range=[-1, 1, 0.5], x_length=8, y_length=2)
+        curve = axes.plot(lambda x: np.sin(2 * x) * np.exp(-x * x / 8), x_range=[-5, 5, 10 / 300],
+                          use_vectorized=True, color="#ff0000", stroke_width=3)
+        dashes = DashedVMobject(curve, num_dashes=70, dashed_ratio=0.55).submobjects
+        merged = DashedCurve(curve, num_dashes=70, dashed_ratio=0.55)
+    subpaths = merged.get_subpaths()
+    assert len(subpaths) == len(dashes)
+    assert len({len(s) for s in subpaths}) == 1  # as many Bezier curves per dash: Create paces them evenly
+    for sub, dash in zip(subpaths, dashes, strict=True):
+        np.testing.assert_allclose(sub[0], dash.points[0], atol=1e-9)
+        np.testing.assert_allclose(sub[-1], dash.points[-1], atol=1e-9)
+        # every anchor of the merged dash lies on the original dash's Bezier curves
+        p0, p1, p2, p3 = (dash.points[i::4][:, None, :] for i in range(4))
+        t = np.linspace(0, 1, 200)[None, :, None]
+        dense = ((1 - t) ** 3 * p0 + 3 * (1 - t) ** 2 * t * p1 + 3 * (1 - t) * t**2 * p2 + t**3 * p3).reshape(-1, 3)
+        for anchor in sub[::4]:
+            assert np.linalg.norm(dense - anchor, axis=1).min() < 1e-3
+    assert merged.get_stroke_width() == curve.get_stroke_width()
+    assert merged.get_stroke_color() == curve.get_stroke_color()
