@@ -790,7 +790,9 @@ class FlowDensity(LectureScene):
         self.caption("log|det J_f| as a field: the exact log-likelihood adds it up, one layer at a time.", 5)
         old, new = self.base_img.pixel_array.copy(), self.log_det_img.pixel_array
         fade = UpdateFromAlphaFunc(self.base_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
-        self.play(fade, ReplacementTransform(self.left.heading, head), FadeOut(self.mass_left), FadeIn(bar),
+        # the headings cross-fade (a morph between unrelated formulas scrambles glyphs mid-way); the
+        # legend takes the mass readout's place only once it has gone
+        self.play(fade, FadeOut(self.left.heading), FadeIn(head), Succession(FadeOut(self.mass_left), FadeIn(bar)),
                   run_time=self.rt(1.5))
         self.remove(self.base_img)
         self.add(self.log_det_img)
