@@ -29,6 +29,7 @@ from manim import (
     ImageMobject,
     Line,
     MathTex,
+    Mobject,
     NumberPlane,
     Polygon,
     Rectangle,
@@ -128,6 +129,12 @@ def _cell_sides(point: np.ndarray, h: float, per_side: int) -> list[np.ndarray]:
     b = cell_boundary(point, h, per_side)
     closed = np.concatenate([b, b[:1]])
     return [closed[k * per_side : (k + 1) * per_side + 1] for k in range(4)]
+
+
+def _boxes_overlap(a: Mobject, b: Mobject) -> bool:
+    """Whether the bounding boxes of ``a`` and ``b`` intersect (frame units)."""
+    return bool(a.get_left()[0] < b.get_right()[0] and b.get_left()[0] < a.get_right()[0]
+                and a.get_bottom()[1] < b.get_top()[1] and b.get_bottom()[1] < a.get_top()[1])
 
 
 def _fmt(v: float) -> str:
@@ -411,7 +418,7 @@ class GridSquaresUnderF(LectureScene):
         plane.to_edge(LEFT, buff=style.FRAME_MARGIN)
         self.plane = plane
         frame = self.to_frame = PlotFrame(plane)
-        numbers = VGroup()
+        numbers = self.axis_numbers = VGroup()
         for t in nice_ticks(bx0 + 0.01, bx1 - 0.01, 5):
             if abs(t) > 1e-9:
                 numbers.add(MathTex(_fmt(t), font_size=22, color=style.MUTED).next_to(frame(np.array([t, 0.0])),
@@ -542,7 +549,11 @@ class GridSquaresUnderF(LectureScene):
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
         drop_svg_paths(self.matrix_labels)
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
-        self.play(FadeIn(self.matrix_labels), Create(leaders), run_time=self.rt(1.0))
+        # axis numbers a label box or a cell would half cover go (a stub of a number showing through reads as a glitch)
+        marks = [*labels, *self.parallelograms, *self.cells, *self.j_arrows]
+        covered = [n for n in self.axis_numbers if any(_boxes_overlap(n, m) for m in marks)]
+        self.play(FadeIn(self.matrix_labels), Create(leaders), *(FadeOut(n) for n in covered),
+                  run_time=self.rt(1.0))
         self.pause(2.0)
 
     # -- beat 4
