@@ -7,8 +7,21 @@ Set ``JACOBIAN_SLIDES=1`` to build the scenes on ``manim_slides.Slide`` so that
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
-from manim import DOWN, BackgroundRectangle, FadeIn, FadeOut, Scene, Text, VGroup, config
+from manim import (
+    DOWN,
+    Animation,
+    FadeIn,
+    FadeOut,
+    Group,
+    Mobject,
+    Scene,
+    SurroundingRectangle,
+    Text,
+    VGroup,
+    config,
+)
 
 from scenes import style
 from scenes.settings import Settings, active_settings
@@ -53,19 +66,43 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
             self.next_slide()
 
     def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
-        """Show a short title card, then clear it.
-
-        The card fades by uncovering it: a background-coloured veil over the text fades out, then back
-        in.  On a plain background that looks the same as fading the text, but Manim then draws the
-        glyphs once into its static frame and only the veil each frame (the text's outlines are the
-        costliest thing to redraw, and FadeIn would also deep-copy every glyph)."""
+        """Show a short title card, then clear it (both fades by :func:`uncover` / :func:`cover`)."""
         card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
         if subtitle:
             card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
         card.arrange(DOWN, buff=0.3)
-        veil = BackgroundRectangle(card, color=config.background_color, fill_opacity=1, buff=0.1)
-        self.add(card, veil)
-        self.play(FadeOut(veil), run_time=self.rt(0.6))
+        uncover(self, [[card]], self.rt(0.6))
         self.pause(seconds)
-        self.play(FadeIn(veil), run_time=self.rt(0.4))
-        self.remove(card, veil)
+        cover(self, [[card]], self.rt(0.4))
+
+
+def _veils(parts: Sequence[Sequence[Mobject]], buff: float) -> VGroup:
+    """One opaque background-coloured rectangle over each group of ``parts``, drawn above it."""
+    veils = VGroup()
+    for group in parts:
+        z = max(m.z_index for mob in group for m in mob.get_family())
+        veils.add(SurroundingRectangle(Group(*group), buff=buff, stroke_width=0, fill_color=config.background_color,
+                                       fill_opacity=1).set_z_index(z + 1))
+    return veils
+
+
+def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
+            buff: float = 0.1) -> None:
+    """Fade in each group of ``parts`` (on the plain background) by fading out a background-coloured veil
+    over it, while ``others`` play.
+
+    Content at opacity a over the background looks the same as the background at opacity 1 - a over the
+    content, but Manim then keeps the content in its static frame and redraws only the veils each frame,
+    and nothing is deep-copied (FadeIn copies every submobject twice).  Each veil (``buff`` around its group)
+    must cover nothing else that is visible or drawn by ``others``."""
+    veils = _veils(parts, buff)
+    scene.add(*[mob for group in parts for mob in group], veils)
+    scene.play(FadeOut(veils), *others, run_time=run_time)
+
+
+def cover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
+          buff: float = 0.1) -> None:
+    """The reverse of :func:`uncover`: fade veils in over each group of ``parts``, then remove both."""
+    veils = _veils(parts, buff)
+    scene.play(FadeIn(veils), *others, run_time=run_time)
+    scene.remove(*[mob for group in parts for mob in group], veils)

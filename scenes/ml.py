@@ -42,7 +42,7 @@ from jacobian_math import (
 )
 from scenes import style
 from scenes.colormaps import colormap_rgb, hex_to_rgb
-from scenes.common import LectureScene
+from scenes.common import LectureScene, uncover
 from scenes.readouts import LiveDecimal
 
 # ----------------------------------------------------------------------------- colours
@@ -260,24 +260,6 @@ def single_path(mob: VMobject) -> VMobject:
     path = VMobject()
     path.points = np.vstack([part.points for part in parts])
     return path.match_style(first)
-
-
-def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
-            buff: float = 0.1) -> None:
-    """Fade in each group of ``parts`` (on the plain background) by fading out a background-coloured veil
-    over it, while ``others`` play.
-
-    Content at opacity a over the background looks the same as the background at opacity 1 - a over the
-    content, but Manim then keeps the content in its static frame and redraws only the veils each frame,
-    and nothing is deep-copied (FadeIn copies every submobject twice).  Each veil (``buff`` around its group)
-    must cover nothing else that is visible or drawn by ``others``."""
-    veils = VGroup()
-    for group in parts:
-        z = max(m.z_index for mob in group for m in mob.get_family())
-        veils.add(SurroundingRectangle(Group(*group), buff=buff, stroke_width=0, fill_color=config.background_color,
-                                       fill_opacity=1).set_z_index(z + 1))
-    scene.add(*[mob for group in parts for mob in group], veils)
-    scene.play(FadeOut(veils), *others, run_time=run_time)
 
 
 class Followers:
