@@ -19,11 +19,22 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 missing=()
 # A compiler and Python headers are needed to build ManimPango; pyenv-style Pythons bring their own headers.
 command -v gcc >/dev/null || missing+=(build-essential)
-"$PYTHON_BIN" -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
-"$PYTHON_BIN" -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
-  || missing+=(python3-dev)
+# venv support and the Python headers, checked in one interpreter start
+read -r -a py_missing <<<"$("$PYTHON_BIN" -c '
+import os, sysconfig
+try:
+    import ensurepip  # noqa: F401  (Debian ships it in python3-venv)
+    venv = ""
+except ImportError:
+    venv = "python3-venv"
+print(venv, "" if os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")) else "python3-dev")
+' 2>/dev/null || echo python3-venv python3-dev)"
+missing+=("${py_missing[@]}")
+# one dpkg-query for all packages (one per package cost a third of a second on every run)
+installed="$(dpkg-query -W -f='${Package} ${Status}\n' "${APT_PACKAGES[@]}" 2>/dev/null \
+  | awk '/ install ok installed$/ {print $1}' || true)"
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  grep -qxF "$pkg" <<<"$installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
