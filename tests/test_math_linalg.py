@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import array_shapes, arrays
 
@@ -45,6 +45,7 @@ def exact_determinant(jac: np.ndarray) -> np.ndarray:
     return np.array(out).reshape(jac.shape[:-2])
 
 
+@example(np.array([[1.0, 0.0], [2.0, 5e-324]]))  # a subnormal determinant (numpy's LU gives 0)
 @given(batches)
 def test_determinant_matches_numpy_and_exact_arithmetic(jac):
     got = determinant(jac)
@@ -52,8 +53,11 @@ def test_determinant_matches_numpy_and_exact_arithmetic(jac):
     # a d - b c in floating point: absolute error at most ~eps (|a d| + |b c|)
     size = np.abs(jac[..., 0, 0] * jac[..., 1, 1]) + np.abs(jac[..., 0, 1] * jac[..., 1, 0])
     assert np.all(np.abs(got - exact_determinant(jac)) <= 2 * EPS * size)
-    # numpy's LU determinant has its own rounding (log/exp of the pivots), so compare more loosely
-    np.testing.assert_allclose(got, np.linalg.det(jac), rtol=1e-11, atol=1e-11 * np.max(size, initial=0.0))
+    # numpy's LU determinant has its own rounding (log/exp of the pivots), so compare more loosely; it also
+    # flushes subnormal results to 0 (e.g. [[1, 0], [2, 5e-324]]: exact 5e-324, numpy 0), hence a floor at
+    # the smallest normal float
+    floor = np.finfo(float).tiny
+    np.testing.assert_allclose(got, np.linalg.det(jac), rtol=1e-11, atol=1e-11 * np.max(size, initial=0.0) + floor)
 
 
 @given(batches)
