@@ -144,8 +144,6 @@ class BaselineSweep(OursSweep):
         self.measure(self.rebuild_followers_and_sweep)
 
     def rebuild_followers_and_sweep(self) -> None:
-        for mob in [*self.moving, self.readout]:
-            mob.clear_updaters()
         self.remove(self.guide, self.x0_label, self.dots, self.ddots, self.tangents, self.readout)
         top, bottom, rbf, x0 = self.top, self.bottom, self.rbf, self.x0
         colors = [style.basis_color(i) for i in range(rbf.k)]

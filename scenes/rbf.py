@@ -204,7 +204,6 @@ class _TwoPanelScene(LectureScene):
         label_y = self.x_numbers.get_bottom()[1] - 0.05
         self.follow(self.x0_label,
                     lambda m, st: m.move_to([self.to_frame(self.bottom, st["x0"], 0)[0], label_y, 0], UP))
-        self.moving: list[Mobject] = [self.guide, self.x0_label]
 
     def plot(self, axes: Axes, f: Curve, color, dashed: bool = False, width: float = style.CURVE_WIDTH) -> VMobject:
         """Plot ``f`` once (``f`` maps an array of x, shape ``(n,)``, to y of shape ``(n,)``)."""
@@ -279,8 +278,9 @@ class _TwoPanelScene(LectureScene):
 
         def step(_group: VGroup, alpha: float) -> None:
             self.x0.set_value(start + alpha * (target - start))
+            st = self.state()
             for mob, place in shown:
-                place(mob, self.state())
+                place(mob, st)
 
         self.play(UpdateFromAlphaFunc(VGroup(*(mob for mob, _ in shown)), step, rate_func=rate_func),
                   run_time=self.rt(seconds))
@@ -355,7 +355,6 @@ class RBFJacobian(_TwoPanelScene):
         self.tangents = VGroup(*(self.make_tangent(self.top, "tangent", i, interpolate_color(colors[i], WHITE, 0.5))
                                  for i in range(k)))
         self.readout = self._readout(colors)
-        self.moving += [*self.dots, *self.ddots, *self.tangents, *self.readout_numbers]
         self.drop_svg_paths()
 
     def _peak_labels(self, visible: list[int], colors) -> VGroup:
@@ -545,8 +544,6 @@ class RBFModel(_TwoPanelScene):
         self.tangent = self.make_tangent(self.top, "tangent", 0, style.HIGHLIGHT)
         self.tangent.set_stroke(width=4)
         self.readout = self._readout()
-        self.moving += [*self.term_dots, *self.dterm_dots, self.f_dot, self.df_dot, self.tangent,
-                        *self.readout_numbers]
         self.drop_svg_paths()
 
     def _weights(self, colors) -> VGroup:
