@@ -73,6 +73,7 @@ from jacobian_math.geometry import cell_boundary
 from scenes import style
 from scenes.colormaps import colormap_rgb as _colormap_rgb
 from scenes.common import LectureScene
+from scenes.coords import PlotFrame
 from scenes.readouts import LiveDecimal, drop_svg_paths
 
 # ---------------------------------------------------------------- colour maps
@@ -89,23 +90,6 @@ def colormap_rgb(t: np.ndarray, name: str = style.HEATMAP) -> np.ndarray:
 def _xyz(points: np.ndarray) -> np.ndarray:
     p = np.asarray(points, float)
     return np.concatenate([p, np.zeros((*p.shape[:-1], 1))], axis=-1)
-
-
-class PlotFrame:
-    """Affine map between plane coordinates and frame points of a Manim coordinate system."""
-
-    def __init__(self, coords) -> None:  # Axes or NumberPlane
-        o, ex, ey = (np.asarray(coords.c2p(*xy)) for xy in ((0, 0), (1, 0), (0, 1)))
-        self.origin, self.ex, self.ey = o, ex - o, ey - o
-
-    def __call__(self, points: np.ndarray) -> np.ndarray:
-        """Plane points ``(..., 2)`` -> frame points ``(..., 3)``."""
-        p = np.asarray(points, float)
-        return self.origin + p[..., :1] * self.ex + p[..., 1:2] * self.ey
-
-    @property
-    def unit(self) -> float:
-        return float(np.linalg.norm(self.ex))
 
 
 def bezier_path(sides: Sequence[np.ndarray], smooth_handles: bool) -> np.ndarray:

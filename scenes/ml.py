@@ -43,6 +43,7 @@ from jacobian_math import (
 from scenes import style
 from scenes.colormaps import colormap_rgb, hex_to_rgb
 from scenes.common import LectureScene, uncover
+from scenes.coords import PlotFrame
 from scenes.readouts import LiveDecimal
 
 # ----------------------------------------------------------------------------- colours
@@ -113,26 +114,20 @@ class Panel(VGroup):
         """Move so that the plane (not the heading) is centred at ``centre``."""
         return self.shift(np.asarray(centre, dtype=float) - self.plane.get_center())
 
-    def _frame(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Scene position of the data origin and of the data unit vectors, ``3 x (3,)``; recomputed only
-        when the plane's axes have moved (updaters call this every frame)."""
+    def _frame(self) -> PlotFrame:
+        """The plane's data <-> scene map; rebuilt only when the plane's axes have moved (updaters call
+        this every frame)."""
         key = np.concatenate([self.plane.x_axis.points[0], self.plane.y_axis.points[0]])
         cached = getattr(self, "_frame_cache", None)
         if cached is None or not np.array_equal(cached[0], key):
-            o = self.plane.c2p(0, 0)
-            cached = (key, o, self.plane.c2p(1, 0) - o, self.plane.c2p(0, 1) - o)
-            self._frame_cache = cached
-        return cached[1], cached[2], cached[3]
+            cached = self._frame_cache = (key, PlotFrame(self.plane))
+        return cached[1]
 
     def to_scene(self, pts: np.ndarray) -> np.ndarray:
-        p = np.atleast_2d(np.asarray(pts, dtype=float))
-        o, ux, uy = self._frame()
-        return o + p[:, :1] * ux + p[:, 1:2] * uy
+        return self._frame()(np.atleast_2d(np.asarray(pts, dtype=float)))
 
     def to_data(self, pts3: np.ndarray) -> np.ndarray:
-        p = np.atleast_2d(np.asarray(pts3, dtype=float))
-        o, ux, uy = self._frame()
-        return np.stack([(p - o) @ ux / (ux @ ux), (p - o) @ uy / (uy @ uy)], axis=-1)
+        return self._frame().to_plane(np.atleast_2d(np.asarray(pts3, dtype=float)))
 
     def point(self, xy: Sequence[float]) -> np.ndarray:
         return self.to_scene(np.asarray(xy))[0]

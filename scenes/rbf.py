@@ -59,6 +59,7 @@ from jacobian_math.rbf import RBFBasis
 from jacobian_math.rbf import RBFModel as RBFLinearModel
 from scenes import style
 from scenes.common import LectureScene
+from scenes.coords import PlotFrame
 from scenes.readouts import LiveDecimal, drop_svg_paths
 
 Curve = Callable[[np.ndarray], np.ndarray]
@@ -175,9 +176,7 @@ class _TwoPanelScene(LectureScene):
         self.top = self._axes(top_values, self.TOP_PANEL_Y, 0.06)
         self.bottom = self._axes(bottom_values, self.BOTTOM_PANEL_Y, 0.08)
         self._top_units = (self.top.x_axis.get_unit_size(), self.top.y_axis.get_unit_size())
-        # both axes are linear and never move: keep c2p as origin + x ex + y ey for the followers
-        self._affine = {id(a): (a.c2p(0, 0), a.c2p(1, 0) - a.c2p(0, 0), a.c2p(0, 1) - a.c2p(0, 0))
-                        for a in (self.top, self.bottom)}
+        self._frames = {id(a): PlotFrame(a) for a in (self.top, self.bottom)}  # both axes never move
         lo, hi = self.settings.rbf.x_range
         step = nice_step(hi - lo, 5)
         xs = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
@@ -214,8 +213,7 @@ class _TwoPanelScene(LectureScene):
     # --- the moving point ----------------------------------------------------------------------
     def to_frame(self, axes: Axes, x: float, y: float) -> np.ndarray:
         """``axes.c2p(x, y)`` (a frame point, shape ``(3,)``) for the panels' axes, without its per-call overhead."""
-        origin, ex, ey = self._affine[id(axes)]
-        return origin + x * ex + y * ey
+        return self._frames[id(axes)].point(x, y)
 
     def compute(self, x0: float) -> dict[str, np.ndarray]:
         """All numbers the moving mobjects need at ``x0`` (subclasses extend)."""
