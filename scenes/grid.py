@@ -10,6 +10,7 @@ Render one scene:  ``.venv/bin/manim -ql scenes/grid.py GridSquaresUnderF``
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -565,20 +566,18 @@ class GridSquaresUnderF(LectureScene):
         sides = _cell_sides(p, 1.0, self.CELL_SAMPLES)
         offsets = [s - p for s in sides]
 
-        at_h: dict[str, object] = {}
+        @lru_cache(maxsize=1)  # once per value of h, not once per follower
+        def at_h(hh: float) -> dict:
+            pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
+            return {"lo": pts.min(axis=0) - 0.06, "hi": pts.max(axis=0) + 0.06,
+                    "gap": linearisation_gap(fmap, p, hh, self.CELL_SAMPLES),
+                    "patch": bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets], smooth_handles=True)}
 
         def now() -> dict:
-            """What the followers show at the current h, computed once per value of h: the inset's
-            ``patch`` (Bezier points ``(n, 3)``: f of the square of side h about p, scaled by 1/h), the
-            frame box ``lo``, ``hi`` (shape ``(3,)``) around the true image and its parallelogram, the gap."""
-            hh = h.get_value()
-            if at_h.get("h") != hh:
-                pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
-                at_h.update(h=hh, lo=pts.min(axis=0) - 0.06, hi=pts.max(axis=0) + 0.06,
-                            gap=linearisation_gap(fmap, p, hh, self.CELL_SAMPLES),
-                            patch=bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets],
-                                              smooth_handles=True))
-            return at_h
+            """What the followers show at the current h: the inset's ``patch`` (Bezier points ``(n, 3)``: f of
+            the square of side h about p, scaled by 1/h), the frame box ``lo``, ``hi`` (shape ``(3,)``) around
+            the true image and its parallelogram, the gap."""
+            return at_h(h.get_value())
 
         patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
         patch.set_points(now()["patch"]).add_updater(lambda m: m.set_points(now()["patch"]))

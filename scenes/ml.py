@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 
 import numpy as np
 from manim import *
@@ -442,7 +443,8 @@ class SoftmaxJacobian(LectureScene):
         self.K = len(ml.logits)
         self.z = [ValueTracker(v) for v in ml.logits]
         self.followers = Followers()  # bars, numbers and cells follow the logits while they move
-        self._cache: tuple[tuple[float, ...], np.ndarray, np.ndarray] | None = None
+        # softmax and its Jacobian, computed once per value of the logits (not once per follower)
+        self._softmax_at = lru_cache(maxsize=1)(lambda z: (softmax(np.array(z)), softmax_jacobian(np.array(z))))
         self.title_card(self.TITLE, "how each probability responds to each logit")
         self.beat()
         self.show_probabilities()
@@ -459,10 +461,7 @@ class SoftmaxJacobian(LectureScene):
 
     def _state(self) -> tuple[np.ndarray, np.ndarray]:
         """softmax and its Jacobian at the current logits, computed once per frame (not once per follower)."""
-        z = tuple(t.get_value() for t in self.z)
-        if self._cache is None or self._cache[0] != z:
-            self._cache = (z, softmax(np.array(z)), softmax_jacobian(np.array(z)))
-        return self._cache[1], self._cache[2]
+        return self._softmax_at(tuple(t.get_value() for t in self.z))
 
     def show_probabilities(self) -> None:
         K = self.K
@@ -620,10 +619,7 @@ class FlowDensity(LectureScene):
 
     def density(self) -> np.ndarray:
         """p_y on the raster ``(n, n)`` at the current t (computed once per value of t)."""
-        t = self.t.get_value()
-        if self._density_at[0] != t:
-            self._density_at = (t, self.current_flow().pushforward_density(self.centres, self.base))
-        return self._density_at[1]
+        return self._density_at(self.t.get_value())
 
     def total_mass(self) -> float:
         """Midpoint-rule integral of p_y over the panel's box (what the readout shows)."""
@@ -633,7 +629,8 @@ class FlowDensity(LectureScene):
         return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
 
     def show_base(self) -> None:
-        self._density_at: tuple[float, np.ndarray] = (np.nan, np.empty(0))
+        self._density_at = lru_cache(maxsize=1)(
+            lambda t: self.flow.scaled(t).pushforward_density(self.centres, self.base))
         self.followers = Followers()
         self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
         self.right = Panel(self.box, self.SIDE, r"y = f(z),\quad p_y(y) = \frac{p_z(f^{-1}(y))}{|\det J_f|}",
@@ -895,7 +892,6 @@ class TaylorError(LectureScene):
         self.jac = self.fmap.jacobian(self.x)
         self.s = ValueTracker(hi)
         self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
-        self._ends_at: tuple[float, tuple[np.ndarray, np.ndarray]] = (np.nan, (ORIGIN, ORIGIN))
         self.title_card(self.TITLE, "the first-order error shrinks like |d|^2")
         self.beat()
         self.show_curves()
@@ -947,12 +943,12 @@ class TaylorError(LectureScene):
         top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
         self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)
         self.panel.add(top)
+        @lru_cache(maxsize=1)  # once per value of s, not once per follower
+        def ends_at(s: float) -> tuple[np.ndarray, np.ndarray]:
+            return self.panel.point(self.offset_true(s)[0]), self.panel.point(self.offset_linear(s)[0])
+
         def ends() -> tuple[np.ndarray, np.ndarray]:
-            s = self.s.get_value()
-            if self._ends_at[0] != s:  # once per frame, not once per follower
-                self._ends_at = (s, (self.panel.point(self.offset_true(s)[0]),
-                                     self.panel.point(self.offset_linear(s)[0])))
-            return self._ends_at[1]
+            return ends_at(self.s.get_value())
 
         # followers move with the tracker (no per-frame rebuild)
         self.dot_true = self.followers.add(Dot(color=style.MODEL, radius=0.07), lambda m: m.move_to(ends()[0]))

@@ -13,6 +13,7 @@ plotted once.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import numpy as np
 from manim import (
@@ -190,8 +191,7 @@ class _TwoPanelScene(LectureScene):
         self.x_label = _tex("x", style.SMALL_SIZE, style.MUTED).next_to(
             self.bottom.c2p(hi, self.bottom.y_range[0]), DOWN, buff=0.12).shift(RIGHT * 0.35)
         self.x0 = ValueTracker(lo + self.SWEEP_MARGIN * (hi - lo))
-        self._cache_x: float | None = None
-        self._cache: dict[str, np.ndarray] = {}
+        self._state_at = lru_cache(maxsize=1)(self.compute)  # one compute per value of x0
         self.guide = Line(
             self.top.c2p(0, self.top.y_range[1]), self.bottom.c2p(0, self.bottom.y_range[0]),
             color=style.HIGHLIGHT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.7,
@@ -221,10 +221,7 @@ class _TwoPanelScene(LectureScene):
 
     def state(self) -> dict[str, np.ndarray]:
         """``compute(x0)`` for the tracker's current value, computed once per value."""
-        x0 = float(self.x0.get_value())
-        if x0 != self._cache_x:
-            self._cache, self._cache_x = self.compute(x0), x0
-        return self._cache
+        return self._state_at(float(self.x0.get_value()))
 
     def follow(self, mob: Mobject, place: Callable[[Mobject, dict[str, np.ndarray]], object]) -> Mobject:
         """Keep ``mob`` placed by ``place(mob, state)`` as x0 moves (moves it, never rebuilds it).
