@@ -24,6 +24,7 @@ from manim import (
 )
 
 from scenes import style
+from scenes.readouts import drop_svg_paths
 from scenes.settings import Settings, active_settings
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
@@ -59,6 +60,14 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         depends on time, so the frame is frozen: drawn once and repeated, not redrawn with every
         updater re-run on each frame."""
         self.wait(self.rt(seconds), frozen_frame=True)
+
+    def play(self, *args, **kwargs) -> None:
+        """Manim's ``play``, after the glyphs of everything it animates forget their parsed SVG paths
+        (:func:`scenes.readouts.drop_svg_paths`): FadeIn, Write, Create and Transform deep-copy what they
+        animate, and the paths made a formula ten times slower to copy."""
+        drop_svg_paths(*(m for a in args for m in (getattr(a, "mobject", None), getattr(a, "target_mobject", None))
+                         if isinstance(m, Mobject)))
+        super().play(*args, **kwargs)
 
     def beat(self) -> None:
         """End of a beat: a slide boundary when presenting, nothing in a video."""

@@ -75,7 +75,7 @@ from scenes import style
 from scenes.colormaps import colormap_rgb as _colormap_rgb
 from scenes.common import LectureScene
 from scenes.coords import PlotFrame
-from scenes.readouts import LiveDecimal, drop_svg_paths
+from scenes.readouts import LiveDecimal
 
 # ---------------------------------------------------------------- colour maps
 
@@ -210,7 +210,6 @@ class JacobianNormHeatmap(LectureScene):
         self.add_colour_bar(right_of=image)
         self.caption("How large is the Jacobian? The heatmap colours the Frobenius norm "
                      "of J_f at every point of the square.", 3.0)
-        drop_svg_paths(self.axes, labels, self.colour_bar)  # cheap to copy for the animations
         self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
         self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
         self.pause(0.7)
@@ -253,7 +252,6 @@ class JacobianNormHeatmap(LectureScene):
         group.next_to([left, 3.7, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
         self.formulas = group
         self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
-        drop_svg_paths(group)
         self.play(Write(f_tex), run_time=self.rt(1.0))
         self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
         self.pause(0.5)
@@ -326,7 +324,6 @@ class JacobianNormHeatmap(LectureScene):
         self.probe = dot
         self.caption(f"A probe reads the Jacobian off the plane: small where {name} barely distorts, "
                      "large where it stretches most.", 7.8)
-        drop_svg_paths(readout)
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
         self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
         self.pause(1.0)
@@ -431,7 +428,6 @@ class GridSquaresUnderF(LectureScene):
         pts = ", ".join(f"({_fmt(p[0])}, {_fmt(p[1])})" for p in self.points)
         self.caption(f"A grid on the input plane, with squares of side {_fmt(self.h)} at {pts}; "
                      "e1 (blue) and e2 (green) run along their edges.", 4.0)
-        drop_svg_paths(numbers)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
@@ -470,7 +466,6 @@ class GridSquaresUnderF(LectureScene):
                                ).arrange(DOWN, aligned_edge=LEFT)
         VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
             formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
-        drop_svg_paths(formulas, self.legend_e, self.legend_j)  # cheap to copy for the animations
         self.play(Write(formulas), run_time=self.rt(1.0))
 
     # -- beat 2
@@ -532,7 +527,6 @@ class GridSquaresUnderF(LectureScene):
         self.matrix_labels = VGroup(*labels)
         self.caption(f"At each image point, J_{name}(p) sends e1, e2 to its columns J e1, J e2. The "
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
-        drop_svg_paths(self.matrix_labels)
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
         # axis numbers a label box or a cell would half cover go (a stub of a number showing through reads as a glitch)
         marks = [*labels, *self.parallelograms, *self.cells, *self.j_arrows]
@@ -622,7 +616,6 @@ class GridSquaresUnderF(LectureScene):
         self.caption(f"Zoom in at {name}({_fmt(p[0])}, {_fmt(p[1])}) by 1/h while halving the square: "
                      "the curved patch straightens into the parallelogram.", 2.0)
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
-        drop_svg_paths(zoom_note, rows)
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
         self.pause(0.8)

@@ -61,7 +61,7 @@ from jacobian_math.rbf import RBFModel as RBFLinearModel
 from scenes import style
 from scenes.common import LectureScene
 from scenes.coords import PlotFrame
-from scenes.readouts import LiveDecimal, drop_svg_paths
+from scenes.readouts import LiveDecimal
 
 Curve = Callable[[np.ndarray], np.ndarray]
 
@@ -280,10 +280,6 @@ class _TwoPanelScene(LectureScene):
         self.play(UpdateFromAlphaFunc(VGroup(*(mob for mob, _ in shown)), step, rate_func=rate_func),
                   run_time=self.rt(seconds))
 
-    def drop_svg_paths(self) -> None:
-        """Make the figure's formulas and numbers cheap to copy (see :func:`scenes.readouts.drop_svg_paths`)."""
-        drop_svg_paths(*(v for v in vars(self).values() if isinstance(v, Mobject)))
-
     def fit_side(self, group: Mobject, top: float, bottom: float) -> Mobject:
         """Scale ``group`` down if needed to fit the right-hand column between ``top`` and ``bottom``."""
         width = config.frame_width / 2 - style.FRAME_MARGIN - self.SIDE_LEFT
@@ -350,7 +346,6 @@ class RBFJacobian(_TwoPanelScene):
         self.tangents = VGroup(*(self.make_tangent(self.top, "tangent", i, interpolate_color(colors[i], WHITE, 0.5))
                                  for i in range(k)))
         self.readout = self._readout(colors)
-        self.drop_svg_paths()
 
     def _peak_labels(self, visible: list[int], colors) -> VGroup:
         # Tangents near a peak poke above it: lift the labels clear of the highest tangent end.
@@ -539,7 +534,6 @@ class RBFModel(_TwoPanelScene):
         self.tangent = self.make_tangent(self.top, "tangent", 0, style.HIGHLIGHT)
         self.tangent.set_stroke(width=4)
         self.readout = self._readout()
-        self.drop_svg_paths()
 
     def _weights(self, colors) -> VGroup:
         w = self.model.weights
