@@ -12,10 +12,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import queue
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,20 +66,20 @@ def reported_peak(text: str) -> float | None:
 
 def preview_edit(cls: str) -> tuple[str, str, str]:
     """(file, old, new): the scene's built-in one-line edit, or else a changed title (its ``TITLE`` line)."""
+    rel = PREVIEW_EDITS[cls][0] if cls in PREVIEW_EDITS else dict((c, f) for f, c in storyboard()).get(cls)
+    if rel is None:
+        raise BenchError(f"{cls!r} is not a storyboard scene")
+    source = (ROOT / rel).read_text(encoding="utf-8")
     if cls in PREVIEW_EDITS:
-        rel, old, new = PREVIEW_EDITS[cls]
+        _, old, new = PREVIEW_EDITS[cls]
     else:
-        rel = dict((c, f) for f, c in storyboard()).get(cls)
-        if rel is None:
-            raise BenchError(f"{cls!r} is not a storyboard scene")
-        source = (ROOT / rel).read_text(encoding="utf-8")
         at = source.find(f"class {cls}(")
         line = next((ln for ln in source[at:].splitlines() if ln.strip().startswith("TITLE = ")), None) \
             if at >= 0 else None
         if line is None:
             raise BenchError(f"no preview edit defined for {cls!r} and it has no TITLE line")
         old, new = line, line.rstrip()[:-1] + ' (edited)"'
-    if (ROOT / rel).read_text(encoding="utf-8").count(old) != 1:
+    if source.count(old) != 1:
         raise BenchError(f"preview edit for {cls}: {old!r} must occur once in {rel}")
     return rel, old, new
 
@@ -281,10 +284,6 @@ class Bench:
 
     def _watch(self, scene_file: Path, target: str, movie: Path, edited: str) -> dict[str, dict]:
         """Start a watcher, wait for its first render, then time an edit and a save without change."""
-        import queue
-        import subprocess
-        import threading
-
         cmd = [sys.executable, "-m", "lecture", "preview", target, "--watch", "--output", str(movie.parent)]
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines: queue.Queue[tuple[float, str]] = queue.Queue()
