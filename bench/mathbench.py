@@ -8,6 +8,10 @@ from collections.abc import Callable
 import numpy as np
 
 PAGE_MAP = ("x**2 - y", "y**2 + x")  # the tutorial page's f (assets/default.toml)
+# Inputs that would hang or blow up a naive parser (the unit tests check they are rejected or parsed,
+# this times them: the wall-clock guard that used to live in tests/test_expressions_hostile.py).
+HEAVY_EXPRESSIONS = ("9**9**9**9", "1e6**999999", "(" * 30 + "x" + ")" * 30, "x" + "*x" * 500,
+                     "sin(" * 40 + "x" + ")" * 40, "exp(exp(exp(exp(x))))", "x**(10**100)", "9" * 5000)
 
 
 def reference_f(points: np.ndarray) -> np.ndarray:
@@ -49,6 +53,7 @@ def run(n: int = 1_000_000, repeat: int = 5, seed: int = 0) -> dict:
     max_j_diff = float(np.abs(fmap.jacobian(points) - reference_jacobian(points)).max())
     if max_f_diff > 1e-12 or max_j_diff > 1e-12:
         raise AssertionError(f"PlaneMap disagrees with the reference: |df| {max_f_diff}, |dJ| {max_j_diff}")
+    heavy = {text[:24]: best_of(lambda text=text: _parse_or_reject(text), 1) for text in HEAVY_EXPRESSIONS}
     ours_f = best_of(lambda: fmap(points), repeat)
     ref_f = best_of(lambda: reference_f(points), repeat)
     ours_j = best_of(lambda: fmap.jacobian(points), repeat)
@@ -67,7 +72,18 @@ def run(n: int = 1_000_000, repeat: int = 5, seed: int = 0) -> dict:
         "jacobian_ratio": ours_j / ref_j,
         "max_abs_diff_f": max_f_diff,
         "max_abs_diff_jacobian": max_j_diff,
+        "heavy_parse_s": heavy,
+        "heavy_parse_worst_s": max(heavy.values()),
     }
+
+
+def _parse_or_reject(text: str) -> None:
+    from jacobian_math import ExpressionError, parse_expression
+
+    try:
+        parse_expression(text)
+    except ExpressionError:
+        pass
 
 
 def format_math(result: dict) -> str:
@@ -80,4 +96,6 @@ def format_math(result: dict) -> str:
         f"{r['jacobian_reference_s'] * 1e3:7.1f} ms   ratio {r['jacobian_ratio']:.2f}",
         f"  PlaneMap.from_expressions: first {r['from_expressions_first_s'] * 1e3:.1f} ms, "
         f"best {r['from_expressions_best_s'] * 1e3:.1f} ms",
+        f"  hostile expressions ({len(r['heavy_parse_s'])}): slowest parse or rejection "
+        f"{r['heavy_parse_worst_s'] * 1e3:.1f} ms",
     ])

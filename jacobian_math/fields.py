@@ -79,6 +79,8 @@ def nice_step(span: float, max_ticks: int = 6) -> float:
         raise FieldError(f"span must be a finite number > 0, got {span!r}")
     max_ticks = _count(max_ticks, "max_ticks")
     raw = span / max_ticks
+    if raw < 1e-290:  # powers of ten below ~1e-308 are subnormal or 0: no sane tick step
+        raise FieldError(f"span {span!r} is too small for ticks")
     base = 10.0 ** math.floor(math.log10(raw))
     for m in (1.0, 2.0, 2.5, 5.0, 10.0):
         if m * base >= raw * (1 - 1e-12):
@@ -91,9 +93,10 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 6) -> np.ndarray:
     if not (math.isfinite(lo) and math.isfinite(hi) and lo < hi):
         raise FieldError(f"need finite lo < hi, got ({lo!r}, {hi!r})")
     n = max_ticks
+    tol = 1e-12 * max(abs(lo), abs(hi), hi - lo)  # ends count as inside up to rounding, not up to a step
     while True:  # a step <= hi - lo (reached by n = 2) always has a multiple inside
         step = nice_step(hi - lo, n)
-        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        first, last = math.ceil((lo - tol) / step), math.floor((hi + tol) / step)
         if last >= first:
             return np.round(np.arange(first, last + 1) * step, 12)
         n += 1

@@ -11,6 +11,12 @@ from collections.abc import Sequence
 import numpy as np
 
 NICE_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
+# Smallest tick step: far above the subnormal floats (~1e-308), where log10 and powers of ten lose
+# their precision, and a candidate one decade below still stays a normal float.
+MIN_STEP = 1e-290
+# Spans below this fraction of the values' magnitude are rounding noise: such an axis is drawn as for
+# a single value (ticks a rounding-error apart would all print the same number).
+REL_SPAN_FLOOR = 1e-9
 
 
 class PlotGeometryError(ValueError):
@@ -24,6 +30,8 @@ def nice_step(span: float, target_ticks: int = 4) -> float:
     if target_ticks < 1:
         raise PlotGeometryError(f"target_ticks must be >= 1, got {target_ticks!r}")
     raw = span / target_ticks
+    if raw < MIN_STEP:
+        raise PlotGeometryError(f"span {span!r} is too small for ticks (below {MIN_STEP * target_ticks:g})")
     exponent = np.floor(np.log10(raw))
     candidates = [m * 10.0**e for e in (exponent - 1, exponent, exponent + 1) for m in NICE_MANTISSAS]
     return float(min(candidates, key=lambda s: abs(np.log(s / raw))))
@@ -51,9 +59,10 @@ def axis_range(
     if include_zero:
         lo, hi = min(lo, 0.0), max(hi, 0.0)
     span = hi - lo
-    if span == 0:
-        span = max(abs(lo), 1.0)
-        lo, hi = lo - span / 2, hi + span / 2
+    if span <= max(REL_SPAN_FLOOR * max(abs(lo), abs(hi)), MIN_STEP * 1e3):  # one value, up to rounding
+        mid = lo + span / 2
+        span = max(abs(mid), 1.0)
+        lo, hi = mid - span / 2, mid + span / 2
     lo, hi = lo - pad * span, hi + pad * span
     return lo, hi, nice_step(hi - lo, target_ticks)
 

@@ -142,13 +142,10 @@ def test_rerun_with_nothing_changed_skips_every_scene(base) -> None:
     out, _ = base
     clip = out / "clips" / "tiny" / "FixtureSquare.mp4"
     before = clip.stat().st_mtime_ns
-    started = time.monotonic()
     done = lecture(out=out)
-    seconds = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert "2 up to date, 0 to render" in done.stdout and "rendering" not in done.stdout
     assert clip.stat().st_mtime_ns == before
-    assert seconds < 10
 
 
 def test_a_different_map_changes_the_rendered_jacobian(base, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from jacobian_math.plotting import PlotGeometryError, axis_range, nice_step, tangent_segments
@@ -39,6 +39,34 @@ def test_axis_range_worked_example():
     # symmetric derivative data of sigma = 1: +-exp(-1/2) ~ 0.6065, no pad -> span 1.213 / 4 ~ 0.303 -> 0.25
     lo, hi, step = axis_range([-math.exp(-0.5), math.exp(-0.5)], pad=0.0)
     assert (lo, hi, step) == pytest.approx((-math.exp(-0.5), math.exp(-0.5), 0.25))
+
+
+@example([5e-324])  # a fresh clone's Hypothesis run found it: the step came out 0 and log10 raised
+@example([5e-324, -5e-324])
+@example([1.0, 1.0 + 2**-52])
+@example([-1e300, 1e300])
+@given(st.lists(st.floats(-1e300, 1e300, allow_nan=False, allow_infinity=False), min_size=1, max_size=5))
+def test_axis_range_of_any_magnitude_is_a_sane_axis(values):
+    lo, hi, step = axis_range(values)
+    assert lo <= min(values, default=0) and hi >= max(values) and lo <= 0 <= hi
+    assert math.isfinite(step) and step > 0
+    # a readable axis: ticks far enough apart to print different numbers, and 2..6 of them
+    assert step >= 1e-9 * max(abs(lo), abs(hi))
+    assert 2 <= (hi - lo) / step <= 7
+
+
+@pytest.mark.parametrize("values", [[5e-324], [0.0, 1e-310], [7.0, 7.0 + 1e-14]])
+def test_axis_range_of_one_value_up_to_rounding_is_a_unit_axis_around_it(values):
+    lo, hi, step = axis_range(values, include_zero=False, pad=0.0)
+    mid = (min(values) + max(values)) / 2
+    assert (lo + hi) / 2 == pytest.approx(mid)
+    assert hi - lo == pytest.approx(max(abs(mid), 1.0))
+    assert step == pytest.approx(0.25 if abs(mid) < 1 else 2.0)  # nice steps nearest span / 4
+
+
+def test_nice_step_rejects_a_subnormal_span():
+    with pytest.raises(PlotGeometryError, match="too small"):
+        nice_step(5e-324)
 
 
 def test_axis_range_constant_data_gets_a_span():
