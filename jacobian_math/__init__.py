@@ -18,6 +18,7 @@ from jacobian_math.fields import (
 from jacobian_math.geometry import (
     cell_boundary,
     cell_image,
+    gap_halving_ratios,
     linearisation_gap,
     linearised_cell,
     square_cell,
@@ -79,6 +80,7 @@ __all__ = [
     "cell_image",
     "determinant",
     "frobenius_norm",
+    "gap_halving_ratios",
     "linearisation_gap",
     "linearised_cell",
     "numerical_jacobian",

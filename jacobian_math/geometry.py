@@ -70,3 +70,18 @@ def linearisation_gap(fmap: DifferentiableMap, point: np.ndarray, h: float, samp
     boundary = cell_boundary(p, h, samples_per_side)
     linear = fmap(p) + (boundary - p) @ fmap.jacobian(p).T
     return float(np.max(np.linalg.norm(fmap(boundary) - linear, axis=-1)))
+
+
+def gap_halving_ratios(fmap: DifferentiableMap, point: np.ndarray, sizes: np.ndarray,
+                       samples_per_side: int = 16) -> np.ndarray:
+    """gap(h_k) / gap(h_{k+1}) for consecutive cell sizes ``sizes (n,)``: ``(n - 1,)``.
+
+    For halving sizes the ratio tends to 4 where the second derivative of f at p is not zero (the gap
+    shrinks like h^2), to 8 where only third derivatives remain; NaN where a gap is 0 up to rounding
+    (f affine on the cell)."""
+    p, hs = _point(point), np.asarray(sizes, float)
+    gaps = np.array([linearisation_gap(fmap, p, float(h), samples_per_side) for h in hs])
+    scale = 1.0 + float(np.abs(fmap(p)).max()) + float(hs.max() * np.abs(fmap.jacobian(p)).max())
+    gaps = np.where(gaps > 1e-12 * scale, gaps, 0.0)  # rounding noise of f(q) - f(p) - J (q - p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(gaps[1:] > 0, gaps[:-1] / np.where(gaps[1:] > 0, gaps[1:], 1.0), np.nan)

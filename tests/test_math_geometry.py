@@ -160,3 +160,18 @@ def test_bad_samples_per_side_raises(n):
     with pytest.raises(ValueError, match="samples_per_side") as info:
         cell_boundary((0.0, 0.0), 0.1, n)
     assert repr(n) in str(info.value)
+
+
+def test_gap_halving_ratios_match_the_closed_form_gaps():
+    from jacobian_math import PlaneMap, gap_halving_ratios
+
+    sizes = 0.5 / 2.0 ** np.arange(4)
+    # page map at (1, 1): f(p + d) - f(p) - J d = (d1^2, d2^2), largest at the far corner: sqrt(2) h^2
+    page = PlaneMap.from_expressions("x**2 - y", "y**2 + x")
+    np.testing.assert_allclose(gap_halving_ratios(page, np.array([1.0, 1.0]), sizes), 4.0, rtol=1e-9)
+    # x^3 at the origin: the remainder is d1^3, largest at d1 = h: h^3, so each halving divides it by 8
+    cubic = PlaneMap.from_expressions("x**3 + y", "y")
+    np.testing.assert_allclose(gap_halving_ratios(cubic, np.array([0.0, 0.0]), sizes), 8.0, rtol=1e-9)
+    # an affine map has no gap at all: no ratio
+    affine = PlaneMap.from_expressions("2*x + y", "y - 1")
+    assert np.isnan(gap_halving_ratios(affine, np.array([0.3, 0.2]), sizes)).all()
