@@ -5,7 +5,7 @@ Scenes (each a script of named beats):
     SoftmaxJacobian  diag(p) - p p^T live as the logits move; rows sum to zero; saturation kills it
     FlowDensity      an affine-coupling flow pushes a Gaussian forward; |det J| rescales cells, mass stays 1
     JacobianPenalty  the unit circle of perturbations maps to an ellipse with semi-axes sigma_1, sigma_2
-    TaylorError      ||f(x + d) - f(x) - J d|| shrinks like |d|^2: slope 2 on log-log axes
+    TaylorError      ||f(x + d) - f(x) - J d|| against |d| on log-log axes, with its measured slope
     MLOutlook        closing card: the page's other items and the scenes that show their mechanism
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
@@ -366,7 +366,8 @@ class ChainRule(LectureScene):
     def push_through_f(self) -> None:
         self.jf = self.f.jacobian(self.p)
         grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
-        self.caption("f bends the grid; near p it acts like its Jacobian J_f: the square becomes a parallelogram.", 5)
+        self.caption("f bends the grid. Near p it acts like its Jacobian J_f(p), which maps the square to a "
+                     "parallelogram close to its curved image.", 5)
         self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
         self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
         self.pause(2)
@@ -376,7 +377,8 @@ class ChainRule(LectureScene):
     def push_through_g(self) -> None:
         self.jgf = chain_jacobian(self.f, self.g, self.p)
         grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
-        self.caption("g bends it again. The composed cell is the parallelogram of J_g(f(p)) J_f(p).", 4.7)
+        self.caption("g bends it again. The cell's image is curved; its linear approximation is the "
+                     "parallelogram of J_g(f(p)) J_f(p).", 4.7)
         self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
         self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
         self.pause(2)
@@ -414,12 +416,14 @@ class ChainRule(LectureScene):
         )
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
-        self.caption("Back-propagation: a gradient v at the output is pulled back by v^T J_g, then by J_f.", 6)
+        self.caption(f"Back-propagation: a gradient v at the output is pulled back by v^T J_g(f(p)), then by "
+                     f"J_f(p) (arrows drawn at {self.GRADIENT_SCALE:g} of their length).", 6)
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
         uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
-        note = single_path(Text("vector-Jacobian products: the full Jacobian is never formed",
+        note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
+                                f"{self.GRADIENT_SCALE:g} of their length",
                                 font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=0.3)
         uncover(self, [[note]], self.rt(0.6))
         self.pause(3)
@@ -436,6 +440,7 @@ class SoftmaxJacobian(LectureScene):
     CELL = 0.95  # side of a matrix cell
     BAR_HEIGHT = 3.2  # scene units for p = 1
     ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
+    SATURATED = 0.9  # the largest p from which the last beat speaks of saturation
     Z_STILL = -1  # z-index of labels, brackets and formulas (the moving parts stay at 0, drawn after them)
 
     def construct(self) -> None:
@@ -539,9 +544,9 @@ class SoftmaxJacobian(LectureScene):
             brackets[0], LEFT, buff=0.15).set_y(self.cells[i * K].get_y()) for i in range(K)])
         legend = VGroup(
             Square(0.25, fill_color=POSITIVE, fill_opacity=1, stroke_width=0),
-            Text("p rises with z", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            MathTex(r"\partial p_i/\partial z_j > 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
             Square(0.25, fill_color=NEGATIVE, fill_opacity=1, stroke_width=0),
-            Text("p falls", font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            MathTex(r"< 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
         ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
@@ -549,7 +554,7 @@ class SoftmaxJacobian(LectureScene):
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
                 Create(brackets), buff=0.03)
-        self.caption("Every row sums to zero: the probabilities always add up to 1.", 3.5)
+        self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5)
         uncover(self, [[self.sums], [sum_head]], self.rt(0.8), buff=0.03)
         self.pause(2.5)
 
@@ -577,9 +582,18 @@ class SoftmaxJacobian(LectureScene):
         self.pause(1)
 
     def saturate(self, target: Sequence[float]) -> None:
-        self.caption("Saturation: when one p nears 1, the whole Jacobian nearly vanishes, so gradients stop.", 6)
+        p, jac = softmax(np.array(target)), softmax_jacobian(np.array(target))
+        k, largest = int(np.argmax(p)), float(np.abs(jac).max())
+        if p[k] >= self.SATURATED:
+            self.caption(f"Saturation: at p_{k + 1} = {p[k]:.2f} no entry of the Jacobian exceeds {largest:.2f} "
+                         "in size, so a gradient sent back through the softmax alone shrinks.", 3)
+        else:
+            self.caption(f"Now p_{k + 1} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
         with self.followers.attached():
             self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
+        if p[k] >= self.SATURATED:
+            self.caption("With a cross-entropy loss the logit gradient is p - y: it does not vanish when the "
+                         "wrong class saturates.", 3)
         self.pause(3)
 
 
@@ -797,9 +811,9 @@ class JacobianPenalty(LectureScene):
         self.beat()
         self.readouts = [None, None]
         self.ellipses: list[VGroup] = [VGroup(), VGroup()]
-        self.show_map(0, "steep: no penalty")
+        self.show_map(0, "steep")
         self.beat()
-        self.show_map(1, "flat: penalised")
+        self.show_map(1, "flatter")
         self.beat()
         self.compare()
         self.beat()
@@ -842,12 +856,28 @@ class JacobianPenalty(LectureScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel.border, DOWN, buff=0.25)
         self.readouts[k] = readout
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
-        what = "A steep layer" if k == 0 else "A flatter layer, the kind a Jacobian penalty favours"
-        self.caption(f"{what}: its Jacobian maps the circle to an ellipse with semi-axes sigma_1 and sigma_2.", 5)
+        if k == 0:
+            what = "A steep layer"
+        elif self.flatter_is_flatter():
+            what = "A layer with smaller weights, flatter at x"
+        else:
+            what = "A second layer"
+        self.caption(f"{what}: its Jacobian at x maps the circle of radius r to an ellipse with semi-axes "
+                     "r sigma_1 and r sigma_2; the true image of the circle is drawn thin.", 5)
         uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
         uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
         self.pause(2)
+
+    def steepness(self, k: int) -> tuple[float, float]:
+        """(sigma_1, ||J||_F) of map ``k``'s Jacobian at x."""
+        jac = self.maps[k].jacobian(self.p)
+        return float(ellipse_axes(jac)[0][0]), float(frobenius_norm(jac))
+
+    def flatter_is_flatter(self) -> bool:
+        """Whether the second map is the flatter one at x (smaller sigma_1 and smaller ||J||_F)."""
+        (s0, n0), (s1, n1) = self.steepness(0), self.steepness(1)
+        return s1 < s0 and n1 < n0
 
     def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
         return VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE, color=color)),
@@ -860,7 +890,14 @@ class JacobianPenalty(LectureScene):
             MathTex(r"\|J\|_F^2 = \sigma_1^2 + \sigma_2^2", font_size=style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
-        self.caption("The penalty shrinks sigma_1 and ||J||_F: the same input change moves the output less.", 6)
+        (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
+        if self.flatter_is_flatter():
+            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss, so it favours the flatter map: "
+                         f"||J||_F {n_flat:.2f} instead of {n_steep:.2f}, sigma_1 {s_flat:.2f} instead of "
+                         f"{s_steep:.2f}, so a small input change moves its output less.", 6)
+        else:
+            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss: here ||J||_F is {n_steep:.2f} "
+                         f"for the first map and {n_flat:.2f} for the second.", 6)
         self.play(Write(penalty), run_time=self.rt(1.5))
         # last in the scene's list: Manim redraws per frame everything after the first moving mobject
         self.bring_to_front(*self.readouts)
@@ -873,7 +910,7 @@ class JacobianPenalty(LectureScene):
 
 
 class TaylorError(LectureScene):
-    """f(x + d) against f(x) + J d as d shrinks; the error falls like |d|^2 (slope 2 on log-log axes)."""
+    """f(x + d) against f(x) + J d as d shrinks; the error on log-log axes and its fitted slope."""
 
     TITLE = "Local linearity: the Taylor error"
     SAMPLES = 9  # steps plotted on the log-log axes
@@ -892,7 +929,7 @@ class TaylorError(LectureScene):
         self.jac = self.fmap.jacobian(self.x)
         self.s = ValueTracker(hi)
         self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
-        self.title_card(self.TITLE, "the first-order error shrinks like |d|^2")
+        self.title_card(self.TITLE, "how fast the error of f(x) + J d shrinks with d")
         self.beat()
         self.show_curves()
         self.beat()
@@ -999,7 +1036,15 @@ class TaylorError(LectureScene):
         self.error_ratio = readout[3]
         self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
         VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
-        self.caption("Shrink the step d: the error vanishes much faster than d; error / |d|^2 stays put.", 6)
+        first, last = self.error_ratio_at(self.steps[0]), self.error_ratio_at(self.steps[-1])
+        settles = abs(self.slope - 2) < 0.25
+        if f"{first:.3f}" == f"{last:.3f}":
+            ratio = f"error / |d|^2 stays at {last:.3f}"
+        elif settles:
+            ratio = f"error / |d|^2 settles near {last:.3f} (from {first:.3f})"
+        else:
+            ratio = f"error / |d|^2 goes from {first:.3f} to {last:.3f}"
+        self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6)
         uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
@@ -1014,13 +1059,14 @@ class TaylorError(LectureScene):
         # the fitted line through the points: log e = slope log s + c (c from the least-squares fit's mean)
         c = float(np.mean(np.log10(self.errors)) - self.slope * np.mean(np.log10(self.steps)))
         fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
-                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.JE2, stroke_width=3)
-        self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.JE2),
+                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.TEXT, stroke_width=3)
+        self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.TEXT),
                                     LiveDecimal(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
-                                                  color=style.JE2)).arrange(RIGHT, buff=0.12)
+                                                  color=style.TEXT)).arrange(RIGHT, buff=0.12)
         self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
                                                  10 ** (c + self.slope * np.log10(s0))))
-        self.caption("On log-log axes the errors lie on a line of slope 2: halve d and the error quarters.", 6)
+        self.caption(f"On log-log axes the errors lie close to a line of slope {self.slope:.2f}: halving d divides "
+                     f"the error by about {2 ** self.slope:.1f}.", 6)
         self.play(Create(fit), FadeIn(self.slope_readout), run_time=self.rt(1.5))
         self.pause(4)
 
@@ -1033,11 +1079,15 @@ class MLOutlook(LectureScene):
 
     TITLE = "Outlook"
     HEADING = "Jacobians everywhere in machine learning"
+    # (item of the page, what its Jacobian is, the scene that shows the mechanism, or None: not animated here)
     ITEMS = (
-        ("Encoder-decoder sensitivity", "how latent codes move with the input", JacobianPenalty.TITLE),
-        ("MAML, meta-learning", "Jacobians of gradient updates", ChainRule.TITLE),
-        ("Batched outputs (B×n → B×m)", "a block-diagonal Jacobian", ChainRule.TITLE),
-        ("Spatial outputs (H×W×C)", "one softmax Jacobian per pixel", SoftmaxJacobian.TITLE),
+        ("Encoder-decoder sensitivity", "the encoder's Jacobian: how the latent code moves with the input",
+         JacobianPenalty.TITLE),
+        ("MAML, meta-learning", "an inner gradient step has Jacobian I − (step size) × (Hessian of the loss)",
+         None),
+        ("Batched outputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact "
+         "(no batch norm)", None),
+        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows", None),
     )
 
     def construct(self) -> None:
@@ -1050,9 +1100,10 @@ class MLOutlook(LectureScene):
             UP, buff=0.5)
         rows = VGroup()
         for name, what, scene in self.ITEMS:
+            pointer = f"see: {scene}" if scene else "not animated in this lecture"
             rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
                             VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
-                                   single_path(Text(f"see: {scene}", font_size=style.SMALL_SIZE, color=style.TEXT)),
+                                   single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
                                    ).arrange(RIGHT, buff=0.4),
                             ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
@@ -1061,7 +1112,8 @@ class MLOutlook(LectureScene):
         foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
         self.rows = rows
-        self.caption("The page's other items use the same mechanism shown in the scenes above.", 0.8 + 5)
+        self.caption("The page's other items: encoders (the penalty scene shows the same sensitivity), MAML, "
+                     "batched and spatial outputs.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
         self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)

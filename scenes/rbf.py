@@ -453,7 +453,10 @@ class RBFJacobian(_TwoPanelScene):
 
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
-        self.caption(f"At x0 = {_fmt(x_final)}: the values and slopes of the page's figure.",
+        rbf = self.settings.rbf
+        page = x_final == 0 and tuple(rbf.centers) == (-2.0, 0.0, 2.0) and rbf.sigma == 1
+        where = "the values and slopes of the page's figure" if page else "the values phi_i(x0) and slopes phi_i'(x0)"
+        self.caption(f"At x0 = {_fmt(x_final)}: {where}, and the Jacobian row they make.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)
@@ -625,7 +628,7 @@ class RBFModel(_TwoPanelScene):
         return term.animate(rate_func=there_and_back).set_stroke(width=style.CURVE_WIDTH * 2)
 
     def show_tangent(self) -> None:
-        self.caption("Check: a tangent on f at x0 has slope f'(x0), the height of the white dot below.",
+        self.caption("Check: a tangent on f at x0 has slope f'(x0), the height of the dot on f' below.",
                      self.PROBE_TIME * 3)
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.term_dots), FadeIn(self.dterm_dots), FadeIn(self.f_dot), FadeIn(self.df_dot),
