@@ -202,6 +202,10 @@ class CouplingFlow:
         _, _, s1, _, s2, _ = self._parts(x)
         return s1 + s2
 
+    def inverse_log_abs_det_jacobian(self, y: np.ndarray) -> np.ndarray:
+        """log|det J_{f^-1}(y)| = -log|det J_f(f^-1(y))|: ``(..., 2) -> (...)``."""
+        return -self.log_abs_det_jacobian(self.inverse(y))
+
     def pushforward_density(self, y: np.ndarray, base: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """p_y(y) = p_z(f^-1(y)) / |det J_f(f^-1(y))|: ``(..., 2) -> (...)``."""
         x = self.inverse(y)
@@ -230,6 +234,20 @@ def grid_centres(box: Sequence[float], n: int) -> tuple[np.ndarray, float]:
 def grid_integral(values: np.ndarray, cell_area: float) -> float:
     """Midpoint-rule integral of a field sampled at :func:`grid_centres`."""
     return float(np.sum(values) * cell_area)
+
+
+def mass_outside(transport: Callable[[np.ndarray], np.ndarray], base: Callable[[np.ndarray], np.ndarray],
+                 box: Sequence[float], base_box: Sequence[float], n: int = 600) -> float:
+    """Mass of the density ``base`` that ``transport`` carries outside ``box = (x0, x1, y0, y1)``.
+
+    Computed on the source side, without the change of variables: the midpoint-rule integral of ``base``
+    over the cells of an n x n grid on ``base_box`` whose centres land outside ``box`` (``base_box`` must
+    hold all but a negligible part of the base mass)."""
+    centres, area = grid_centres(base_box, n)
+    moved = transport(centres.reshape(-1, 2)).reshape(centres.shape)
+    x0, x1, y0, y1 = (float(v) for v in box)
+    outside = (moved[..., 0] < x0) | (moved[..., 0] > x1) | (moved[..., 1] < y0) | (moved[..., 1] > y1)
+    return grid_integral(np.where(outside, base(centres), 0.0), area)
 
 
 # ----------------------------------------------------------------------------- singular values and the ellipse

@@ -3,7 +3,7 @@
 Scenes (each a script of named beats):
     ChainRule        two tanh layers: cells and parallelograms compose, gradients pull back by v^T J
     SoftmaxJacobian  diag(p) - p p^T live as the logits move; rows sum to zero; saturation kills it
-    FlowDensity      an affine-coupling flow pushes a Gaussian forward; |det J| rescales cells, mass stays 1
+    FlowDensity      z = f(x): f^-1 carries a Gaussian to data space; cells rescale, log|det J_f(x)| as a field
     JacobianPenalty  the unit circle of perturbations maps to an ellipse with semi-axes sigma_1, sigma_2
     TaylorError      ||f(x + d) - f(x) - J d|| against |d| on log-log axes, with its measured slope
     MLOutlook        closing card: the page's other items and the scenes that show their mechanism
@@ -34,6 +34,7 @@ from jacobian_math import (
     grid_integral,
     linearised_cell,
     loglog_slope,
+    mass_outside,
     softmax,
     softmax_jacobian,
     square_cell,
@@ -601,7 +602,10 @@ class SoftmaxJacobian(LectureScene):
 
 
 class FlowDensity(LectureScene):
-    """An affine-coupling flow pushes a Gaussian forward; cells rescale by |det J| and the mass stays 1."""
+    """A normalizing flow z = f(x) (the page's convention): its inverse carries a Gaussian p_z to the data
+    density p_x(x) = p_z(f(x)) |det J_f(x)|; cells rescale, and log|det J_f(x)| is drawn as a field.
+
+    ``CouplingFlow`` here is the generator f^-1 (latent z to data x)."""
 
     TITLE = "Flows: the determinant scales density"
     SIDE = 5.0
@@ -639,6 +643,11 @@ class FlowDensity(LectureScene):
         """Midpoint-rule integral of p_y over the panel's box (what the readout shows)."""
         return grid_integral(self.density(), self.cell_area)
 
+    def base_box(self) -> tuple[float, float, float, float]:
+        """A box holding all but about 1e-14 of the base density's mass (8 standard deviations)."""
+        r = 8 * self.settings.ml.flow_base_std
+        return (-r, r, -r, r)
+
     def _step(self) -> float:
         return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
 
@@ -647,7 +656,7 @@ class FlowDensity(LectureScene):
             lambda t: self.flow.scaled(t).pushforward_density(self.centres, self.base))
         self.followers = Followers()
         self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
-        self.right = Panel(self.box, self.SIDE, r"y = f(z),\quad p_y(y) = \frac{p_z(f^{-1}(y))}{|\det J_f|}",
+        self.right = Panel(self.box, self.SIDE, r"x = f^{-1}(z),\quad p_x(x) = p_z(f(x))\,|\det J_f(x)|",
                            self._step())
         self.left.place([-self.PANEL_X, self.PANEL_Y, 0])
         self.right.place([self.PANEL_X, self.PANEL_Y, 0])
@@ -691,9 +700,10 @@ class FlowDensity(LectureScene):
             self.followers.add(num, lambda m, pt=pt: _set_if_changed(m, self._area_ratio(pt)))
             self.followers.add(label, lambda m, o=outline: _beside(m, o, 0.06))
             self.det_labels.add(label)
-        self.mass_left = self._mass_readout(self.left, r"\textstyle\int p_z\,dz =", grid_integral(
+        self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
-        self.mass_right = self._mass_readout(self.right, r"\textstyle\int p_y\,dy =", self.total_mass())
+        self.mass_right = self._mass_readout(self.right, r"\textstyle\int_{\mathrm{box}} p_x\,dx =",
+                                             self.total_mass())
         self.followers.add(self.mass_right[1], lambda m: _set_if_changed(m, self.total_mass()))
         # drawing layers of each side: heading, image, plane, marks drawn over the plane
         self.layers = {
@@ -705,7 +715,8 @@ class FlowDensity(LectureScene):
             "right.marks": Group(self.warped, self.cells_out, self.det_labels, self.mass_right),
         }
         self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
-        self.caption("A Gaussian density on the left. The flow f will carry it to the right.", 4)
+        self.caption("A Gaussian density p_z on the latent plane. The inverse flow f^-1 will carry it to the "
+                     "data plane: x = f^-1(z).", 4)
         uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
         uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
@@ -739,50 +750,58 @@ class FlowDensity(LectureScene):
         return flow(edges[tuple(pt)])
 
     def _area_ratio(self, pt: Sequence[float]) -> float:
-        """|det J_f| at the cell's centre: the factor its area is multiplied by (to first order)."""
+        """|det J_{f^-1}(z)| at the cell's centre z: the factor its area is multiplied by (to first order)."""
         centre = np.array(pt) + self.CELL_SIDE / 2
         return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
 
     def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:
-        num = LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+        num = LiveDecimal(value, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
         # the label only fades and is indicated: one path (a MathTex is one submobject per glyph, slow to copy)
         group = VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE)), num).arrange(RIGHT, buff=0.15)
         return group.next_to(panel.border, DOWN, buff=0.2)
 
     def apply_flow(self) -> None:
-        self.caption("The flow moves and stretches space. Each cell's area changes by |det J_f|.", 5)
+        self.caption("f^-1 moves and stretches space: each cell's area is multiplied by about "
+                     "|det J_f^-1(z)| = 1 / |det J_f(x)|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         with self.followers.attached():  # t stays at 1 from here on
             self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
-        self.caption("Where cells grow the density thins out, where they shrink it piles up: the total stays 1.", 5)
+        inside = self.total_mass()
+        outside = mass_outside(self.flow, self.base, self.box, self.base_box())
+        self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "
+                     f"integrates to {inside:.3f}: the other {outside:.3f} was carried outside the box.", 5)
         self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3.5)
 
     def show_log_det(self) -> None:
-        field = self.flow.log_abs_det_jacobian(self.centres)
+        # over the data plane: log|det J_f(x)| with f the inverse of the drawn generator
+        field = self.flow.inverse_log_abs_det_jacobian(self.centres)
         vmax = float(np.abs(field).max())
-        self.log_det_img = self.left.image(diverging_rgba(field, vmax))
-        head = MathTex(r"\log|\det J_f(z)|", font_size=style.LABEL_SIZE).move_to(self.left.heading)
+        self.log_det_img = self.right.image(diverging_rgba(field, vmax))
+        head = MathTex(r"\log|\det J_f(x)|", font_size=style.LABEL_SIZE).move_to(self.right.heading)
         bar = VGroup(
             Square(0.25, fill_color=SHRINK, fill_opacity=0.9, stroke_width=0),
             single_path(MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE)),
-            single_path(Text("shrinks", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
+            single_path(Text("f shrinks areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
             Square(0.25, fill_color=GROW, fill_opacity=0.9, stroke_width=0),
             single_path(MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE)),
-            single_path(Text("grows", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
-        ).arrange(RIGHT, buff=0.12).move_to(self.mass_left)
-        self.layers["left.heading"].add(head)
-        self.layers["left.image"].add(self.log_det_img)
-        self.layers["left.marks"].add(bar)
-        self._stack("right.heading right.image right.plane right.marks left.heading left.image left.plane left.marks")
-        self.caption("log|det J_f| as a field: the exact log-likelihood adds it up, one layer at a time.", 5)
-        old, new = self.base_img.pixel_array.copy(), self.log_det_img.pixel_array
-        fade = UpdateFromAlphaFunc(self.base_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
+            single_path(Text("f grows areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
+        ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
+        self.layers["right.heading"].add(head)
+        self.layers["right.image"].add(self.log_det_img)
+        self.layers["right.marks"].add(bar)
+        self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
+        self.caption("log|det J_f(x)| over the data plane: log p_x(x) = log p_z(f(x)) + log|det J_f(x)|, "
+                     "and for a stack of layers their log-determinants add up.", 5)
+        full = colormap_rgba(self.density(), style.HEATMAP, 0, self.vmax)  # the density image, uncropped
+        self.right.show_cropped(self.pushed_img, full, margin=max(full.shape))
+        old, new = self.pushed_img.pixel_array.copy(), self.log_det_img.pixel_array
+        fade = UpdateFromAlphaFunc(self.pushed_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
         # the headings cross-fade (a morph between unrelated formulas scrambles glyphs mid-way); the
         # legend takes the mass readout's place only once it has gone
-        self.play(fade, FadeOut(self.left.heading), FadeIn(head), Succession(FadeOut(self.mass_left), FadeIn(bar)),
+        self.play(fade, FadeOut(self.right.heading), FadeIn(head), Succession(FadeOut(self.mass_right), FadeIn(bar)),
                   run_time=self.rt(1.5))
-        self.remove(self.base_img)
+        self.remove(self.pushed_img)
         self.add(self.log_det_img)
         self.pause(4)
 
