@@ -1,0 +1,187 @@
+"""Captions are claims: each number a caption states is checked against an independent computation,
+for the default settings and for user settings that change the truth (a caption must never lie for
+another config), and no caption names a colour (colours are settings).
+
+Scenes render only their last frame here (the captions are all added on the way there)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scene_harness import render_scene
+
+from scenes import grid, ml, rbf
+from scenes.settings import ENV_VAR, active_settings
+
+pytestmark = pytest.mark.render
+
+ALL_SCENES = (rbf.RBFJacobian, rbf.RBFModel, grid.JacobianNormHeatmap, grid.GridSquaresUnderF, ml.ChainRule,
+              ml.SoftmaxJacobian, ml.FlowDensity, ml.JacobianPenalty, ml.TaylorError, ml.MLOutlook)
+COLOUR_WORDS = re.compile(r"\b(blue|green|red|orange|white|yellow|purple|violet|grey|gray|black)\b", re.I)
+NUMBER = r"(-?\d+(?:\.\d+)?)"
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("caption_media")
+
+
+@pytest.fixture
+def use_config(tmp_path, monkeypatch):
+    """Point $JACOBIAN_CONFIG at a user TOML for one test (the settings cache reset around it)."""
+
+    def use(text: str) -> None:
+        path = tmp_path / "user.toml"
+        path.write_text(text)
+        monkeypatch.setenv(ENV_VAR, str(path))
+        active_settings.cache_clear()
+
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    active_settings.cache_clear()
+    yield use
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    active_settings.cache_clear()
+
+
+def captions(scene_cls: type, media: Path) -> list[str]:
+    scene = render_scene(scene_cls, media, 128, 72, last_frame=True)
+    return [c.content for c in scene.renderer.file_writer.subcaptions]
+
+
+def one(texts: list[str], pattern: str) -> re.Match:
+    """The single caption matching ``pattern`` (a regex), as a match."""
+    found = [m for t in texts if (m := re.search(pattern, t))]
+    assert len(found) == 1, f"{pattern!r} in {texts}"
+    return found[0]
+
+
+@pytest.mark.parametrize("scene_cls", ALL_SCENES, ids=lambda c: c.__name__)
+def test_no_caption_names_a_colour(scene_cls, media, use_config):
+    use_config("")
+    for text in captions(scene_cls, media):
+        assert not COLOUR_WORDS.search(text), text
+
+
+def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
+    use_config("")
+    assert "page's figure" in one(captions(rbf.RBFJacobian, media), r"^At x0 = 0:").string
+    use_config("[rbf]\nx0_final = 1.0\n")
+    text = one(captions(rbf.RBFJacobian, media), r"^At x0 = 1:").string
+    assert "page's figure" not in text and "phi_i(x0)" in text
+    use_config("[rbf]\ncenters = [-1.0, 0.0, 1.0]\n")
+    assert "page's figure" not in one(captions(rbf.RBFJacobian, media), r"^At x0 = 0:").string
+
+
+@pytest.mark.parametrize(("config", "ratio", "power"), [
+    ("", 4.0, "h squared"),  # page map: the gap is sqrt(2) h^2 exactly at every sample point
+    # x^3 at the corner (0, 0) of its square: the remainder is d1^3, so each halving divides it by 8
+    ('[map]\nf1 = "x**3 + y"\nf2 = "y"\nsample_points = [[0.0, 0.0]]\n', 8.0, "h^3.0"),
+])
+def test_the_zoom_states_the_measured_halving_ratio(config, ratio, power, media, use_config):
+    use_config(config)
+    m = one(captions(grid.GridSquaresUnderF, media), rf"divides the gap by {NUMBER}")
+    assert float(m.group(1)) == pytest.approx(ratio, abs=0.05)
+    assert power in m.string
+
+
+def test_an_affine_map_has_no_gap_and_says_so(media, use_config):
+    use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
+    texts = captions(grid.GridSquaresUnderF, media)
+    assert one(texts, r"the gap is zero")
+    assert not any("divides the gap" in t for t in texts)
+
+
+def test_softmax_saturation_states_the_largest_entry(media, use_config):
+    use_config("")
+    z = np.array(active_settings().ml.saturated_logits)
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    # independent: the Jacobian by central differences of softmax
+    eps = 1e-6
+    jac = np.stack([(np.exp(z + eps * e) / np.exp(z + eps * e).sum() - np.exp(z - eps * e) / np.exp(z - eps * e).sum())
+                    / (2 * eps) for e in np.eye(len(z))], axis=1)
+    m = one(captions(ml.SoftmaxJacobian, media), rf"at p_(\d) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
+    assert int(m.group(1)) == int(np.argmax(p)) + 1
+    assert float(m.group(2)) == pytest.approx(p.max(), abs=0.005)
+    assert float(m.group(3)) == pytest.approx(np.abs(jac).max(), abs=0.005)
+    # not saturated: no claim of saturation, the true numbers instead
+    use_config("[ml]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
+    texts = captions(ml.SoftmaxJacobian, media)
+    assert not any("aturation" in t for t in texts)
+    assert one(texts, r"^Now p_1 = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
+
+
+def test_taylor_captions_state_the_fitted_slope(media, use_config):
+    use_config("")
+    s = active_settings()
+    x, u = np.array(s.ml.taylor_point), np.array(s.ml.taylor_direction, float)
+    u /= np.linalg.norm(u)
+    steps = np.geomspace(s.ml.taylor_steps[1], s.ml.taylor_steps[0], ml.TaylorError.SAMPLES)
+
+    def f(p):
+        return np.array([p[0] ** 2 - p[1], p[1] ** 2 + p[0]])
+
+    jac = np.array([[2 * x[0], -1.0], [1.0, 2 * x[1]]])
+    errors = np.array([np.linalg.norm(f(x + h * u) - f(x) - jac @ (h * u)) for h in steps])
+    slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
+    texts = captions(ml.TaylorError, media)
+    m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
+    assert float(m.group(1)) == pytest.approx(slope, abs=0.005)
+    assert float(m.group(2)) == pytest.approx(2**slope, abs=0.05)
+    # the page's map: f(x + d) - f(x) - J d = (d1^2, d2^2), so error / |d|^2 = sqrt(u1^4 + u2^4) at every step
+    m = one(texts, rf"error / \|d\|\^2 stays at {NUMBER}")
+    assert float(m.group(1)) == pytest.approx(np.hypot(u[0] ** 2, u[1] ** 2), abs=5e-4)
+
+
+def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
+    # f = (x^3 + y, y) at 0: f(d) - f(0) - J d = (d1^3, 0), so the slope is 3 and error / |d|^2 = u1^3 |d|
+    use_config('[map]\nf1 = "x**3 + y"\nf2 = "y"\n[ml]\ntaylor_point = [0.0, 0.0]\ntaylor_direction = [0.8, 0.6]\n')
+    s = active_settings().ml
+    texts = captions(ml.TaylorError, media)
+    m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
+    assert (float(m.group(1)), float(m.group(2))) == pytest.approx((3.0, 8.0), abs=0.005)
+    m = one(texts, rf"error / \|d\|\^2 goes from {NUMBER} to {NUMBER}")
+    assert float(m.group(1)) == pytest.approx(0.8**3 * s.taylor_steps[1], abs=5e-4)
+    assert float(m.group(2)) == pytest.approx(0.8**3 * s.taylor_steps[0], abs=5e-4)
+
+
+@pytest.mark.parametrize("box", [None, [-3.0, 3.0, -3.0, 3.0]])
+def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use_config):
+    use_config(f"[ml]\nflow_box = {box}\n" if box else "")
+    s = active_settings().ml
+    m = one(captions(ml.FlowDensity, media), rf"integrates to {NUMBER}: the other {NUMBER} was carried outside")
+    # independent: seeded Monte Carlo through the generator written out here (two affine couplings)
+    rng = np.random.default_rng(3)
+    z = rng.normal(0.0, s.flow_base_std, size=(1_000_000, 2))
+    (a1, a2), (c1, c2) = s.flow_scales, s.flow_shifts
+    u2 = z[:, 1] * np.exp(a1 * np.tanh(z[:, 0])) + c1 * np.sin(z[:, 0])
+    y1 = z[:, 0] * np.exp(a2 * np.tanh(u2)) + c2 * np.sin(u2)
+    x0, x1, y0, y1b = s.flow_box
+    inside = ((y1 >= x0) & (y1 <= x1) & (u2 >= y0) & (u2 <= y1b)).mean()
+    assert float(m.group(1)) == pytest.approx(inside, abs=0.0015)
+    assert float(m.group(2)) == pytest.approx(1 - inside, abs=0.0015)
+
+
+def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when_it_is(media, use_config):
+    use_config("")
+    s = active_settings().ml
+    p = np.array(s.penalty_point)
+
+    def jac(w):
+        w, b = np.array(w), np.array(s.penalty_b)
+        return (1 - np.tanh(w @ p + b) ** 2)[:, None] * w  # d tanh(Wx + b)/dx, by hand
+
+    (sig_steep, norm_steep), (sig_flat, norm_flat) = (
+        (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.penalty_w_steep,
+                                                                                    s.penalty_w_flat))
+    m = one(captions(ml.JacobianPenalty, media),
+            rf"favours the flatter map: \|\|J\|\|_F {NUMBER} instead of {NUMBER}, sigma_1 {NUMBER} instead of {NUMBER}")
+    np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
+    # swap the two: the second is now the steeper one, and no caption may call it flatter
+    use_config(f"[ml]\npenalty_w_steep = {list(map(list, s.penalty_w_flat))}\n"
+               f"penalty_w_flat = {list(map(list, s.penalty_w_steep))}\n")
+    texts = captions(ml.JacobianPenalty, media)
+    assert not any("flatter" in t for t in texts)
+    assert one(texts, rf"here \|\|J\|\|_F is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
