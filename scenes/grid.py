@@ -149,6 +149,7 @@ class JacobianNormHeatmap(LectureScene):
     PLOT_RECT = (6.3, 6.3)  # frame units available for the plot
     PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
     BAR_SIZE = (0.32, 5.0)
+    READOUT_ROOM = 3.0  # height kept below the formulas for the probe readout (0.5 gap + 2.4 measured)
 
     def construct(self) -> None:
         self.prepare()
@@ -180,6 +181,9 @@ class JacobianNormHeatmap(LectureScene):
         self.lattice_norms = frobenius_norm(self.fmap.jacobian(lat))
         self.vmin, self.vmax = value_range(np.concatenate([self.norms.ravel(), self.lattice_norms.ravel()]))
         self.levels = level_values(self.lattice_norms, self.LEVELS)
+        # the largest |J_ij| the probe will read: the readout's columns are set apart by its width
+        tour = np.array([polyline_point(self.waypoints, t) for t in np.linspace(0, 1, 241)])
+        self.probe_max = float(np.abs(self.fmap.jacobian(tour)).max())
 
     def norm_to_unit(self, v: np.ndarray) -> np.ndarray:
         return (np.asarray(v, float) - self.vmin) / (self.vmax - self.vmin)
@@ -249,10 +253,12 @@ class JacobianNormHeatmap(LectureScene):
         norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
                            color=style.TEXT)
         group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        avail = 7.1 - style.FRAME_MARGIN - left
-        if group.width > avail:
-            group.scale_to_fit_width(avail)
-        group.next_to([left, 3.7, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        avail = config.frame_width / 2 - style.FRAME_MARGIN - left
+        top = config.frame_height / 2 - style.FRAME_MARGIN
+        # long formulas shrink to the panel's width, and to a height that leaves the probe readout its room
+        group.scale(fit_scale((group.width, group.height), (avail, 2 * top - self.READOUT_ROOM)))
+        group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        self.panel_room = (left, avail)
         self.formulas = group
         self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
         self.play(Write(f_tex), run_time=self.rt(1.0))
@@ -297,15 +303,17 @@ class JacobianNormHeatmap(LectureScene):
         comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
         py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
         matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
                                element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
-                               h_buff=1.15, v_buff=0.6, bracket_config={"color": style.TEXT})
+                               h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
         norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
         comma.align_to(px, DOWN).shift(0.06 * DOWN)
         row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
         readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        readout.scale(fit_scale((readout.width + 1.0, readout.height), (self.panel_room[1], self.READOUT_ROOM - 0.5)))
         readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
         entries = matrix.get_entries()
         row_left = row1.get_left()
