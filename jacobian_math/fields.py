@@ -230,18 +230,51 @@ class View:
         return (self.box[1] - self.box[0]) * self.unit, (self.box[3] - self.box[2]) * self.unit
 
 
-def fit_view(content: Sequence[float], width: float, height: float, margin: float = 0.08) -> View:
+def fit_view(content: Sequence[float], width: float, height: float, margin: float = 0.08,
+             fill: bool = False) -> View:
     """Equal-aspect view of ``content`` (padded by ``margin`` of its size, rounded out to
-    integers or halves) scaled to fit a ``width x height`` frame rectangle."""
+    multiples of a nice step, about a sixteenth of its size) scaled to fit a ``width x height``
+    frame rectangle.
+
+    With ``fill`` the box then grows (by whole steps, evenly on both sides) along the side the
+    content leaves short, so the view fills the rectangle up to less than two steps: free room
+    around the content (for labels) instead of empty frame.
+    """
     x0, x1, y0, y1 = _box(content, "content")
     if not (width > 0 and height > 0):
         raise FieldError(f"width and height must be > 0, got {width!r}, {height!r}")
+    if not (math.isfinite(margin) and margin >= 0):
+        raise FieldError(f"margin must be a finite number >= 0, got {margin!r}")
     pad = margin * max(x1 - x0, y1 - y0)
-    q = 1.0 if max(x1 - x0, y1 - y0) > 4 else 0.5
-    box = (math.floor((x0 - pad) / q) * q, math.ceil((x1 + pad) / q) * q,
-           math.floor((y0 - pad) / q) * q, math.ceil((y1 + pad) / q) * q)
+    q = nice_step(max(x1 - x0, y1 - y0), 16)
+    box = [math.floor((x0 - pad) / q) * q, math.ceil((x1 + pad) / q) * q,
+           math.floor((y0 - pad) / q) * q, math.ceil((y1 + pad) / q) * q]
     unit = min(width / (box[1] - box[0]), height / (box[3] - box[2]))
-    return View(box, unit)
+    if fill:
+        for lo, size in ((0, width), (2, height)):
+            extra = math.floor((size / unit - (box[lo + 1] - box[lo])) / q + 1e-9)
+            box[lo] -= (extra // 2) * q
+            box[lo + 1] += (extra - extra // 2) * q
+    return View((box[0], box[1], box[2], box[3]), unit)
+
+
+def plot_width(content: Sequence[float], height: float, preferred: float, widest: float) -> float:
+    """Frame width of a plot ``height`` high showing ``content`` at equal aspect: ``preferred``, or wider
+    (up to ``widest``) when the content is wider than ``preferred x height``, so a wide, flat content
+    is not drawn small."""
+    x0, x1, y0, y1 = _box(content, "content")
+    if not (height > 0 and 0 < preferred <= widest):
+        raise FieldError(f"need height > 0 and 0 < preferred <= widest, got {height!r}, {preferred!r}, {widest!r}")
+    return float(min(widest, max(preferred, height * (x1 - x0) / (y1 - y0))))
+
+
+def fit_scale(size: Sequence[float], room: Sequence[float]) -> float:
+    """The factor (at most 1) that shrinks a ``(width, height)`` block to fit ``room (width, height)``."""
+    w, h = (float(v) for v in size)
+    rw, rh = (float(v) for v in room)
+    if not (w >= 0 and h >= 0 and rw > 0 and rh > 0):
+        raise FieldError(f"need a size >= 0 and room > 0, got {tuple(size)!r}, {tuple(room)!r}")
+    return min(1.0, rw / w if w > 0 else 1.0, rh / h if h > 0 else 1.0)
 
 
 def grid_step(domain: Sequence[float], cell_size: float, max_lines: int = 24) -> float:
@@ -295,48 +328,87 @@ def arrow_scale(jacobians: np.ndarray, unit: float, preferred: float, max_length
     return float(s)
 
 
-def place_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float],
-                 obstacles: np.ndarray | None = None, gap: float = 0.15) -> np.ndarray:
-    """Centres ``(n, 2)`` for ``n`` boxes of ``sizes (n, 2)`` (width, height) near ``anchors (n, 2)``.
+def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Summed overlap area of each of ``boxes (k, 4)`` with all of ``others (m, 4)``: ``(k,)``."""
+    if len(others) == 0:
+        return np.zeros(len(boxes))
+    w = np.minimum(boxes[:, None, 1], others[None, :, 1]) - np.maximum(boxes[:, None, 0], others[None, :, 0])
+    h = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(boxes[:, None, 2], others[None, :, 2])
+    return (np.clip(w, 0, None) * np.clip(h, 0, None)).sum(axis=1)
 
-    Greedy: each label in turn takes the nearest candidate (8 directions on rings of growing
-    distance, kept inside ``bounds``) that overlaps neither earlier labels nor the
-    ``obstacles`` boxes ``(m, 4)``; if none is free, the one with the least overlap
-    (overlap with labels weighs 4 times overlap with obstacles).
+
+def label_layout(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float],
+                 obstacles: np.ndarray | None = None, gap: float = 0.15,
+                 spacing: float = 0.1) -> tuple[np.ndarray, float]:
+    """Centres ``(n, 2)`` for ``n`` boxes of ``sizes (n, 2)`` (width, height) near ``anchors (n, 2)``,
+    and the overlap area left (0 when every box is free).
+
+    Greedy: each label in turn takes the first free candidate on rings of growing distance
+    around its anchor (8 directions), else the free point of a ``spacing`` lattice over
+    ``bounds`` nearest its anchor (far from the anchor: the scene draws a leader line), else
+    the candidate with the least overlap (overlap with labels weighs 4 times overlap with the
+    ``obstacles`` boxes ``(m, 4)``).  Every box stays inside ``bounds``; "free" means touching
+    neither an earlier label nor an obstacle.
     """
     a, s = np.asarray(anchors, float).reshape(-1, 2), np.asarray(sizes, float).reshape(-1, 2)
     if a.shape != s.shape:
         raise FieldError(f"anchors and sizes must both be (n, 2), got {a.shape} and {s.shape}")
+    if not (np.isfinite(a).all() and np.isfinite(s).all() and (s >= 0).all()):
+        raise FieldError("anchors and sizes must be finite, sizes >= 0")
     bx = _box(bounds, "bounds")
+    if not (math.isfinite(spacing) and spacing > 0):
+        raise FieldError(f"spacing must be a finite number > 0, got {spacing!r}")
     obs = np.zeros((0, 4)) if obstacles is None else np.asarray(obstacles, float).reshape(-1, 4)
     dirs = np.array([[1, 1], [1, -1], [-1, 1], [-1, -1], [1, 0], [-1, 0], [0, 1], [0, -1]], float)
+    gx = np.arange(bx[0], bx[1] + spacing / 2, spacing)
+    gy = np.arange(bx[2], bx[3] + spacing / 2, spacing)
+    lattice_pts = np.stack(np.meshgrid(gx, gy), axis=-1).reshape(-1, 2)
 
-    def overlap(c: np.ndarray, half: np.ndarray, boxes: np.ndarray) -> float:
-        if len(boxes) == 0:
-            return 0.0
-        w = np.minimum(c[0] + half[0], boxes[:, 1]) - np.maximum(c[0] - half[0], boxes[:, 0])
-        h = np.minimum(c[1] + half[1], boxes[:, 3]) - np.maximum(c[1] - half[1], boxes[:, 2])
-        return float(np.sum(np.clip(w, 0, None) * np.clip(h, 0, None)))
-
-    placed: list[list[float]] = []
+    placed = np.zeros((0, 4))
     out = np.zeros_like(a)
+    left = 0.0
     for k in range(len(a)):
         half = s[k] / 2
-        best, best_cost = None, math.inf
-        for ring in range(8):
-            for d in dirs:
-                c = a[k] + d * (half + gap * (1 + 2 * ring))
-                c = np.clip(c, [bx[0] + half[0], bx[2] + half[1]], [bx[1] - half[0], bx[3] - half[1]])
-                others = np.array(placed) if placed else np.zeros((0, 4))
-                cost = 4 * overlap(c, half, others) + overlap(c, half, obs)
-                if cost < best_cost - 1e-12:  # nearer rings win ties
-                    best, best_cost = c, cost
-            if best_cost <= 1e-12:
+        lo = np.array([bx[0] + half[0], bx[2] + half[1]])
+        hi = np.maximum(lo, [bx[1] - half[0], bx[3] - half[1]])
+        rings = (a[k] + (dirs[None, :, :] * (half + gap * (1 + 2 * np.arange(8))[:, None, None]))).reshape(-1, 2)
+        for cands, nearest in ((rings, False), (lattice_pts, True)):
+            c = np.clip(cands, lo, hi)
+            boxes = np.concatenate([c - half, c + half], axis=1)[:, [0, 2, 1, 3]]
+            cost = 4 * _overlaps(boxes, placed) + _overlaps(boxes, obs)
+            free = np.flatnonzero(cost <= 1e-12)
+            if len(free):
+                pick = free[np.argmin(np.linalg.norm(c[free] - a[k], axis=1))] if nearest else free[0]
+                out[k], best_cost = c[pick], 0.0
                 break
-        assert best is not None
-        out[k] = best
-        placed.append([best[0] - half[0], best[0] + half[0], best[1] - half[1], best[1] + half[1]])
-    return out
+            if not nearest:  # the least overlapping ring candidate, in case nothing is free
+                fallback, fallback_cost = c[int(np.argmin(cost))], float(cost.min())
+        else:
+            out[k], best_cost = fallback, fallback_cost
+        left += best_cost
+        placed = np.concatenate([placed, [[out[k, 0] - half[0], out[k, 0] + half[0],
+                                           out[k, 1] - half[1], out[k, 1] + half[1]]]])
+    return out, float(left)
+
+
+def place_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float],
+                 obstacles: np.ndarray | None = None, gap: float = 0.15) -> np.ndarray:
+    """The centres of :func:`label_layout` (free if anywhere free, else least overlapping)."""
+    return label_layout(anchors, sizes, bounds, obstacles, gap)[0]
+
+
+def fit_labels(anchors: np.ndarray, sizes: np.ndarray, bounds: Sequence[float],
+               obstacles: np.ndarray | None = None, gap: float = 0.15,
+               scales: Sequence[float] = (1.0, 0.85, 0.7)) -> tuple[np.ndarray, float, bool]:
+    """:func:`label_layout` at the first of ``scales`` (applied to ``sizes``) where every label is free:
+    ``(centres, scale, True)``; when none is, the smallest scale's least-overlap layout and False."""
+    if not scales or min(scales) <= 0:
+        raise FieldError(f"scales must be a non-empty list of numbers > 0, got {scales!r}")
+    for scale in scales:
+        centres, left = label_layout(anchors, np.asarray(sizes, float) * scale, bounds, obstacles, gap)
+        if left <= 1e-12:
+            return centres, float(scale), True
+    return centres, float(scales[-1]), False
 
 
 def halving_sizes(h0: float, steps: int) -> np.ndarray:

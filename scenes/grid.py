@@ -42,6 +42,7 @@ from manim import (
     VGroup,
     VMobject,
     Write,
+    config,
     linear,
     smooth,
 )
@@ -53,6 +54,8 @@ from jacobian_math.fields import (
     arrow_scale,
     cell_image,
     contour_paths,
+    fit_labels,
+    fit_scale,
     fit_view,
     grid_lines,
     grid_step,
@@ -63,7 +66,7 @@ from jacobian_math.fields import (
     nice_ticks,
     norm_field,
     pixel_centres,
-    place_labels,
+    plot_width,
     polyline_point,
     probe_waypoints,
     union_box,
@@ -146,6 +149,7 @@ class JacobianNormHeatmap(LectureScene):
     PLOT_RECT = (6.3, 6.3)  # frame units available for the plot
     PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
     BAR_SIZE = (0.32, 5.0)
+    READOUT_ROOM = 3.0  # height kept below the formulas for the probe readout (0.5 gap + 2.4 measured)
 
     def construct(self) -> None:
         self.prepare()
@@ -177,6 +181,9 @@ class JacobianNormHeatmap(LectureScene):
         self.lattice_norms = frobenius_norm(self.fmap.jacobian(lat))
         self.vmin, self.vmax = value_range(np.concatenate([self.norms.ravel(), self.lattice_norms.ravel()]))
         self.levels = level_values(self.lattice_norms, self.LEVELS)
+        # the largest |J_ij| the probe will read: the readout's columns are set apart by its width
+        tour = np.array([polyline_point(self.waypoints, t) for t in np.linspace(0, 1, 241)])
+        self.probe_max = float(np.abs(self.fmap.jacobian(tour)).max())
 
     def norm_to_unit(self, v: np.ndarray) -> np.ndarray:
         return (np.asarray(v, float) - self.vmin) / (self.vmax - self.vmin)
@@ -247,10 +254,12 @@ class JacobianNormHeatmap(LectureScene):
         norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
                            color=style.TEXT)
         group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        avail = 7.1 - style.FRAME_MARGIN - left
-        if group.width > avail:
-            group.scale_to_fit_width(avail)
-        group.next_to([left, 3.7, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        avail = config.frame_width / 2 - style.FRAME_MARGIN - left
+        top = config.frame_height / 2 - style.FRAME_MARGIN
+        # long formulas shrink to the panel's width, and to a height that leaves the probe readout its room
+        group.scale(fit_scale((group.width, group.height), (avail, 2 * top - self.READOUT_ROOM)))
+        group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        self.panel_room = (left, avail)
         self.formulas = group
         self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
         self.play(Write(f_tex), run_time=self.rt(1.0))
@@ -295,15 +304,17 @@ class JacobianNormHeatmap(LectureScene):
         comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
         py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
         matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
                                element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
-                               h_buff=1.15, v_buff=0.6, bracket_config={"color": style.TEXT})
+                               h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
         norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
         comma.align_to(px, DOWN).shift(0.06 * DOWN)
         row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
         readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        readout.scale(fit_scale((readout.width + 1.0, readout.height), (self.panel_room[1], self.READOUT_ROOM - 0.5)))
         readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
         entries = matrix.get_entries()
         row_left = row1.get_left()
@@ -340,7 +351,17 @@ class GridSquaresUnderF(LectureScene):
 
     TITLE = "Grid squares under f"
 
-    PLOT_RECT = (7.5, 7.4)  # frame units available for the plot, left-aligned
+    PLOT_RECT = (7.5, 7.4)  # frame units preferred for the plot, left-aligned (wider for a wide, flat image)
+    PANEL_GAP = 0.45  # between the plot and the panel of formulas, legend and zoom inset
+    PANEL_MIN = 3.6  # narrowest panel: a wide plot stops here
+    # Room for the J labels: the view zooms out by these margins (of the content's size) until the labels,
+    # shrunk by up to LABEL_SCALES, find places clear of every arrow, parallelogram, cell and other label.
+    VIEW_MARGINS = (0.08, 0.25, 0.45, 0.7, 1.0)
+    LABEL_SCALES = (1.0, 0.85, 0.7)
+    LABEL_CLEARANCE = 0.12  # around arrows, parallelograms and cells (strokes and arrow tips included)
+    LABEL_SPACING = 0.1  # between two labels
+    ROWS_HEIGHT = 1.6  # the zoom's three readout rows with their gap to the inset (measured: 1.5)
+    INSET_MIN = 2.0
     LINE_SAMPLES = 48  # anchors per grid line (the curves stay smooth: smooth handles between them)
     CELL_SAMPLES = 16  # anchors per side of a highlighted square
     ZOOM_STEPS = 3  # halvings of the square in the local-linearity beat
@@ -382,16 +403,76 @@ class GridSquaresUnderF(LectureScene):
                                + [linearised_cell(fmap, p, self.h) for p in self.points])
         content = union_box(self.domain, image_bounds(fmap, self.domain),
                             (drawn[:, 0].min(), drawn[:, 0].max(), drawn[:, 1].min(), drawn[:, 1].max()))
-        self.view = fit_view(content, *self.PLOT_RECT)
+        self.make_matrix_labels()
+        self.layout(content)
         # zoom where the square's image is most visibly bent (largest gap relative to h)
         bend = [linearisation_gap(fmap, p, self.h, self.CELL_SAMPLES) / self.h for p in self.points]
         self.zoom_index = int(np.argmax(np.round(bend, 9)))
+
+    def make_matrix_labels(self) -> None:
+        """The J_f(p) label boxes (placed by :meth:`layout`, shown in beat 3)."""
+        name = self.settings.map.name
+        labels = []
+        for p, jac in zip(self.points, self.jacobians, strict=True):
+            head = MathTex(rf"J_{{{name}}}({_fmt(p[0])}, {_fmt(p[1])})", font_size=self.LABEL_SIZE,
+                           color=style.TEXT)
+            matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
+                                   "font_size": self.LABEL_SIZE}, h_buff=0.9, v_buff=0.42,
+                                   bracket_config={"color": style.TEXT})
+            widest = max(e.width for e in matrix.get_entries())
+            if widest > 0.65:  # long entries (|J_ij| >= 100): columns apart by the widest entry
+                matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
+                                       "font_size": self.LABEL_SIZE}, h_buff=widest + 0.25, v_buff=0.42,
+                                       bracket_config={"color": style.TEXT})
+            labels.append(_labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
+        self.label_mobs = labels
+
+    def layout(self, content) -> None:
+        """The plot's view and the J labels' places, decided before anything is drawn.
+
+        The plot takes the frame's height and its preferred width (more for a wide, flat image, up to
+        leaving PANEL_MIN to the panel); its view fills that rectangle.  The labels go next to their
+        image points, else anywhere free in the plot (with a leader line); when no layout is free,
+        labels shrink (LABEL_SCALES), then the view zooms out (VIEW_MARGINS) to make room around the
+        content.  Obstacles are the boxes of each point's arrows, parallelogram and cell image, from
+        the math (the drawn mobjects are inside them: LABEL_CLEARANCE covers strokes and tips)."""
+        fw, fh, m = config.frame_width, config.frame_height, style.FRAME_MARGIN
+        height = min(self.PLOT_RECT[1], fh - 2 * m)
+        width = plot_width(content, height, self.PLOT_RECT[0], fw - 2 * m - self.PANEL_GAP - self.PANEL_MIN)
+        sizes = np.array([[lb.width, lb.height] for lb in self.label_mobs]) + self.LABEL_SPACING
+        cells = [self.fmap(cell_boundary(p, self.h, self.CELL_SAMPLES)) for p in self.points]
+        paras = [linearised_cell(self.fmap, p, self.h) for p in self.points]
+        origin = np.array([-fw / 2 + m, 0.0])  # where the plane's left edge meets the frame's middle
+        for margin in self.VIEW_MARGINS:
+            view = fit_view(content, width, height, margin, fill=True)
+            bx0, bx1, by0, by1 = view.box
+            shift = np.array([bx0, (by0 + by1) / 2])
+
+            def to_frame(pts: np.ndarray, u=view.unit, sh=shift) -> np.ndarray:
+                return origin + (np.asarray(pts, float) - sh) * u
+
+            s = arrow_scale(self.jacobians, view.unit, self.h, self.ARROW_MAX, self.ARROW_MIN)
+            obstacles = []
+            for fp, jac, cell, para in zip(self.images, self.jacobians, cells, paras, strict=True):
+                pts = to_frame(np.concatenate([cell, para, [fp, fp + s * jac[:, 0], fp + s * jac[:, 1]]]))
+                lo, hi = pts.min(axis=0) - self.LABEL_CLEARANCE, pts.max(axis=0) + self.LABEL_CLEARANCE
+                obstacles.append([lo[0], hi[0], lo[1], hi[1]])
+            right, top = to_frame(np.array([bx1, by1]))
+            bottom = to_frame(np.array([bx0, by0]))[1]
+            bounds = (max(origin[0], -fw / 2 + m), min(right, fw / 2 - m), max(bottom, -fh / 2 + m),
+                      min(top, fh / 2 - m))
+            centres, scale, free = fit_labels(to_frame(self.images), sizes, bounds, np.array(obstacles), gap=0.12,
+                                              scales=self.LABEL_SCALES)
+            if free:
+                break
+        self.view, self.label_centres, self.label_scale = view, centres, scale
 
     # -- beat 1
     def show_domain_grid(self) -> None:
         bx0, bx1, by0, by1 = self.view.box
         unit = self.view.unit
-        step = max(1.0, float(nice_ticks(bx0, bx1, 12)[1] - nice_ticks(bx0, bx1, 12)[0]))
+        ticks = nice_ticks(bx0, bx1, 12)
+        step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else bx1 - bx0
         plane = NumberPlane(
             x_range=(bx0, bx1, step), y_range=(by0, by1, step),
             x_length=unit * (bx1 - bx0), y_length=unit * (by1 - by0),
@@ -441,15 +522,17 @@ class GridSquaresUnderF(LectureScene):
 
     def show_panel(self) -> None:
         name = self.settings.map.name
-        left = self.plane.get_right()[0] + 0.45
+        left = self.plane.get_right()[0] + self.PANEL_GAP
+        top = config.frame_height / 2 - style.FRAME_MARGIN
         f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
         j_tex = MathTex(f"J_{{{name}}} = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
                         color=style.TEXT)
         formulas = VGroup(f_tex, j_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        self.panel_width = 7.11 - style.FRAME_MARGIN - left
-        if formulas.width > self.panel_width:
-            formulas.scale_to_fit_width(self.panel_width)
-        formulas.move_to([left, 3.8, 0], aligned_edge=LEFT + UP)
+        self.panel_width = config.frame_width / 2 - style.FRAME_MARGIN - left
+        # long formulas shrink to the panel's width, and to a height that leaves the zoom inset its room
+        room = (self.panel_width, 2 * top - 0.4 - self.INSET_MIN - self.ROWS_HEIGHT)
+        formulas.scale(fit_scale((formulas.width, formulas.height), room))
+        formulas.move_to([left, top, 0], aligned_edge=LEFT + UP)
         self.formulas = formulas
 
         def row(color, tex: str, shape=None) -> VGroup:
@@ -465,8 +548,10 @@ class GridSquaresUnderF(LectureScene):
                                row(None, rf"{name}(\text{{square}})", patch),
                                row(None, rf"{name}(p) + J_{{{name}}}(p)\,(\text{{square}} - p)", para),
                                ).arrange(DOWN, aligned_edge=LEFT)
-        VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2).next_to(
-            formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
+        legend = VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        legend_room = (self.panel_width, formulas.get_bottom()[1] - 0.45 + top)
+        legend.scale(fit_scale((legend.width, legend.height), legend_room))
+        legend.next_to(formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
         self.play(Write(formulas), run_time=self.rt(1.0))
 
     # -- beat 2
@@ -501,26 +586,11 @@ class GridSquaresUnderF(LectureScene):
             Polygon(*frame(linearised_cell(self.fmap, p, self.h)), color=style.TEXT, stroke_width=2.5,
                     fill_opacity=0.12).set_z_index(4)
             for p in self.points]
-        labels = []
-        for p, jac in zip(self.points, self.jacobians, strict=True):
-            head = MathTex(rf"J_{{{name}}}({_fmt(p[0])}, {_fmt(p[1])})", font_size=self.LABEL_SIZE,
-                           color=style.TEXT)
-            matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
-                                   "font_size": self.LABEL_SIZE}, h_buff=0.9, v_buff=0.42,
-                                   bracket_config={"color": style.TEXT})
-            labels.append(_labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
-        obstacles = []
-        for k in range(len(self.points)):
-            parts = VGroup(self.parallelograms[k], self.cells[k], self.j_arrows[2 * k], self.j_arrows[2 * k + 1])
-            obstacles.append([parts.get_left()[0], parts.get_right()[0], parts.get_bottom()[1], parts.get_top()[1]])
-        bounds = (self.plane.get_left()[0], self.plane.get_right()[0], self.plane.get_bottom()[1],
-                  self.plane.get_top()[1])
+        labels = self.label_mobs
         anchors = frame(self.images)[:, :2]
-        centres = place_labels(anchors, np.array([[lb.width, lb.height] for lb in labels]), bounds,
-                               np.array(obstacles), gap=0.12)
         leaders = VGroup()
-        for lb, c, a in zip(labels, centres, anchors, strict=True):
-            lb.move_to([c[0], c[1], 0]).set_z_index(7)
+        for lb, c, a in zip(labels, self.label_centres, anchors, strict=True):
+            lb.scale(self.label_scale).move_to([c[0], c[1], 0]).set_z_index(7)
             near = np.clip(a, [lb.get_left()[0], lb.get_bottom()[1]], [lb.get_right()[0], lb.get_top()[1]])
             if np.linalg.norm(near - a) > 0.02:
                 leader = Line([*a, 0], [*near, 0], color=style.TEXT, stroke_width=2, stroke_opacity=0.7)
@@ -556,7 +626,9 @@ class GridSquaresUnderF(LectureScene):
         p, fp, fmap, frame = self.points[k], self.images[k], self.fmap, self.to_frame
         zb = zoom_box(fmap, p, self.zoom_sizes, self.CELL_SAMPLES)
         zc = np.array([(zb[0] + zb[1]) / 2, (zb[2] + zb[3]) / 2])
-        size = min(self.INSET_SIZE, self.panel_width)
+        # the inset fills the panel's width and the height between the formulas and the readout rows
+        bottom = -config.frame_height / 2 + style.FRAME_MARGIN
+        size = min(self.INSET_SIZE, self.panel_width, self.formulas.get_bottom()[1] - 0.4 - self.ROWS_HEIGHT - bottom)
         scale = 0.82 * size / max(zb[1] - zb[0], zb[3] - zb[2])
         box = Square(size, color=style.HIGHLIGHT, stroke_width=2.5, fill_color=style.BACKGROUND, fill_opacity=1)
         box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT).set_z_index(self.Z_INSET)

@@ -76,9 +76,12 @@ def _box(value: Any) -> tuple[float, float, float, float]:
     return box  # type: ignore[return-value]
 
 
+MAX_SAMPLE_POINTS = 4  # the grid scene's J labels need room in the plot: more would crowd it
+
+
 def _points(value: Any) -> tuple[tuple[float, float], ...]:
-    what = "a non-empty list of [x, y] pairs"
-    if not isinstance(value, list) or not value:
+    what = f"a list of 1 to {MAX_SAMPLE_POINTS} [x, y] pairs"
+    if not isinstance(value, list) or not value or len(value) > MAX_SAMPLE_POINTS:
         raise TypeError(what)
     try:
         return tuple(_numbers(2, 2)(p) for p in value)  # type: ignore[misc]

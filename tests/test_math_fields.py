@@ -14,11 +14,14 @@ from jacobian_math.fields import (
     FieldError,
     arrow_scale,
     contour_paths,
+    fit_labels,
+    fit_scale,
     fit_view,
     grid_lines,
     grid_step,
     halving_sizes,
     image_bounds,
+    label_layout,
     lattice,
     level_values,
     nice_step,
@@ -26,6 +29,7 @@ from jacobian_math.fields import (
     norm_field,
     pixel_centres,
     place_labels,
+    plot_width,
     polyline_point,
     probe_waypoints,
     union_box,
@@ -206,6 +210,54 @@ def test_fit_view_contains_the_content_and_fits_the_rectangle(x0, w, y0, h, widt
     assert math.isclose(vw, width) or math.isclose(vh, height)  # as large as fits
 
 
+@given(st.floats(-50, 50), st.floats(0.01, 50), st.floats(-50, 50), st.floats(0.01, 50),
+       st.floats(1, 10), st.floats(1, 10), st.floats(0, 1))
+def test_fit_view_fill_grows_the_short_side_to_nearly_fill_the_rectangle(x0, w, y0, h, width, height, margin):
+    tight = fit_view((x0, x0 + w, y0, y0 + h), width, height, margin)
+    view = fit_view((x0, x0 + w, y0, y0 + h), width, height, margin, fill=True)
+    assert view.unit == tight.unit
+    b, t = view.box, tight.box
+    assert b[0] <= t[0] and b[1] >= t[1] and b[2] <= t[2] and b[3] >= t[3]  # the content stays inside
+    vw, vh = view.size
+    assert vw <= width + 1e-6 and vh <= height + 1e-6
+    # grown by whole steps q of the rounding (both sides within one step of each other): short of
+    # the rectangle by less than two steps
+    q = (t[1] - t[0]) / round((t[1] - t[0]) / nice_step(max(w, h), 16))
+    assert width - vw < 2 * q * view.unit + 1e-6 and height - vh < 2 * q * view.unit + 1e-6
+    assert abs((t[0] - b[0]) - (b[1] - t[1])) <= q + 1e-6
+
+
+def test_fit_view_fill_keeps_a_box_that_already_fits():
+    # the page's content: [-2, 6]^2 padded to [-3, 7]^2 at 0.74 per unit, 0.1 short of 7.5 wide
+    assert fit_view((-2, 6, -2, 6), 7.5, 7.4, fill=True) == fit_view((-2, 6, -2, 6), 7.5, 7.4)
+    # a tall content in a wide rectangle: the x range grows symmetrically to fill it
+    view = fit_view((-1, 1, -8, 8), 7.5, 7.4, margin=0, fill=True)
+    assert view.box == (-8.0, 8.0, -8.0, 8.0) and view.unit == pytest.approx(7.4 / 16)
+
+
+def test_fit_view_rounds_a_small_content_to_a_step_of_its_own_size():
+    view = fit_view((0.1, 0.3, 0.1, 0.3), 5, 5, margin=0)
+    assert view.box == pytest.approx((0.1, 0.3, 0.1, 0.3))  # step 0.0125, not 0.5
+
+
+def test_plot_width_widens_for_a_flat_content_up_to_the_limit():
+    assert plot_width((0, 1, 0, 1), 7.4, 7.5, 9.5) == 7.5  # square: the preferred width
+    assert plot_width((0, 1, 0, 4), 7.4, 7.5, 9.5) == 7.5  # tall: never narrower
+    assert plot_width((0, 1.2, 0, 1), 7.4, 7.5, 9.5) == pytest.approx(8.88)
+    assert plot_width((0, 4, 0, 1), 7.4, 7.5, 9.5) == 9.5
+    with pytest.raises(FieldError):
+        plot_width((0, 1, 0, 1), 7.4, 9.6, 9.5)
+
+
+def test_fit_scale():
+    assert fit_scale((2, 1), (4, 4)) == 1.0  # never enlarges
+    assert fit_scale((8, 1), (4, 4)) == 0.5
+    assert fit_scale((2, 8), (4, 2)) == 0.25
+    assert fit_scale((0, 0), (1, 1)) == 1.0
+    with pytest.raises(FieldError):
+        fit_scale((1, 1), (0, 1))
+
+
 def test_union_box():
     assert union_box((0, 1, 0, 1), (-1, 0.5, 0.5, 3)) == (-1, 1, 0, 3)
     with pytest.raises(FieldError, match="min < max"):
@@ -270,6 +322,35 @@ def test_place_labels_avoids_an_obstacle_on_the_preferred_side():
     c = place_labels(np.zeros((1, 2)), np.array([[1.0, 0.5]]), (-5, 5, -5, 5), obstacle)[0]
     assert not _overlap((c[0] - 0.5, c[0] + 0.5, c[1] - 0.25, c[1] + 0.25), obstacle[0])
     assert np.hypot(*c) < 1.5  # still next to its anchor
+
+
+def test_label_layout_finds_free_room_far_from_a_crowded_anchor():
+    # everything around the anchor is taken but for a strip at the right of the bounds
+    obstacles = np.array([[-5, 3, -5, 5]])
+    centres, left = label_layout(np.zeros((1, 2)), np.array([[1.5, 1.0]]), (-5, 5, -5, 5), obstacles)
+    assert left == 0
+    c = centres[0]
+    assert c[0] - 0.75 >= 3 - 1e-9 and c[0] + 0.75 <= 5 + 1e-9
+    assert abs(c[1]) < 0.1  # the nearest free place: level with the anchor
+
+
+def test_label_layout_reports_the_overlap_when_nothing_is_free():
+    centres, left = label_layout(np.zeros((2, 2)), np.array([[2.0, 2.0], [2.0, 2.0]]), (-1.5, 1.5, -1.5, 1.5))
+    assert left > 0
+    assert (np.abs(centres) <= 0.5 + 1e-9).all()  # still inside the bounds
+
+
+def test_fit_labels_shrinks_until_the_labels_fit():
+    sizes = np.array([[2.0, 1.0], [2.0, 1.0]])
+    bounds = (-1.0, 1.0, -0.85, 0.85)  # two full-size labels need 2 of height: only 0.85 of them fit
+    centres, scale, free = fit_labels(np.zeros((2, 2)), sizes, bounds, scales=(1.0, 0.85, 0.7))
+    assert free and scale == 0.85
+    boxes = [(c[0] - 0.85, c[0] + 0.85, c[1] - 0.425, c[1] + 0.425) for c in centres]
+    assert not _overlap(*boxes)
+    _, scale, free = fit_labels(np.zeros((2, 2)), sizes, (-1, 1, -0.5, 0.5), scales=(1.0, 0.7))
+    assert not free and scale == 0.7
+    with pytest.raises(FieldError):
+        fit_labels(np.zeros((1, 2)), sizes[:1], bounds, scales=())
 
 
 def test_halving_sizes():

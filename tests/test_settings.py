@@ -209,6 +209,7 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("map", "f1", "x" * 100_000, "100000 characters"),
         ("map", "domain", [2.0, -2.0, -2.0, 2.0], "min < max"),
         ("map", "sample_points", [[0.0, 0.0], [1.0]], "[x, y] pairs"),
+        ("map", "sample_points", [[0.0, 0.0]] * 5, "1 to 4 [x, y] pairs"),
         ("map", "cell_size", -0.5, "> 0"),
         ("colors", "e1", "#12345", "#58C4DD"),
         ("colors", "e1", "blue", "#58C4DD"),
