@@ -8,11 +8,11 @@ import pytest
 from manim import tempconfig
 from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
 
+import scenes.ml as ml
 from jacobian_math import numerical_jacobian
 
 pytestmark = pytest.mark.render
 
-ml = pytest.importorskip("scenes.ml")
 SCENES = ("ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty", "TaylorError", "MLOutlook")
 
 
