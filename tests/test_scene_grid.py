@@ -96,7 +96,8 @@ def test_heatmap_pixels_show_the_true_norm(heatmap_scene):
     x0, x1, y0, y1 = -2.0, 2.0, -2.0, 2.0
     palette_t = np.linspace(0, 1, 4001)
     palette = colormap_rgb(palette_t).astype(int)
-    # asymmetric picks: a flipped or transposed raster would read other norms
+    # the page's norm is symmetric under flips and x <-> y, so these picks cannot see the raster's orientation:
+    # test_heatmap_of_an_asymmetric_map_is_the_right_way_round does
     for r, c in [(0, 0), (rows // 2, cols // 4), (rows - 1, cols // 3), (rows // 5, cols - 1), (rows // 2, cols // 2)]:
         x = x0 + (c + 0.5) * (x1 - x0) / cols
         y = y1 - (r + 0.5) * (y1 - y0) / rows
