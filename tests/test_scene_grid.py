@@ -96,7 +96,8 @@ def test_heatmap_pixels_show_the_true_norm(heatmap_scene):
     x0, x1, y0, y1 = -2.0, 2.0, -2.0, 2.0
     palette_t = np.linspace(0, 1, 4001)
     palette = colormap_rgb(palette_t).astype(int)
-    # asymmetric picks: a flipped or transposed raster would read other norms
+    # the page's norm is symmetric under flips and x <-> y, so these picks cannot see the raster's orientation:
+    # test_heatmap_of_an_asymmetric_map_is_the_right_way_round does
     for r, c in [(0, 0), (rows // 2, cols // 4), (rows - 1, cols // 3), (rows // 5, cols - 1), (rows // 2, cols // 2)]:
         x = x0 + (c + 0.5) * (x1 - x0) / cols
         y = y1 - (r + 0.5) * (y1 - y0) / rows
@@ -141,6 +142,135 @@ def test_level_curves_are_circles_of_the_right_radius(heatmap_scene):
         radii.add(round(level, 1))
         np.testing.assert_allclose(np.sqrt(4 * r**2 + 2), round(level), atol=5e-3)
     assert radii == {2.0, 3.0, 4.0, 5.0}
+
+
+# ---------------------------------------------------------------- heatmap scene, asymmetric map
+#
+# The page's norm sqrt(4x^2 + 4y^2 + 2) is the same under x -> -x, y -> -y and x <-> y, so a flipped or
+# transposed raster (or level curve) reads the right numbers.  This map has no such symmetry:
+#   f(x, y) = (x^2 + 2x + 3y, xy + x),  J = [[2x + 2, 3], [y + 1, x]],
+#   ||J||_F = sqrt((2x + 2)^2 + 9 + (y + 1)^2 + x^2),
+# on the square [-1, 2] x [-2, 1] (not centred on 0 either).  Over it the norm runs from sqrt(9.8) = 3.13
+# (x = -0.8, y = -1) to sqrt(53) = 7.28 (x = 2, y = -2 or 1).
+
+ASYM_TOML = """[map]
+f1 = "x**2 + 2*x + 3*y"
+f2 = "x*y + x"
+domain = [-1.0, 2.0, -2.0, 1.0]
+sample_points = [[-0.5, -1.5], [0.5, 0.0], [1.5, 0.5]]
+"""
+ASYM_DOMAIN = (-1.0, 2.0, -2.0, 1.0)
+
+
+def asym_norm(x, y):
+    return np.sqrt((2 * x + 2) ** 2 + 9 + (y + 1) ** 2 + x**2)
+
+
+@pytest.fixture(scope="module")
+def asym_heatmap(media, tmp_path_factory):
+    path = tmp_path_factory.mktemp("asym") / "asym.toml"
+    path.write_text(ASYM_TOML)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(ENV_VAR, str(path))
+        active_settings.cache_clear()
+        try:
+            yield render_scene(JacobianNormHeatmap, media)
+        finally:
+            active_settings.cache_clear()
+    active_settings.cache_clear()
+
+
+def _expected_raster(shape: tuple[int, int]) -> np.ndarray:
+    """Closed-form norm at every pixel centre; row 0 is the top (y = y1), column 0 the left (x = x0)."""
+    x0, x1, y0, y1 = ASYM_DOMAIN
+    rows, cols = shape
+    x = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
+    y = y1 - (np.arange(rows) + 0.5) * (y1 - y0) / rows
+    return asym_norm(x[None, :], y[:, None])
+
+
+@pytest.mark.render
+def test_heatmap_of_an_asymmetric_map_is_the_right_way_round(asym_heatmap):
+    scene = asym_heatmap
+    assert (scene.vmin, scene.vmax) == (3.0, 8.0)  # 3.13 .. 7.28 rounded out to whole numbers
+    pixels = np.asarray(scene.heatmap.pixel_array)[..., :3].astype(int)
+    assert pixels.shape[:2] == (200, 200)
+    norms = _expected_raster(pixels.shape[:2])
+    expected = colormap_rgb((norms - 3.0) / 5.0).astype(int)
+    err = np.abs(pixels - expected).max(axis=-1)
+    worst = np.unravel_index(err.argmax(), err.shape)
+    assert err.max() <= 2, f"{(err > 2).sum()} of {err.size} pixels off by > 2, worst {err.max()} at {worst}"
+    # the check has the power to see the raster's orientation: each flip or transpose is far off
+    for name, wrong in (("flipped vertically", expected[::-1]), ("flipped horizontally", expected[:, ::-1]),
+                        ("transposed", expected.transpose(1, 0, 2)), ("rotated 180", expected[::-1, ::-1])):
+        assert (np.abs(wrong - expected).max(axis=-1) > 2).mean() > 0.5, name
+    # decoded through the colour map, a few pixels read the closed-form norm
+    palette_t = np.linspace(0, 1, 4001)
+    palette = colormap_rgb(palette_t).astype(int)
+    rows, cols = pixels.shape[:2]
+    for r, c in [(0, 0), (0, cols - 1), (rows - 1, 0), (rows - 1, cols - 1), (rows // 3, 2 * cols // 3)]:
+        decoded = 3.0 + 5.0 * palette_t[np.argmin(np.abs(palette - pixels[r, c]).sum(axis=1))]
+        assert abs(decoded - norms[r, c]) < 0.03, (r, c, decoded, norms[r, c])
+
+
+@pytest.mark.render
+def test_heatmap_of_an_asymmetric_map_sits_on_its_domain(asym_heatmap):
+    scene = asym_heatmap
+    img, xa, ya = scene.heatmap, scene.axes.x_axis, scene.axes.y_axis
+    assert img.get_left()[0] == pytest.approx(xa.n2p(-1)[0], abs=1e-6)
+    assert img.get_right()[0] == pytest.approx(xa.n2p(2)[0], abs=1e-6)
+    assert img.get_bottom()[1] == pytest.approx(ya.n2p(-2)[1], abs=1e-6)
+    assert img.get_top()[1] == pytest.approx(ya.n2p(1)[1], abs=1e-6)
+    # the probe ends at the last sample point (1.5, 0.5): J = [[5, 3], [1.5, 1.5]]
+    entries = [e.get_value() for e in scene.readout[1].get_entries()]
+    np.testing.assert_allclose(entries, [5, 3, 1.5, 1.5], atol=1e-9)
+    assert scene.readout[2][1].get_value() == pytest.approx(math.sqrt(38.5))
+
+
+def _curve_points(scene) -> list[np.ndarray]:
+    """Each level curve's anchors in plane coordinates, read through the axes (not the scene's PlotFrame)."""
+    xa, ya = scene.axes.x_axis, scene.axes.y_axis
+    ux, uy = xa.n2p(1)[0] - xa.n2p(0)[0], ya.n2p(1)[1] - ya.n2p(0)[1]
+    out = []
+    for curve in scene.level_curves:
+        pts = np.asarray(curve.get_anchors())
+        out.append(np.stack([(pts[:, 0] - xa.n2p(0)[0]) / ux, (pts[:, 1] - ya.n2p(0)[1]) / uy], axis=-1))
+    return out
+
+
+def _level_set(level: float, n: int = 601) -> np.ndarray:
+    """Points of {||J|| = level} in the domain, independently: crossings along the edges of a fine lattice."""
+    x0, x1, y0, y1 = ASYM_DOMAIN
+    xs, ys = np.linspace(x0, x1, n), np.linspace(y0, y1, n)
+    v = asym_norm(xs[None, :], ys[:, None]) - level
+    pts = []
+    h = np.nonzero(np.sign(v[:, :-1]) != np.sign(v[:, 1:]))
+    t = v[h] / (v[h] - v[h[0], h[1] + 1])
+    pts.append(np.stack([xs[h[1]] + t * (xs[1] - xs[0]), ys[h[0]]], -1))
+    w = np.nonzero(np.sign(v[:-1]) != np.sign(v[1:]))
+    t = v[w] / (v[w] - v[w[0] + 1, w[1]])
+    pts.append(np.stack([xs[w[1]], ys[w[0]] + t * (ys[1] - ys[0])], -1))
+    return np.concatenate(pts)
+
+
+@pytest.mark.render
+def test_level_curves_of_an_asymmetric_map_lie_on_its_level_sets(asym_heatmap):
+    scene = asym_heatmap
+    np.testing.assert_allclose(scene.levels, [4, 5, 6, 7])
+    by_level: dict[float, list[np.ndarray]] = {}
+    for pts in _curve_points(scene):
+        values = asym_norm(pts[:, 0], pts[:, 1])
+        level = float(np.round(np.median(values)))
+        assert level in (4, 5, 6, 7), level
+        np.testing.assert_allclose(values, level, atol=5e-3)  # every anchor on the level set
+        by_level.setdefault(level, []).append(pts)
+    assert sorted(by_level) == [4, 5, 6, 7]
+    # and the whole level set is drawn: every point of it is near a drawn anchor of its level
+    for level, curves in by_level.items():
+        drawn = np.concatenate(curves)
+        truth = _level_set(level)
+        gap = np.sqrt(((truth[:, None, :] - drawn[None, :, :]) ** 2).sum(-1)).min(axis=1)
+        assert gap.max() < 0.03, (level, gap.max(), truth[gap.argmax()])
 
 
 # ---------------------------------------------------------------- grid scene

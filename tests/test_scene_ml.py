@@ -8,11 +8,11 @@ import pytest
 from manim import tempconfig
 from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
 
+import scenes.ml as ml
 from jacobian_math import mass_outside, numerical_jacobian
 
 pytestmark = pytest.mark.render
 
-ml = pytest.importorskip("scenes.ml")
 SCENES = ("ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty", "TaylorError", "MLOutlook")
 
 
@@ -87,21 +87,42 @@ def test_softmax_read_back(rendered) -> None:
     np.testing.assert_allclose([m.get_value() for m in scene.p_labels], p, atol=0.0051)
 
 
+def _coupling_flow(scales, shifts):
+    """The flow of [ml].flow_scales / flow_shifts written out here (two affine couplings, as documented):
+    u2 = x2 exp(a1 tanh x1) + c1 sin x1, y1 = x1 exp(a2 tanh u2) + c2 sin u2; det J = exp(a1 tanh x1 + a2 tanh u2)."""
+    (a1, a2), (c1, c2) = scales, shifts
+
+    def flow(x):
+        x = np.asarray(x, float)
+        x1, x2 = x[..., 0], x[..., 1]
+        u2 = x2 * np.exp(a1 * np.tanh(x1)) + c1 * np.sin(x1)
+        return np.stack([x1 * np.exp(a2 * np.tanh(u2)) + c2 * np.sin(u2), u2], axis=-1)
+
+    def det(x):
+        u2 = flow(x)[..., 1]
+        return np.exp(a1 * np.tanh(x[..., 0]) + a2 * np.tanh(u2))
+
+    return flow, det
+
+
 def test_flow_read_back(rendered) -> None:
     scene, _ = rendered("FlowDensity")
+    s = scene.settings.ml
+    flow, det = _coupling_flow(s.flow_scales, s.flow_shifts)
     # the integral over the box (3 decimals shown) against the base mass that the flow keeps inside the box,
     # integrated on the latent side without the change of variables
     kept = 1 - mass_outside(scene.flow, scene.base, scene.box, scene.base_box())
     assert scene.mass_right[1].get_value() == pytest.approx(kept, abs=0.0006)
     for pt, label in zip(scene.CELL_POINTS, scene.det_labels, strict=True):
         centre = np.array(pt) + scene.CELL_SIDE / 2
-        det = abs(np.linalg.det(numerical_jacobian(scene.flow, centre, 1e-6)))
-        assert label[1].get_value() == pytest.approx(det, abs=0.0051)
-    # the drawn cell images are the flow applied to the cells' corners
-    corners = np.array(scene.CELL_POINTS[0]) + scene.CELL_SIDE * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
-    outline = scene.right.to_data(scene.cells_out[0].get_anchors())
-    for corner in scene.flow(corners):
-        assert np.min(np.linalg.norm(outline - corner, axis=1)) < 1e-6
+        assert abs(np.linalg.det(numerical_jacobian(flow, centre, 1e-6))) == pytest.approx(det(centre), rel=1e-6)
+        assert label[1].get_value() == pytest.approx(det(centre), abs=0.0051)
+    # the drawn cell images are the flow applied to the cells' corners, every cell
+    for pt, cell in zip(scene.CELL_POINTS, scene.cells_out, strict=True):
+        corners = np.array(pt) + scene.CELL_SIDE * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+        outline = scene.right.to_data(cell.get_anchors())
+        for corner in flow(corners):
+            assert np.min(np.linalg.norm(outline - corner, axis=1)) < 1e-6
 
 
 def test_penalty_read_back(rendered) -> None:
@@ -117,24 +138,32 @@ def test_penalty_read_back(rendered) -> None:
         assert readout[3][1].get_value() == pytest.approx(np.sqrt((sv**2).sum()), abs=0.0051)
         ellipse, axis1 = scene.ellipses[k][0], scene.ellipses[k][1]
         panel = scene.panels[k + 1]
+        centre = _tanh(W, s.penalty_b)(p)
         start, end = panel.to_data(np.array([axis1.get_start(), axis1.get_end()]))
+        np.testing.assert_allclose(start, centre, atol=1e-6)  # the ellipse sits at f(x)
+        # the long axis: length r sigma_1 along the top left singular vector (either sign)
+        u1 = np.linalg.svd(jac)[0][:, 0]
+        np.testing.assert_allclose(abs((end - start) @ u1), scene.RADIUS * sv[0], rtol=1e-6)
         assert np.linalg.norm(end - start) == pytest.approx(scene.RADIUS * sv[0], rel=1e-6)
-        radii = np.linalg.norm(panel.to_data(ellipse.get_anchors()) - start, axis=1)
-        assert radii.max() == pytest.approx(scene.RADIUS * sv[0], rel=2e-3)
+        # every anchor of the ellipse is f(x) + r J u for a unit u: |J^-1 (a - f(x))| = r
+        back = np.linalg.solve(jac, (panel.to_data(ellipse.get_anchors()) - centre).T)
+        np.testing.assert_allclose(np.linalg.norm(back, axis=0), scene.RADIUS, rtol=1e-5)
     assert scene.readouts[1][1][1].get_value() < scene.readouts[0][1][1].get_value()
 
 
 def test_taylor_read_back(rendered) -> None:
     scene, _ = rendered("TaylorError")
     assert scene.slope_readout[1].get_value() == pytest.approx(2.0, abs=0.015)
-    # each plotted dot sits at (|d|, error); the page's map has error = |d|^2 |(u1^2, u2^2)| exactly
-    u = scene.u
+    # each plotted dot sits at (|d|, error); the page's map has error = |d|^2 |(u1^2, u2^2)| exactly,
+    # u the configured direction made unit length here (not the scene's own u)
+    u = np.array(scene.settings.ml.taylor_direction) / np.hypot(*scene.settings.ml.taylor_direction)
     steps = np.geomspace(*scene.settings.ml.taylor_steps[::-1], scene.SAMPLES)
     expected = [scene.axes.c2p(st, st**2 * np.hypot(u[0] ** 2, u[1] ** 2)) for st in steps]
     drawn = [d.get_center() for d in scene.dots]
     np.testing.assert_allclose(drawn, expected, atol=1e-6)
     # the live readout error / |d|^2 ends at the smallest step: |(u1^2, u2^2)| for the page's map
     assert scene.error_ratio.get_value() == pytest.approx(np.hypot(u[0] ** 2, u[1] ** 2), abs=5e-4)
+
 
 def test_outlook_points_to_existing_scenes(rendered) -> None:
     scene, _ = rendered("MLOutlook")

@@ -5,6 +5,7 @@ The wrong-type tests walk the live SCHEMA, so keys other helpers add are covered
 
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -129,14 +130,23 @@ def test_directory_instead_of_file(tmp_path):
     assert "cannot read" in config_error(tmp_path)
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read any file")
-def test_unreadable_file(tmp_path):
+def test_unreadable_file(tmp_path, monkeypatch):
+    """A file that cannot be opened (here: PermissionError from the open itself, as for a mode-0 file when not
+    root; root could read it, so the permission bits alone cannot test this) is one line naming the file."""
     path = write_config(tmp_path, {"rbf": {"sigma": 1.0}})
-    path.chmod(0)
-    try:
-        assert "cannot read" in config_error(path)
-    finally:
-        path.chmod(0o600)
+    real_open = Path.open
+    opened = []
+
+    def open_(self, *args, **kwargs):
+        opened.append(self)
+        if self == path:
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    message = config_error(path)
+    assert path in opened  # the loader really tried to open the user file
+    assert "cannot read" in message and os.strerror(errno.EACCES) in message, message
 
 
 @pytest.mark.parametrize(

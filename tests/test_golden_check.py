@@ -1,0 +1,115 @@
+"""The golden-frame comparison itself (no rendering): the committed goldens pass against themselves, and
+wrong pictures made from them fail, including the ones the old whole-frame check (mean <= 3, < 1 % of
+pixels off by > 64) let through."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scene_harness
+from PIL import Image
+from scene_harness import BACKGROUND_RGB, GOLDEN_DIR, assert_matches_golden, golden_difference
+
+GOLDENS = sorted(p.stem for p in GOLDEN_DIR.glob("*.png") if "." not in p.stem)
+
+
+def load(name: str) -> np.ndarray:
+    return np.asarray(Image.open(GOLDEN_DIR / f"{name}.png").convert("RGB")).copy()
+
+
+def old_check_passes(frame: np.ndarray, golden: np.ndarray) -> bool:
+    diff = np.abs(golden.astype(int) - frame.astype(int)).max(axis=-1)
+    return bool(diff.mean() <= 3.0 and (diff > 64).mean() <= 0.01)
+
+
+def foreground(img: np.ndarray) -> np.ndarray:
+    return np.abs(img.astype(int) - BACKGROUND_RGB).max(-1) > scene_harness.BACKGROUND_TOL
+
+
+def erase_box(img: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> np.ndarray:
+    out = img.copy()
+    out[y0:y1, x0:x1] = BACKGROUND_RGB
+    return out
+
+
+def test_there_are_goldens():
+    assert len(GOLDENS) == 10, GOLDENS
+
+
+@pytest.mark.parametrize("name", GOLDENS)
+def test_a_golden_matches_itself(name):
+    g = load(name)
+    assert golden_difference(g, g)["ok"]
+
+
+@pytest.mark.parametrize("name", GOLDENS)
+def test_wrong_pictures_fail(name):
+    g = load(name)
+    h, w = g.shape[:2]
+    fg = foreground(g)
+    # the densest 40 x 40 block of foreground: something is drawn there
+    counts = np.lib.stride_tricks.sliding_window_view(fg, (40, 40))[::10, ::10].sum(axis=(2, 3))
+    r, c = np.unravel_index(np.argmax(counts), counts.shape)
+    y0, x0 = 10 * r, 10 * c
+    breaks = {
+        "flipped vertically": g[::-1],
+        "flipped horizontally": g[:, ::-1],
+        "one 40x40 block erased": erase_box(g, y0, y0 + 40, x0, x0 + 40),
+        "one 40x40 block with red and blue swapped": np.concatenate(
+            [g[:y0], np.concatenate([g[y0:y0 + 40, :x0], g[y0:y0 + 40, x0:x0 + 40, ::-1], g[y0:y0 + 40, x0 + 40:]], 1),
+             g[y0 + 40:]], 0),
+        "shifted by 2 pixels": np.roll(g, 2, axis=1),
+        "the right third erased": erase_box(g, 0, h, 2 * w // 3, w),
+    }
+    for what, bad in breaks.items():
+        result = golden_difference(bad, g)
+        assert not result["ok"], f"{name}: {what} passed ({ {k: v for k, v in result.items() if k != 'bad'} })"
+
+
+def test_the_old_check_let_wrong_pictures_through():
+    """Why the check changed: on a sparse frame a whole third erased passed the old whole-frame test."""
+    g = load("rbf_RBFModel")
+    h, w = g.shape[:2]
+    third = erase_box(g, 0, h, 2 * w // 3, w)
+    assert foreground(g)[:, 2 * w // 3:].sum() > 500  # a third with plenty drawn in it
+    assert old_check_passes(third, g)
+    assert not golden_difference(third, g)["ok"]
+
+
+def test_a_few_pixels_of_glyph_noise_pass():
+    """What the measured noise looks like (a re-placed digit: a handful of pixels in one tile) passes."""
+    g = load("ml_TaylorError")
+    noisy = g.copy()
+    ys, xs = np.nonzero(foreground(g))
+    y, x = ys[len(ys) // 2], xs[len(xs) // 2]
+    noisy[y:y + 2, x:x + 3] = 255 - noisy[y:y + 2, x:x + 3]  # 6 pixels flipped
+    assert golden_difference(noisy, g)["ok"]
+
+
+def test_missing_golden_fails_and_only_update_golden_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(scene_harness, "GOLDEN_DIR", tmp_path)
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    frame = load("rbf_RBFModel")
+    with pytest.raises(AssertionError, match="is missing"):
+        assert_matches_golden(frame, "new_scene")
+    assert not (tmp_path / "new_scene.png").exists()
+    assert (tmp_path / "new_scene.actual.png").exists()
+    monkeypatch.setenv("UPDATE_GOLDEN", "1")
+    assert_matches_golden(frame, "new_scene")
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "new_scene.png").convert("RGB")), frame)
+    monkeypatch.delenv("UPDATE_GOLDEN")
+    assert_matches_golden(frame, "new_scene")
+
+
+def test_a_failure_writes_the_actual_frame_and_a_diff_image(tmp_path, monkeypatch):
+    monkeypatch.setattr(scene_harness, "GOLDEN_DIR", tmp_path)
+    monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
+    g = load("grid_squares")
+    Image.fromarray(g).save(tmp_path / "grid_squares.png")
+    with pytest.raises(AssertionError, match=r"differs from golden: .* tiles over: \(x "):
+        assert_matches_golden(g[:, ::-1].copy(), "grid_squares")
+    actual = np.asarray(Image.open(tmp_path / "grid_squares.actual.png").convert("RGB"))
+    np.testing.assert_array_equal(actual, g[:, ::-1])
+    diff = np.asarray(Image.open(tmp_path / "grid_squares.diff.png").convert("RGB"))
+    assert diff.shape == g.shape and ((diff == (255, 0, 255)).all(-1)).sum() > 100
