@@ -170,14 +170,16 @@ def asym_norm(x, y):
 def asym_heatmap(media, tmp_path_factory):
     path = tmp_path_factory.mktemp("asym") / "asym.toml"
     path.write_text(ASYM_TOML)
+    # the user file is active while the scene renders only: the module's other scenes use the defaults
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(ENV_VAR, str(path))
         active_settings.cache_clear()
         try:
-            yield render_scene(JacobianNormHeatmap, media)
+            scene = render_scene(JacobianNormHeatmap, media)
         finally:
             active_settings.cache_clear()
     active_settings.cache_clear()
+    return scene
 
 
 def _expected_raster(shape: tuple[int, int]) -> np.ndarray:
