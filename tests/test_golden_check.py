@@ -33,7 +33,7 @@ def erase_box(img: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> np.ndarray
 
 
 def test_there_are_goldens():
-    assert len(GOLDENS) == 10, GOLDENS
+    assert len(GOLDENS) >= 10, GOLDENS  # one per scene
 
 
 @pytest.mark.parametrize("name", GOLDENS)
