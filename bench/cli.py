@@ -49,9 +49,9 @@ CONSTRUCT_PAIRS = (("sweep", "OursSweep", "BaselineSweep"), ("grid morph", "Ours
                    ("heatmap", "OursHeatmap", "BaselineHeatmap"))
 # A one-line edit per previewed scene: (file, class, old line fragment, new): early, middle and late changes.
 PREVIEW_EDITS = {
-    "RBFJacobian": ("scenes/rbf.py", "SETTLE_TIME = 3.0  # back", "SETTLE_TIME = 3.5  # back"),
-    "JacobianNormHeatmap": ("scenes/grid.py", "LEVELS = 4", "LEVELS = 5"),
-    "GridSquaresUnderF": ("scenes/grid.py", "ARROW_MAX = 1.5", "ARROW_MAX = 1.4"),
+    "RBFJacobian": ("scenes/rbf_jacobian.py", "SETTLE_TIME = 3.0  # back", "SETTLE_TIME = 3.5  # back"),
+    "JacobianNormHeatmap": ("scenes/heatmap.py", "LEVELS = 4", "LEVELS = 5"),
+    "GridSquaresUnderF": ("scenes/grid_squares.py", "ARROW_MAX = 1.5", "ARROW_MAX = 1.4"),
 }
 GRID_STEPS = (1.0, 0.5, 0.25, 0.125)
 CENTRE_COUNTS = (2, 3, 6, 12)  # [rbf].centers allows at most 12

@@ -53,9 +53,12 @@ from PIL import Image
 
 from jacobian_math import frobenius_norm
 from jacobian_math.fields import grid_lines, grid_step, pixel_centres, polyline_point
-from scenes import style
-from scenes.grid import GridSquaresUnderF, JacobianNormHeatmap, bezier_path, colormap_rgb
-from scenes.rbf import RBFJacobian
+from scenes.grid_squares import GridSquaresUnderF
+from scenes.heatmap import JacobianNormHeatmap
+from scenes.kit import style
+from scenes.kit.colormaps import colormap_rgb
+from scenes.kit.shapes import bezier_path
+from scenes.rbf_jacobian import RBFJacobian
 
 SWEEP_TIME = RBFJacobian.SWEEP_OUT_TIME  # then RBFJacobian.SETTLE_TIME back to x0_final
 MORPH_TIME = 3.0  # as GridSquaresUnderF.morph_grid
@@ -271,7 +274,7 @@ class OursHeatmap(_Timed, JacobianNormHeatmap):
 
     def build_heatmap(self):
         x0, x1, y0, y1 = self.domain
-        image = ImageMobject(colormap_rgb(self.norm_to_unit(self.norms)))
+        image = ImageMobject(colormap_rgb(self.norm_to_unit(self.norms), style.HEATMAP))
         image.stretch_to_fit_width(self.heatmap.width).stretch_to_fit_height(self.heatmap.height)
         image.move_to(self.to_frame(np.array([(x0 + x1) / 2, (y0 + y1) / 2])))
         image.set_resampling_algorithm(Image.Resampling.BILINEAR)
@@ -296,7 +299,7 @@ class BaselineHeatmap(OursHeatmap):
         n = int(_env_float("BENCH_HEATMAP_SQUARES", float(self.RASTER)))
         centres = pixel_centres(self.domain, (n, n))  # (n, n, 2), rows from the top
         norms = frobenius_norm(self.fmap.jacobian(centres))
-        colours = colormap_rgb(self.norm_to_unit(norms))
+        colours = colormap_rgb(self.norm_to_unit(norms), style.HEATMAP)
         side = self.heatmap.width / n
         squares = VGroup()
         for r in range(n):

@@ -7,6 +7,7 @@ Exit status: 0 done, 1 a scene or the join failed, 2 bad options/configuration (
 from __future__ import annotations
 
 import argparse
+import configparser
 import fcntl
 import hashlib
 import json
@@ -26,7 +27,13 @@ from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, loa
 
 LECTURE_NAME = "jacobian_lecture"
 DEFAULT_OUTPUT = ROOT / "media" / "lecture"
-BACKGROUND = "#0E1116"  # as in manim.cfg
+
+
+def background_colour() -> str:
+    """The lecture's background colour: ``manim.cfg``'s ``background_color``, its one source."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "manim.cfg", encoding="utf-8")
+    return parser.get("CLI", "background_color")
 
 
 def _default_jobs() -> int:
@@ -262,7 +269,7 @@ def run_render(args: argparse.Namespace) -> int:
             dest = out / "slides" / f"{LECTURE_NAME}.html"
             print("converting the slide decks to an offline reveal.js presentation", flush=True)
             slides.convert(out / "build" / f"slides-{quality.name}" / "slides", [e.cls for e in entries], dest,
-                           PART_TITLES[1], BACKGROUND)
+                           PART_TITLES[1], background_colour())
             print(f"presentation: {dest}  (copy the folder {dest.parent} to present offline; "
                   f"arrow keys step through the beats)")
             return 0

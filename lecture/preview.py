@@ -52,7 +52,7 @@ class Target:
 
     @property
     def module_name(self) -> str | None:
-        """``scenes.rbf`` for a file inside the project's packages; ``None`` for any other file."""
+        """``scenes.rbf_jacobian`` for a file inside the project's packages; ``None`` for any other file."""
         try:
             rel = self.path.relative_to(ROOT)
         except ValueError:

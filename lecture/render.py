@@ -53,7 +53,7 @@ SHARED_INPUTS = ("assets/*", "manim.cfg")  # read by path at run time, whatever 
 
 
 def _module_files(name: str) -> list[Path]:
-    """Project files that importing ``name`` (e.g. ``scenes.style``) executes: its package ``__init__``s
+    """Project files that importing ``name`` (e.g. ``scenes.kit.style``) executes: its package ``__init__``s
     and the module itself.  Names outside the project (manim, numpy, ...) give nothing."""
     parts = name.split(".")
     files = []

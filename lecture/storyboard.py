@@ -33,16 +33,16 @@ class SceneEntry:
 PART_TITLES = {1: "The Jacobian, in motion", 2: "Jacobians in machine learning"}
 
 STORYBOARD: tuple[SceneEntry, ...] = (
-    SceneEntry("scenes/rbf.py", "RBFJacobian", "RBF features and their Jacobian", 1),
-    SceneEntry("scenes/rbf.py", "RBFModel", "From features to a model", 1),
-    SceneEntry("scenes/grid.py", "JacobianNormHeatmap", "Where f changes fastest", 1),
-    SceneEntry("scenes/grid.py", "GridSquaresUnderF", "Grid squares under f", 1),
-    SceneEntry("scenes/ml.py", "ChainRule", "The chain rule: products of Jacobians", 2),
-    SceneEntry("scenes/ml.py", "SoftmaxJacobian", "The softmax Jacobian", 2),
-    SceneEntry("scenes/ml.py", "FlowDensity", "Flows: the determinant scales density", 2),
-    SceneEntry("scenes/ml.py", "JacobianPenalty", "Jacobian penalties and singular values", 2),
-    SceneEntry("scenes/ml.py", "TaylorError", "Local linearity: the Taylor error", 2),
-    SceneEntry("scenes/ml.py", "MLOutlook", "Outlook", 2),
+    SceneEntry("scenes/rbf_jacobian.py", "RBFJacobian", "RBF features and their Jacobian", 1),
+    SceneEntry("scenes/rbf_model.py", "RBFModel", "From features to a model", 1),
+    SceneEntry("scenes/heatmap.py", "JacobianNormHeatmap", "Where f changes fastest", 1),
+    SceneEntry("scenes/grid_squares.py", "GridSquaresUnderF", "Grid squares under f", 1),
+    SceneEntry("scenes/chain_rule.py", "ChainRule", "The chain rule: products of Jacobians", 2),
+    SceneEntry("scenes/softmax.py", "SoftmaxJacobian", "The softmax Jacobian", 2),
+    SceneEntry("scenes/flow.py", "FlowDensity", "Flows: the determinant scales density", 2),
+    SceneEntry("scenes/penalty.py", "JacobianPenalty", "Jacobian penalties and singular values", 2),
+    SceneEntry("scenes/taylor.py", "TaylorError", "Local linearity: the Taylor error", 2),
+    SceneEntry("scenes/outlook.py", "MLOutlook", "Outlook", 2),
 )
 
 

@@ -185,7 +185,7 @@ class ColorSettings:
 
 @dataclass(frozen=True)
 class MLSettings:
-    """The machine-learning scenes (scenes/ml.py)."""
+    """The machine-learning scenes (scenes/chain_rule.py ... scenes/taylor.py)."""
 
     logits: tuple[float, ...]
     saturated_logits: tuple[float, ...]

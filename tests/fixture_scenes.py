@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from manim import Create, FadeIn, MathTex, Square, Write
 
-from scenes import style
-from scenes.common import LectureScene
+from scenes.kit import style
+from scenes.kit.scene import LectureScene
 
 
 class FixtureJacobian(LectureScene):

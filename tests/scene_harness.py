@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from manim import ManimColor, config
 from PIL import Image
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
@@ -46,6 +47,16 @@ def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int =
     return scene
 
 
+def scene_class(name: str) -> type:
+    """The scene class ``name`` of the lecture, imported from the file the storyboard names."""
+    import importlib
+
+    from lecture.storyboard import STORYBOARD
+
+    entry = next(e for e in STORYBOARD if e.cls == name)
+    return getattr(importlib.import_module(entry.file.removesuffix(".py").replace("/", ".")), name)
+
+
 def final_frame(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_SIZE) -> np.ndarray:
     """The scene's last frame as an ``(h, w, 3)`` uint8 array."""
     scene = render_scene(scene_cls, tmp_dir, *size, last_frame=True)
@@ -71,7 +82,8 @@ def final_frame(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_S
 # exceeds FOREGROUND_MEAN = 1.0 (4.5x).  A 20-pixel tile holds about a 20-pixel run of a 1-pixel curve or a
 # quarter of an arrow at this size, so a wrong colour, a missing curve or a moved shape fails its tile.
 
-BACKGROUND_RGB = np.array([0x0E, 0x11, 0x16])  # style.BACKGROUND, manim.cfg's background_color
+# the background: manim.cfg's background_color (its one source), as the renders draw it
+BACKGROUND_RGB = np.array(ManimColor(config.background_color).to_int_rgb())
 BACKGROUND_TOL = 8  # a pixel is foreground when it differs from the background by more than this (max channel)
 PIXEL_TOL = 32
 TILE = 20

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import render_scene
+from scene_harness import render_scene, scene_class
 
-from scenes import grid, ml, rbf
 from scenes.settings import ENV_VAR, active_settings
 
 pytestmark = pytest.mark.render
 
-ALL_SCENES = (rbf.RBFJacobian, rbf.RBFModel, grid.JacobianNormHeatmap, grid.GridSquaresUnderF, ml.ChainRule,
-              ml.SoftmaxJacobian, ml.FlowDensity, ml.JacobianPenalty, ml.TaylorError, ml.MLOutlook)
+ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
+                                             "ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty",
+                                             "TaylorError", "MLOutlook"))
 COLOUR_WORDS = re.compile(r"\b(blue|green|red|orange|white|yellow|purple|violet|grey|gray|black)\b", re.I)
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
@@ -67,12 +67,12 @@ def test_no_caption_names_a_colour(scene_cls, media, use_config):
 
 def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
     use_config("")
-    assert "page's figure" in one(captions(rbf.RBFJacobian, media), r"^At x0 = 0:").string
+    assert "page's figure" in one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 0:").string
     use_config("[rbf]\nx0_final = 1.0\n")
-    text = one(captions(rbf.RBFJacobian, media), r"^At x0 = 1:").string
+    text = one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 1:").string
     assert "page's figure" not in text and "phi_i(x0)" in text
     use_config("[rbf]\ncenters = [-1.0, 0.0, 1.0]\n")
-    assert "page's figure" not in one(captions(rbf.RBFJacobian, media), r"^At x0 = 0:").string
+    assert "page's figure" not in one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 0:").string
 
 
 @pytest.mark.parametrize(("config", "ratio", "power"), [
@@ -82,14 +82,14 @@ def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config
 ])
 def test_the_zoom_states_the_measured_halving_ratio(config, ratio, power, media, use_config):
     use_config(config)
-    m = one(captions(grid.GridSquaresUnderF, media), rf"divides the gap by {NUMBER}")
+    m = one(captions(scene_class("GridSquaresUnderF"), media), rf"divides the gap by {NUMBER}")
     assert float(m.group(1)) == pytest.approx(ratio, abs=0.05)
     assert power in m.string
 
 
 def test_an_affine_map_has_no_gap_and_says_so(media, use_config):
     use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
-    texts = captions(grid.GridSquaresUnderF, media)
+    texts = captions(scene_class("GridSquaresUnderF"), media)
     assert one(texts, r"the gap is zero")
     assert not any("divides the gap" in t for t in texts)
 
@@ -102,13 +102,14 @@ def test_softmax_saturation_states_the_largest_entry(media, use_config):
     eps = 1e-6
     jac = np.stack([(np.exp(z + eps * e) / np.exp(z + eps * e).sum() - np.exp(z - eps * e) / np.exp(z - eps * e).sum())
                     / (2 * eps) for e in np.eye(len(z))], axis=1)
-    m = one(captions(ml.SoftmaxJacobian, media), rf"at p_(\d) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
+    m = one(captions(scene_class("SoftmaxJacobian"), media),
+            rf"at p_(\d) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
     assert int(m.group(1)) == int(np.argmax(p)) + 1
     assert float(m.group(2)) == pytest.approx(p.max(), abs=0.005)
     assert float(m.group(3)) == pytest.approx(np.abs(jac).max(), abs=0.005)
     # not saturated: no claim of saturation, the true numbers instead
     use_config("[ml]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
-    texts = captions(ml.SoftmaxJacobian, media)
+    texts = captions(scene_class("SoftmaxJacobian"), media)
     assert not any("aturation" in t for t in texts)
     assert one(texts, r"^Now p_1 = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
 
@@ -118,7 +119,7 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     s = active_settings()
     x, u = np.array(s.ml.taylor_point), np.array(s.ml.taylor_direction, float)
     u /= np.linalg.norm(u)
-    steps = np.geomspace(s.ml.taylor_steps[1], s.ml.taylor_steps[0], ml.TaylorError.SAMPLES)
+    steps = np.geomspace(s.ml.taylor_steps[1], s.ml.taylor_steps[0], scene_class("TaylorError").SAMPLES)
 
     def f(p):
         return np.array([p[0] ** 2 - p[1], p[1] ** 2 + p[0]])
@@ -126,7 +127,7 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     jac = np.array([[2 * x[0], -1.0], [1.0, 2 * x[1]]])
     errors = np.array([np.linalg.norm(f(x + h * u) - f(x) - jac @ (h * u)) for h in steps])
     slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
-    texts = captions(ml.TaylorError, media)
+    texts = captions(scene_class("TaylorError"), media)
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert float(m.group(1)) == pytest.approx(slope, abs=0.005)
     assert float(m.group(2)) == pytest.approx(2**slope, abs=0.05)
@@ -139,7 +140,7 @@ def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
     # f = (x^3 + y, y) at 0: f(d) - f(0) - J d = (d1^3, 0), so the slope is 3 and error / |d|^2 = u1^3 |d|
     use_config('[map]\nf1 = "x**3 + y"\nf2 = "y"\n[ml]\ntaylor_point = [0.0, 0.0]\ntaylor_direction = [0.8, 0.6]\n')
     s = active_settings().ml
-    texts = captions(ml.TaylorError, media)
+    texts = captions(scene_class("TaylorError"), media)
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert (float(m.group(1)), float(m.group(2))) == pytest.approx((3.0, 8.0), abs=0.005)
     m = one(texts, rf"error / \|d\|\^2 goes from {NUMBER} to {NUMBER}")
@@ -151,7 +152,8 @@ def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
 def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use_config):
     use_config(f"[ml]\nflow_box = {box}\n" if box else "")
     s = active_settings().ml
-    m = one(captions(ml.FlowDensity, media), rf"integrates to {NUMBER}: the other {NUMBER} was carried outside")
+    m = one(captions(scene_class("FlowDensity"), media),
+            rf"integrates to {NUMBER}: the other {NUMBER} was carried outside")
     # independent: seeded Monte Carlo through the generator written out here (two affine couplings)
     rng = np.random.default_rng(3)
     z = rng.normal(0.0, s.flow_base_std, size=(1_000_000, 2))
@@ -176,12 +178,12 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     (sig_steep, norm_steep), (sig_flat, norm_flat) = (
         (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.penalty_w_steep,
                                                                                     s.penalty_w_flat))
-    m = one(captions(ml.JacobianPenalty, media),
+    m = one(captions(scene_class("JacobianPenalty"), media),
             rf"favours the flatter map: \|\|J\|\|_F {NUMBER} instead of {NUMBER}, sigma_1 {NUMBER} instead of {NUMBER}")
     np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
     # swap the two: the second is now the steeper one, and no caption may call it flatter
     use_config(f"[ml]\npenalty_w_steep = {list(map(list, s.penalty_w_flat))}\n"
                f"penalty_w_flat = {list(map(list, s.penalty_w_steep))}\n")
-    texts = captions(ml.JacobianPenalty, media)
+    texts = captions(scene_class("JacobianPenalty"), media)
     assert not any("flatter" in t for t in texts)
     assert one(texts, rf"here \|\|J\|\|_F is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")

@@ -1,11 +1,11 @@
-"""``scenes.coords.PlotFrame`` against Manim's own c2p / p2c."""
+"""``scenes.kit.coords.PlotFrame`` against Manim's own c2p / p2c."""
 
 from __future__ import annotations
 
 import numpy as np
 from manim import Axes, NumberPlane
 
-from scenes.coords import PlotFrame
+from scenes.kit.coords import PlotFrame
 
 
 def test_plot_frame_agrees_with_c2p_and_p2c() -> None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 from scene_harness import render_scene
 
-from scenes import style
-from scenes.grid import GridSquaresUnderF, JacobianNormHeatmap
+from scenes.grid_squares import GridSquaresUnderF
+from scenes.heatmap import JacobianNormHeatmap
+from scenes.kit import style
 from scenes.settings import ENV_VAR, active_settings
 
 FW, FH = 14.0 + 2 / 9, 8.0  # Manim's frame (16:9)

@@ -248,10 +248,11 @@ def test_doctor_reports_present_and_missing_tools(tmp_path: Path) -> None:
 
 def test_dependencies_are_the_modules_a_scene_imports() -> None:
     deps = {p.relative_to(ROOT).as_posix() for p in render.dependencies(ROOT / "tests" / "fixture_scenes.py")}
-    # fixture_scenes imports scenes.style and scenes.common; settings via both; jacobian_math via settings
-    assert {"tests/fixture_scenes.py", "scenes/__init__.py", "scenes/common.py", "scenes/style.py",
+    # fixture_scenes imports scenes.kit.style and scenes.kit.scene; settings via both; jacobian_math via settings
+    assert {"tests/fixture_scenes.py", "scenes/__init__.py", "scenes/kit/scene.py", "scenes/kit/style.py",
             "scenes/settings.py", "jacobian_math/__init__.py", "jacobian_math/plane_map.py"} <= deps
-    assert not deps & {"scenes/rbf.py", "scenes/grid.py", "scenes/ml.py"}  # other scenes do not count
+    # other scenes do not count
+    assert not deps & {"scenes/rbf_jacobian.py", "scenes/grid_squares.py", "scenes/flow.py"}
 
 
 def test_stale_temporaries_of_dead_runs_are_removed(tmp_path: Path) -> None:

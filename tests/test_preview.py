@@ -23,7 +23,7 @@ ENV.pop("JACOBIAN_CONFIG", None)
 
 WATCHED_SCENE = '''
 from manim import Circle, Create
-from scenes.common import LectureScene
+from scenes.kit.scene import LectureScene
 
 
 class Watched(LectureScene):
@@ -46,8 +46,8 @@ def frames(path: Path) -> int:
 
 def test_storyboard_names_and_file_class_pairs_resolve(tmp_path: Path) -> None:
     rbf = resolve_target("RBFJacobian")
-    assert rbf == Target((ROOT / "scenes" / "rbf.py").resolve(), "RBFJacobian")
-    assert rbf.module_name == "scenes.rbf"
+    assert rbf == Target((ROOT / "scenes" / "rbf_jacobian.py").resolve(), "RBFJacobian")
+    assert rbf.module_name == "scenes.rbf_jacobian"
     scene = tmp_path / "mine.py"
     scene.write_text("x = 1\n")
     other = resolve_target(f"{scene}:MyScene")
@@ -61,11 +61,12 @@ def test_storyboard_names_and_file_class_pairs_resolve(tmp_path: Path) -> None:
 def test_watch_list_covers_imported_project_modules_assets_and_config(tmp_path: Path) -> None:
     config = tmp_path / "my.toml"
     files = watched_files(resolve_target("RBFJacobian"), config)
-    for needed in ("scenes/rbf.py", "scenes/common.py", "scenes/style.py", "jacobian_math/rbf.py",
+    for needed in ("scenes/rbf_jacobian.py", "scenes/rbf_panels.py", "scenes/kit/scene.py", "scenes/kit/style.py",
+                   "jacobian_math/rbf.py",
                    "assets/default.toml", "manim.cfg"):
         assert (ROOT / needed).resolve() in files, needed
     assert config in files
-    assert (ROOT / "scenes" / "grid.py").resolve() not in files
+    assert (ROOT / "scenes" / "grid_squares.py").resolve() not in files
 
 
 def test_one_off_preview_writes_the_scene_with_the_chosen_x264_preset(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 from scene_harness import render_scene
 
-import scenes.style
+import scenes.kit.style
 from jacobian_math import numerical_jacobian
 from scenes.settings import DEFAULT_CONFIG, ENV_VAR, active_settings
 
@@ -39,7 +39,7 @@ def test_default_colours_are_the_pages():
 
 @contextmanager
 def colours_from(roles: dict[str, str] | None, tmp: Path):
-    """Settings (and scenes.style, which reads them at import) with ``roles`` as [colors]; restored after."""
+    """Settings (and scenes.kit.style, which reads them when asked) with ``roles`` as [colors]; restored after."""
     mp = pytest.MonkeyPatch()
     try:
         if roles is not None:
@@ -49,12 +49,12 @@ def colours_from(roles: dict[str, str] | None, tmp: Path):
         else:
             mp.delenv(ENV_VAR, raising=False)
         active_settings.cache_clear()
-        importlib.reload(scenes.style)
+        importlib.reload(scenes.kit.style)
         yield
     finally:
         mp.undo()
         active_settings.cache_clear()
-        importlib.reload(scenes.style)
+        importlib.reload(scenes.kit.style)
 
 
 def snapshot(scene, arrows: dict[str, list]) -> dict:
@@ -131,7 +131,7 @@ def direction(v: np.ndarray) -> np.ndarray:
 
 
 def grid_recorded():
-    from scenes.grid import GridSquaresUnderF
+    from scenes.grid_squares import GridSquaresUnderF
 
     class Recorded(GridSquaresUnderF):
         def show_domain_grid(self) -> None:
@@ -148,7 +148,7 @@ def grid_recorded():
 
 
 def chain_recorded():
-    from scenes.ml import ChainRule
+    from scenes.chain_rule import ChainRule
 
     class Recorded(ChainRule):
         def push_through_g(self) -> None:
@@ -167,7 +167,7 @@ def chain_recorded():
 def penalty_recorded():
     from manim import Arrow
 
-    from scenes.ml import JacobianPenalty
+    from scenes.penalty import JacobianPenalty
 
     class Recorded(JacobianPenalty):
         def construct(self) -> None:
@@ -194,7 +194,7 @@ def colours(request, tmp_path_factory):
     roles = DEFAULT if request.param == "default" else USER
     scenes_ = {}
     with colours_from(None if request.param == "default" else USER, tmp):
-        assert {r: getattr(scenes.style, r.upper()).to_hex().upper() for r in roles} == roles
+        assert {r: getattr(scenes.kit.style, r.upper()).to_hex().upper() for r in roles} == roles
         for name, make in (("grid", grid_recorded), ("chain", chain_recorded), ("penalty", penalty_recorded)):
             scenes_[name] = render_scene(make(), tmp / name, *SIZE, last_frame=True)
     return roles, scenes_

@@ -1,4 +1,4 @@
-"""``scenes.common``: uncover/cover fades look like Manim's FadeIn/FadeOut and leave nothing behind."""
+"""``scenes.kit.scene``: uncover/cover fades look like Manim's FadeIn/FadeOut and leave nothing behind."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 from manim import FadeIn, FadeOut, Square, Text
 from scene_harness import render_scene
 
-from scenes import style
-from scenes.common import LectureScene, cover, uncover
+from scenes.kit import style
+from scenes.kit.scene import LectureScene, cover, uncover
 
 
 def _shapes() -> list:

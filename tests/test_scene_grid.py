@@ -14,8 +14,10 @@ import pytest
 from scene_harness import assert_matches_golden, final_frame, render_scene
 
 from jacobian_math import NonFiniteMapError
-from scenes.colormaps import COLORMAP_ANCHORS
-from scenes.grid import GridSquaresUnderF, JacobianNormHeatmap, colormap_rgb
+from scenes.grid_squares import GridSquaresUnderF
+from scenes.heatmap import JacobianNormHeatmap
+from scenes.kit import style
+from scenes.kit.colormaps import COLORMAP_ANCHORS, colormap_rgb
 from scenes.settings import ENV_VAR, active_settings
 
 
@@ -95,7 +97,7 @@ def test_heatmap_pixels_show_the_true_norm(heatmap_scene):
     rows, cols = pixels.shape[:2]
     x0, x1, y0, y1 = -2.0, 2.0, -2.0, 2.0
     palette_t = np.linspace(0, 1, 4001)
-    palette = colormap_rgb(palette_t).astype(int)
+    palette = colormap_rgb(palette_t, style.HEATMAP).astype(int)
     # the page's norm is symmetric under flips and x <-> y, so these picks cannot see the raster's orientation:
     # test_heatmap_of_an_asymmetric_map_is_the_right_way_round does
     for r, c in [(0, 0), (rows // 2, cols // 4), (rows - 1, cols // 3), (rows // 5, cols - 1), (rows // 2, cols // 2)]:
@@ -198,7 +200,7 @@ def test_heatmap_of_an_asymmetric_map_is_the_right_way_round(asym_heatmap):
     pixels = np.asarray(scene.heatmap.pixel_array)[..., :3].astype(int)
     assert pixels.shape[:2] == (200, 200)
     norms = _expected_raster(pixels.shape[:2])
-    expected = colormap_rgb((norms - 3.0) / 5.0).astype(int)
+    expected = colormap_rgb((norms - 3.0) / 5.0, style.HEATMAP).astype(int)
     err = np.abs(pixels - expected).max(axis=-1)
     worst = np.unravel_index(err.argmax(), err.shape)
     assert err.max() <= 2, f"{(err > 2).sum()} of {err.size} pixels off by > 2, worst {err.max()} at {worst}"
@@ -208,7 +210,7 @@ def test_heatmap_of_an_asymmetric_map_is_the_right_way_round(asym_heatmap):
         assert (np.abs(wrong - expected).max(axis=-1) > 2).mean() > 0.5, name
     # decoded through the colour map, a few pixels read the closed-form norm
     palette_t = np.linspace(0, 1, 4001)
-    palette = colormap_rgb(palette_t).astype(int)
+    palette = colormap_rgb(palette_t, style.HEATMAP).astype(int)
     rows, cols = pixels.shape[:2]
     for r, c in [(0, 0), (0, cols - 1), (rows - 1, 0), (rows - 1, cols - 1), (rows // 3, 2 * cols // 3)]:
         decoded = 3.0 + 5.0 * palette_t[np.argmin(np.abs(palette - pixels[r, c]).sum(axis=1))]

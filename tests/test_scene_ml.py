@@ -6,10 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from manim import tempconfig
-from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
+from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
 
-import scenes.ml as ml
 from jacobian_math import mass_outside, numerical_jacobian
+from scenes.kit.colormaps import cross_fade
+from scenes.kit.followers import Followers
+from scenes.kit.panel import Panel
+from scenes.kit.readouts import shown_values
+from scenes.kit.text import single_path
 
 pytestmark = pytest.mark.render
 
@@ -26,7 +30,7 @@ def rendered(tmp_path_factory):
     def get(name: str):
         if name not in cache:
             with tempconfig({"tex_dir": str(tex_cache)}):
-                scene = render_scene(getattr(ml, name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
+                scene = render_scene(scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
             cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
         return cache[name]
 
@@ -60,7 +64,6 @@ def test_chain_rule_read_back(rendered) -> None:
     drawn_f = scene.panels[1].to_data(scene.para_f.get_vertices())
     np.testing.assert_allclose(drawn_f, f(p) + offsets @ jf.T, atol=1e-6)
     # the product written out, to the two decimals shown
-    from scenes.ml import shown_values
 
     for matrix, expected in ((scene.m_gf, jg @ jf), (scene.m_g, jg), (scene.m_f, jf)):
         np.testing.assert_allclose(shown_values(matrix), expected, atol=0.0051)
@@ -167,7 +170,7 @@ def test_taylor_read_back(rendered) -> None:
 
 def test_outlook_points_to_existing_scenes(rendered) -> None:
     scene, _ = rendered("MLOutlook")
-    titles = {getattr(ml, n).TITLE for n in SCENES[:-1]}
+    titles = {scene_class(n).TITLE for n in SCENES[:-1]}
     named = " ".join(item[0] for item in scene.ITEMS)
     for word in ("Encoder-decoder", "MAML", "Batched", "Spatial"):
         assert word in named
@@ -195,7 +198,7 @@ def test_cross_fade_equals_drawing_both_images() -> None:
 
     for alpha in (0.0, 0.3, 0.5, 0.8, 1.0):
         two = Image.alpha_composite(Image.alpha_composite(bg, faded(old, 1 - alpha)), faded(new, alpha))
-        one = Image.alpha_composite(bg, Image.fromarray(ml.cross_fade(old, new, alpha), "RGBA"))
+        one = Image.alpha_composite(bg, Image.fromarray(cross_fade(old, new, alpha), "RGBA"))
         diff = np.abs(np.asarray(two, int) - np.asarray(one, int))
         assert diff.max() <= 2, (alpha, diff.max())
 
@@ -205,20 +208,20 @@ def test_single_path_keeps_every_outline_and_rejects_mixed_styles() -> None:
 
     glyphs = [VMobject(fill_color="#FF0000", fill_opacity=1, stroke_width=0).set_points_as_corners(
         np.array([[x, 0, 0], [x + 1, 0, 0], [x + 1, 1, 0], [x, 0, 0]])) for x in (0.0, 2.0, 4.0)]
-    path = ml.single_path(VGroup(*glyphs))
+    path = single_path(VGroup(*glyphs))
     np.testing.assert_array_equal(path.points, np.vstack([g.points for g in glyphs]))
     assert len(path.get_subpaths()) == 3
     np.testing.assert_array_equal(path.get_fill_rgbas(), glyphs[0].get_fill_rgbas())
     glyphs[1].set_fill("#00FF00")
     with pytest.raises(ValueError, match="differ in style"):
-        ml.single_path(VGroup(*glyphs))
+        single_path(VGroup(*glyphs))
 
 
 def test_followers_run_once_when_added_and_only_while_attached() -> None:
     from manim import Dot
 
     calls = []
-    followers = ml.Followers()
+    followers = Followers()
     dot = followers.add(Dot(), lambda m: calls.append(m))
     assert calls == [dot] and not dot.updaters
     with pytest.raises(RuntimeError), followers.attached():
@@ -231,7 +234,7 @@ def test_show_cropped_draws_the_same_picture_from_fewer_pixels() -> None:
     from manim import Camera
 
     with tempconfig({"pixel_width": 320, "pixel_height": 180}):
-        panel = ml.Panel((-2.0, 2.0, -1.0, 3.0), 4.0)
+        panel = Panel((-2.0, 2.0, -1.0, 3.0), 4.0)
         yy, xx = np.mgrid[0:40, 0:40]
         blob = np.exp(-((xx - 25) ** 2 + (yy - 12) ** 2) / 20.0)  # off-centre, fades to 0 towards the edges
         rgba = np.zeros((40, 40, 4), np.uint8)

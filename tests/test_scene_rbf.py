@@ -1,4 +1,5 @@
-"""Render tests of scenes/rbf.py: tiny renders, geometry read back from the mobjects, golden final frames.
+"""Render tests of scenes/rbf_jacobian.py and rbf_model.py: tiny renders, geometry read back from the mobjects,
+golden final frames.
 
 The reference numbers are the closed forms phi_i(x) = exp(-(x - c_i)^2 / (2 sigma^2)) written here,
 and central differences of them for slopes; never RBFBasis itself.
@@ -13,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_matches_golden, final_frame, render_scene
+from scene_harness import assert_matches_golden, final_frame, render_scene, scene_class
 
-from scenes import common
+from scenes.kit import scene as kit_scene
 from scenes.settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 
 pytestmark = pytest.mark.render
@@ -33,7 +34,7 @@ def _slope(f, x: float) -> float:
 
 
 def _use(monkeypatch, settings: Settings) -> Settings:
-    monkeypatch.setattr(common, "active_settings", lambda: settings)
+    monkeypatch.setattr(kit_scene, "active_settings", lambda: settings)
     return settings
 
 
@@ -74,7 +75,7 @@ def _coords(axes, point) -> tuple[float, float]:
 
 @pytest.mark.parametrize("case", CASES)
 def test_rbf_jacobian_geometry_matches_closed_form(case, tmp_path, media, monkeypatch):
-    from scenes.rbf import RBFJacobian
+    from scenes.rbf_jacobian import RBFJacobian
 
     s = _use(monkeypatch, _settings(tmp_path, CASES[case])).rbf
     scene = _built(RBFJacobian, media)
@@ -125,7 +126,7 @@ def _check_layout(scene) -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_rbf_model_geometry_matches_closed_form(case, tmp_path, media, monkeypatch):
-    from scenes.rbf import RBFModel
+    from scenes.rbf_model import RBFModel
 
     s = _use(monkeypatch, _settings(tmp_path, CASES[case])).rbf
 
@@ -148,7 +149,7 @@ def test_rbf_model_geometry_matches_closed_form(case, tmp_path, media, monkeypat
 
 
 def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
-    from scenes.rbf import RBFJacobian
+    from scenes.rbf_jacobian import RBFJacobian
 
     _use(monkeypatch, _settings(tmp_path))
     scene = _built(RBFJacobian, media)
@@ -161,9 +162,7 @@ def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
 
 @pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
 def test_scene_renders(name, tmp_path, media, monkeypatch):
-    import scenes.rbf
-
-    class Checked(getattr(scenes.rbf, name)):
+    class Checked(scene_class(name)):
         """Records, for each sweep, its last played frame and the same x0 drawn from scratch."""
 
         def sweep_to(self, *args, **kwargs) -> None:
@@ -200,10 +199,9 @@ def test_scene_renders(name, tmp_path, media, monkeypatch):
 
 @pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
 def test_golden_final_frame(name, tmp_path, media, monkeypatch):
-    import scenes.rbf
 
     _use(monkeypatch, _settings(tmp_path, scale=FAST))
-    frame = final_frame(getattr(scenes.rbf, name), media)
+    frame = final_frame(scene_class(name), media)
     assert_matches_golden(frame, f"rbf_{name}")
 
 
@@ -212,7 +210,7 @@ def test_live_decimal_draws_what_decimal_number_draws(edge, media):
     """The fast readout's outlines equal a freshly built DecimalNumber's, after moves and scaling."""
     from manim import LEFT, ORIGIN, DecimalNumber, tempconfig
 
-    from scenes.readouts import LiveDecimal
+    from scenes.kit.readouts import LiveDecimal
 
     fix = LEFT if edge == "left" else ORIGIN
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
@@ -233,7 +231,7 @@ def test_live_decimal_with_sign_draws_what_decimal_number_draws(media):
     """With ``include_sign`` (the softmax and flow readouts) the fast path matches DecimalNumber too."""
     from manim import LEFT, DecimalNumber, tempconfig
 
-    from scenes.readouts import LiveDecimal
+    from scenes.kit.readouts import LiveDecimal
 
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
         live = LiveDecimal(0.5, num_decimal_places=2, include_sign=True, font_size=24).shift([-2, 1, 0])
@@ -251,7 +249,7 @@ def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
     """DashedCurve (one path) draws the dashes DashedVMobject draws (one mobject per dash)."""
     from manim import Axes, DashedVMobject, tempconfig
 
-    from scenes.rbf import DashedCurve
+    from scenes.kit.shapes import DashedCurve
 
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
         axes = Axes(x_range=[-5, 5, 1], y_range=[-1, 1, 0.5], x_length=8, y_length=2)
@@ -279,7 +277,7 @@ def test_drop_svg_paths_keeps_the_glyphs_and_their_copies(media):
     """After drop_svg_paths a formula has the same outlines, and so do its copies and transforms."""
     from manim import MathTex, tempconfig
 
-    from scenes.readouts import drop_svg_paths
+    from scenes.kit.readouts import drop_svg_paths
 
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
         tex = MathTex(r"f'(x) = \sum_i w_i\,\phi_i'(x)", font_size=30)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
-from manim import DecimalNumber, Mobject, VMobject
+from manim import RIGHT, DecimalMatrix, DecimalNumber, ManimColor, MathTex, Mobject, VGroup, VMobject
 from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+
+from scenes.kit import style
 
 
 def drop_svg_paths(*mobjects: Mobject) -> None:
@@ -88,3 +92,48 @@ class LiveDecimal(DecimalNumber):
         self.initial_height = (hi - lo)[1] * self._font_size  # keeps the font_size property exact
         self._shown = text
         return self
+
+
+def number_row(label: str, values: Sequence[float], color: ManimColor = style.TEXT, places: int = 2) -> VGroup:
+    """``label`` followed by a row vector of DecimalNumbers."""
+    return VGroup(
+        MathTex(label, font_size=style.LABEL_SIZE, color=color),
+        DecimalMatrix([list(values)], element_to_mobject_config={"num_decimal_places": places},
+                      bracket_h_buff=0.1, h_buff=1.1).scale(0.6),
+    ).arrange(RIGHT, buff=0.15)
+
+
+def decimal_matrix(jac: np.ndarray, places: int = 2, scale: float = 0.6) -> DecimalMatrix:
+    return DecimalMatrix(np.asarray(jac).tolist(), element_to_mobject_config={"num_decimal_places": places},
+                         h_buff=1.6).scale(scale)
+
+
+def shown_values(matrix: DecimalMatrix) -> np.ndarray:
+    """The numbers a DecimalMatrix currently shows, ``(rows, cols)``."""
+    rows = len(matrix.mob_matrix)
+    return np.array([e.get_value() for e in matrix.get_entries()]).reshape(rows, -1)
+
+
+def set_if_changed(number: DecimalNumber, value: float) -> DecimalNumber:
+    """Set ``number`` only when the shown digits would change (rebuilding text every frame is slow)."""
+    shown = round(float(value), number.num_decimal_places) + 0.0
+    if shown != number.get_value():
+        number.set_value(shown)
+    return number
+
+
+def beside(mob: Mobject, other: VMobject, buff: float) -> Mobject:
+    """``mob.next_to(other, RIGHT, buff)`` from the raw points (next_to's bounding boxes cost more, per frame)."""
+    theirs = other.points
+    ours = np.vstack([m.points for m in mob.family_members_with_points()])
+    dx = theirs[:, 0].max() + buff - ours[:, 0].min()
+    dy = (theirs[:, 1].max() + theirs[:, 1].min() - ours[:, 1].max() - ours[:, 1].min()) / 2
+    return mob.shift([dx, dy, 0])
+
+
+def set_centred(number: DecimalNumber, value: float, centre: np.ndarray) -> DecimalNumber:
+    """:func:`set_if_changed`, then re-centre at ``centre`` only if the digits changed (they may change width)."""
+    before = number.get_value()
+    if set_if_changed(number, value).get_value() != before:
+        number.move_to(centre)
+    return number

@@ -1,15 +1,13 @@
-"""Storyboard items 3 and 4: the ||J_f||_F heatmap and grid squares bending under f.
+"""Storyboard item 4: grid squares bending under f; e1, e2 -> J e1, J e2; parallelograms on the true
+images of the squares; a zoom showing the gap shrink as h halves.
 
-Every number drawn here comes from :mod:`jacobian_math` (the map, its Jacobian, the
-norm field, level curves, framing, arrow scale, label positions, the zoom); this
-module only turns plane coordinates into mobjects.
+Every number drawn comes from :mod:`jacobian_math`; this module only turns plane coordinates into mobjects.
 
-Render one scene:  ``.venv/bin/manim -ql scenes/grid.py GridSquaresUnderF``
+    .venv/bin/manim -ql scenes/grid_squares.py GridSquaresUnderF
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -19,41 +17,32 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
-    Axes,
     Create,
     DecimalMatrix,
     Dot,
     FadeIn,
     FadeOut,
-    Group,
     GrowArrow,
-    ImageMobject,
     Line,
     MathTex,
-    Mobject,
     NumberPlane,
     Polygon,
     Rectangle,
     ReplacementTransform,
     Square,
     Transform,
-    Triangle,
     ValueTracker,
     VGroup,
     VMobject,
     Write,
     config,
     linear,
-    smooth,
 )
-from manim.utils.bezier import get_smooth_cubic_bezier_handle_points
-from PIL import Image
 
-from jacobian_math import frobenius_norm, gap_halving_ratios, linearisation_gap, linearised_cell
+from jacobian_math import gap_halving_ratios, linearisation_gap, linearised_cell
 from jacobian_math.fields import (
     arrow_scale,
     cell_image,
-    contour_paths,
     fit_labels,
     fit_scale,
     fit_view,
@@ -62,286 +51,18 @@ from jacobian_math.fields import (
     halving_sizes,
     image_bounds,
     lattice,
-    level_values,
     nice_ticks,
-    norm_field,
-    pixel_centres,
     plot_width,
-    polyline_point,
-    probe_waypoints,
     union_box,
-    value_range,
     zoom_box,
 )
 from jacobian_math.geometry import cell_boundary
-from scenes import style
-from scenes.colormaps import colormap_rgb as _colormap_rgb
-from scenes.common import LectureScene
-from scenes.coords import PlotFrame
-from scenes.readouts import LiveDecimal
-
-# ---------------------------------------------------------------- colour maps
-
-
-def colormap_rgb(t: np.ndarray, name: str = style.HEATMAP) -> np.ndarray:
-    """Colours ``(..., 3)`` uint8 of ``t`` in [0, 1] under the configured heatmap colour map."""
-    return _colormap_rgb(t, name)
-
-
-# ---------------------------------------------------------------- plane <-> frame helpers
-
-
-def _xyz(points: np.ndarray) -> np.ndarray:
-    p = np.asarray(points, float)
-    return np.concatenate([p, np.zeros((*p.shape[:-1], 1))], axis=-1)
-
-
-def bezier_path(sides: Sequence[np.ndarray], smooth_handles: bool) -> np.ndarray:
-    """Cubic Bezier control points ``(4 n, 3)`` through the anchors of each side ``(k, 3)``.
-
-    Sides are joined end to start; with ``smooth_handles`` each side is a smooth spline
-    (corners between sides stay corners), else straight segments.
-    """
-    parts = []
-    for a in sides:
-        if smooth_handles and len(a) > 2:
-            h1, h2 = get_smooth_cubic_bezier_handle_points(a)
-        else:
-            h1, h2 = a[:-1] + (a[1:] - a[:-1]) / 3, a[:-1] + 2 * (a[1:] - a[:-1]) / 3
-        parts.append(np.stack([a[:-1], h1, h2, a[1:]], axis=1).reshape(-1, 3))
-    return np.concatenate(parts)
-
-
-def _cell_sides(point: np.ndarray, h: float, per_side: int) -> list[np.ndarray]:
-    """The cell's 4 sides as plane points ``(per_side + 1, 2)`` each, counter-clockwise."""
-    b = cell_boundary(point, h, per_side)
-    closed = np.concatenate([b, b[:1]])
-    return [closed[k * per_side : (k + 1) * per_side + 1] for k in range(4)]
-
-
-def _boxes_overlap(a: Mobject, b: Mobject) -> bool:
-    """Whether the bounding boxes of ``a`` and ``b`` intersect (frame units)."""
-    return bool(a.get_left()[0] < b.get_right()[0] and b.get_left()[0] < a.get_right()[0]
-                and a.get_bottom()[1] < b.get_top()[1] and b.get_bottom()[1] < a.get_top()[1])
-
-
-def _fmt(v: float) -> str:
-    return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
-
-
-def _labelled_box(mob, opacity: float = 0.85):
-    mob.add_background_rectangle(color=style.PANEL, opacity=opacity, buff=0.08)
-    return mob
-
-
-# ---------------------------------------------------------------- heatmap scene
-
-
-class JacobianNormHeatmap(LectureScene):
-    """||J_f||_F over the domain as a rasterised heatmap, with colour bar, level curves,
-    the formulas of f and J_f, and a probe reading J_f off the plane."""
-
-    TITLE = "Where f changes fastest"
-
-    RASTER = 200  # heatmap pixels along the longer side of the domain
-    LEVEL_GRID = 121  # lattice size for the level curves
-    LEVELS = 4
-    PLOT_RECT = (6.3, 6.3)  # frame units available for the plot
-    PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
-    BAR_SIZE = (0.32, 5.0)
-    READOUT_ROOM = 3.0  # height kept below the formulas for the probe readout (0.5 gap + 2.4 measured)
-
-    def construct(self) -> None:
-        self.prepare()
-        self.show_heatmap()
-        self.beat()
-        self.show_formulas()
-        self.beat()
-        self.show_level_curves()
-        self.beat()
-        self.move_probe()
-        self.beat()
-
-    # -- math first: nothing is drawn before the map is known to be finite
-    def prepare(self) -> None:
-        cfg = self.settings.map
-        self.fmap = self.settings.plane_map()
-        self.domain = cfg.domain
-        x0, x1, y0, y1 = self.domain
-        aspect = (x1 - x0) / (y1 - y0)
-        shape = (self.RASTER, max(2, round(self.RASTER * aspect))) if aspect <= 1 else (
-            max(2, round(self.RASTER / aspect)), self.RASTER)
-        xs, ys = lattice(self.domain, self.LEVEL_GRID)
-        lat = np.stack(np.meshgrid(xs, ys), axis=-1)
-        self.waypoints = probe_waypoints(self.domain, cfg.sample_points)
-        self.fmap.require_finite(np.concatenate([pixel_centres(self.domain, shape).reshape(-1, 2),
-                                                 lat.reshape(-1, 2), self.waypoints]))
-        self.raster_points, self.norms = norm_field(self.fmap, self.domain, shape)
-        self.lattice_xy = (xs, ys)
-        self.lattice_norms = frobenius_norm(self.fmap.jacobian(lat))
-        self.vmin, self.vmax = value_range(np.concatenate([self.norms.ravel(), self.lattice_norms.ravel()]))
-        self.levels = level_values(self.lattice_norms, self.LEVELS)
-        # the largest |J_ij| the probe will read: the readout's columns are set apart by its width
-        tour = np.array([polyline_point(self.waypoints, t) for t in np.linspace(0, 1, 241)])
-        self.probe_max = float(np.abs(self.fmap.jacobian(tour)).max())
-
-    def norm_to_unit(self, v: np.ndarray) -> np.ndarray:
-        return (np.asarray(v, float) - self.vmin) / (self.vmax - self.vmin)
-
-    def show_heatmap(self) -> None:
-        x0, x1, y0, y1 = self.domain
-        unit = min(self.PLOT_RECT[0] / (x1 - x0), self.PLOT_RECT[1] / (y1 - y0))
-        xt, yt = nice_ticks(x0, x1, 5), nice_ticks(y0, y1, 5)
-        self.axes = Axes(
-            x_range=(x0, x1, xt[1] - xt[0]), y_range=(y0, y1, yt[1] - yt[0]),
-            x_length=unit * (x1 - x0), y_length=unit * (y1 - y0), tips=False,
-            axis_config={"include_ticks": False, "color": style.AXIS, "stroke_width": style.THIN_WIDTH},
-        ).move_to(self.PLOT_CENTRE)
-        for axis, ticks in ((self.axes.x_axis, xt), (self.axes.y_axis, yt)):
-            axis.add(VGroup(*(axis.get_tick(t, size=0.07) for t in ticks)))
-            axis.add_numbers(ticks, font_size=style.SMALL_SIZE, excluding=[],
-                             num_decimal_places=0 if np.allclose(ticks, np.round(ticks)) else 1)
-        frame = PlotFrame(self.axes)  # taken before the axis lines move to the plot's edges
-        self.to_frame = frame
-        self.axes.x_axis.shift(UP * (frame(np.array([0.0, y0]))[1] - self.axes.x_axis.get_start()[1]))
-        self.axes.y_axis.shift(RIGHT * (frame(np.array([x0, 0.0]))[0] - self.axes.y_axis.get_start()[0]))
-        image = ImageMobject(colormap_rgb(self.norm_to_unit(self.norms)))
-        image.stretch_to_fit_width(unit * (x1 - x0)).stretch_to_fit_height(unit * (y1 - y0))
-        image.move_to(frame(np.array([(x0 + x1) / 2, (y0 + y1) / 2])))
-        image.set_resampling_algorithm(Image.Resampling.BILINEAR)
-        self.heatmap = image
-        labels = VGroup(
-            MathTex("x", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.x_axis, DOWN, 0.12),
-            MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP, 0.12),
-        )
-        self.add_colour_bar(right_of=image)
-        self.caption(f"How large is the Jacobian? The heatmap colours the Frobenius norm of "
-                     f"J_{self.settings.map.name} at every point of [{_fmt(x0)}, {_fmt(x1)}] x "
-                     f"[{_fmt(y0)}, {_fmt(y1)}].", 3.0)
-        self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
-        self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
-        self.pause(0.7)
-
-    def add_colour_bar(self, right_of) -> None:
-        w, h = self.BAR_SIZE
-        h = min(h, right_of.height)
-        strip = colormap_rgb(np.linspace(1.0, 0.0, 256))[:, None, :].repeat(2, axis=1)
-        bar = ImageMobject(strip).stretch_to_fit_width(w).stretch_to_fit_height(h)
-        bar.set_resampling_algorithm(Image.Resampling.BILINEAR)
-        bar.next_to(right_of, RIGHT, buff=0.55).align_to(right_of, DOWN)
-        self.bar = bar
-        border = Rectangle(width=w, height=h, color=style.AXIS, stroke_width=style.THIN_WIDTH).move_to(bar)
-        ticks = VGroup()
-        for v in nice_ticks(self.vmin, self.vmax, 6):
-            y = self.bar_y(v)
-            tick = Line([bar.get_right()[0], y, 0], [bar.get_right()[0] + 0.1, y, 0], color=style.AXIS,
-                        stroke_width=style.THIN_WIDTH)
-            label = MathTex(_fmt(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT, 0.08)
-            ticks.add(tick, label)
-        title = MathTex(r"\|J_f\|_F", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(border, UP, 0.2)
-        self.colour_bar = Group(bar, border, ticks, title)
-
-    def bar_y(self, value: float) -> float:
-        t = float(np.clip(self.norm_to_unit(value), 0, 1))
-        return self.bar.get_bottom()[1] + t * self.bar.height
-
-    def show_formulas(self) -> None:
-        name = self.settings.map.name
-        left = self.colour_bar.get_right()[0] + 0.5
-        f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
-        j_tex = MathTex(f"J_{{{name}}}(x, y) = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
-                        color=style.TEXT)
-        norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
-                           color=style.TEXT)
-        group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        avail = config.frame_width / 2 - style.FRAME_MARGIN - left
-        top = config.frame_height / 2 - style.FRAME_MARGIN
-        # long formulas shrink to the panel's width, and to a height that leaves the probe readout its room
-        group.scale(fit_scale((group.width, group.height), (avail, 2 * top - self.READOUT_ROOM)))
-        group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
-        self.panel_room = (left, avail)
-        self.formulas = group
-        self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
-        self.play(Write(f_tex), run_time=self.rt(1.0))
-        self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
-        self.pause(0.5)
-
-    def show_level_curves(self) -> None:
-        xs, ys = self.lattice_xy
-        curves = VGroup()
-        marks = VGroup()
-        for level in self.levels:
-            for path in contour_paths(xs, ys, self.lattice_norms, level):
-                if len(path) < 2:
-                    continue
-                curve = VMobject(stroke_color=style.TEXT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.75)
-                curve.set_points_as_corners(self.to_frame(path))
-                curves.add(curve)
-            y = self.bar_y(level)
-            marks.add(Line([self.bar.get_left()[0], y, 0], [self.bar.get_right()[0], y, 0], color=style.TEXT,
-                           stroke_width=style.THIN_WIDTH, stroke_opacity=0.9))
-        self.level_curves = curves
-        if len(self.levels):
-            levels = ", ".join(_fmt(v) for v in self.levels)
-            self.caption(f"Level curves where the norm equals {levels}: where they crowd, the norm changes "
-                         "fast.", 2.3)
-        else:
-            self.caption("The norm is the same everywhere: there are no level curves to draw.", 2.3)
-        self.play(Create(curves), FadeIn(marks), run_time=self.rt(1.5))
-        self.pause(0.8)
-
-    def move_probe(self) -> None:
-        s = ValueTracker(0.0)
-        point = lambda: polyline_point(self.waypoints, s.get_value())  # noqa: E731
-        dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, 2)
-        dot.add_updater(lambda m: m.move_to(self.to_frame(point())))
-        pointer = Triangle(color=style.TEXT, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
-        pointer.add_updater(lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
-                                                 self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
-        name = self.settings.map.name
-        head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
-        comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
-        close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
-        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
-                               element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
-                               h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
-        norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
-        row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
-        comma.align_to(px, DOWN).shift(0.06 * DOWN)
-        row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
-        readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        readout.scale(fit_scale((readout.width + 1.0, readout.height), (self.panel_room[1], self.READOUT_ROOM - 0.5)))
-        readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
-        entries = matrix.get_entries()
-        row_left = row1.get_left()
-
-        def update(_m) -> None:
-            p = point()
-            jac = self.fmap.jacobian(p)
-            px.set_value(p[0])
-            py.set_value(p[1])
-            row1.arrange(RIGHT, buff=0.08).move_to(row_left, aligned_edge=LEFT)  # widths change with the sign
-            comma.align_to(px, DOWN).shift(0.06 * DOWN)
-            for e, v in zip(entries, jac.ravel(), strict=True):
-                e.set_value(v)
-            norm_value.set_value(float(frobenius_norm(jac)))
-
-        readout.add_updater(update)
-        update(readout)
-        self.readout = readout
-        self.probe = dot
-        self.caption(f"A probe reads J_{name} off the plane, entry by entry, and its norm off the colour bar.",
-                     7.8)
-        self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
-        self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
-        self.pause(1.0)
-
-
-# ---------------------------------------------------------------- grid morph scene
+from scenes.kit import style
+from scenes.kit.coords import PlotFrame
+from scenes.kit.readouts import LiveDecimal
+from scenes.kit.scene import LectureScene
+from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
+from scenes.kit.text import fmt_number
 
 
 class GridSquaresUnderF(LectureScene):
@@ -414,7 +135,7 @@ class GridSquaresUnderF(LectureScene):
         name = self.settings.map.name
         labels = []
         for p, jac in zip(self.points, self.jacobians, strict=True):
-            head = MathTex(rf"J_{{{name}}}({_fmt(p[0])}, {_fmt(p[1])})", font_size=self.LABEL_SIZE,
+            head = MathTex(rf"J_{{{name}}}({fmt_number(p[0])}, {fmt_number(p[1])})", font_size=self.LABEL_SIZE,
                            color=style.TEXT)
             matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
                                    "font_size": self.LABEL_SIZE}, h_buff=0.9, v_buff=0.42,
@@ -424,7 +145,7 @@ class GridSquaresUnderF(LectureScene):
                 matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
                                        "font_size": self.LABEL_SIZE}, h_buff=widest + 0.25, v_buff=0.42,
                                        bracket_config={"color": style.TEXT})
-            labels.append(_labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
+            labels.append(labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
         self.label_mobs = labels
 
     def layout(self, content) -> None:
@@ -485,17 +206,18 @@ class GridSquaresUnderF(LectureScene):
         numbers = self.axis_numbers = VGroup()
         for t in nice_ticks(bx0 + 0.01, bx1 - 0.01, 5):
             if abs(t) > 1e-9:
-                numbers.add(MathTex(_fmt(t), font_size=22, color=style.MUTED).next_to(frame(np.array([t, 0.0])),
+                numbers.add(MathTex(fmt_number(t), font_size=22, color=style.MUTED).next_to(frame(np.array([t, 0.0])),
                                                                                        DOWN, 0.06))
         for t in nice_ticks(by0 + 0.01, by1 - 0.01, 5):
             if abs(t) > 1e-9:
-                numbers.add(MathTex(_fmt(t), font_size=22, color=style.MUTED).next_to(frame(np.array([0.0, t])),
+                numbers.add(MathTex(fmt_number(t), font_size=22, color=style.MUTED).next_to(frame(np.array([0.0, t])),
                                                                                        LEFT, 0.06))
         self.grid = VGroup(*(
             VMobject(stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH).set_points(
                 bezier_path([frame(line)], smooth_handles=False))
             for line in self.source_lines))
-        self.cell_sources = [_cell_sides(p, self.h, self.CELL_SAMPLES) for p in self.points]
+        n = self.CELL_SAMPLES
+        self.cell_sources = [cell_sides(cell_boundary(p, self.h, n), n) for p in self.points]
         self.cells = VGroup(*(
             VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
             .set_points(bezier_path([frame(s) for s in sides], smooth_handles=False))
@@ -507,8 +229,8 @@ class GridSquaresUnderF(LectureScene):
             self.arrow(p, p + s * e, color) for p in self.points
             for e, color in ((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2))))
         self.show_panel()
-        pts = ", ".join(f"({_fmt(p[0])}, {_fmt(p[1])})" for p in self.points)
-        self.caption(f"A grid on the input plane, with squares of side {_fmt(self.h)} whose lower-left corners "
+        pts = ", ".join(f"({fmt_number(p[0])}, {fmt_number(p[1])})" for p in self.points)
+        self.caption(f"A grid on the input plane, with squares of side {fmt_number(self.h)} whose lower-left corners "
                      f"are {pts}; e1 and e2 run along their edges.", 4.0)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
@@ -601,7 +323,7 @@ class GridSquaresUnderF(LectureScene):
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
         # axis numbers a label box or a cell would half cover go (a stub of a number showing through reads as a glitch)
         marks = [*labels, *self.parallelograms, *self.cells, *self.j_arrows]
-        covered = [n for n in self.axis_numbers if any(_boxes_overlap(n, m) for m in marks)]
+        covered = [n for n in self.axis_numbers if any(boxes_overlap(n, m) for m in marks)]
         self.play(FadeIn(self.matrix_labels), Create(leaders), *(FadeOut(n) for n in covered),
                   run_time=self.rt(1.0))
         self.pause(2.0)
@@ -635,7 +357,7 @@ class GridSquaresUnderF(LectureScene):
         centre = box.get_center()
 
         def inset(z: np.ndarray) -> np.ndarray:
-            return centre + scale * _xyz(np.asarray(z) - zc)
+            return centre + scale * to_xyz(np.asarray(z) - zc)
 
         h = ValueTracker(self.h).set_z_index(self.Z_MOVING)  # the scene holds it once it is animated
         unit_square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
@@ -644,7 +366,7 @@ class GridSquaresUnderF(LectureScene):
         arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=5,
                                 max_tip_length_to_length_ratio=0.2)
                           for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(self.Z_ARROWS)
-        sides = _cell_sides(p, 1.0, self.CELL_SAMPLES)
+        sides = cell_sides(cell_boundary(p, 1.0, self.CELL_SAMPLES), self.CELL_SAMPLES)
         offsets = [s - p for s in sides]
 
         @lru_cache(maxsize=1)  # once per value of h, not once per follower
@@ -700,7 +422,7 @@ class GridSquaresUnderF(LectureScene):
         self.zoom_parts = VGroup(box, content, marker, links, zoom_note, rows)
         self.zoom_readouts = rows
         name = self.settings.map.name
-        self.caption(f"Zoom in at {name}({_fmt(p[0])}, {_fmt(p[1])}) by 1/h while halving the square: "
+        self.caption(f"Zoom in at {name}({fmt_number(p[0])}, {fmt_number(p[1])}) by 1/h while halving the square: "
                      "the curved patch straightens into the parallelogram.", 2.0)
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
@@ -713,3 +435,6 @@ class GridSquaresUnderF(LectureScene):
         for m in (patch, marker, *links, *(r[1] for r in rows)):
             m.clear_updaters()
         self.pause(1.0)
+
+
+__all__ = ["GridSquaresUnderF"]

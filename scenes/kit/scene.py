@@ -23,8 +23,8 @@ from manim import (
     config,
 )
 
-from scenes import style
-from scenes.readouts import drop_svg_paths
+from scenes.kit import style
+from scenes.kit.readouts import drop_svg_paths
 from scenes.settings import Settings, active_settings
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
@@ -63,7 +63,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
 
     def play(self, *args, **kwargs) -> None:
         """Manim's ``play``, after the glyphs of everything it animates forget their parsed SVG paths
-        (:func:`scenes.readouts.drop_svg_paths`): FadeIn, Write, Create and Transform deep-copy what they
+        (:func:`scenes.kit.readouts.drop_svg_paths`): FadeIn, Write, Create and Transform deep-copy what they
         animate, and the paths made a formula ten times slower to copy."""
         drop_svg_paths(*(m for a in args for m in (getattr(a, "mobject", None), getattr(a, "target_mobject", None))
                          if isinstance(m, Mobject)))

@@ -1,0 +1,169 @@
+"""ChainRule: two tanh layers; cells and parallelograms compose, a gradient pulls back by v^T J.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/chain_rule.py ChainRule
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    Composition,
+    TanhLayer,
+    cell_image,
+    chain_jacobian,
+    linearised_cell,
+    square_cell,
+    vjp,
+)
+from scenes.kit import style
+from scenes.kit.panel import Panel, cell_polygon, grid_lines
+from scenes.kit.readouts import (
+    decimal_matrix,
+    number_row,
+)
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import single_path
+
+
+class ChainRule(LectureScene):
+    """Two tanh layers f then g: cells and their parallelograms compose, and a gradient pulls back."""
+
+    TITLE = "The chain rule: products of Jacobians"
+    BOX = (-1.6, 1.6, -1.6, 1.6)
+    SIDE = 3.3
+    PANEL_Y = 1.35
+    PANEL_X = 4.6
+    GRADIENT_SCALE = 0.5  # gradient arrows are drawn at half length
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.f = TanhLayer(np.array(ml.chain_w1), np.array(ml.chain_b1))
+        self.g = TanhLayer(np.array(ml.chain_w2), np.array(ml.chain_b2))
+        self.p = np.array(ml.chain_point)
+        self.h = ml.chain_cell
+        self.v = np.array(ml.chain_gradient)
+        self.title_card(self.TITLE, "back-propagation multiplies Jacobians")
+        self.beat()
+        self.show_layers()
+        self.beat()
+        self.push_through_f()
+        self.beat()
+        self.push_through_g()
+        self.beat()
+        self.write_product()
+        self.beat()
+        self.pull_back_gradient()
+        self.beat()
+
+    def show_layers(self) -> None:
+        self.panels = [
+            Panel(self.BOX, self.SIDE, r"x"),
+            Panel(self.BOX, self.SIDE, r"h = f(x) = \tanh(W_1 x + b_1)"),
+            Panel(self.BOX, self.SIDE, r"y = g(h) = \tanh(W_2 h + b_2)"),
+        ]
+        for k, panel in enumerate(self.panels):
+            panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
+            panel.heading.scale(0.8).next_to(panel.border, UP, buff=0.12)
+        arrows = VGroup(*[
+            Arrow(self.panels[k].border.get_right(), self.panels[k + 1].border.get_left(), buff=0.1,
+                  color=style.MUTED, stroke_width=3)
+            for k in range(2)
+        ])
+        labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP, buff=0.05)
+                          for n, a in zip(("f", "g"), arrows, strict=True)])
+        self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=1.5)
+                                for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+        inp = self.panels[0]
+        self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, 2)
+        self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
+                               inp.arrow(self.p, self.p + [0, self.h], style.E2))
+        self.caption("A small network: layer f, then layer g, each a map of the plane.", 4)
+        uncover(self, [[p] for p in self.panels], self.rt(1.5), GrowArrow(arrows[0]), GrowArrow(arrows[1]),
+                FadeIn(labels), buff=0.05)
+        self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
+                  GrowArrow(self.e_arrows[1]), run_time=self.rt(1.5))
+        self.pause(1)
+
+    def _carry(self, panel: Panel, fmap: Composition | TanhLayer):
+        """Grid image, true image of the cell at p, and the parallelogram f(p) + J(p) (corner - p)."""
+        grid = VGroup(*[panel.polyline(fmap(line), stroke_color=style.MUTED, stroke_width=1.5)
+                        for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+        true_cell = panel.polyline(cell_image(fmap, self.p, self.h), closed=True, stroke_color=style.TEXT,
+                                   stroke_width=2)
+        corners = linearised_cell(fmap, self.p, self.h)
+        para = cell_polygon(panel, corners, style.JE1, 0.15, 0)
+        edges = VGroup(panel.arrow(corners[0], corners[1], style.JE1), panel.arrow(corners[0], corners[3], style.JE2))
+        return grid, true_cell, para, edges, corners
+
+    def push_through_f(self) -> None:
+        self.jf = self.f.jacobian(self.p)
+        grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
+        self.caption("f bends the grid. Near p it acts like its Jacobian J_f(p), which maps the square to a "
+                     "parallelogram close to its curved image.", 5)
+        self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
+        self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
+        self.pause(2)
+        self.grid_hidden = grid
+        self.cell_layers = VGroup(self.cell_in, self.e_arrows, cell, self.para_f, edges)
+
+    def push_through_g(self) -> None:
+        self.jgf = chain_jacobian(self.f, self.g, self.p)
+        grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
+        self.caption("g bends it again. The cell's image is curved; its linear approximation is the "
+                     "parallelogram of J_g(f(p)) J_f(p).", 4.7)
+        self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
+        self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
+        self.pause(2)
+        self.cell_layers.add(cell, self.para_gf, edges)
+
+    def write_product(self) -> None:
+        self.jg = self.g.jacobian(self.f(self.p))
+        self.m_gf, self.m_g, self.m_f = (decimal_matrix(j) for j in (self.jgf, self.jg, self.jf))
+        eq = VGroup(MathTex(r"J_{g\circ f}(p)", font_size=style.LABEL_SIZE), self.m_gf,
+                    MathTex("=", font_size=style.LABEL_SIZE), self.m_g, self.m_f)
+        eq.arrange(RIGHT, buff=0.2)
+        under = VGroup(MathTex(r"J_g(f(p))", font_size=style.SMALL_SIZE, color=style.MUTED),
+                       MathTex(r"J_f(p)", font_size=style.SMALL_SIZE, color=style.MUTED))
+        under[0].next_to(self.m_g, DOWN, buff=0.1)
+        under[1].next_to(self.m_f, DOWN, buff=0.1)
+        self.product = VGroup(eq, under).move_to([0, -2.3, 0])
+        self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5)
+        uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
+        self.pause(2.5)
+
+    def pull_back_gradient(self) -> None:
+        y, hid = self.g(self.f(self.p)), self.f(self.p)
+        self.v_hidden = vjp(self.v, self.jg)
+        self.v_input = vjp(self.v_hidden, self.jf)
+        s = self.GRADIENT_SCALE
+        self.grad_arrows = VGroup(
+            self.panels[2].arrow(y, y + s * self.v, style.GRADIENT),
+            self.panels[1].arrow(hid, hid + s * self.v_hidden, style.GRADIENT),
+            self.panels[0].arrow(self.p, self.p + s * self.v_input, style.GRADIENT),
+        )
+        rows = VGroup(
+            number_row(r"v^\top =", self.v, style.GRADIENT),
+            number_row(r"v^\top J_g =", self.v_hidden, style.GRADIENT),
+            number_row(r"v^\top J_g J_f =", self.v_input, style.GRADIENT),
+        )
+        for row, panel in zip(rows, reversed(self.panels), strict=True):
+            row.next_to(panel.border, DOWN, buff=0.15)
+        self.caption(f"Back-propagation: a gradient v at the output is pulled back by v^T J_g(f(p)), then by "
+                     f"J_f(p) (arrows drawn at {self.GRADIENT_SCALE:g} of their length).", 6)
+        uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
+                GrowArrow(self.grad_arrows[0]), buff=0.05)
+        uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
+        uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
+        note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
+                                f"{self.GRADIENT_SCALE:g} of their length",
+                                font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=0.3)
+        uncover(self, [[note]], self.rt(0.6))
+        self.pause(3)
+        self.gradient_rows = rows
+
+
+__all__ = ["ChainRule"]

@@ -1,0 +1,242 @@
+"""FlowDensity: z = f(x); f^-1 carries a Gaussian to data space, cells rescale, log|det J_f(x)| as a field.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/flow.py FlowDensity
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    CouplingFlow,
+    gaussian_density,
+    grid_centres,
+    grid_integral,
+    mass_outside,
+    square_cell,
+)
+from scenes.kit import style
+from scenes.kit.colormaps import colormap_rgba, cross_fade, diverging_rgba
+from scenes.kit.followers import Followers
+from scenes.kit.panel import Panel, cell_polygon, grid_lines, set_clipped_path
+from scenes.kit.readouts import (
+    LiveDecimal,
+    beside,
+    set_if_changed,
+)
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import single_path
+
+
+class FlowDensity(LectureScene):
+    """A normalizing flow z = f(x) (the page's convention): its inverse carries a Gaussian p_z to the data
+    density p_x(x) = p_z(f(x)) |det J_f(x)|; cells rescale, and log|det J_f(x)| is drawn as a field.
+
+    ``CouplingFlow`` here is the generator f^-1 (latent z to data x)."""
+
+    TITLE = "Flows: the determinant scales density"
+    SIDE = 5.0
+    PANEL_X = 3.55
+    PANEL_Y = 0.05
+    RASTER = 120  # pixels per side of the density images
+    CELL_SIDE = 0.5
+    CELL_POINTS = ((-1.5, 0.75), (0.75, -1.25), (0.25, 1.25))
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.flow = CouplingFlow(ml.flow_scales, ml.flow_shifts)
+        self.box = ml.flow_box
+        self.base = lambda pts: gaussian_density(pts, std=ml.flow_base_std)
+        self.centres, self.cell_area = grid_centres(self.box, self.RASTER)
+        self.t = ValueTracker(0.0)
+        self.vmax = float(self.base(np.zeros(2)))
+        self.title_card(self.TITLE, "change of variables for densities")
+        self.beat()
+        self.show_base()
+        self.beat()
+        self.apply_flow()
+        self.beat()
+        self.show_log_det()
+        self.beat()
+
+    def current_flow(self) -> CouplingFlow:
+        return self.flow.scaled(self.t.get_value())
+
+    def density(self) -> np.ndarray:
+        """p_y on the raster ``(n, n)`` at the current t (computed once per value of t)."""
+        return self._density_at(self.t.get_value())
+
+    def total_mass(self) -> float:
+        """Midpoint-rule integral of p_y over the panel's box (what the readout shows)."""
+        return grid_integral(self.density(), self.cell_area)
+
+    def base_box(self) -> tuple[float, float, float, float]:
+        """A box holding all but about 1e-14 of the base density's mass (8 standard deviations)."""
+        r = 8 * self.settings.ml.flow_base_std
+        return (-r, r, -r, r)
+
+    def _step(self) -> float:
+        return 1.0 if self.box[1] - self.box[0] <= 8 else 2.0
+
+    def show_base(self) -> None:
+        self._density_at = lru_cache(maxsize=1)(
+            lambda t: self.flow.scaled(t).pushforward_density(self.centres, self.base))
+        self.followers = Followers()
+        self.left = Panel(self.box, self.SIDE, r"z \sim p_z = \mathcal{N}(0,\sigma^2 I)", self._step())
+        self.right = Panel(self.box, self.SIDE, r"x = f^{-1}(z),\quad p_x(x) = p_z(f(x))\,|\det J_f(x)|",
+                           self._step())
+        self.left.place([-self.PANEL_X, self.PANEL_Y, 0])
+        self.right.place([self.PANEL_X, self.PANEL_Y, 0])
+        self.right.heading.next_to(self.right.border, UP, buff=0.1)
+        self.left.heading.match_y(self.right.heading)
+        cmap = style.HEATMAP
+        base_rgba = colormap_rgba(self.base(self.centres), cmap, 0, self.vmax)
+        # layers: images under their planes; the left side (which never moves while the flow plays)
+        # below the moving right image, so that Manim keeps it in the static background
+        self.base_img = self.left.image(base_rgba)
+        self.pushed_img = self.right.image(base_rgba)
+        self.followers.add(self.pushed_img, lambda m: self.right.show_cropped(
+            m, colormap_rgba(self.density(), cmap, 0, self.vmax)))
+        step = self._step()
+        lines = grid_lines(self.box, step, 80)
+        self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
+                               for ln in lines])
+        stacked = np.concatenate(lines)
+        bounds = np.cumsum([len(ln) for ln in lines])[:-1]
+
+        def warp(group: VGroup) -> None:
+            out = self.current_flow()(stacked)  # every line in one vectorised call
+            pts3, keep = self.right.to_scene(out), self._inside(out)
+            for mob, p3, k in zip(group, np.split(pts3, bounds), np.split(keep, bounds), strict=True):
+                set_clipped_path(mob, p3, k)
+
+        self.followers.add(self.warped, warp)
+        # highlighted cells: squares on the left, their images (true outlines) on the right
+        self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
+        color = style.TEXT
+        times = single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color))
+        for pt in self.CELL_POINTS:
+            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
+            outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
+                                          stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
+            self.followers.add(outline, lambda m, pt=pt: m.set_points_as_corners(
+                self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
+            self.cells_out.add(outline)
+            num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            label = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
+            self.followers.add(num, lambda m, pt=pt: set_if_changed(m, self._area_ratio(pt)))
+            self.followers.add(label, lambda m, o=outline: beside(m, o, 0.06))
+            self.det_labels.add(label)
+        self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
+            self.base(self.centres), self.cell_area))
+        self.mass_right = self._mass_readout(self.right, r"\textstyle\int_{\mathrm{box}} p_x\,dx =",
+                                             self.total_mass())
+        self.followers.add(self.mass_right[1], lambda m: set_if_changed(m, self.total_mass()))
+        # drawing layers of each side: heading, image, plane, marks drawn over the plane
+        self.layers = {
+            "left.heading": Group(self.left.heading), "left.image": Group(self.base_img),
+            "left.plane": Group(self.left.plane, self.left.border),
+            "left.marks": Group(self.cells_in, self.mass_left),
+            "right.heading": Group(self.right.heading), "right.image": Group(self.pushed_img),
+            "right.plane": Group(self.right.plane, self.right.border),
+            "right.marks": Group(self.warped, self.cells_out, self.det_labels, self.mass_right),
+        }
+        self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
+        self.caption("A Gaussian density p_z on the latent plane. The inverse flow f^-1 will carry it to the "
+                     "data plane: x = f^-1(z).", 4)
+        uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
+        self.add(self.warped)
+        uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
+                FadeIn(self.det_labels), buff=0.05)
+        self.pause(1.5)
+
+    def _stack(self, order: str) -> None:
+        """Set the drawing order (z-index) of the layers named in ``order``, back to front.
+
+        Manim redraws on every frame everything sorted after the first moving mobject, so each beat puts what
+        stands still first.  Any order keeps each image under its plane and marks, and the two sides never
+        overlap, so the picture does not change."""
+        names = order.split()
+        for z, name in enumerate(names, start=-len(names)):
+            self.layers[name].set_z_index(z)
+        for panel in (self.left, self.right):  # a group is sorted as far back as its lowest part
+            panel.set_z_index(min(m.z_index for m in panel.submobjects), family=False)
+
+    def _inside(self, pts: np.ndarray) -> np.ndarray:
+        x0, x1, y0, y1 = self.box
+        return (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
+
+    def _cell_outline(self, pt: Sequence[float], flow: CouplingFlow) -> np.ndarray:
+        """The image under ``flow`` of the boundary of the cell at ``pt``, ``(48, 2)``."""
+        edges = getattr(self, "_cell_edges", {})
+        if tuple(pt) not in edges:
+            corners = square_cell(np.array(pt), self.CELL_SIDE)
+            edges[tuple(pt)] = np.concatenate([np.linspace(a, b, 12, endpoint=False)
+                                               for a, b in zip(corners, np.roll(corners, -1, axis=0), strict=True)])
+            self._cell_edges = edges
+        return flow(edges[tuple(pt)])
+
+    def _area_ratio(self, pt: Sequence[float]) -> float:
+        """|det J_{f^-1}(z)| at the cell's centre z: the factor its area is multiplied by (to first order)."""
+        centre = np.array(pt) + self.CELL_SIDE / 2
+        return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
+
+    def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:
+        num = LiveDecimal(value, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+        # the label only fades and is indicated: one path (a MathTex is one submobject per glyph, slow to copy)
+        group = VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE)), num).arrange(RIGHT, buff=0.15)
+        return group.next_to(panel.border, DOWN, buff=0.2)
+
+    def apply_flow(self) -> None:
+        self.caption("f^-1 moves and stretches space: each cell's area is multiplied by about "
+                     "|det J_f^-1(z)| = 1 / |det J_f(x)|.", 5)
+        self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
+        with self.followers.attached():  # t stays at 1 from here on
+            self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
+        inside = self.total_mass()
+        outside = mass_outside(self.flow, self.base, self.box, self.base_box())
+        self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "
+                     f"integrates to {inside:.3f}: the other {outside:.3f} was carried outside the box.", 5)
+        self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
+        self.pause(3.5)
+
+    def show_log_det(self) -> None:
+        # over the data plane: log|det J_f(x)| with f the inverse of the drawn generator
+        field = self.flow.inverse_log_abs_det_jacobian(self.centres)
+        vmax = float(np.abs(field).max())
+        self.log_det_img = self.right.image(diverging_rgba(field, vmax))
+        head = MathTex(r"\log|\det J_f(x)|", font_size=style.LABEL_SIZE).move_to(self.right.heading)
+        bar = VGroup(
+            Square(0.25, fill_color=style.SHRINK, fill_opacity=0.9, stroke_width=0),
+            single_path(MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(Text("f shrinks areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
+            Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=0),
+            single_path(MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(Text("f grows areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
+        ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
+        self.layers["right.heading"].add(head)
+        self.layers["right.image"].add(self.log_det_img)
+        self.layers["right.marks"].add(bar)
+        self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
+        self.caption("log|det J_f(x)| over the data plane: log p_x(x) = log p_z(f(x)) + log|det J_f(x)|, "
+                     "and for a stack of layers their log-determinants add up.", 5)
+        full = colormap_rgba(self.density(), style.HEATMAP, 0, self.vmax)  # the density image, uncropped
+        self.right.show_cropped(self.pushed_img, full, margin=max(full.shape))
+        old, new = self.pushed_img.pixel_array.copy(), self.log_det_img.pixel_array
+        fade = UpdateFromAlphaFunc(self.pushed_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
+        # the headings cross-fade (a morph between unrelated formulas scrambles glyphs mid-way); the
+        # legend takes the mass readout's place only once it has gone
+        self.play(fade, FadeOut(self.right.heading), FadeIn(head), Succession(FadeOut(self.mass_right), FadeIn(bar)),
+                  run_time=self.rt(1.5))
+        self.remove(self.pushed_img)
+        self.add(self.log_det_img)
+        self.pause(4)
+
+
+__all__ = ["FlowDensity"]

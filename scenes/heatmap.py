@@ -1,0 +1,261 @@
+"""Storyboard item 3: the ||J_f||_F heatmap with colour bar, level curves, formulas and a probe.
+
+Every number drawn comes from :mod:`jacobian_math`; this module only turns plane coordinates into mobjects.
+
+    .venv/bin/manim -ql scenes/heatmap.py JacobianNormHeatmap
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Axes,
+    Create,
+    DecimalMatrix,
+    Dot,
+    FadeIn,
+    Group,
+    ImageMobject,
+    Line,
+    MathTex,
+    Rectangle,
+    Triangle,
+    ValueTracker,
+    VGroup,
+    VMobject,
+    Write,
+    config,
+    smooth,
+)
+from PIL import Image
+
+from jacobian_math import frobenius_norm
+from jacobian_math.fields import (
+    contour_paths,
+    fit_scale,
+    lattice,
+    level_values,
+    nice_ticks,
+    norm_field,
+    pixel_centres,
+    polyline_point,
+    probe_waypoints,
+    value_range,
+)
+from scenes.kit import style
+from scenes.kit.colormaps import colormap_rgb
+from scenes.kit.coords import PlotFrame
+from scenes.kit.readouts import LiveDecimal
+from scenes.kit.scene import LectureScene
+from scenes.kit.text import fmt_number
+
+
+class JacobianNormHeatmap(LectureScene):
+    """||J_f||_F over the domain as a rasterised heatmap, with colour bar, level curves,
+    the formulas of f and J_f, and a probe reading J_f off the plane."""
+
+    TITLE = "Where f changes fastest"
+
+    RASTER = 200  # heatmap pixels along the longer side of the domain
+    LEVEL_GRID = 121  # lattice size for the level curves
+    LEVELS = 4
+    PLOT_RECT = (6.3, 6.3)  # frame units available for the plot
+    PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
+    BAR_SIZE = (0.32, 5.0)
+    READOUT_ROOM = 3.0  # height kept below the formulas for the probe readout (0.5 gap + 2.4 measured)
+
+    def construct(self) -> None:
+        self.prepare()
+        self.show_heatmap()
+        self.beat()
+        self.show_formulas()
+        self.beat()
+        self.show_level_curves()
+        self.beat()
+        self.move_probe()
+        self.beat()
+
+    # -- math first: nothing is drawn before the map is known to be finite
+    def prepare(self) -> None:
+        cfg = self.settings.map
+        self.fmap = self.settings.plane_map()
+        self.domain = cfg.domain
+        x0, x1, y0, y1 = self.domain
+        aspect = (x1 - x0) / (y1 - y0)
+        shape = (self.RASTER, max(2, round(self.RASTER * aspect))) if aspect <= 1 else (
+            max(2, round(self.RASTER / aspect)), self.RASTER)
+        xs, ys = lattice(self.domain, self.LEVEL_GRID)
+        lat = np.stack(np.meshgrid(xs, ys), axis=-1)
+        self.waypoints = probe_waypoints(self.domain, cfg.sample_points)
+        self.fmap.require_finite(np.concatenate([pixel_centres(self.domain, shape).reshape(-1, 2),
+                                                 lat.reshape(-1, 2), self.waypoints]))
+        self.raster_points, self.norms = norm_field(self.fmap, self.domain, shape)
+        self.lattice_xy = (xs, ys)
+        self.lattice_norms = frobenius_norm(self.fmap.jacobian(lat))
+        self.vmin, self.vmax = value_range(np.concatenate([self.norms.ravel(), self.lattice_norms.ravel()]))
+        self.levels = level_values(self.lattice_norms, self.LEVELS)
+        # the largest |J_ij| the probe will read: the readout's columns are set apart by its width
+        tour = np.array([polyline_point(self.waypoints, t) for t in np.linspace(0, 1, 241)])
+        self.probe_max = float(np.abs(self.fmap.jacobian(tour)).max())
+
+    def norm_to_unit(self, v: np.ndarray) -> np.ndarray:
+        return (np.asarray(v, float) - self.vmin) / (self.vmax - self.vmin)
+
+    def show_heatmap(self) -> None:
+        x0, x1, y0, y1 = self.domain
+        unit = min(self.PLOT_RECT[0] / (x1 - x0), self.PLOT_RECT[1] / (y1 - y0))
+        xt, yt = nice_ticks(x0, x1, 5), nice_ticks(y0, y1, 5)
+        self.axes = Axes(
+            x_range=(x0, x1, xt[1] - xt[0]), y_range=(y0, y1, yt[1] - yt[0]),
+            x_length=unit * (x1 - x0), y_length=unit * (y1 - y0), tips=False,
+            axis_config={"include_ticks": False, "color": style.AXIS, "stroke_width": style.THIN_WIDTH},
+        ).move_to(self.PLOT_CENTRE)
+        for axis, ticks in ((self.axes.x_axis, xt), (self.axes.y_axis, yt)):
+            axis.add(VGroup(*(axis.get_tick(t, size=0.07) for t in ticks)))
+            axis.add_numbers(ticks, font_size=style.SMALL_SIZE, excluding=[],
+                             num_decimal_places=0 if np.allclose(ticks, np.round(ticks)) else 1)
+        frame = PlotFrame(self.axes)  # taken before the axis lines move to the plot's edges
+        self.to_frame = frame
+        self.axes.x_axis.shift(UP * (frame(np.array([0.0, y0]))[1] - self.axes.x_axis.get_start()[1]))
+        self.axes.y_axis.shift(RIGHT * (frame(np.array([x0, 0.0]))[0] - self.axes.y_axis.get_start()[0]))
+        image = ImageMobject(colormap_rgb(self.norm_to_unit(self.norms), style.HEATMAP))
+        image.stretch_to_fit_width(unit * (x1 - x0)).stretch_to_fit_height(unit * (y1 - y0))
+        image.move_to(frame(np.array([(x0 + x1) / 2, (y0 + y1) / 2])))
+        image.set_resampling_algorithm(Image.Resampling.BILINEAR)
+        self.heatmap = image
+        labels = VGroup(
+            MathTex("x", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.x_axis, DOWN, 0.12),
+            MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP, 0.12),
+        )
+        self.add_colour_bar(right_of=image)
+        self.caption(f"How large is the Jacobian? The heatmap colours the Frobenius norm of "
+                     f"J_{self.settings.map.name} at every point of [{fmt_number(x0)}, {fmt_number(x1)}] x "
+                     f"[{fmt_number(y0)}, {fmt_number(y1)}].", 3.0)
+        self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
+        self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
+        self.pause(0.7)
+
+    def add_colour_bar(self, right_of) -> None:
+        w, h = self.BAR_SIZE
+        h = min(h, right_of.height)
+        strip = colormap_rgb(np.linspace(1.0, 0.0, 256), style.HEATMAP)[:, None, :].repeat(2, axis=1)
+        bar = ImageMobject(strip).stretch_to_fit_width(w).stretch_to_fit_height(h)
+        bar.set_resampling_algorithm(Image.Resampling.BILINEAR)
+        bar.next_to(right_of, RIGHT, buff=0.55).align_to(right_of, DOWN)
+        self.bar = bar
+        border = Rectangle(width=w, height=h, color=style.AXIS, stroke_width=style.THIN_WIDTH).move_to(bar)
+        ticks = VGroup()
+        for v in nice_ticks(self.vmin, self.vmax, 6):
+            y = self.bar_y(v)
+            tick = Line([bar.get_right()[0], y, 0], [bar.get_right()[0] + 0.1, y, 0], color=style.AXIS,
+                        stroke_width=style.THIN_WIDTH)
+            label = MathTex(fmt_number(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT, 0.08)
+            ticks.add(tick, label)
+        title = MathTex(r"\|J_f\|_F", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(border, UP, 0.2)
+        self.colour_bar = Group(bar, border, ticks, title)
+
+    def bar_y(self, value: float) -> float:
+        t = float(np.clip(self.norm_to_unit(value), 0, 1))
+        return self.bar.get_bottom()[1] + t * self.bar.height
+
+    def show_formulas(self) -> None:
+        name = self.settings.map.name
+        left = self.colour_bar.get_right()[0] + 0.5
+        f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
+        j_tex = MathTex(f"J_{{{name}}}(x, y) = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
+                        color=style.TEXT)
+        norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
+                           color=style.TEXT)
+        group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        avail = config.frame_width / 2 - style.FRAME_MARGIN - left
+        top = config.frame_height / 2 - style.FRAME_MARGIN
+        # long formulas shrink to the panel's width, and to a height that leaves the probe readout its room
+        group.scale(fit_scale((group.width, group.height), (avail, 2 * top - self.READOUT_ROOM)))
+        group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
+        self.panel_room = (left, avail)
+        self.formulas = group
+        self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
+        self.play(Write(f_tex), run_time=self.rt(1.0))
+        self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
+        self.pause(0.5)
+
+    def show_level_curves(self) -> None:
+        xs, ys = self.lattice_xy
+        curves = VGroup()
+        marks = VGroup()
+        for level in self.levels:
+            for path in contour_paths(xs, ys, self.lattice_norms, level):
+                if len(path) < 2:
+                    continue
+                curve = VMobject(stroke_color=style.TEXT, stroke_width=style.THIN_WIDTH, stroke_opacity=0.75)
+                curve.set_points_as_corners(self.to_frame(path))
+                curves.add(curve)
+            y = self.bar_y(level)
+            marks.add(Line([self.bar.get_left()[0], y, 0], [self.bar.get_right()[0], y, 0], color=style.TEXT,
+                           stroke_width=style.THIN_WIDTH, stroke_opacity=0.9))
+        self.level_curves = curves
+        if len(self.levels):
+            levels = ", ".join(fmt_number(v) for v in self.levels)
+            self.caption(f"Level curves where the norm equals {levels}: where they crowd, the norm changes "
+                         "fast.", 2.3)
+        else:
+            self.caption("The norm is the same everywhere: there are no level curves to draw.", 2.3)
+        self.play(Create(curves), FadeIn(marks), run_time=self.rt(1.5))
+        self.pause(0.8)
+
+    def move_probe(self) -> None:
+        s = ValueTracker(0.0)
+        point = lambda: polyline_point(self.waypoints, s.get_value())  # noqa: E731
+        dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, 2)
+        dot.add_updater(lambda m: m.move_to(self.to_frame(point())))
+        pointer = Triangle(color=style.TEXT, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
+        pointer.add_updater(lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
+                                                 self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
+        name = self.settings.map.name
+        head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
+        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
+                               element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
+                               h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
+        norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
+        norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
+        comma.align_to(px, DOWN).shift(0.06 * DOWN)
+        row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
+        readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        readout.scale(fit_scale((readout.width + 1.0, readout.height), (self.panel_room[1], self.READOUT_ROOM - 0.5)))
+        readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
+        entries = matrix.get_entries()
+        row_left = row1.get_left()
+
+        def update(_m) -> None:
+            p = point()
+            jac = self.fmap.jacobian(p)
+            px.set_value(p[0])
+            py.set_value(p[1])
+            row1.arrange(RIGHT, buff=0.08).move_to(row_left, aligned_edge=LEFT)  # widths change with the sign
+            comma.align_to(px, DOWN).shift(0.06 * DOWN)
+            for e, v in zip(entries, jac.ravel(), strict=True):
+                e.set_value(v)
+            norm_value.set_value(float(frobenius_norm(jac)))
+
+        readout.add_updater(update)
+        update(readout)
+        self.readout = readout
+        self.probe = dot
+        self.caption(f"A probe reads J_{name} off the plane, entry by entry, and its norm off the colour bar.",
+                     7.8)
+        self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
+        self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
+        self.pause(1.0)
+
+
+__all__ = ["JacobianNormHeatmap"]

@@ -1,0 +1,10 @@
+"""The scene kit: what every scene family shares, and nothing scene-specific.
+
+``style`` (the palette, sizes and layout constants), ``scene`` (LectureScene: settings, run-time scaling,
+captions, beats, the veil fades), ``coords`` (the one data <-> frame map), ``panel`` (a framed plane with
+its own data map), ``readouts`` (live numbers and matrices), ``followers`` (the one way mobjects follow a
+moving value), ``text`` (single-path text, number formatting), ``shapes`` (Bezier paths, dashed curves,
+label boxes), ``colormaps`` (colour maps and raster compositing).
+
+The kit may import Manim, NumPy, PIL and the config module; it never imports ``jacobian_math`` or a scene.
+"""

@@ -1,0 +1,67 @@
+"""The lecture's one palette, sizes and layout constants.
+
+Colours carry meaning everywhere: e1 blue, e2 green, J e1 red, J e2 orange, phi_i in the basis colours.
+Those role colours, the heatmap's colour map and the background are *settings*: they are read when a scene
+asks for them (``style.E1``, ``style.HEATMAP``, ``style.BACKGROUND``, :func:`basis_color`), never frozen at
+import, so the active settings of the render that draws them always win.  The background has one source,
+``manim.cfg``'s ``background_color`` (Manim's config).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from manim import ManimColor, Text, config
+
+from scenes.settings import active_settings
+
+TEXT = ManimColor("#E8E8E8")
+MUTED = ManimColor("#8A94A6")
+GRID = ManimColor("#3A4458")
+AXIS = ManimColor("#B8C0CC")
+HIGHLIGHT = ManimColor("#FFE066")
+PANEL = ManimColor("#1A1F29")
+
+_ROLES = {"E1": "e1", "E2": "e2", "JE1": "je1", "JE2": "je2", "MODEL": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    """The setting-backed names: E1, E2, JE1, JE2, MODEL (ManimColor), HEATMAP (colour-map name), BACKGROUND."""
+    if name in _ROLES:
+        return ManimColor(getattr(active_settings().colors, _ROLES[name]))
+    if name == "HEATMAP":
+        return active_settings().colors.heatmap
+    if name == "BACKGROUND":
+        return ManimColor(config.background_color)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def basis_color(i: int) -> ManimColor:
+    """Colour of phi_i (0-based), cycling through the configured basis colours."""
+    basis = active_settings().colors.basis
+    return ManimColor(basis[i % len(basis)])
+
+
+# Prose text in Latin Modern (TeX Live's fonts-lmodern), so it matches the MathTex formulas.
+FONT = "Latin Modern Roman"
+Text.set_default(font=FONT)
+
+# Font sizes (Manim units of font_size), chosen to stay readable at 480p.
+TITLE_SIZE = 44
+HEADING_SIZE = 34
+LABEL_SIZE = 30
+SMALL_SIZE = 24
+MATRIX_SIZE = 30
+
+# Stroke widths and spacing.
+CURVE_WIDTH = 4
+THIN_WIDTH = 2
+FRAME_MARGIN = 0.3  # Manim units kept free at each frame edge
+
+
+# Signs and roles in the ML scenes.
+SHRINK = ManimColor("#4C8DFF")  # log|det J| < 0 (cells shrink)
+GROW = ManimColor("#FF9F43")  # log|det J| > 0 (cells grow)
+POSITIVE = ManimColor("#FFD166")  # positive matrix entries
+NEGATIVE = ManimColor("#C77DFF")  # negative matrix entries
+GRADIENT = HIGHLIGHT  # gradients pulled back through layers

@@ -1,0 +1,67 @@
+"""MLOutlook: closing card, the page's other items and where the lecture shows their mechanism.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/outlook.py MLOutlook
+"""
+
+from __future__ import annotations
+
+from manim import *
+
+from scenes.chain_rule import ChainRule  # noqa: F401
+from scenes.kit import style
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import single_path
+from scenes.penalty import JacobianPenalty
+from scenes.softmax import SoftmaxJacobian  # noqa: F401
+
+
+class MLOutlook(LectureScene):
+    """Closing card: the page's remaining items and the scenes that show their mechanism."""
+
+    TITLE = "Outlook"
+    HEADING = "Jacobians everywhere in machine learning"
+    # (item of the page, what its Jacobian is, the scene that shows the mechanism, or None: not animated here)
+    ITEMS = (
+        ("Encoder-decoder sensitivity", "the encoder's Jacobian: how the latent code moves with the input",
+         JacobianPenalty.TITLE),
+        ("MAML, meta-learning", "an inner gradient step has Jacobian I − (step size) × (Hessian of the loss)",
+         None),
+        ("Batched outputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact "
+         "(no batch norm)", None),
+        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows", None),
+    )
+
+    def construct(self) -> None:
+        self.show_items()
+        self.beat()
+
+    def show_items(self) -> None:
+        # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
+        head = single_path(Text(self.HEADING, font_size=style.HEADING_SIZE + 4, color=style.TEXT)).to_edge(
+            UP, buff=0.5)
+        rows = VGroup()
+        for name, what, scene in self.ITEMS:
+            pointer = f"see: {scene}" if scene else "not animated in this lecture"
+            rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
+                            VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
+                                   single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
+                                   ).arrange(RIGHT, buff=0.4),
+                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
+        rows.next_to(head, DOWN, buff=0.5).set_x(0)
+        foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
+                                font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
+        self.rows = rows
+        self.caption("The page's other items: encoders (the penalty scene shows the same sensitivity), MAML, "
+                     "batched and spatial outputs.", 0.8 + 5)
+        self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
+        self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
+        self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)
+        uncover(self, [[foot]], self.rt(0.6))
+        self.pause(5)  # a closing card stays long enough to read (and for a YouTube chapter, >= 10 s)
+
+
+__all__ = ["MLOutlook"]

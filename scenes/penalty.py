@@ -1,0 +1,144 @@
+"""JacobianPenalty: the circle of perturbations maps to an ellipse with semi-axes r sigma_1, r sigma_2.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/penalty.py JacobianPenalty
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    TanhLayer,
+    ellipse_axes,
+    frobenius_norm,
+    unit_circle_image,
+)
+from scenes.kit import style
+from scenes.kit.panel import Panel
+from scenes.kit.readouts import (
+    LiveDecimal,
+)
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import single_path
+
+
+class JacobianPenalty(LectureScene):
+    """The unit circle of perturbations maps to an ellipse with semi-axes sigma_1 >= sigma_2."""
+
+    TITLE = "Jacobian penalties and singular values"
+    BOX = (-1.2, 1.2, -1.2, 1.2)
+    SIDE = 3.4
+    PANEL_X = 4.6
+    PANEL_Y = 1.0
+    RADIUS = 0.3  # radius of the drawn circle of perturbations (input units)
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.p = np.array(ml.penalty_point)
+        b = np.array(ml.penalty_b)
+        self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
+        self.title_card(self.TITLE, "penalise ||J||, and small input changes stay small")
+        self.beat()
+        self.show_input()
+        self.beat()
+        self.readouts = [None, None]
+        self.ellipses: list[VGroup] = [VGroup(), VGroup()]
+        self.show_map(0, "steep")
+        self.beat()
+        self.show_map(1, "flatter")
+        self.beat()
+        self.compare()
+        self.beat()
+
+    def show_input(self) -> None:
+        self.panels = [Panel(self.BOX, self.SIDE, r"x + \delta,\ |\delta| = r", 0.5),
+                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{steep}}(x + \delta)", 0.5),
+                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{flat}}(x + \delta)", 0.5)]
+        for k, panel in enumerate(self.panels):
+            panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
+        r = self.RADIUS
+        circle = self.panels[0].polyline(self.p + r * unit_circle_image(np.eye(2), 96), closed=True,
+                                         stroke_color=style.TEXT, stroke_width=3)
+        arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
+                        self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
+        self.caption("All perturbations of size r around a point x form a circle.", 4)
+        uncover(self, [[self.panels[0]]], self.rt(0.8))
+        self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=self.rt(1.2))
+        self.pause(1.5)
+
+    def show_map(self, k: int, name: str) -> None:
+        fmap, panel, r = self.maps[k], self.panels[k + 1], self.RADIUS
+        jac = fmap.jacobian(self.p)
+        centre = fmap(self.p)
+        sigma, U = ellipse_axes(jac)
+        true_image = panel.polyline(fmap(self.p + r * unit_circle_image(np.eye(2), 96)), closed=True,
+                                    stroke_color=style.MUTED, stroke_width=2)
+        ellipse = panel.polyline(centre + r * unit_circle_image(jac, 96), closed=True, stroke_color=style.TEXT,
+                                 stroke_width=3)
+        axis1 = panel.arrow(centre, centre + r * sigma[0] * U[:, 0], style.HIGHLIGHT)
+        axis2 = DashedLine(panel.point(centre), panel.point(centre + r * sigma[1] * U[:, 1]), color=style.HIGHLIGHT,
+                           stroke_width=3)
+        cols = VGroup(panel.arrow(centre, centre + r * jac[:, 0], style.JE1, 3),
+                      panel.arrow(centre, centre + r * jac[:, 1], style.JE2, 3))
+        readout = VGroup(
+            single_path(Text(name, font_size=style.SMALL_SIZE, color=style.MUTED)),
+            self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
+            self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
+            self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel.border, DOWN, buff=0.25)
+        self.readouts[k] = readout
+        self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
+        if k == 0:
+            what = "A steep layer"
+        elif self.flatter_is_flatter():
+            what = "A layer with smaller weights, flatter at x"
+        else:
+            what = "A second layer"
+        self.caption(f"{what}: its Jacobian at x maps the circle of radius r to an ellipse with semi-axes "
+                     "r sigma_1 and r sigma_2; the true image of the circle is drawn thin.", 5)
+        uncover(self, [[panel]], self.rt(0.6))
+        self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
+        uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
+        self.pause(2)
+
+    def steepness(self, k: int) -> tuple[float, float]:
+        """(sigma_1, ||J||_F) of map ``k``'s Jacobian at x."""
+        jac = self.maps[k].jacobian(self.p)
+        return float(ellipse_axes(jac)[0][0]), float(frobenius_norm(jac))
+
+    def flatter_is_flatter(self) -> bool:
+        """Whether the second map is the flatter one at x (smaller sigma_1 and smaller ||J||_F)."""
+        (s0, n0), (s1, n1) = self.steepness(0), self.steepness(1)
+        return s1 < s0 and n1 < n0
+
+    def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
+        return VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE, color=color)),
+                      LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
+                      ).arrange(RIGHT, buff=0.12)
+
+    def compare(self) -> None:
+        penalty = VGroup(
+            MathTex(r"\mathcal{L}_{\text{total}} = \mathcal{L} + \lambda\,\|J_f(x)\|_F^2", font_size=style.LABEL_SIZE),
+            MathTex(r"\|J\|_F^2 = \sigma_1^2 + \sigma_2^2", font_size=style.LABEL_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
+        (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
+        if self.flatter_is_flatter():
+            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss, so it favours the flatter map: "
+                         f"||J||_F {n_flat:.2f} instead of {n_steep:.2f}, sigma_1 {s_flat:.2f} instead of "
+                         f"{s_steep:.2f}, so a small input change moves its output less.", 6)
+        else:
+            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss: here ||J||_F is {n_steep:.2f} "
+                         f"for the first map and {n_flat:.2f} for the second.", 6)
+        self.play(Write(penalty), run_time=self.rt(1.5))
+        # last in the scene's list: Manim redraws per frame everything after the first moving mobject
+        self.bring_to_front(*self.readouts)
+        self.play(Indicate(self.readouts[0][1], color=style.HIGHLIGHT), Indicate(self.readouts[1][1],
+                  color=style.HIGHLIGHT), run_time=self.rt(1.2))
+        self.pause(3)
+
+
+__all__ = ["JacobianPenalty"]

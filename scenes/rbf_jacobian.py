@@ -1,0 +1,221 @@
+"""Storyboard item 1: RBF features, their derivatives and the Jacobian row at a moving x0.
+
+Every number drawn comes from ``jacobian_math``.
+
+    .venv/bin/manim -pql scenes/rbf_jacobian.py RBFJacobian
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import (
+    DL,
+    DOWN,
+    LEFT,
+    ORIGIN,
+    RIGHT,
+    UP,
+    WHITE,
+    Circle,
+    Create,
+    DashedVMobject,
+    DecimalMatrix,
+    FadeIn,
+    Indicate,
+    Line,
+    SurroundingRectangle,
+    Text,
+    Triangle,
+    VGroup,
+    Write,
+    config,
+    interpolate_color,
+    linear,
+)
+
+from jacobian_math.rbf import RBFBasis
+from scenes.kit import style
+from scenes.kit.readouts import LiveDecimal
+from scenes.kit.text import fmt_number
+from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
+
+
+class RBFJacobian(RBFPanelsScene):
+    """Three (or any number of) Gaussian bumps, their derivatives, and the Jacobian row at a moving x0."""
+
+    TITLE = "RBF features and their Jacobian"
+
+    AXES_TIME = 1.0
+    DRAW_TIME = 1.0  # per bump
+    LEGEND_TIME = 0.8
+    DERIVATIVE_TIME = 1.0  # per derivative curve
+    PROBE_TIME = 1.0
+    SWEEP_OUT_TIME = 6.0  # left to right across the domain
+    SETTLE_TIME = 3.0  # back to x0_final
+    HOLD_TIME = 2.0
+
+    def construct(self) -> None:
+        self.title_card(self.TITLE)
+        self.build_figure()
+        self.show_bumps()
+        self.beat()
+        self.show_derivatives()
+        self.beat()
+        self.show_probe()
+        self.beat()
+        self.sweep_point()
+        self.beat()
+        self.settle()
+
+    # --- figure ----------------------------------------------------------------------------------
+    def compute(self, x0: float) -> dict[str, np.ndarray]:
+        vals, ders = self.rbf.values(x0)[0], self.rbf.derivatives(x0)[0]
+        return {"x0": np.float64(x0), "phi": vals, "dphi": ders, "tangent": self.tangents_at(x0, vals, ders)}
+
+    def build_figure(self) -> None:
+        """Create every mobject (nothing is added to the scene); tests call this then :meth:`set_x0`."""
+        self.rbf = self.basis()
+        xs = self.x_samples()
+        self.build_panels(self.rbf.values(xs), self.rbf.derivatives(xs))
+        k, centers = self.rbf.k, self.rbf.centers
+        colors = [style.basis_color(i) for i in range(k)]
+        self.bumps = VGroup(*(self.plot(self.top, lambda x, i=i: self.rbf.values(x)[:, i], colors[i])
+                              for i in range(k)))
+        self.dbumps = VGroup(*(self.plot(self.bottom, lambda x, i=i: self.rbf.derivatives(x)[:, i], colors[i],
+                                         dashed=True) for i in range(k)))
+        lo, hi = self.settings.rbf.x_range
+        visible = [i for i in range(k) if lo <= centers[i] <= hi]
+        self.centre_marks = VGroup(*(
+            Triangle(color=colors[i], fill_opacity=1, stroke_width=0).scale(0.07)
+            .move_to(self.top.c2p(centers[i], 0), UP).shift(DOWN * 0.04) for i in visible))
+        self.peak_labels = self._peak_labels(visible, colors)
+        self.legend = self._legend(colors)
+        self.formula = self._formula()
+        self.dots = VGroup(*(self.make_dot(self.top, "phi", i, colors[i]) for i in range(k)))
+        self.ddots = VGroup(*(self.make_dot(self.bottom, "dphi", i, colors[i]) for i in range(k)))
+        self.tangents = VGroup(*(self.make_tangent(self.top, "tangent", i, interpolate_color(colors[i], WHITE, 0.5))
+                                 for i in range(k)))
+        self.readout = self._readout(colors)
+
+    def _peak_labels(self, visible: list[int], colors) -> VGroup:
+        # Tangents near a peak poke above it: lift the labels clear of the highest tangent end.
+        xs = self.x_samples()
+        one = RBFBasis([0.0], self.rbf.sigma)
+        ends = self.tangents_at(xs, one.values(xs)[:, 0], one.derivatives(xs)[:, 0])
+        lift = max(0.0, (ends[:, :, 1].max() - 1.0) * self.top.y_axis.get_unit_size()) + 0.08
+        labels = VGroup()
+        last_right, level = -np.inf, 0
+        for i in sorted(visible, key=lambda j: self.rbf.centers[j]):
+            label = label_tex(rf"\phi_{{{i + 1}}}", style.LABEL_SIZE, colors[i])
+            # up and to the right of the peak: clear of the guide line and of every tangent
+            label.move_to(self.top.c2p(self.rbf.centers[i], 1.0) + RIGHT * 0.1 + UP * lift, DL)
+            level = level + 1 if label.get_left()[0] < last_right + 0.1 and level == 0 else 0
+            label.shift(UP * 0.35 * level)
+            last_right = label.get_right()[0]
+            labels.add(label)
+        return labels
+
+    def _legend(self, colors) -> VGroup:
+        sigma = fmt_number(self.rbf.sigma)
+        head = label_tex(rf"\phi_i(x) = e^{{-(x-c_i)^2 / 2\sigma^2}},\ \ \sigma = {sigma}", style.SMALL_SIZE)
+        rows = VGroup(*(
+            VGroup(Line(LEFT * 0.22, RIGHT * 0.22, color=colors[i], stroke_width=style.CURVE_WIDTH),
+                   label_tex(rf"\phi_{{{i + 1}}}:\ c_{{{i + 1}}} = {fmt_number(c)}", style.SMALL_SIZE)
+                   ).arrange(RIGHT, buff=0.15)
+            for i, c in enumerate(self.rbf.centers)))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        if self.rbf.k > 4:
+            rows.arrange_in_grid(cols=2, col_alignments="ll", buff=(0.35, 0.12), flow_order="dr")
+        legend = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        half = self.PANEL_HEIGHT / 2
+        return self.fit_side(legend, self.TOP_PANEL_Y + half + 0.3, self.TOP_PANEL_Y - half)
+
+    def _formula(self) -> VGroup:
+        head = VGroup(DashedVMobject(Line(LEFT * 0.25, RIGHT * 0.25, stroke_width=style.CURVE_WIDTH,
+                                          color=style.TEXT), num_dashes=3),
+                      Text("derivatives", font_size=style.SMALL_SIZE, color=style.TEXT)).arrange(RIGHT, buff=0.15)
+        eq = label_tex(r"\phi_i'(x) = \phi_i(x)\,\frac{-(x-c_i)}{\sigma^2}", style.LABEL_SIZE)
+        group = VGroup(head, eq).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        half = self.PANEL_HEIGHT / 2
+        return self.fit_side(group, self.BOTTOM_PANEL_Y + half, self.BOTTOM_PANEL_Y - half)
+
+    def _readout(self, colors) -> VGroup:
+        st = self.state()
+        x0_text = label_tex("x_0 =", style.MATRIX_SIZE, style.HIGHLIGHT)
+        x0_num = LiveDecimal(float(st["x0"]), num_decimal_places=2, font_size=style.MATRIX_SIZE,
+                               color=style.HIGHLIGHT)
+        lhs = label_tex(r"\frac{d\phi}{dx}(x_0) =", style.MATRIX_SIZE)
+        # size the brackets for the widest entry the sweep can show (negative, largest magnitude)
+        widest = -float(np.abs(self.rbf.derivatives(self.x_samples())).max())
+        row = DecimalMatrix([[widest] * self.rbf.k], element_to_mobject=LiveDecimal,
+                            element_to_mobject_config={"num_decimal_places": 2},
+                            h_buff=1.6, bracket_h_buff=0.15)
+        row.scale(style.MATRIX_SIZE / 48)
+        for i, entry in enumerate(row.get_entries()):
+            entry.set_color(colors[i])
+            entry.edge_to_fix = ORIGIN  # keep each entry centred in its column as its width changes
+            entry.set_value(float(st["dphi"][i]))
+        group = VGroup(VGroup(x0_text, x0_num).arrange(RIGHT, buff=0.15), VGroup(lhs, row).arrange(RIGHT, buff=0.2))
+        group.arrange(RIGHT, buff=0.8)
+        width = config.frame_width - 2 * style.FRAME_MARGIN
+        if group.width > width:
+            group.scale_to_fit_width(width)
+        group.move_to([0, self.READOUT_Y, 0])
+        self.readout_numbers = [self.readout_number("x0", None, x0_num)]
+        self.readout_numbers += [self.readout_number("dphi", i, e) for i, e in enumerate(row.get_entries())]
+        self.row = row
+        return group
+
+    # --- beats -----------------------------------------------------------------------------------
+    def show_bumps(self) -> None:
+        self.caption(f"{self.rbf.k} Gaussian bumps phi_i, one per centre c_i, map x to a feature vector phi(x).",
+                     self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
+        self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label), run_time=self.rt(self.AXES_TIME))
+        for i in range(self.rbf.k):
+            anims = [Create(self.bumps[i])]
+            if i < len(self.centre_marks):
+                anims += [FadeIn(self.centre_marks[i], shift=UP * 0.1), Write(self.peak_labels[i])]
+            self.play(*anims, FadeIn(self.legend[1][i]), run_time=self.rt(self.DRAW_TIME))
+        self.play(Write(self.legend[0]), run_time=self.rt(self.LEGEND_TIME))
+
+    def show_derivatives(self) -> None:
+        self.caption("Below, dashed: their derivatives phi_i'(x) = phi_i(x) (-(x - c_i) / sigma^2).",
+                     self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
+        self.play(Create(self.bottom), Write(self.formula), run_time=self.rt(self.AXES_TIME))
+        for i in range(self.rbf.k):
+            self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
+
+    def show_probe(self) -> None:
+        self.caption("At a point x0, each tangent's slope is the height of the matching dot below.",
+                     self.PROBE_TIME * 4)
+        self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
+        self.play(FadeIn(self.dots), FadeIn(self.ddots), Create(self.tangents), run_time=self.rt(self.PROBE_TIME))
+        # each one in place (Indicate on the group would also spread them apart)
+        self.play(*(Indicate(t, scale_factor=1.3) for t in self.tangents),
+                  *(Indicate(d, scale_factor=1.6) for d in self.ddots), run_time=self.rt(self.PROBE_TIME))
+        self.play(FadeIn(self.readout), run_time=self.rt(self.PROBE_TIME))
+
+    def sweep_point(self) -> None:
+        lo, hi = self.settings.rbf.x_range
+        entries = ", ".join(f"phi_{i + 1}'" for i in range(self.rbf.k))
+        self.caption(f"As x0 sweeps, the Jacobian row d phi/dx(x0) = [{entries}] follows the slopes.",
+                     self.SWEEP_OUT_TIME)
+        self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
+
+    def settle(self) -> None:
+        x_final = self.settings.rbf.x0_final
+        rbf = self.settings.rbf
+        page = x_final == 0 and tuple(rbf.centers) == (-2.0, 0.0, 2.0) and rbf.sigma == 1
+        where = "the values and slopes of the page's figure" if page else "the values phi_i(x0) and slopes phi_i'(x0)"
+        self.caption(f"At x0 = {fmt_number(x_final)}: {where}, and the Jacobian row they make.",
+                     self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
+        self.sweep_to(x_final, self.SETTLE_TIME)
+        rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)
+                         .move_to(d) for d in [*self.dots, *self.ddots]))
+        box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=2)
+        self.play(Create(rings), Create(box), *(d.animate.scale(1.4) for d in [*self.dots, *self.ddots]),
+                  run_time=self.rt(1.5))
+        self.pause(self.HOLD_TIME)
+
+
+__all__ = ["RBFJacobian"]

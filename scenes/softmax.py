@@ -1,0 +1,194 @@
+"""SoftmaxJacobian: diag(p) - p p^T live as the logits move; rows sum to zero; saturation.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/softmax.py SoftmaxJacobian
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    softmax,
+    softmax_jacobian,
+)
+from scenes.kit import style
+from scenes.kit.followers import Followers
+from scenes.kit.readouts import (
+    LiveDecimal,
+    set_centred,
+    set_if_changed,
+)
+from scenes.kit.scene import LectureScene, uncover
+
+
+class SoftmaxJacobian(LectureScene):
+    """K logits move; the probabilities and the live matrix diag(p) - p p^T follow."""
+
+    TITLE = "The softmax Jacobian"
+    CELL = 0.95  # side of a matrix cell
+    BAR_HEIGHT = 3.2  # scene units for p = 1
+    ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
+    SATURATED = 0.9  # the largest p from which the last beat speaks of saturation
+    Z_STILL = -1  # z-index of labels, brackets and formulas (the moving parts stay at 0, drawn after them)
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.K = len(ml.logits)
+        self.z = [ValueTracker(v) for v in ml.logits]
+        self.followers = Followers()  # bars, numbers and cells follow the logits while they move
+        # softmax and its Jacobian, computed once per value of the logits (not once per follower)
+        self._softmax_at = lru_cache(maxsize=1)(lambda z: (softmax(np.array(z)), softmax_jacobian(np.array(z))))
+        self.title_card(self.TITLE, "how each probability responds to each logit")
+        self.beat()
+        self.show_probabilities()
+        self.beat()
+        self.show_jacobian()
+        self.beat()
+        self.move_logits(ml.logits)
+        self.beat()
+        self.saturate(ml.saturated_logits)
+        self.beat()
+
+    def logits(self) -> np.ndarray:
+        return np.array([t.get_value() for t in self.z])
+
+    def _state(self) -> tuple[np.ndarray, np.ndarray]:
+        """softmax and its Jacobian at the current logits, computed once per frame (not once per follower)."""
+        return self._softmax_at(tuple(t.get_value() for t in self.z))
+
+    def show_probabilities(self) -> None:
+        K = self.K
+        width = min(0.8, 3.6 / K)
+        gap = width * 0.5
+        self.base_y = -2.2
+        xs = -4.0 + (np.arange(K) - (K - 1) / 2) * (width + gap)
+        self.bars, self.z_labels, self.p_labels = VGroup(), VGroup(), VGroup()
+        for i in range(K):
+            color = style.basis_color(i)
+            bar = Rectangle(width=width, height=0.01, fill_color=color, fill_opacity=0.85, stroke_width=0)
+            bar.move_to([xs[i], self.base_y, 0], aligned_edge=DOWN)
+
+            def grow(b, i=i, x=xs[i]):
+                h = max(1e-3, self._state()[0][i] * self.BAR_HEIGHT)
+                b.stretch_to_fit_height(h).move_to([x, self.base_y, 0], aligned_edge=DOWN)
+
+            self.followers.add(bar, grow)
+            p_num = LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            self.followers.add(p_num, lambda m, i=i, b=bar: set_if_changed(m, self._state()[0][i]).next_to(
+                b, UP, 0.08))
+            z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
+            z_name.move_to([xs[i], self.base_y - 0.3, 0])
+            z_val = LiveDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
+                                  font_size=style.SMALL_SIZE, color=color).move_to([xs[i], self.base_y - 0.7, 0])
+            self.followers.add(z_val, lambda m, i=i, x=xs[i]: set_centred(m, self.z[i].get_value(),
+                                                                           np.array([x, self.base_y - 0.7, 0])))
+            self.bars.add(bar)
+            self.p_labels.add(p_num)
+            self.z_labels.add(VGroup(z_name, z_val))
+        baseline = Line([xs[0] - width, self.base_y, 0], [xs[-1] + width, self.base_y, 0], color=style.AXIS,
+                        stroke_width=2)
+        head = MathTex(r"p = \mathrm{softmax}(z)", font_size=style.LABEL_SIZE).move_to(
+            [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
+        # what never moves is drawn first, so Manim keeps it in the static background while the logits move
+        VGroup(baseline, head, *[label[0] for label in self.z_labels]).set_z_index(self.Z_STILL)
+        self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2)
+        uncover(self, [[head], [self.z_labels]], self.rt(1.2), Create(baseline), FadeIn(self.bars),
+                FadeIn(self.p_labels), buff=0.03)
+        self.pause(2)
+
+    def show_jacobian(self) -> None:
+        K, c = self.K, self.CELL * min(1.0, 3.0 / self.K)
+        origin = np.array([1.2 - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
+        self.cells, self.entries, self.sums = VGroup(), VGroup(), VGroup()
+        for i in range(K):
+            for j in range(K):
+                pos = origin + [j * c, -i * c, 0]
+                sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
+                self.followers.add(sq, lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
+                num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                                    color=style.TEXT).move_to(pos)
+                self.followers.add(num, lambda m, i=i, j=j, pos=pos: set_centred(m, self._entry(i, j), pos))
+                self.cells.add(sq)
+                self.entries.add(num)
+            row_pos = origin + [K * c + 0.55, -i * c, 0]
+            total = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                                  color=style.HIGHLIGHT).move_to(row_pos)
+            self.followers.add(total, lambda m, i=i, pos=row_pos: set_centred(m, self._row_sum(i), pos))
+            self.sums.add(total)
+        brackets = VGroup(
+            *[Line(self.cells.get_corner(UL) + [s, 0.08, 0], self.cells.get_corner(DL) + [s, -0.08, 0],
+                   color=style.TEXT, stroke_width=2) for s in (-0.08,)],
+            *[Line(self.cells.get_corner(UR) + [s, 0.08, 0], self.cells.get_corner(DR) + [s, -0.08, 0],
+                   color=style.TEXT, stroke_width=2) for s in (0.08,)],
+        )
+        formula = MathTex(r"\frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j)",
+                          r"\quad J = \mathrm{diag}(p) - p\,p^\top", font_size=style.LABEL_SIZE)
+        formula.next_to(self.cells, UP, buff=0.45).shift(RIGHT * 0.3)
+        sum_head = MathTex(r"\textstyle\sum_j", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
+        sum_head.next_to(self.sums, UP, buff=0.2)
+        col_labels = VGroup(*[MathTex(f"z_{j + 1}", font_size=style.SMALL_SIZE, color=style.MUTED).next_to(
+            self.cells[j], UP, buff=0.1) for j in range(K)])
+        row_labels = VGroup(*[MathTex(f"p_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i)).next_to(
+            brackets[0], LEFT, buff=0.15).set_y(self.cells[i * K].get_y()) for i in range(K)])
+        legend = VGroup(
+            Square(0.25, fill_color=style.POSITIVE, fill_opacity=1, stroke_width=0),
+            MathTex(r"\partial p_i/\partial z_j > 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
+            Square(0.25, fill_color=style.NEGATIVE, fill_opacity=1, stroke_width=0),
+            MathTex(r"< 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
+        ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
+        self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
+        VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
+        self.caption("Its Jacobian is diag(p) - p p^T: raising one logit lifts its own p and lowers the rest.", 5)
+        self.play(Write(formula), run_time=self.rt(1.2))
+        uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
+                Create(brackets), buff=0.03)
+        self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5)
+        uncover(self, [[self.sums], [sum_head]], self.rt(0.8), buff=0.03)
+        self.pause(2.5)
+
+    def _jac(self) -> np.ndarray:
+        return self._state()[1]
+
+    def _entry(self, i: int, j: int) -> float:
+        return float(np.round(self._jac()[i, j], 2)) + 0.0  # + 0.0 turns -0.0 into 0.0
+
+    def _row_sum(self, i: int) -> float:
+        return float(np.round(self._jac()[i].sum(), 2)) + 0.0
+
+    def _entry_color(self, i: int, j: int) -> ManimColor:
+        v = self._jac()[i, j]
+        target = style.POSITIVE if v >= 0 else style.NEGATIVE
+        return interpolate_color(style.PANEL, ManimColor(target), min(1.0, abs(v) / self.ENTRY_SCALE) * 0.8)
+
+    def move_logits(self, start: Sequence[float]) -> None:
+        up = [*start]
+        up[1] = start[0] + 0.2  # class 2 overtakes class 1
+        self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5)
+        with self.followers.attached():
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)], run_time=self.rt(2.5))
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)], run_time=self.rt(2))
+        self.pause(1)
+
+    def saturate(self, target: Sequence[float]) -> None:
+        p, jac = softmax(np.array(target)), softmax_jacobian(np.array(target))
+        k, largest = int(np.argmax(p)), float(np.abs(jac).max())
+        if p[k] >= self.SATURATED:
+            self.caption(f"Saturation: at p_{k + 1} = {p[k]:.2f} no entry of the Jacobian exceeds {largest:.2f} "
+                         "in size, so a gradient sent back through the softmax alone shrinks.", 3)
+        else:
+            self.caption(f"Now p_{k + 1} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
+        with self.followers.attached():
+            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
+        if p[k] >= self.SATURATED:
+            self.caption("With a cross-entropy loss the logit gradient is p - y: it does not vanish when the "
+                         "wrong class saturates.", 3)
+        self.pause(3)
+
+
+__all__ = ["SoftmaxJacobian"]

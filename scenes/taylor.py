@@ -1,0 +1,191 @@
+"""TaylorError: ||f(x + d) - f(x) - J d|| against |d| on log-log axes, with its fitted slope.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/taylor.py TaylorError
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    loglog_slope,
+    taylor_errors,
+)
+from scenes.kit import style
+from scenes.kit.followers import Followers
+from scenes.kit.panel import Panel
+from scenes.kit.readouts import (
+    LiveDecimal,
+    decimal_matrix,
+)
+from scenes.kit.scene import LectureScene, uncover
+
+
+class TaylorError(LectureScene):
+    """f(x + d) against f(x) + J d as d shrinks; the error on log-log axes and its fitted slope."""
+
+    TITLE = "Local linearity: the Taylor error"
+    SAMPLES = 9  # steps plotted on the log-log axes
+    Z_STILL = -1  # z-index of panels, axes and labels (what follows s stays at 0, drawn after them)
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.fmap = self.settings.plane_map()
+        self.x = np.array(ml.taylor_point)
+        u = np.array(ml.taylor_direction)
+        self.u = u / np.linalg.norm(u)
+        lo, hi = ml.taylor_steps
+        self.steps = np.geomspace(hi, lo, self.SAMPLES)
+        self.errors = taylor_errors(self.fmap, self.x, self.u, self.steps)
+        self.slope = loglog_slope(self.steps, self.errors)
+        self.jac = self.fmap.jacobian(self.x)
+        self.s = ValueTracker(hi)
+        self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
+        self.title_card(self.TITLE, "how fast the error of f(x) + J d shrinks with d")
+        self.beat()
+        self.show_curves()
+        self.beat()
+        self.shrink_step()
+        self.beat()
+        self.read_slope()
+        self.beat()
+
+    def offset_true(self, s: np.ndarray | float) -> np.ndarray:
+        """f(x + s u) - f(x), ``(k,) -> (k, 2)``."""
+        d = np.atleast_1d(s)[:, None] * self.u
+        return self.fmap(self.x + d) - self.fmap(self.x)
+
+    def offset_linear(self, s: np.ndarray | float) -> np.ndarray:
+        """J d for d = s u, ``(k,) -> (k, 2)``."""
+        return (np.atleast_1d(s)[:, None] * self.u) @ self.jac.T
+
+    def _box(self) -> tuple[float, float, float, float]:
+        s = np.linspace(0, self.steps[0], 50)
+        pts = np.vstack([self.offset_true(s), self.offset_linear(s), np.zeros((1, 2))])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        pad = 0.15 * (hi - lo).max() + 0.1
+        return (float(np.floor(lo[0] - pad)), float(np.ceil(hi[0] + pad)),
+                float(np.floor(lo[1] - pad)), float(np.ceil(hi[1] + pad)))
+
+    def show_curves(self) -> None:
+        box = self._box()
+        self.panel = Panel(box, 4.3, step=0.5).place([-3.6, 0.2, 0])
+        s_all = np.linspace(0, self.steps[0], 80)
+        curve = self.panel.polyline(self.offset_true(s_all), stroke_color=style.MODEL, stroke_width=3)
+        line = self.panel.polyline(self.offset_linear(s_all), stroke_color=style.JE1, stroke_width=3)
+        origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
+        legend = VGroup(
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=3),
+                   MathTex(r"f(x + d) - f(x)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=3),
+                   MathTex(r"J(x)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=4),
+                   MathTex(r"\text{error } \|f(x+d) - f(x) - J d\|", font_size=style.SMALL_SIZE)
+                   ).arrange(RIGHT, buff=0.12),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        legend.next_to(self.panel.border, DOWN, buff=0.15).align_to(self.panel.border, LEFT)
+        x_txt = ", ".join(f"{v:g}" for v in self.x)
+        u_txt = ", ".join(f"{v:.2g}" for v in self.u)
+        heading = MathTex(rf"x = ({x_txt}),\ d = s\,({u_txt}),\ J(x) =", font_size=style.SMALL_SIZE)
+        jm = decimal_matrix(self.jac, 1, 0.5)
+        self.j_matrix = jm
+        top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
+        self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)
+        self.panel.add(top)
+        @lru_cache(maxsize=1)  # once per value of s, not once per follower
+        def ends_at(s: float) -> tuple[np.ndarray, np.ndarray]:
+            return self.panel.point(self.offset_true(s)[0]), self.panel.point(self.offset_linear(s)[0])
+
+        def ends() -> tuple[np.ndarray, np.ndarray]:
+            return ends_at(self.s.get_value())
+
+        # followers move with the tracker (no per-frame rebuild)
+        self.dot_true = self.followers.add(Dot(color=style.MODEL, radius=0.07), lambda m: m.move_to(ends()[0]))
+        self.dot_lin = self.followers.add(Dot(color=style.JE1, radius=0.07), lambda m: m.move_to(ends()[1]))
+        self.err_seg = self.followers.add(Line(*ends(), color=style.HIGHLIGHT, stroke_width=5),
+                                          lambda m: m.set_points_as_corners(ends()))
+        # what never moves is drawn first, so Manim keeps it in the static background while s moves
+        VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
+        self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
+        uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
+        self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
+        self.add(self.err_seg, self.dot_true, self.dot_lin)
+        self.pause(2)
+
+    def _log_axes(self) -> Axes:
+        lo_e = float(np.floor(np.log10(self.errors.min())))
+        hi_e = float(np.ceil(np.log10(self.errors.max())))
+        lo_s = float(np.floor(np.log10(self.steps.min())))
+        hi_s = float(np.ceil(np.log10(self.steps.max())))
+        return Axes(
+            x_range=(lo_s, hi_s, 1), y_range=(lo_e, hi_e, 1), x_length=5.0, y_length=4.6,
+            x_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
+                           "font_size": style.SMALL_SIZE},
+            y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
+                           "font_size": style.SMALL_SIZE},
+            axis_config={"color": style.AXIS, "stroke_width": 2},
+            tips=False,
+        )
+
+    def error_ratio_at(self, step: float) -> float:
+        """Taylor error / |d|^2 at step size ``step`` (constant when the error shrinks like |d|^2)."""
+        return float(taylor_errors(self.fmap, self.x, self.u, np.array([step]))[0]) / step**2
+
+    def shrink_step(self) -> None:
+        self.axes = self._log_axes().move_to([3.6, 0.1, 0])
+        labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN, buff=0.45),
+                        MathTex(r"\text{error}", font_size=style.LABEL_SIZE).next_to(self.axes.y_axis, UP, buff=0.1))
+        self.dots = VGroup()
+        readout = VGroup(
+            MathTex(r"|d| =", font_size=style.LABEL_SIZE),
+            LiveDecimal(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
+            MathTex(r"\text{error} / |d|^2 =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+            LiveDecimal(0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
+        ).arrange(RIGHT, buff=0.12)
+        readout[2:].shift(0.35 * RIGHT)
+        readout.next_to(self.axes, UP, buff=0.3)
+        self.followers.add(readout[1], lambda m: m.set_value(self.s.get_value()))
+        self.error_ratio = readout[3]
+        self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
+        VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
+        first, last = self.error_ratio_at(self.steps[0]), self.error_ratio_at(self.steps[-1])
+        settles = abs(self.slope - 2) < 0.25
+        if f"{first:.3f}" == f"{last:.3f}":
+            ratio = f"error / |d|^2 stays at {last:.3f}"
+        elif settles:
+            ratio = f"error / |d|^2 settles near {last:.3f} (from {first:.3f})"
+        else:
+            ratio = f"error / |d|^2 goes from {first:.3f} to {last:.3f}"
+        self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6)
+        uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
+        for s, e in zip(self.steps, self.errors, strict=True):
+            dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
+            with self.followers.attached():
+                self.play(self.s.animate.set_value(s), run_time=self.rt(0.9))
+            self.add(dot)
+            self.dots.add(dot)
+        self.pause(1)
+
+    def read_slope(self) -> None:
+        s0, s1 = self.steps[-1], self.steps[0]
+        # the fitted line through the points: log e = slope log s + c (c from the least-squares fit's mean)
+        c = float(np.mean(np.log10(self.errors)) - self.slope * np.mean(np.log10(self.steps)))
+        fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
+                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.TEXT, stroke_width=3)
+        self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.TEXT),
+                                    LiveDecimal(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
+                                                  color=style.TEXT)).arrange(RIGHT, buff=0.12)
+        self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
+                                                 10 ** (c + self.slope * np.log10(s0))))
+        self.caption(f"On log-log axes the errors lie close to a line of slope {self.slope:.2f}: halving d divides "
+                     f"the error by about {2 ** self.slope:.1f}.", 6)
+        self.play(Create(fit), FadeIn(self.slope_readout), run_time=self.rt(1.5))
+        self.pause(4)
+
+
+__all__ = ["TaylorError"]
