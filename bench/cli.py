@@ -40,6 +40,7 @@ from bench.core import (
     video_seconds,
     write_json,
 )
+from jacobian_settings import ENV_VAR
 from lecture.render import Quality
 
 PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture")
@@ -339,7 +340,7 @@ class Bench:
             cfg = self.work / f"centres_{k}.toml"
             cs = [-4.0 + 8.0 * i / (k - 1) for i in range(k)]
             cfg.write_text(f"[rbf]\ncenters = {cs}\nweights = {[1.0] * k}\n", encoding="utf-8")
-            wall, video, peak, beat = self.render(CONSTRUCTS, "OursSweep", low, env={"JACOBIAN_CONFIG": str(cfg)})
+            wall, video, peak, beat = self.render(CONSTRUCTS, "OursSweep", low, env={ENV_VAR: str(cfg)})
             centres.append({"centres": k, "wall_s": wall, "beat_s": beat, "peak_mib": peak})
             self.rows.append(Row(f"scale: sweep {k} centres", "scaling", low.name, video, wall, peak, beat))
         result["rbf_centres"] = {"runs": centres, "beat_vs_centres_slope": loglog_slope(

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
+from jacobian_settings import ENV_VAR, ConfigError, config_path_from_env, load_settings
 from lecture import captions, media, render, slides, tools
 from lecture.errors import LectureError, SceneFailedError, UsageError
 from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, load_storyboard, select
@@ -57,8 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--scenes", metavar="A,B", help="render only these scenes (class names, see --list)")
     parser.add_argument("--format", default="mp4", choices=("mp4", "webm", "gif"),
                         help="lecture video format (mp4 is a stream copy of the clips; webm/gif re-encode)")
-    parser.add_argument("--config", metavar="FILE", default=os.environ.get("JACOBIAN_CONFIG") or None,
-                        help="TOML settings over assets/default.toml (default: $JACOBIAN_CONFIG)")
+    parser.add_argument("--config", metavar="FILE", default=config_path_from_env(),
+                        help=f"TOML settings over assets/default.toml (default: ${ENV_VAR})")
     parser.add_argument("--jobs", "-j", type=int, default=_default_jobs(), metavar="N",
                         help="scenes rendered in parallel (default: one per core, here %(default)s)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show Manim's own output and progress bars")
@@ -118,15 +119,15 @@ def remove_stale_temporaries(folder: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, ...], object]:
-    """Everything that can be checked before rendering: options, configuration, storyboard, tools."""
-    from scenes.settings import ConfigError, load_settings
+def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, ...]]:
+    """Everything that can be checked before rendering: options, configuration, storyboard, tools.  The
+    settings are only checked here: each scene's ``manim`` process loads them from the file it is given."""
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
     config = Path(args.config).expanduser().resolve() if args.config else None
     try:
-        settings = load_settings(config)
+        load_settings(config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
     entries = select(load_storyboard(args.storyboard), args.scenes)
@@ -137,7 +138,7 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
 
         if importlib.util.find_spec("manim_slides") is None:
             raise UsageError('--slides needs manim-slides: pip install "manim-slides>=5.7,<5.8"')
-    return config, entries, settings
+    return config, entries
 
 
 def _report_failures(failed: list[render.Job], clip_dir: Path | None) -> None:
@@ -258,7 +259,7 @@ def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fm
 
 def run_render(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
-    config, entries, _settings = _validate(args)
+    config, entries = _validate(args)
     out = Path(args.output).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
     with _Lock(out):

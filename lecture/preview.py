@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from jacobian_settings import ENV_VAR, ConfigError, activate, config_path_from_env, load_settings
 from lecture import render, tools
 from lecture.errors import LectureError, UsageError
 from lecture.storyboard import ROOT, load_storyboard
@@ -153,8 +154,16 @@ class Previewer:
 
     # ---------------------------------------------------------------- parent
     def render(self) -> Result:
-        """Render once in a forked child; publish the video atomically on success."""
+        """Render once in a forked child; publish the video atomically on success.
+
+        The settings are loaded here, in the parent, and activated before the fork: the child inherits them
+        (it re-imports ``scenes`` and ``jacobian_math``, not ``jacobian_settings``).  A bad settings file is
+        a failed render: one error line, the last good preview kept."""
         t0 = time.perf_counter()
+        try:
+            activate(load_settings(self.config))
+        except ConfigError as exc:
+            return Result(False, time.perf_counter() - t0, error=str(exc))
         read_fd, write_fd = os.pipe()
         pid = os.fork()
         if pid == 0:  # pragma: no cover - runs in the child (covered through the parent's result)
@@ -239,10 +248,6 @@ class Previewer:
         for name in list(sys.modules):
             if name.split(".")[0] in PROJECT_PACKAGES:
                 del sys.modules[name]
-        if self.config is not None:
-            os.environ["JACOBIAN_CONFIG"] = str(self.config)
-        else:
-            os.environ.pop("JACOBIAN_CONFIG", None)
         os.environ.pop("JACOBIAN_SLIDES", None)
         if str(ROOT) not in sys.path:
             sys.path.insert(0, str(ROOT))
@@ -295,8 +300,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--watch", "-w", action="store_true", help="keep running and re-render after every change")
     p.add_argument("--quality", default="low", choices=list(render.QUALITIES), metavar="{low,medium,high,4k}",
                    help="render size (default low = 480p15)")
-    p.add_argument("--config", metavar="FILE", default=os.environ.get("JACOBIAN_CONFIG") or None,
-                   help="TOML settings over assets/default.toml (default: $JACOBIAN_CONFIG)")
+    p.add_argument("--config", metavar="FILE", default=config_path_from_env(),
+                   help=f"TOML settings over assets/default.toml (default: ${ENV_VAR})")
     p.add_argument("--preset", default=DEFAULT_PRESET, choices=X264_PRESETS,
                    help="x264 preset of the preview's encoder (default ultrafast: same frames, faster, bigger)")
     p.add_argument("--output", metavar="DIR", default=str(PREVIEW_DIR), help="folder (default media/preview)")
@@ -313,8 +318,6 @@ def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)  # stop the render child too, not just this process
     try:
-        from scenes.settings import ConfigError, load_settings
-
         config = Path(args.config).expanduser().resolve() if args.config else None
         try:
             load_settings(config)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jacobian_settings import environment_for
 from lecture.errors import SceneFailedError
 from lecture.media import write_text_atomic
 from lecture.storyboard import ROOT, SceneEntry
@@ -150,11 +151,8 @@ def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose:
 
 def scene_env(config: Path | None, slides: bool) -> dict[str, str]:
     """The environment of a scene process: the config file, the slide mode, a fixed hash seed."""
-    env = dict(os.environ)
-    env.pop("JACOBIAN_CONFIG", None)
+    env = environment_for(config)
     env.pop("JACOBIAN_SLIDES", None)
-    if config is not None:
-        env["JACOBIAN_CONFIG"] = str(config)
     if slides:
         env["JACOBIAN_SLIDES"] = "1"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)

@@ -39,7 +39,7 @@ from manim import (
     linear,
 )
 
-from jacobian_math import gap_halving_ratios, linearisation_gap, linearised_cell
+from jacobian_math import PlaneMap, gap_halving_ratios, linearisation_gap, linearised_cell
 from jacobian_math.fields import (
     arrow_scale,
     cell_image,
@@ -109,7 +109,7 @@ class GridSquaresUnderF(LectureScene):
     # -- math first: nothing is drawn before the map is known to be finite where it is drawn
     def prepare(self) -> None:
         cfg = self.settings.map
-        fmap = self.fmap = self.settings.plane_map()
+        fmap = self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
         self.domain, self.h = cfg.domain, cfg.cell_size
         self.points = np.array(cfg.sample_points, float).reshape(-1, 2)
         self.source_lines = grid_lines(self.domain, grid_step(self.domain, self.h), self.LINE_SAMPLES)

@@ -33,7 +33,7 @@ from manim import (
 )
 from PIL import Image
 
-from jacobian_math import frobenius_norm
+from jacobian_math import PlaneMap, frobenius_norm
 from jacobian_math.fields import (
     contour_paths,
     fit_scale,
@@ -82,7 +82,7 @@ class JacobianNormHeatmap(LectureScene):
     # -- math first: nothing is drawn before the map is known to be finite
     def prepare(self) -> None:
         cfg = self.settings.map
-        self.fmap = self.settings.plane_map()
+        self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
         self.domain = cfg.domain
         x0, x1, y0, y1 = self.domain
         aspect = (x1 - x0) / (y1 - y0)

@@ -13,6 +13,7 @@ import numpy as np
 from manim import *
 
 from jacobian_math import (
+    PlaneMap,
     loglog_slope,
     taylor_errors,
 )
@@ -35,7 +36,7 @@ class TaylorError(LectureScene):
 
     def construct(self) -> None:
         ml = self.settings.ml
-        self.fmap = self.settings.plane_map()
+        self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
         self.x = np.array(ml.taylor_point)
         u = np.array(ml.taylor_direction)
         self.u = u / np.linalg.norm(u)

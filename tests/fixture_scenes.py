@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from manim import Create, FadeIn, MathTex, Square, Write
 
+from jacobian_math import PlaneMap
 from scenes.kit import style
 from scenes.kit.scene import LectureScene
 
@@ -18,7 +19,7 @@ class FixtureJacobian(LectureScene):
     TITLE = "Fixture: the Jacobian"
 
     def construct(self) -> None:
-        latex = self.settings.plane_map().jacobian_latex()
+        latex = PlaneMap.from_expressions(*self.settings.map.expressions).jacobian_latex()
         tex = MathTex(r"J_f = " + latex, font_size=style.MATRIX_SIZE, color=style.TEXT)
         self.caption(f"Jacobian of the configured map: {latex}", 1.0)
         self.play(Write(tex), run_time=self.rt(0.6))

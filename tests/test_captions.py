@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scene_harness import render_scene, scene_class
 
-from scenes.settings import ENV_VAR, active_settings
+from jacobian_settings import ENV_VAR, activate, active_settings
 
 pytestmark = pytest.mark.render
 
@@ -37,13 +37,13 @@ def use_config(tmp_path, monkeypatch):
         path = tmp_path / "user.toml"
         path.write_text(text)
         monkeypatch.setenv(ENV_VAR, str(path))
-        active_settings.cache_clear()
+        activate(None)
 
     monkeypatch.delenv(ENV_VAR, raising=False)
-    active_settings.cache_clear()
+    activate(None)
     yield use
     monkeypatch.delenv(ENV_VAR, raising=False)
-    active_settings.cache_clear()
+    activate(None)
 
 
 def captions(scene_cls: type, media: Path) -> list[str]:

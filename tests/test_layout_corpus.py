@@ -12,10 +12,10 @@ from __future__ import annotations
 import pytest
 from scene_harness import render_scene
 
+from jacobian_settings import ENV_VAR, activate
 from scenes.grid_squares import GridSquaresUnderF
 from scenes.heatmap import JacobianNormHeatmap
 from scenes.kit import style
-from scenes.settings import ENV_VAR, active_settings
 
 FW, FH = 14.0 + 2 / 9, 8.0  # Manim's frame (16:9)
 EPS = 1e-6
@@ -73,11 +73,11 @@ def use_map(tmp_path, monkeypatch):
         path = tmp_path / "corpus.toml"
         path.write_text(f"[render]\nrun_time_scale = 0.2\n[map]\n{body}\n")
         monkeypatch.setenv(ENV_VAR, str(path))
-        active_settings.cache_clear()
+        activate(None)
 
     yield use
     monkeypatch.delenv(ENV_VAR, raising=False)
-    active_settings.cache_clear()
+    activate(None)
 
 
 def box(m) -> tuple[float, float, float, float]:

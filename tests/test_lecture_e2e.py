@@ -20,6 +20,8 @@ import pytest
 import sympy as sp
 from PIL import Image
 
+from jacobian_settings import ENV_VAR
+
 pytestmark = pytest.mark.render
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +33,7 @@ SRT_TIME = r"(\d\d):(\d\d):(\d\d),(\d\d\d)"
 def lecture(*args: str, out: Path, storyboard: str = TWO[0], config: Path | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ)
-    env.pop("JACOBIAN_CONFIG", None)
+    env.pop(ENV_VAR, None)
     cmd = [sys.executable, "-m", "lecture", "--storyboard", storyboard, "--quality", "tiny", "--output", str(out),
            *(["--config", str(config)] if config else []), *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
@@ -191,7 +193,7 @@ def test_interrupted_render_publishes_nothing_partial_and_resumes(tmp_path: Path
     previous = tmp_path / "jacobian_lecture.mp4"
     previous.write_bytes(b"the lecture from last week")
     env = dict(os.environ)
-    env.pop("JACOBIAN_CONFIG", None)
+    env.pop(ENV_VAR, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "lecture", "--storyboard", TWO[0], "--quality", "tiny", "--jobs", "1",
          "--output", str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

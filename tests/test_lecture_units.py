@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from jacobian_settings import ENV_VAR
 from lecture import captions, render, slides
 from lecture.errors import UsageError
 from lecture.media import atomic_path
@@ -212,7 +213,7 @@ def test_missing_config_file_and_bad_options_exit_2(tmp_path: Path) -> None:
 def _env_with_path(path: str) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = path
-    env.pop("JACOBIAN_CONFIG", None)
+    env.pop(ENV_VAR, None)
     return env
 
 
@@ -250,7 +251,7 @@ def test_dependencies_are_the_modules_a_scene_imports() -> None:
     deps = {p.relative_to(ROOT).as_posix() for p in render.dependencies(ROOT / "tests" / "fixture_scenes.py")}
     # fixture_scenes imports scenes.kit.style and scenes.kit.scene; settings via both; jacobian_math via settings
     assert {"tests/fixture_scenes.py", "scenes/__init__.py", "scenes/kit/scene.py", "scenes/kit/style.py",
-            "scenes/settings.py", "jacobian_math/__init__.py", "jacobian_math/plane_map.py"} <= deps
+            "jacobian_settings/__init__.py", "jacobian_math/__init__.py", "jacobian_math/plane_map.py"} <= deps
     # other scenes do not count
     assert not deps & {"scenes/rbf_jacobian.py", "scenes/grid_squares.py", "scenes/flow.py"}
 

@@ -37,7 +37,7 @@ def _imports_in_fresh_interpreter(package: str, walk: bool = True) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-@pytest.mark.parametrize("package", ["jacobian_math", "scenes.settings"])
+@pytest.mark.parametrize("package", ["jacobian_math", "jacobian_settings"])
 def test_package_does_not_import_manim(package):
     result = _imports_in_fresh_interpreter(package)
     assert package in result["imported"]

@@ -13,13 +13,14 @@ from pathlib import Path
 import av
 import pytest
 
+from jacobian_settings import ENV_VAR
 from lecture.errors import UsageError
 from lecture.preview import Target, resolve_target, watched_files
 from lecture.storyboard import ROOT
 
 STORYBOARD = "tests.fixture_storyboard:TWO"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-ENV.pop("JACOBIAN_CONFIG", None)
+ENV.pop(ENV_VAR, None)
 
 WATCHED_SCENE = '''
 from manim import Circle, Create

@@ -21,7 +21,7 @@ from scene_harness import render_scene
 
 import scenes.kit.style
 from jacobian_math import numerical_jacobian
-from scenes.settings import DEFAULT_CONFIG, ENV_VAR, active_settings
+from jacobian_settings import DEFAULT_CONFIG, ENV_VAR, activate
 
 pytestmark = pytest.mark.render
 
@@ -48,12 +48,12 @@ def colours_from(roles: dict[str, str] | None, tmp: Path):
             mp.setenv(ENV_VAR, str(path))
         else:
             mp.delenv(ENV_VAR, raising=False)
-        active_settings.cache_clear()
+        activate(None)
         importlib.reload(scenes.kit.style)
         yield
     finally:
         mp.undo()
-        active_settings.cache_clear()
+        activate(None)
         importlib.reload(scenes.kit.style)
 
 

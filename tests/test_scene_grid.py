@@ -14,11 +14,11 @@ import pytest
 from scene_harness import assert_matches_golden, final_frame, render_scene
 
 from jacobian_math import NonFiniteMapError
+from jacobian_settings import ENV_VAR, activate
 from scenes.grid_squares import GridSquaresUnderF
 from scenes.heatmap import JacobianNormHeatmap
 from scenes.kit import style
 from scenes.kit.colormaps import COLORMAP_ANCHORS, colormap_rgb
-from scenes.settings import ENV_VAR, active_settings
 
 
 def page_f(p: np.ndarray) -> np.ndarray:
@@ -44,13 +44,13 @@ def config_file(tmp_path, monkeypatch):
         path = tmp_path / "user.toml"
         path.write_text(text)
         monkeypatch.setenv(ENV_VAR, str(path))
-        active_settings.cache_clear()
+        activate(None)
 
     monkeypatch.delenv(ENV_VAR, raising=False)
-    active_settings.cache_clear()
+    activate(None)
     yield use
     monkeypatch.delenv(ENV_VAR, raising=False)
-    active_settings.cache_clear()
+    activate(None)
 
 
 @pytest.fixture(scope="module")
@@ -175,12 +175,12 @@ def asym_heatmap(media, tmp_path_factory):
     # the user file is active while the scene renders only: the module's other scenes use the defaults
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(ENV_VAR, str(path))
-        active_settings.cache_clear()
+        activate(None)
         try:
             scene = render_scene(JacobianNormHeatmap, media)
         finally:
-            active_settings.cache_clear()
-    active_settings.cache_clear()
+            activate(None)
+    activate(None)
     return scene
 
 

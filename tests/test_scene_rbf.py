@@ -16,8 +16,8 @@ import numpy as np
 import pytest
 from scene_harness import assert_matches_golden, final_frame, render_scene, scene_class
 
+from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
-from scenes.settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 
 pytestmark = pytest.mark.render
 

@@ -1,4 +1,4 @@
-"""scenes/settings.py: defaults load, user files override, and every bad input is one line naming file and key.
+"""jacobian_settings: defaults load, user files override, and every bad input is one line naming file and key.
 
 The wrong-type tests walk the live SCHEMA, so keys other helpers add are covered automatically.
 """
@@ -14,7 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from scenes.settings import DEFAULT_CONFIG, ENV_VAR, SCHEMA, ConfigError, Settings, load_settings
+from jacobian_settings import (
+    DEFAULT_CONFIG,
+    ENV_VAR,
+    SCHEMA,
+    ConfigError,
+    Settings,
+    activate,
+    active_settings,
+    environment_for,
+    load_settings,
+)
 
 DEFAULTS = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
@@ -100,16 +110,34 @@ def test_user_file_overrides_only_what_it_names(tmp_path):
     assert settings.rbf.centers == (-1.0, 1.0)
     assert settings.rbf.x_range == tuple(DEFAULTS["rbf"]["x_range"])
     assert settings.map.f1 == DEFAULTS["map"]["f1"]
-    basis = settings.rbf_basis()
-    assert basis.k == 2 and basis.sigma == 0.5
 
 
-def test_environment_variable_selects_the_file(tmp_path, monkeypatch):
+def test_environment_variable_selects_the_active_file_once(tmp_path, monkeypatch):
     path = write_config(tmp_path, {"map": {"f1": "sin(x)", "name": "g"}})
     monkeypatch.setenv(ENV_VAR, str(path))
-    settings = load_settings()
-    assert settings.map.f1 == "sin(x)"
-    assert settings.plane_map().describe().startswith("g(x, y) = (sin(x), ")
+    activate(None)
+    try:
+        settings = active_settings()
+        assert settings.map.f1 == "sin(x)" and settings.source == str(path)
+        path.write_text("[map]\nf1 = 'cos(x)'\n")  # loaded once per process: a later edit is not seen
+        assert active_settings() is settings
+        # load_settings reads only the file it is given, never the environment
+        assert load_settings().map.f1 == DEFAULTS["map"]["f1"]
+    finally:
+        activate(None)
+
+
+def test_activated_settings_win_and_environment_for_names_the_file(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    mine = load_settings(write_config(tmp_path, {"rbf": {"sigma": 0.25}}))
+    activate(mine)
+    try:
+        assert active_settings() is mine
+    finally:
+        activate(None)
+    env = environment_for(tmp_path / "x.toml", {"PATH": "/bin", ENV_VAR: "old.toml"})
+    assert env == {"PATH": "/bin", ENV_VAR: str(tmp_path / "x.toml")}
+    assert environment_for(None, {"PATH": "/bin", ENV_VAR: "old.toml"}) == {"PATH": "/bin"}
 
 
 def test_empty_user_file_gives_the_defaults(tmp_path):

@@ -23,9 +23,9 @@ from manim import (
     config,
 )
 
+from jacobian_settings import Settings, active_settings
 from scenes.kit import style
 from scenes.kit.readouts import drop_svg_paths
-from scenes.settings import Settings, active_settings
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
 

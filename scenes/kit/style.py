@@ -13,7 +13,7 @@ from typing import Any
 
 from manim import ManimColor, Text, config
 
-from scenes.settings import active_settings
+from jacobian_settings import active_settings
 
 TEXT = ManimColor("#E8E8E8")
 MUTED = ManimColor("#8A94A6")

@@ -1,9 +1,16 @@
-"""Typed loader for the lecture's TOML settings (no Manim import).
+r"""The lecture's settings: one home for loading, validating and holding them.
 
-The defaults live in ``assets/default.toml``.  A user file, given with
-``--config`` or through the ``JACOBIAN_CONFIG`` environment variable, overrides
-any subset of keys; unknown keys and bad values raise :class:`ConfigError`
-naming the file and the key.
+The defaults live in ``assets/default.toml``.  A user file overrides any subset of keys; unknown keys and bad
+values raise :class:`ConfigError` naming the file and the key.  Settings flow one way: a file (``--config``,
+or the :data:`ENV_VAR` environment variable, the one name for it) -> :func:`load_settings` -> the process's
+:func:`active_settings` -> scenes, which read them when they build (never at import).  A process loads them
+once: the render command validates them before it starts ``manim`` processes, which each load them once
+from :data:`ENV_VAR` (:func:`environment_for` sets it); the preview validates them and :func:`activate`\ s
+them before it forks its render child, which inherits them.
+
+This package imports nothing of the project (no Manim, no scenes), so everything may read it.  One exception,
+deferred to the check itself: ``[map]`` expressions are parsed with ``jacobian_math.parse_expression`` (a leaf
+of the project that imports nothing of it), so a malformed map fails when the settings load, naming file and key.
 """
 
 from __future__ import annotations
@@ -13,7 +20,6 @@ import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +120,7 @@ def _colormap(value: Any) -> str:
 
 
 def _expression(value: Any) -> str:
-    from jacobian_math import ExpressionError, parse_expression
+    from jacobian_math import ExpressionError, parse_expression  # the one project import: see the module doc
 
     text = _text(value)
     try:
@@ -170,6 +176,11 @@ class MapSettings:
     domain: tuple[float, float, float, float]
     sample_points: tuple[tuple[float, float], ...]
     cell_size: float
+
+    @property
+    def expressions(self) -> tuple[str, str, str]:
+        """``(f1, f2, name)``, the arguments of ``jacobian_math.PlaneMap.from_expressions``."""
+        return self.f1, self.f2, self.name
 
 
 @dataclass(frozen=True)
@@ -276,17 +287,6 @@ class Settings:
     ml: MLSettings
     source: str = str(DEFAULT_CONFIG)
 
-    def plane_map(self):  # -> jacobian_math.PlaneMap
-        """The configured map f as a :class:`jacobian_math.PlaneMap`."""
-        from jacobian_math import PlaneMap
-
-        return PlaneMap.from_expressions(self.map.f1, self.map.f2, self.map.name)
-
-    def rbf_basis(self):  # -> jacobian_math.RBFBasis
-        from jacobian_math import RBFBasis
-
-        return RBFBasis(self.rbf.centers, self.rbf.sigma)
-
 
 def _read(path: Path) -> dict[str, Any]:
     try:
@@ -308,10 +308,25 @@ def _shown(value: Any, size: int = 80) -> str:
     return text if len(text) <= size else text[: size - 3] + "..."
 
 
+def config_path_from_env() -> Path | None:
+    """The user settings file named by :data:`ENV_VAR`, or None when it is unset or empty."""
+    value = os.environ.get(ENV_VAR)
+    return Path(value) if value else None
+
+
+def environment_for(config: str | os.PathLike[str] | None, env: dict[str, str] | None = None) -> dict[str, str]:
+    """A copy of ``env`` (default: ``os.environ``) that makes a child process load ``config`` (None: defaults)."""
+    out = dict(os.environ if env is None else env)
+    out.pop(ENV_VAR, None)
+    if config is not None:
+        out[ENV_VAR] = str(config)
+    return out
+
+
 def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
-    """Load the defaults, overlaid with ``path`` (or ``$JACOBIAN_CONFIG`` when ``path`` is None)."""
+    """Load the defaults, overlaid with the user file ``path`` (None: the defaults alone)."""
     raw = _read(DEFAULT_CONFIG)
-    user_path = Path(path) if path is not None else (Path(os.environ[ENV_VAR]) if os.environ.get(ENV_VAR) else None)
+    user_path = Path(path) if path is not None else None
     user: dict[str, Any] = _read(user_path) if user_path is not None else {}
     source = str(user_path) if user_path is not None else str(DEFAULT_CONFIG)
     for section, values in user.items():
@@ -353,7 +368,19 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     return settings
 
 
-@cache
+_active: Settings | None = None
+
+
 def active_settings() -> Settings:
-    """The settings scenes use: ``$JACOBIAN_CONFIG`` over the defaults, read once per process."""
-    return load_settings()
+    """The settings of this process: those given to :func:`activate`, else the file named by :data:`ENV_VAR`
+    over the defaults, loaded on first use and kept."""
+    global _active
+    if _active is None:
+        _active = load_settings(config_path_from_env())
+    return _active
+
+
+def activate(settings: Settings | None) -> None:
+    """Make ``settings`` this process's active settings (None: load from :data:`ENV_VAR` again on next use)."""
+    global _active
+    _active = settings
