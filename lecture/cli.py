@@ -300,8 +300,12 @@ def run_doctor() -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
+    part = None
     for i, e in enumerate(load_storyboard(args.storyboard), start=1):
-        print(f"{i:2d}. part {e.part}  {e.cls:<22} {e.file:<18} {e.title}")
+        if e.part != part:
+            part = e.part
+            print(f"part {part}: {PART_TITLES.get(part, '')}".rstrip(": "))
+        print(f"{i:2d}. {e.cls:<22} {e.file:<24} {e.title}")
     return 0
 
 

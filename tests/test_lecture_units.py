@@ -284,3 +284,14 @@ def test_error_line_rejoins_a_wrapped_exception_message() -> None:
     assert _error_line(tail) == ("NonFiniteMapError: map f(x, y) = (1/x, y) is not finite at (x, y) = (0, -2); "
                                  "change the map or restrict the domain")
     assert _error_line(["Rendering...", "manim: something odd"]) == "manim: something odd"
+
+
+def test_list_prints_each_part_title_before_its_scenes(capsys) -> None:
+    from lecture import cli
+
+    assert cli.main(["--list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "part 1: The Jacobian, in motion"
+    part2 = lines.index("part 2: Jacobians in machine learning")
+    assert part2 == 1 + sum(e.part == 1 for e in STORYBOARD)
+    assert "ChainRule" in lines[part2 + 1] and "scenes/chain_rule.py" in lines[part2 + 1]
