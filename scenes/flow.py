@@ -197,8 +197,7 @@ class FlowDensity(LectureScene):
         self.caption("f^-1 moves and stretches space: each cell's area is multiplied by about "
                      "|det J_f^-1(z)| = 1 / |det J_f(x)|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
-        with self.followers.attached():  # t stays at 1 from here on
-            self.play(self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)
+        self.followers.play(self, self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)  # t stays 1
         inside = self.total_mass()
         outside = mass_outside(self.flow, self.base, self.box, self.base_box())
         self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "

@@ -59,6 +59,7 @@ from jacobian_math.fields import (
 from jacobian_math.geometry import cell_boundary
 from scenes.kit import style
 from scenes.kit.coords import PlotFrame
+from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
@@ -382,8 +383,9 @@ class GridSquaresUnderF(LectureScene):
             the true image and its parallelogram, the gap."""
             return at_h(h.get_value())
 
+        followers = Followers()  # everything that changes with h
         patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
-        patch.set_points(now()["patch"]).add_updater(lambda m: m.set_points(now()["patch"]))
+        followers.add(patch, lambda m: m.set_points(now()["patch"]))
         content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
         VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
         content.set_z_index(self.Z_PATCH, family=False)
@@ -394,19 +396,18 @@ class GridSquaresUnderF(LectureScene):
             return np.array([[hi[0], hi[1], 0], [lo[0], hi[1], 0], [lo[0], lo[1], 0], [hi[0], lo[1], 0]])
 
         marker = Rectangle(color=style.HIGHLIGHT, stroke_width=2).set_z_index(self.Z_MOVING)
-        marker.add_updater(lambda m: m.set_points_as_corners(box_corners()[[0, 1, 2, 3, 0]]))
-        marker.update()
+        followers.add(marker, lambda m: m.set_points_as_corners(box_corners()[[0, 1, 2, 3, 0]]))
         links = VGroup(Line(box_corners()[0], box.get_corner(UP + LEFT)),
                        Line(box_corners()[3], box.get_corner(DOWN + LEFT)))
         links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(self.Z_MOVING)
         for link, corner, end in ((links[0], 0, box.get_corner(UP + LEFT)), (links[1], 3, box.get_corner(DOWN + LEFT))):
-            link.add_updater(lambda m, c=corner, e=end: m.set_points_as_corners([box_corners()[c], e]))
+            followers.add(link, lambda m, c=corner, e=end: m.set_points_as_corners([box_corners()[c], e]))
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
         zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT).set_z_index(self.Z_INSET)
 
         def readout(tex: str, places: int, value) -> VGroup:
             num = LiveDecimal(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-            num.add_updater(lambda m: m.set_value(value()))
+            followers.add(num, lambda m: m.set_value(value()))
             return VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
 
         rows = VGroup(readout("h =", 4, h.get_value), readout(r"\text{gap} =", 5, lambda: now()["gap"]),
@@ -430,10 +431,8 @@ class GridSquaresUnderF(LectureScene):
         self.pause(0.8)
         self.caption(self.halving_claim(), 2.0 * self.ZOOM_STEPS + 1.0)
         for size in self.zoom_sizes[1:]:
-            self.play(h.animate.set_value(size), run_time=self.rt(1.4), rate_func=linear)
+            followers.play(self, h.animate.set_value(size), run_time=self.rt(1.4), rate_func=linear)
             self.pause(0.6)
-        for m in (patch, marker, *links, *(r[1] for r in rows)):
-            m.clear_updaters()
         self.pause(1.0)
 
 

@@ -49,6 +49,7 @@ from jacobian_math.fields import (
 from scenes.kit import style
 from scenes.kit.colormaps import colormap_rgb
 from scenes.kit.coords import PlotFrame
+from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.text import fmt_number
@@ -211,10 +212,11 @@ class JacobianNormHeatmap(LectureScene):
         s = ValueTracker(0.0)
         point = lambda: polyline_point(self.waypoints, s.get_value())  # noqa: E731
         dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, 2)
-        dot.add_updater(lambda m: m.move_to(self.to_frame(point())))
+        followers = Followers()
+        followers.add(dot, lambda m: m.move_to(self.to_frame(point())))
         pointer = Triangle(color=style.TEXT, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
-        pointer.add_updater(lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
-                                                 self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
+        followers.add(pointer, lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
+                                                    self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
         name = self.settings.map.name
         head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
         px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
@@ -247,14 +249,13 @@ class JacobianNormHeatmap(LectureScene):
                 e.set_value(v)
             norm_value.set_value(float(frobenius_norm(jac)))
 
-        readout.add_updater(update)
-        update(readout)
+        followers.add(readout, update)
         self.readout = readout
         self.probe = dot
         self.caption(f"A probe reads J_{name} off the plane, entry by entry, and its norm off the colour bar.",
                      7.8)
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
-        self.play(s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
+        followers.play(self, s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
         self.pause(1.0)
 
 

@@ -2,9 +2,8 @@
 
 Both scenes share a two-panel layout (features above, derivatives below, one x-axis) and a
 moving point x0 held by a ValueTracker.  Everything drawn is computed by ``jacobian_math``.
-The mobjects that follow x0 carry no updaters: ``sweep_to`` moves them (never rebuilds them) on
-each frame of a sweep, so between sweeps Manim keeps them in its cached background; curves are
-plotted once.
+The mobjects that follow x0 are followers (:mod:`scenes.kit.followers`): no updaters, re-placed on
+each frame of a sweep only; curves are plotted once.
 
     .venv/bin/manim -pql scenes/rbf_jacobian.py RBFJacobian
     .venv/bin/manim -pql scenes/rbf_model.py RBFModel
@@ -27,7 +26,6 @@ from manim import (
     Line,
     MathTex,
     Mobject,
-    UpdateFromAlphaFunc,
     ValueTracker,
     VGroup,
     VMobject,
@@ -39,6 +37,7 @@ from jacobian_math.plotting import axis_range, nice_step, tangent_segments
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
 from scenes.kit.coords import PlotFrame
+from scenes.kit.followers import Followers
 from scenes.kit.scene import LectureScene
 from scenes.kit.shapes import DashedCurve, place_segment
 
@@ -123,7 +122,7 @@ class RBFPanelsScene(LectureScene):
     def build_panels(self, top_values: np.ndarray, bottom_values: np.ndarray) -> None:
         """Create ``self.top``, ``self.bottom`` (Axes sized to the data), the shared x numbers,
         the tracker ``self.x0`` and the guide line."""
-        self._followers: list[tuple[Mobject, Callable[[Mobject, dict[str, np.ndarray]], object]]] = []
+        self.followers = Followers()  # everything that moves with x0
         self.top = self._axes(top_values, self.TOP_PANEL_Y, 0.06)
         self.bottom = self._axes(bottom_values, self.BOTTOM_PANEL_Y, 0.08)
         self._top_units = (self.top.x_axis.get_unit_size(), self.top.y_axis.get_unit_size())
@@ -174,13 +173,9 @@ class RBFPanelsScene(LectureScene):
         return self._state_at(float(self.x0.get_value()))
 
     def follow(self, mob: Mobject, place: Callable[[Mobject, dict[str, np.ndarray]], object]) -> Mobject:
-        """Keep ``mob`` placed by ``place(mob, state)`` as x0 moves (moves it, never rebuilds it).
-
-        No updater: :meth:`sweep_to` re-places the followers on each frame, so between sweeps
-        they are still pictures that Manim keeps in its cached background."""
-        self._followers.append((mob, place))
-        place(mob, self.state())
-        return mob
+        """Keep ``mob`` placed by ``place(mob, state)`` as x0 moves: a follower (:mod:`scenes.kit.followers`)
+        given the state at x0, computed once per value of x0."""
+        return self.followers.add(mob, lambda m: place(m, self.state()))
 
     def set_x0(self, x0: float) -> None:
         """Move the point to ``x0`` and re-place every follower at once."""
@@ -189,9 +184,7 @@ class RBFPanelsScene(LectureScene):
 
     def refresh(self) -> None:
         """Re-place every follower for the current ``x0``."""
-        st = self.state()
-        for mob, place in self._followers:
-            place(mob, st)
+        self.followers.refresh()
 
     def make_dot(self, axes: Axes, key: str, i: int, color, radius: float | None = None) -> Dot:
         dot = Dot(radius=radius or self.DOT_RADIUS, color=color)
@@ -215,20 +208,8 @@ class RBFPanelsScene(LectureScene):
         return self.follow(mob, place)
 
     def sweep_to(self, target: float, seconds: float, rate_func=smooth) -> None:
-        """Move ``x0`` to ``target``.  The followers on screen (and only they) are re-placed and
-        redrawn on each frame; any others are re-placed by the next :meth:`set_x0`."""
-        on_screen = {id(m) for m in self.get_mobject_family_members()}
-        shown = [(mob, place) for mob, place in self._followers if id(mob) in on_screen]
-        start = self.x0.get_value()
-
-        def step(_group: VGroup, alpha: float) -> None:
-            self.x0.set_value(start + alpha * (target - start))
-            st = self.state()
-            for mob, place in shown:
-                place(mob, st)
-
-        self.play(UpdateFromAlphaFunc(VGroup(*(mob for mob, _ in shown)), step, rate_func=rate_func),
-                  run_time=self.rt(seconds))
+        """Move ``x0`` to ``target``; the followers on screen are re-placed on each frame."""
+        self.followers.play(self, self.x0.animate.set_value(target), rate_func=rate_func, run_time=self.rt(seconds))
 
     def fit_side(self, group: Mobject, top: float, bottom: float) -> Mobject:
         """Scale ``group`` down if needed to fit the right-hand column between ``top`` and ``bottom``."""

@@ -170,9 +170,10 @@ class SoftmaxJacobian(LectureScene):
         up = [*start]
         up[1] = start[0] + 0.2  # class 2 overtakes class 1
         self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5)
-        with self.followers.attached():
-            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)], run_time=self.rt(2.5))
-            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)], run_time=self.rt(2))
+        self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)],
+                            run_time=self.rt(2.5))
+        self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)],
+                            run_time=self.rt(2))
         self.pause(1)
 
     def saturate(self, target: Sequence[float]) -> None:
@@ -183,8 +184,8 @@ class SoftmaxJacobian(LectureScene):
                          "in size, so a gradient sent back through the softmax alone shrinks.", 3)
         else:
             self.caption(f"Now p_{k + 1} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
-        with self.followers.attached():
-            self.play(*[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)], run_time=self.rt(3))
+        self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)],
+                            run_time=self.rt(3))
         if p[k] >= self.SATURATED:
             self.caption("With a cross-entropy loss the logit gradient is p - y: it does not vanish when the "
                          "wrong class saturates.", 3)

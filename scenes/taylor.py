@@ -166,8 +166,7 @@ class TaylorError(LectureScene):
         uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
-            with self.followers.attached():
-                self.play(self.s.animate.set_value(s), run_time=self.rt(0.9))
+            self.followers.play(self, self.s.animate.set_value(s), run_time=self.rt(0.9))
             self.add(dot)
             self.dots.add(dot)
         self.pause(1)

@@ -217,17 +217,37 @@ def test_single_path_keeps_every_outline_and_rejects_mixed_styles() -> None:
         single_path(VGroup(*glyphs))
 
 
-def test_followers_run_once_when_added_and_only_while_attached() -> None:
-    from manim import Dot
+def test_followers_follow_while_played_and_carry_no_updaters(tmp_path) -> None:
+    from manim import Dot, Scene, ValueTracker, tempconfig
 
-    calls = []
-    followers = Followers()
-    dot = followers.add(Dot(), lambda m: calls.append(m))
-    assert calls == [dot] and not dot.updaters
-    with pytest.raises(RuntimeError), followers.attached():
-        assert len(dot.updaters) == 1
-        raise RuntimeError("an animation failed")
-    assert not dot.updaters  # detached even when the animation raised
+    positions: dict[str, list[float]] = {"shown": [], "hidden": []}
+
+    class Moving(Scene):
+        def construct(self) -> None:
+            t = ValueTracker(0.0)
+            followers = Followers()
+            def place(m, key, axis):
+                positions[key].append(t.get_value())
+                m.move_to([t.get_value(), 0, 0] if axis == 0 else [0, t.get_value(), 0])
+
+            shown = followers.add(Dot(), lambda m: place(m, "shown", 0))
+            hidden = followers.add(Dot(), lambda m: place(m, "hidden", 1))
+            assert positions == {"shown": [0.0], "hidden": [0.0]}  # placed once when added
+            self.add(shown)
+            followers.play(self, t.animate.set_value(2.0), run_time=1.0)
+            assert not shown.updaters and not hidden.updaters
+            self.shown, self.hidden = shown, hidden
+
+    with tempconfig({"media_dir": str(tmp_path), "pixel_width": 64, "pixel_height": 36, "frame_rate": 10,
+                     "disable_caching": True, "write_to_movie": False, "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = Moving()
+        scene.render()
+    # the follower on screen was re-placed on every frame, after the tracker moved (values rise to 2);
+    # the one off screen only once at the end
+    assert len(positions["shown"]) >= 10 and positions["shown"][-1] == 2.0
+    assert positions["shown"] == sorted(positions["shown"])
+    assert positions["hidden"] == [0.0, 2.0]
+    assert scene.shown.get_center()[0] == pytest.approx(2.0) and scene.hidden.get_center()[1] == pytest.approx(2.0)
 
 
 def test_show_cropped_draws_the_same_picture_from_fewer_pixels() -> None:
