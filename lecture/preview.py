@@ -9,7 +9,8 @@ One scene is rendered to ``media/preview/<Scene>.mp4`` (and ``.srt``).  What mak
 - Manim's partial-movie cache is off: at preview sizes hashing every mobject of every ``play`` costs
   more than drawing it (RBFJacobian at -ql: 9.7 s with the cache filling, 6.7 s without);
 - the partial movies are encoded with x264's ``ultrafast`` preset (same frames, bigger files): at 480p
-  Manim's default ``medium`` preset is a large share of a scene's time.
+  Manim's default ``medium`` preset is a large share of a scene's time (``scenes/kit/manim_compat.py:
+  set_x264_preset``).
 
 With ``--watch`` the scene file and every project module it imports, ``assets/``, ``manim.cfg`` and the
 ``--config`` file are polled; each change renders again and prints one line with the time from the
@@ -114,25 +115,6 @@ class Result:
 def _one_line(exc: BaseException) -> str:
     text = f"{type(exc).__name__}: {exc}".strip().splitlines()
     return text[0] if text else type(exc).__name__
-
-
-def use_preset(writer: object, preset: str) -> None:
-    """Make Manim's file ``writer`` encode its partial movies with the x264 ``preset``.
-
-    Manim 0.21 fixes x264's options when it opens each partial movie's stream; the subclass sets the
-    preset on the stream just opened, before its first frame is encoded.  Only a plain
-    ``SceneFileWriter`` is switched (a scene with its own writer keeps it)."""
-    from manim.scene.scene_file_writer import SceneFileWriter
-
-    class PresetFileWriter(SceneFileWriter):
-        def open_partial_movie_stream(self, file_path=None) -> None:
-            super().open_partial_movie_stream(file_path)
-            stream = getattr(getattr(self, "_current_encode_job", None), "stream", None)
-            if stream is not None and stream.codec_context.name == "libx264":
-                stream.options = {**stream.options, "preset": preset}
-
-    if type(writer) is SceneFileWriter:
-        writer.__class__ = PresetFileWriter
 
 
 class Previewer:
@@ -278,16 +260,17 @@ class Previewer:
         scene_cls = getattr(module, self.target.cls, None)
         if scene_cls is None:
             raise LookupError(f"{self.target.path.name} defines no class {self.target.cls}")
+        from scenes.kit.manim_compat import movie_file_of, rendered_seconds, set_x264_preset
+
         scene = scene_cls()
-        use_preset(scene.renderer.file_writer, self.preset)
+        set_x264_preset(scene, self.preset)
         scene.render()
-        writer = scene.renderer.file_writer
-        video = Path(writer.movie_file_path)
+        video = movie_file_of(scene)
         if not video.is_file():
             raise RuntimeError("Manim wrote no video (does the scene play anything?)")
         srt = video.with_suffix(".srt")
         return {"ok": True, "video": str(video), "srt": str(srt) if srt.is_file() else None,
-                "video_seconds": float(scene.renderer.time)}
+                "video_seconds": rendered_seconds(scene)}
 
 
 def build_parser() -> argparse.ArgumentParser:

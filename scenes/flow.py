@@ -24,6 +24,7 @@ from jacobian_math import (
 from scenes.kit import style
 from scenes.kit.colormaps import colormap_rgba, cross_fade, diverging_rgba
 from scenes.kit.followers import Followers
+from scenes.kit.manim_compat import set_image_pixels
 from scenes.kit.panel import Panel, cell_polygon, grid_lines, set_clipped_path
 from scenes.kit.readouts import (
     LiveDecimal,
@@ -227,8 +228,8 @@ class FlowDensity(LectureScene):
                      "and for a stack of layers their log-determinants add up.", 5)
         full = colormap_rgba(self.density(), style.HEATMAP, 0, self.vmax)  # the density image, uncropped
         self.right.show_cropped(self.pushed_img, full, margin=max(full.shape))
-        old, new = self.pushed_img.pixel_array.copy(), self.log_det_img.pixel_array
-        fade = UpdateFromAlphaFunc(self.pushed_img, lambda m, a: setattr(m, "pixel_array", cross_fade(old, new, a)))
+        old, new = self.pushed_img.get_pixel_array().copy(), self.log_det_img.get_pixel_array()
+        fade = UpdateFromAlphaFunc(self.pushed_img, lambda m, a: set_image_pixels(m, cross_fade(old, new, a)))
         # the headings cross-fade (a morph between unrelated formulas scrambles glyphs mid-way); the
         # legend takes the mass readout's place only once it has gone
         self.play(fade, FadeOut(self.right.heading), FadeIn(head), Succession(FadeOut(self.mass_right), FadeIn(bar)),

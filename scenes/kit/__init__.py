@@ -4,7 +4,8 @@
 captions, beats, the veil fades), ``coords`` (the one data <-> frame map), ``panel`` (a framed plane with
 its own data map), ``readouts`` (live numbers and matrices), ``followers`` (the one way mobjects follow a
 moving value), ``text`` (single-path text, number formatting), ``shapes`` (Bezier paths, dashed curves,
-label boxes), ``colormaps`` (colour maps and raster compositing).
+label boxes), ``colormaps`` (colour maps and raster compositing), ``manim_compat`` (every Manim internal or
+private attribute the project uses, behind small named hooks; ``lecture`` may import it too).
 
 The kit may import Manim, NumPy, PIL and the config module; it never imports ``jacobian_math`` or a scene.
 """

@@ -9,6 +9,7 @@ from manim import *
 
 from scenes.kit import style
 from scenes.kit.coords import PlotFrame
+from scenes.kit.manim_compat import set_image_corners, set_image_pixels
 
 
 class Panel(VGroup):
@@ -85,11 +86,11 @@ class Panel(VGroup):
             rows, cols = np.array([0]), np.array([0])
         r0, r1 = max(rows[0] - margin, 0), min(rows[-1] + 1 + margin, n)
         c0, c1 = max(cols[0] - margin, 0), min(cols[-1] + 1 + margin, m)
-        img.pixel_array = np.ascontiguousarray(rgba[r0:r1, c0:c1][::-1])
+        set_image_pixels(img, rgba[r0:r1, c0:c1][::-1])
         x0, x1, y0, y1 = self.box
         xa, xb = x0 + (x1 - x0) * np.array([c0, c1]) / m
         ya, yb = y0 + (y1 - y0) * np.array([r0, r1]) / n
-        img.points = self.to_scene(np.array([[xa, yb], [xb, yb], [xa, ya], [xb, ya]]))  # UL, UR, DL, DR
+        set_image_corners(img, self.to_scene(np.array([[xa, yb], [xb, yb], [xa, ya], [xb, ya]])))  # UL, UR, DL, DR
         return img
 
 

@@ -6,20 +6,25 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import RIGHT, DecimalMatrix, DecimalNumber, ManimColor, MathTex, Mobject, VGroup, VMobject
-from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 from scenes.kit import style
+from scenes.kit.manim_compat import (
+    decimal_text,
+    forget_svg_path,
+    set_glyph_points,
+    set_unit_height,
+    swap_glyphs,
+)
 
 
 def drop_svg_paths(*mobjects: Mobject) -> None:
     """Let every glyph of ``mobjects`` (MathTex, Text, DecimalNumber, ...) forget the parsed SVG path
-    it was built from.  Manim reads ``path_obj`` only while generating the glyph's points, but every
-    deep copy copies it, and FadeIn, Write, Create and Transform deep-copy what they animate: without
-    it a formula copies about ten times faster.  Points, style and look are unchanged."""
+    it was built from (:func:`scenes.kit.manim_compat.forget_svg_path`): every deep copy copies it, and
+    FadeIn, Write, Create and Transform deep-copy what they animate: without it a formula copies about ten
+    times faster.  Points, style and look are unchanged."""
     for mob in mobjects:
         for glyph in mob.get_family():
-            if isinstance(glyph, VMobjectFromSVGPath):
-                glyph.path_obj = None
+            forget_svg_path(glyph)
 
 
 class LiveDecimal(DecimalNumber):
@@ -37,14 +42,14 @@ class LiveDecimal(DecimalNumber):
     def __init__(self, number: float = 0, **kwargs) -> None:
         self._pool: list[VMobject] = []
         super().__init__(number, **kwargs)
-        self._shown = self._get_num_string(number)
+        self._shown = decimal_text(self, number)
         self._fast = not (self.unit or self.show_ellipsis or self.include_background_rectangle)
         drop_svg_paths(self)
         if not LiveDecimal._chars:
             refs = (DecimalNumber(-0.1234567895, num_decimal_places=10, font_size=self._REF_SIZE),
                     DecimalNumber(1.0, num_decimal_places=1, include_sign=True, font_size=self._REF_SIZE))
             for ref in refs:
-                for ch, mob in zip(ref._get_num_string(ref.number), ref.submobjects, strict=True):
+                for ch, mob in zip(decimal_text(ref, ref.number), ref.submobjects, strict=True):
                     pts = np.vstack([m.points for m in mob.family_members_with_points()])
                     LiveDecimal._chars.setdefault(ch, (pts - pts.min(axis=0) * [1, 1, 0]) / self._REF_SIZE)
 
@@ -62,7 +67,7 @@ class LiveDecimal(DecimalNumber):
         return out
 
     def set_value(self, number: float) -> LiveDecimal:
-        text = self._get_num_string(number)
+        text = decimal_text(self, number)
         if not self._fast or any(ch not in LiveDecimal._chars for ch in text):
             super().set_value(number)
             self._shown = text
@@ -80,16 +85,11 @@ class LiveDecimal(DecimalNumber):
         while len(self._pool) < len(outlines):
             self._pool.append(VMobject())
         for slot, pts in zip(self._pool, outlines, strict=False):
-            slot.points = (pts - local_anchor) * size + anchor
+            set_glyph_points(slot, (pts - local_anchor) * size + anchor)
             if id(slot) not in styled:  # slots already shown carry the current style
                 slot.match_style(style_src)
-        shown = self._pool[: len(outlines)]
-        for old in self.submobjects:  # Cairo may still hold the old glyphs (as DecimalNumber's own hack notes)
-            if not any(old is m for m in shown):
-                for m in old.get_family():
-                    m.points = np.zeros((0, 3))
-        self.submobjects = shown
-        self.initial_height = (hi - lo)[1] * self._font_size  # keeps the font_size property exact
+        swap_glyphs(self, self._pool[: len(outlines)])  # Cairo may still hold the old glyphs: they are emptied
+        set_unit_height(self, (hi - lo)[1])  # keeps the font_size property exact
         self._shown = text
         return self
 

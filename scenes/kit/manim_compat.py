@@ -1,0 +1,169 @@
+"""Every use of a Manim internal or private attribute, in one file (written against Manim 0.21.0).
+
+The rest of the project (``scenes/``, ``lecture/``, ``bench/``) uses Manim's public API plus the small
+functions here.  Each function says which internal it touches and why the public way was not good enough;
+the measured gains are in README.md's *Benchmarks* section.  ``tests/test_manim_compat.py`` has one test per
+function, checking that it still does what it claims against the installed Manim: after a Manim upgrade,
+run that file first and read this one.
+
+Hooks:
+
+- encoding (``lecture/preview.py``): :func:`set_x264_preset`, :func:`movie_file_of`, :func:`rendered_seconds`;
+- glyphs (``scenes/kit/readouts.py``): :func:`forget_svg_path`, :func:`decimal_text`, :func:`font_size_of`,
+  :func:`set_unit_height`, :func:`set_glyph_points`, :func:`swap_glyphs`;
+- images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`.
+
+Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
+passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
+preview child's config) and the writer subclass below can go.  Check its exact spelling in the 0.22
+changelog; it was not available to test against when this file was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from manim import DecimalNumber, ImageMobject, Mobject, Scene, VMobject
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+from manim.scene.scene_file_writer import SceneFileWriter
+
+# ------------------------------------------------------------------------------------------- encoding
+
+
+def set_x264_preset(scene: Scene, preset: str) -> bool:
+    """Make ``scene`` encode its partial movies with x264's ``preset`` (``ultrafast`` for previews).
+
+    Internals: swaps the class of ``scene.renderer.file_writer`` for a subclass whose
+    ``open_partial_movie_stream`` sets the preset on ``SceneFileWriter._current_encode_job.stream`` (the
+    PyAV stream just opened) before its first frame is encoded.  Manim 0.21 hard-codes the partial movies'
+    x264 options (``crf`` only, so x264's default ``medium`` preset) and has no setting for them; at 480p
+    the ``medium`` preset is a large share of a preview's time.  Only a plain ``SceneFileWriter`` is switched
+    (a scene with its own writer keeps it).  Returns whether the writer was switched.  Replacement in
+    Manim 0.22: the public ``--encoder-option`` (see the module docstring)."""
+    writer = scene.renderer.file_writer
+    if type(writer) is not SceneFileWriter:
+        return False
+
+    class PresetFileWriter(SceneFileWriter):
+        def open_partial_movie_stream(self, file_path=None) -> None:
+            super().open_partial_movie_stream(file_path)
+            stream = getattr(getattr(self, "_current_encode_job", None), "stream", None)
+            if stream is not None and stream.codec_context.name == "libx264":
+                stream.options = {**stream.options, "preset": preset}
+
+    writer.__class__ = PresetFileWriter
+    return True
+
+
+def movie_file_of(scene: Scene) -> Path:
+    """The video file a rendered ``scene`` wrote.
+
+    Internals: ``scene.renderer.file_writer.movie_file_path`` (Manim has no public accessor for the path
+    it chose; the preview renders in-process and publishes that file)."""
+    return Path(scene.renderer.file_writer.movie_file_path)
+
+
+def rendered_seconds(scene: Scene) -> float:
+    """Seconds of video a rendered ``scene`` played.
+
+    Internals: ``scene.renderer.time`` (the Cairo renderer's clock; the preview prints it)."""
+    return float(scene.renderer.time)
+
+
+# --------------------------------------------------------------------------------------------- glyphs
+
+
+def forget_svg_path(glyph: Mobject) -> bool:
+    """Let one glyph of a MathTex, Text or DecimalNumber forget the parsed SVG path it was built from;
+    returns whether ``glyph`` was such a glyph.
+
+    Internals: clears ``VMobjectFromSVGPath.path_obj``.  Manim reads it only while generating the glyph's
+    points, but every deep copy copies it, and FadeIn, Write, Create and Transform deep-copy what they
+    animate: without it a formula copies about ten times faster (13 ms -> 1.3 ms).  Points, style and look
+    are unchanged."""
+    if isinstance(glyph, VMobjectFromSVGPath):
+        glyph.path_obj = None
+        return True
+    return False
+
+
+def decimal_text(number: DecimalNumber, value: float) -> str:
+    """The characters ``number`` shows for ``value`` with its own settings (places, sign, ...), e.g.
+    ``"-0.27"``.
+
+    Internals: ``DecimalNumber._get_num_string``.  ``LiveDecimal`` lays out cached glyph outlines for this
+    string instead of building TeX mobjects each frame (JacobianNormHeatmap 10.8 s -> 4.5 s), so it must
+    format exactly as DecimalNumber does."""
+    return number._get_num_string(value)
+
+
+def font_size_of(number: DecimalNumber) -> float:
+    """The font size ``number`` was built with (not the ``font_size`` property, which follows scaling).
+
+    Internals: ``DecimalNumber._font_size``, the base of the ``font_size`` property
+    (``height / initial_height * _font_size``)."""
+    return number._font_size
+
+
+def set_unit_height(number: DecimalNumber, unit_height: float) -> None:
+    """After ``number``'s glyphs were replaced by outlines ``unit_height`` tall at font size 1 (so
+    ``unit_height * s`` tall at font size ``s``), make its ``font_size`` property read the size they are
+    drawn at, without measuring the glyphs.
+
+    Internals: writes ``DecimalNumber.initial_height`` (an implementation detail of the ``font_size``
+    property) from ``_font_size`` (:func:`font_size_of`).  ``LiveDecimal.set_value`` runs every frame; the
+    bounding box a public ``font_size`` assignment would measure costs more than the update itself."""
+    number.initial_height = unit_height * font_size_of(number)
+
+
+def set_glyph_points(glyph: VMobject, points: np.ndarray) -> None:
+    """Give ``glyph`` the Bezier control points ``points`` ``(4k, 3)``, taken as they are (not copied).
+
+    Internals: assigns ``VMobject.points``, as ``VMobject.set_points`` does, minus its copy; LiveDecimal
+    moves a pool of glyph slots this way every frame."""
+    glyph.points = points
+
+
+def swap_glyphs(number: Mobject, glyphs: Sequence[Mobject]) -> None:
+    """Make ``glyphs`` the submobjects of ``number``; the old ones not among them lose their points.
+
+    Internals: assigns ``Mobject.submobjects`` directly (``add``'s checks cost more than a readout's update)
+    and empties the points of the glyphs left out, as ``DecimalNumber.set_value`` itself does under Cairo
+    (its "dumb hack": Manim's scene may still hold and draw the old glyphs of a number that has updaters)."""
+    for old in number.submobjects:
+        if not any(old is g for g in glyphs):
+            for m in old.get_family():
+                m.points = np.zeros((0, 3))
+    number.submobjects = list(glyphs)
+
+
+# --------------------------------------------------------------------------------------------- images
+
+
+def set_image_pixels(img: ImageMobject, rgba: np.ndarray) -> None:
+    """Make ``img`` show the pixels ``rgba`` ``(h, w, 4)`` uint8 (row 0 at the top), of any size, in place.
+
+    Internals: assigns ``ImageMobject.pixel_array`` (Manim has no setter; building a new ImageMobject each
+    frame re-runs its colour conversion and resets its placement).  FlowDensity's moving image, cropped to
+    its visible part each frame, and its log|det J| cross-fade as one blended image use it (with the density
+    computed once per frame: in-process render 7.5 s -> 3.3 s).  The image's opacity fades
+    (``orig_alpha_pixel_array``) are left as they were."""
+    img.pixel_array = np.ascontiguousarray(rgba)
+
+
+def set_image_corners(img: ImageMobject, corners: np.ndarray) -> None:
+    """Place ``img`` with its corners at ``corners`` ``(4, 3)``: upper left, upper right, lower left, lower
+    right.
+
+    Internals: assigns ``ImageMobject.points``, which Manim 0.21 keeps as exactly these four corners in this
+    order (``ImageMobject.reset_points``) and the Cairo camera maps the pixels onto.  Placing a cropped image
+    over part of a panel this way is one assignment, instead of stretching and moving it each frame."""
+    img.points = np.asarray(corners, dtype=float)
+
+
+__all__ = [
+    "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
+    "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
+]

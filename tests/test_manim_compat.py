@@ -1,0 +1,207 @@
+"""One test per hook of ``scenes/kit/manim_compat.py``: each does what it claims against the installed Manim.
+
+After a Manim upgrade run this file first: a failing test names the hook (and so the internal) that broke.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from manim import (
+    DL,
+    DR,
+    ORIGIN,
+    RESAMPLING_ALGORITHMS,
+    UL,
+    UR,
+    Camera,
+    Create,
+    DecimalNumber,
+    ImageMobject,
+    MathTex,
+    Scene,
+    Square,
+    VMobject,
+    config,
+    tempconfig,
+)
+
+from scenes.kit import manim_compat as compat
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("compat_media")
+
+
+def capture(*mobjects, width: int = 160, height: int = 90) -> np.ndarray:
+    """What Manim's Cairo camera draws of ``mobjects`` on a ``width`` x ``height`` frame."""
+    with tempconfig({"pixel_width": width, "pixel_height": height, "verbosity": "ERROR"}):
+        camera = Camera()
+        camera.capture_mobjects(list(mobjects))
+        return camera.pixel_array.copy()
+
+
+# ------------------------------------------------------------------------------------------- encoding
+
+
+class _Tiny(Scene):
+    def construct(self) -> None:
+        self.play(Create(Square()), run_time=0.4)
+        self.wait(0.2)
+
+
+def _render(media: Path, name: str, preset: str | None) -> tuple[Scene, bool]:
+    with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64, "pixel_height": 36,
+                     "frame_rate": 5, "disable_caching": True, "write_to_movie": True, "save_last_frame": False,
+                     "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = _Tiny()
+        switched = compat.set_x264_preset(scene, preset) if preset else False
+        scene.render()
+    return scene, switched
+
+
+def test_set_x264_preset_puts_the_preset_into_the_encoded_stream(media: Path) -> None:
+    # x264 writes its settings into the stream: ultrafast turns sub-pixel refinement off, medium (x264's
+    # default, which Manim 0.21 uses) refines with 7
+    fast, switched = _render(media, "fast", "ultrafast")
+    assert switched
+    default, _ = _render(media, "default", None)
+    fast_bytes = compat.movie_file_of(fast).read_bytes()
+    assert b"subme=0 " in fast_bytes and b"subme=7 " not in fast_bytes
+    assert b"subme=7 " in compat.movie_file_of(default).read_bytes()
+
+
+def test_movie_file_of_and_rendered_seconds_name_the_video_written(media: Path) -> None:
+    import av
+
+    scene, _ = _render(media, "named", None)
+    video = compat.movie_file_of(scene)
+    assert video.is_file() and video.name == "named.mp4" and media / "named" in video.parents
+    assert compat.rendered_seconds(scene) == pytest.approx(0.6)  # 0.4 s played + 0.2 s waited
+    with av.open(str(video)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames == round(compat.rendered_seconds(scene) * 5)
+
+
+# --------------------------------------------------------------------------------------------- glyphs
+
+
+def test_forget_svg_path_keeps_copies_and_the_drawing(media: Path) -> None:
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        tex = MathTex(r"J_f = \sum_i w_i\,\phi_i'(x)", font_size=60)
+    glyphs = tex.family_members_with_points()
+    assert all(getattr(g, "path_obj", None) is not None for g in glyphs)  # Manim still keeps the parsed path
+    before = capture(tex)
+    assert not np.array_equal(before, capture())  # something was drawn
+    assert all(compat.forget_svg_path(g) for g in glyphs)
+    assert not compat.forget_svg_path(Square())  # not a glyph: left alone
+    assert all(g.path_obj is None for g in glyphs)
+    copy = tex.copy()
+    for a, b in zip(copy.family_members_with_points(), glyphs, strict=True):
+        np.testing.assert_array_equal(a.points, b.points)
+    assert np.array_equal(capture(tex), before)
+    assert np.array_equal(capture(copy), before)
+    assert np.array_equal(capture(copy.copy().shift([1, 0, 0]).shift([-1, 0, 0])), before)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"num_decimal_places": 2},
+    {"num_decimal_places": 3, "include_sign": True},
+    {"num_decimal_places": 0},
+    {"num_decimal_places": 1, "group_with_commas": True},
+])
+def test_decimal_text_is_what_decimal_number_shows(kwargs: dict, media: Path) -> None:
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        probe = DecimalNumber(0, **kwargs)
+        for value in (0.0, -0.27, 1.5, -12.04, -0.001, 3.14159, 12345.678):
+            shown = "".join(sub.tex_string for sub in DecimalNumber(value, **kwargs).submobjects)
+            assert compat.decimal_text(probe, value) == shown, value
+    # and independently of Manim, for the plain case
+    assert compat.decimal_text(DecimalNumber(0, num_decimal_places=2), -0.27) == "-0.27"
+    assert compat.decimal_text(DecimalNumber(0, num_decimal_places=2, include_sign=True), 0.25) == "+0.25"
+
+
+def test_font_size_of_is_the_built_size_and_the_base_of_the_font_size_property(media: Path) -> None:
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        number = DecimalNumber(1.5, font_size=30)
+    assert compat.font_size_of(number) == 30
+    number.scale(2)
+    assert compat.font_size_of(number) == 30  # what it was built with ...
+    assert number.font_size == pytest.approx(60)  # ... while the property follows the scaling
+    assert number.font_size == pytest.approx(number.height / number.initial_height * compat.font_size_of(number))
+
+
+def test_set_unit_height_makes_the_font_size_property_read_the_drawn_size(media: Path) -> None:
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        number = DecimalNumber(1.5, font_size=30)
+    unit = number.height / 30  # the glyphs' height at font size 1
+    number.initial_height = 123.0  # stale, as after glyphs were replaced behind DecimalNumber's back
+    assert number.font_size != pytest.approx(30)
+    compat.set_unit_height(number, unit)
+    assert number.font_size == pytest.approx(30)
+    number.scale(1.5)
+    assert number.font_size == pytest.approx(45)
+    number.font_size = 20  # the public setter scales from the reading
+    assert number.height == pytest.approx(20 * unit)
+
+
+def test_set_glyph_points_draws_what_set_points_draws() -> None:
+    pts = np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0], [2, 1, 0], [2, 1, 0], [1, 1.5, 0], [0, 1, 0], [0, 0, 0]],
+                   float) - [1, 0.5, 0]
+    ours = VMobject(fill_color="#ff0000", fill_opacity=1, stroke_width=0)
+    compat.set_glyph_points(ours, pts)
+    assert ours.points is pts  # not copied
+    theirs = VMobject(fill_color="#ff0000", fill_opacity=1, stroke_width=0).set_points(pts)
+    np.testing.assert_array_equal(ours.get_center(), theirs.get_center())
+    drawn = capture(ours)
+    assert not np.array_equal(drawn, capture())
+    assert np.array_equal(drawn, capture(theirs))
+
+
+def test_swap_glyphs_shows_the_new_glyphs_and_empties_the_old(media: Path) -> None:
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        number = DecimalNumber(1.5, num_decimal_places=2, font_size=96)
+    old = list(number.submobjects)
+    kept = old[0]
+    new = [kept, Square(0.5).move_to([2, 0, 0])]
+    compat.swap_glyphs(number, new)
+    assert len(number.submobjects) == 2 and all(a is b for a, b in zip(number.submobjects, new, strict=True))
+    assert kept.has_points() or kept.family_members_with_points()  # a glyph still shown keeps its outline
+    for glyph in old[1:]:  # the others are emptied: a scene still holding them draws nothing
+        assert not any(m.has_points() for m in glyph.get_family())
+        assert np.array_equal(capture(glyph), capture())
+    assert np.array_equal(capture(number), capture(*new))
+
+
+# --------------------------------------------------------------------------------------------- images
+
+
+def test_set_image_pixels_are_the_pixels_the_camera_draws() -> None:
+    rng = np.random.default_rng(7)
+    rgba = rng.integers(0, 256, (18, 32, 4), dtype=np.uint8)
+    rgba[..., 3] = 255
+    with tempconfig({"pixel_width": 32, "pixel_height": 18, "verbosity": "ERROR"}):
+        img = ImageMobject(np.full((4, 4, 4), 255, np.uint8))  # another size: the new pixels bring their own
+        img.set_resampling_algorithm(RESAMPLING_ALGORITHMS["nearest"])
+        img.stretch_to_fit_width(config.frame_width).stretch_to_fit_height(config.frame_height).move_to(ORIGIN)
+    compat.set_image_pixels(img, rgba)
+    assert np.array_equal(img.get_pixel_array(), rgba)
+    assert np.array_equal(capture(img, width=32, height=18), rgba)  # pixel for pixel, row 0 at the top
+
+
+def test_set_image_corners_are_the_images_corners() -> None:
+    img = ImageMobject(np.full((4, 4, 4), 255, np.uint8))
+    corners = np.array([[-4, 2, 0], [2, 2, 0], [-4, -1, 0], [2, -1, 0]], float)  # UL, UR, DL, DR
+    compat.set_image_corners(img, corners)
+    for corner, want in zip((UL, UR, DL, DR), corners, strict=True):
+        np.testing.assert_allclose(img.get_corner(corner), want)
+    assert (img.width, img.height) == pytest.approx((6, 3))
+    # the camera draws the pixels exactly over that rectangle: 160x90 pixels for the 14.22 x 8 frame
+    with tempconfig({"pixel_width": 160, "pixel_height": 90, "verbosity": "ERROR"}):
+        px = Camera().points_to_pixel_coords(img, corners)
+    drawn = np.argwhere(capture(img)[..., 0] > 128)  # (row, col)
+    np.testing.assert_array_equal(drawn.min(axis=0), px[0][::-1])
+    np.testing.assert_array_equal(drawn.max(axis=0) + 1, px[3][::-1])
