@@ -44,11 +44,13 @@ from jacobian_math.ml import (
 )
 from jacobian_math.numerics import numerical_jacobian
 from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
+from jacobian_math.protocols import DifferentiableMap
 from jacobian_math.rbf import RBFBasis, RBFModel
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
     "Composition",
+    "DifferentiableMap",
     "CouplingFlow",
     "MLInputError",
     "TanhLayer",

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jacobian_math.geometry import DifferentiableMap, cell_image, linearised_cell
+from jacobian_math.geometry import cell_image, linearised_cell
 from jacobian_math.linalg import frobenius_norm
+from jacobian_math.protocols import DifferentiableMap
 
 Box = tuple[float, float, float, float]
 

@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from jacobian_math.linalg import singular_values
+from jacobian_math.protocols import DifferentiableMap
 
 
 class MLInputError(ValueError):
     """An argument of a machine-learning helper has the wrong shape or value."""
-
-
-class Differentiable(Protocol):
-    """``f(x) -> (..., m)`` and ``f.jacobian(x) -> (..., m, n)`` for ``x`` of shape ``(..., n)``."""
-
-    def __call__(self, x: np.ndarray) -> np.ndarray: ...
-
-    def jacobian(self, x: np.ndarray) -> np.ndarray: ...
 
 
 def _finite(name: str, value: np.ndarray | Sequence[float] | float, min_ndim: int = 1) -> np.ndarray:
@@ -90,7 +82,7 @@ class TanhLayer:
         return (1.0 - np.tanh(self._pre(x)) ** 2)[..., :, None] * self.W
 
 
-def chain_jacobian(f: Differentiable, g: Differentiable, x: np.ndarray) -> np.ndarray:
+def chain_jacobian(f: DifferentiableMap, g: DifferentiableMap, x: np.ndarray) -> np.ndarray:
     """Jacobian of g o f at ``x``: J_g(f(x)) @ J_f(x), ``(..., n) -> (..., k, n)``."""
     return g.jacobian(f(x)) @ f.jacobian(x)
 
@@ -99,8 +91,8 @@ def chain_jacobian(f: Differentiable, g: Differentiable, x: np.ndarray) -> np.nd
 class Composition:
     """x -> g(f(x)) with the chain-rule Jacobian; usable wherever a map with ``jacobian`` is expected."""
 
-    f: Differentiable
-    g: Differentiable
+    f: DifferentiableMap
+    g: DifferentiableMap
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.g(self.f(x))
@@ -288,7 +280,7 @@ def unit_circle_image(jac: np.ndarray, samples: int = 96) -> np.ndarray:
 # ----------------------------------------------------------------------------- Taylor error
 
 
-def taylor_errors(fmap: Differentiable, point: np.ndarray, direction: np.ndarray, steps: np.ndarray) -> np.ndarray:
+def taylor_errors(fmap: DifferentiableMap, point: np.ndarray, direction: np.ndarray, steps: np.ndarray) -> np.ndarray:
     """||f(x + d) - f(x) - J(x) d|| for d = s u, u = direction / |direction|: ``steps (k,) -> (k,)``."""
     x = _finite("point", point)
     u = _finite("direction", direction)
