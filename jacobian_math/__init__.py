@@ -45,7 +45,7 @@ from jacobian_math.ml import (
 from jacobian_math.numerics import numerical_jacobian
 from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
 from jacobian_math.protocols import DifferentiableMap
-from jacobian_math.rbf import RBFBasis, RBFModel
+from jacobian_math.rbf import RBFBasis, WeightedRBF
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -79,7 +79,7 @@ __all__ = [
     "NonFiniteMapError",
     "PlaneMap",
     "RBFBasis",
-    "RBFModel",
+    "WeightedRBF",
     "cell_boundary",
     "cell_image",
     "determinant",

@@ -101,7 +101,7 @@ def tangent_segments(
 def partial_sums(terms: np.ndarray) -> np.ndarray:
     """Running sums over the last axis: ``out[..., j] = terms[..., 0] + ... + terms[..., j]``.
 
-    With ``terms = RBFModel.weighted_values(x)`` (shape ``(n, k)``) column ``j`` is the model built
+    With ``terms = WeightedRBF.weighted_values(x)`` (shape ``(n, k)``) column ``j`` is the model built
     from the first ``j + 1`` weighted bumps; the last column is ``f(x)``.
     """
     t = np.asarray(terms, dtype=float)
