@@ -288,9 +288,12 @@ def grid_step(domain: Sequence[float], cell_size: float, max_lines: int = 24) ->
     return nice_step(span, max_lines // 2)
 
 
-def grid_lines(domain: Sequence[float], step: float, samples: int = 48) -> list[np.ndarray]:
-    """Vertical then horizontal lines of the grid at multiples of ``step`` (domain edges included),
-    each sampled at ``samples`` points: a list of ``(samples, 2)`` arrays."""
+def grid_lines(domain: Sequence[float], step: float, samples: int = 48, edges: bool = True) -> list[np.ndarray]:
+    """Vertical then horizontal lines of the grid at multiples of ``step`` inside ``domain``, each sampled at
+    ``samples`` points: a list of ``(samples, 2)`` arrays, left to right then bottom to top.
+
+    With ``edges`` (the default) the domain's edges are lines too, also where they are not multiples of
+    ``step``; without, only the multiples of ``step`` are (a plane's background grid)."""
     x0, x1, y0, y1 = _box(domain, "domain")
     if not (math.isfinite(step) and step > 0):
         raise FieldError(f"step must be a finite number > 0, got {step!r}")
@@ -298,7 +301,8 @@ def grid_lines(domain: Sequence[float], step: float, samples: int = 48) -> list[
 
     def positions(a: float, b: float) -> np.ndarray:
         inner = np.arange(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1) * step
-        return np.unique(np.round(np.concatenate([[a], inner, [b]]), 12))
+        ends = [[a], inner, [b]] if edges else [inner]
+        return np.unique(np.round(np.concatenate(ends), 12))
 
     t = np.linspace(0.0, 1.0, samples)
     lines = [np.stack([np.full_like(t, x), y0 + t * (y1 - y0)], axis=-1) for x in positions(x0, x1)]

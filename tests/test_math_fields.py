@@ -275,6 +275,18 @@ def test_grid_lines_hit_every_multiple_of_the_step_and_the_edges():
         assert ln[:, 0].min() >= -1.2 - 1e-12 and ln[:, 0].max() <= 2.0 + 1e-12
 
 
+def test_grid_lines_without_edges_are_the_multiples_of_the_step_only():
+    lines = grid_lines((-1.2, 2.0, -3.5, 3.5), 0.5, samples=7, edges=False)
+    xs = [ln[0, 0] for ln in lines if ln[0, 0] == ln[-1, 0]]
+    ys = [ln[0, 1] for ln in lines if ln[0, 1] == ln[-1, 1]]
+    np.testing.assert_allclose(xs, [-1.0, -0.5, 0, 0.5, 1.0, 1.5, 2.0])  # 2.0 is a multiple, -1.2 is not
+    np.testing.assert_allclose(ys, [-3.5, -3.0, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5])
+    assert len(lines) == len(xs) + len(ys) and all(ln.shape == (7, 2) for ln in lines)
+    flow_box = grid_lines((-3.5, 3.5, -3.5, 3.5), 1.0, 80, edges=False)  # FlowDensity's grid: x, y = -3 .. 3
+    assert [ln[0, 0] for ln in flow_box[:7]] == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0] and len(flow_box) == 14
+    np.testing.assert_allclose(flow_box[0][:, 1], np.linspace(-3.5, 3.5, 80))
+
+
 def test_grid_step_uses_the_cell_size_when_it_gives_a_readable_grid():
     assert grid_step(DOMAIN, 0.5) == 0.5  # 8 cells per side
     assert grid_step(DOMAIN, 0.01) == 0.5  # 400 cells per side: too many -> a nice step, 8 per side
