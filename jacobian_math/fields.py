@@ -74,16 +74,36 @@ def lattice(domain: Sequence[float], n: int) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------- ticks and levels
 
 
-def nice_step(span: float, max_ticks: int = 6) -> float:
-    """The smallest step in {1, 2, 2.5, 5} x 10^k giving at most ``max_ticks`` intervals over ``span``."""
+NICE_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
+# Smallest tick step: far above the subnormal floats (~1e-308), where log10 and powers of ten lose
+# their precision, and a candidate one decade below still stays a normal float.
+MIN_STEP = 1e-290
+STEP_RULES = ("at_most", "nearest")
+
+
+def nice_step(span: float, ticks: int = 6, rule: str = "at_most") -> float:
+    """A tick step m * 10**k with m in (1, 2, 2.5, 5) for ``span`` cut into about ``ticks`` intervals.
+
+    ``rule="at_most"`` (the default): the smallest such step giving at most ``ticks`` intervals,
+    span / step <= ticks (a bound: heat-map and colour-bar ticks, grids, views).
+    ``rule="nearest"``: the step nearest to span / ticks in log scale, so span / step lies within
+    [ticks / sqrt(2), ticks * sqrt(2)] (an axis sized to its data: the RBF panels).
+    """
     if not (math.isfinite(span) and span > 0):
         raise FieldError(f"span must be a finite number > 0, got {span!r}")
-    max_ticks = _count(max_ticks, "max_ticks")
-    raw = span / max_ticks
-    if raw < 1e-290:  # powers of ten below ~1e-308 are subnormal or 0: no sane tick step
-        raise FieldError(f"span {span!r} is too small for ticks")
-    base = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+    if isinstance(ticks, bool) or not isinstance(ticks, (int, np.integer)) or ticks < 1:
+        raise FieldError(f"ticks must be an integer >= 1, got {ticks!r}")
+    if rule not in STEP_RULES:
+        raise FieldError(f"rule must be one of {', '.join(STEP_RULES)}, got {rule!r}")
+    raw = span / ticks
+    if raw < MIN_STEP:
+        raise FieldError(f"span {span!r} is too small for ticks (below {MIN_STEP * ticks:g})")
+    exponent = math.floor(math.log10(raw))
+    if rule == "nearest":
+        candidates = [m * 10.0**e for e in (exponent - 1, exponent, exponent + 1) for m in NICE_MANTISSAS]
+        return float(min(candidates, key=lambda s: abs(math.log(s / raw))))
+    base = 10.0**exponent
+    for m in (*NICE_MANTISSAS, 10.0):
         if m * base >= raw * (1 - 1e-12):
             return m * base
     return 10.0 * base  # pragma: no cover - the loop always returns
