@@ -33,13 +33,13 @@ from bench.core import (
     Row,
     format_markdown,
     format_table,
-    loglog_slope,
     machine_info,
     results_document,
     run_measured,
     video_seconds,
     write_json,
 )
+from jacobian_math.ml import loglog_slope
 from jacobian_settings import ENV_VAR
 from lecture.render import Quality
 

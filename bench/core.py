@@ -199,13 +199,3 @@ def write_json(doc: dict, path: Path) -> Path:
     tmp.write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
-
-
-def loglog_slope(x: Sequence[float], y: Sequence[float]) -> float:
-    """Least-squares slope of log y against log x (1 = linear growth)."""
-    import numpy as np
-
-    lx, ly = np.log(np.asarray(x, float)), np.log(np.asarray(y, float))
-    if len(lx) < 2 or np.ptp(lx) == 0:
-        raise BenchError("a slope needs at least two different sizes")
-    return float(np.polyfit(lx, ly, 1)[0])

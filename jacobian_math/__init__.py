@@ -34,21 +34,28 @@ from jacobian_math.ml import (
     gaussian_density,
     grid_centres,
     grid_integral,
+    loglog_fit,
     loglog_slope,
     mass_outside,
     softmax,
     softmax_jacobian,
+    taylor_box,
+    taylor_error_ratios,
     taylor_errors,
+    taylor_offsets,
     unit_circle_image,
+    unit_direction,
     vjp,
 )
 from jacobian_math.numerics import numerical_jacobian
 from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
-from jacobian_math.rbf import RBFBasis, RBFModel
+from jacobian_math.protocols import DifferentiableMap
+from jacobian_math.rbf import RBFBasis, WeightedRBF
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
     "Composition",
+    "DifferentiableMap",
     "CouplingFlow",
     "MLInputError",
     "TanhLayer",
@@ -57,12 +64,17 @@ __all__ = [
     "gaussian_density",
     "grid_centres",
     "grid_integral",
+    "loglog_fit",
     "loglog_slope",
     "mass_outside",
     "softmax",
     "softmax_jacobian",
+    "taylor_box",
+    "taylor_error_ratios",
     "taylor_errors",
+    "taylor_offsets",
     "unit_circle_image",
+    "unit_direction",
     "vjp",
     "ExpressionError",
     "FieldError",
@@ -77,7 +89,7 @@ __all__ = [
     "NonFiniteMapError",
     "PlaneMap",
     "RBFBasis",
-    "RBFModel",
+    "WeightedRBF",
     "cell_boundary",
     "cell_image",
     "determinant",

@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jacobian_math.geometry import DifferentiableMap, cell_image, linearised_cell
+from jacobian_math.geometry import cell_image, linearised_cell
 from jacobian_math.linalg import frobenius_norm
+from jacobian_math.protocols import DifferentiableMap
 
 Box = tuple[float, float, float, float]
 
@@ -73,16 +74,36 @@ def lattice(domain: Sequence[float], n: int) -> tuple[np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------- ticks and levels
 
 
-def nice_step(span: float, max_ticks: int = 6) -> float:
-    """The smallest step in {1, 2, 2.5, 5} x 10^k giving at most ``max_ticks`` intervals over ``span``."""
+NICE_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
+# Smallest tick step: far above the subnormal floats (~1e-308), where log10 and powers of ten lose
+# their precision, and a candidate one decade below still stays a normal float.
+MIN_STEP = 1e-290
+STEP_RULES = ("at_most", "nearest")
+
+
+def nice_step(span: float, ticks: int = 6, rule: str = "at_most") -> float:
+    """A tick step m * 10**k with m in (1, 2, 2.5, 5) for ``span`` cut into about ``ticks`` intervals.
+
+    ``rule="at_most"`` (the default): the smallest such step giving at most ``ticks`` intervals,
+    span / step <= ticks (a bound: heat-map and colour-bar ticks, grids, views).
+    ``rule="nearest"``: the step nearest to span / ticks in log scale, so span / step lies within
+    [ticks / sqrt(2), ticks * sqrt(2)] (an axis sized to its data: the RBF panels).
+    """
     if not (math.isfinite(span) and span > 0):
         raise FieldError(f"span must be a finite number > 0, got {span!r}")
-    max_ticks = _count(max_ticks, "max_ticks")
-    raw = span / max_ticks
-    if raw < 1e-290:  # powers of ten below ~1e-308 are subnormal or 0: no sane tick step
-        raise FieldError(f"span {span!r} is too small for ticks")
-    base = 10.0 ** math.floor(math.log10(raw))
-    for m in (1.0, 2.0, 2.5, 5.0, 10.0):
+    if isinstance(ticks, bool) or not isinstance(ticks, (int, np.integer)) or ticks < 1:
+        raise FieldError(f"ticks must be an integer >= 1, got {ticks!r}")
+    if rule not in STEP_RULES:
+        raise FieldError(f"rule must be one of {', '.join(STEP_RULES)}, got {rule!r}")
+    raw = span / ticks
+    if raw < MIN_STEP:
+        raise FieldError(f"span {span!r} is too small for ticks (below {MIN_STEP * ticks:g})")
+    exponent = math.floor(math.log10(raw))
+    if rule == "nearest":
+        candidates = [m * 10.0**e for e in (exponent - 1, exponent, exponent + 1) for m in NICE_MANTISSAS]
+        return float(min(candidates, key=lambda s: abs(math.log(s / raw))))
+    base = 10.0**exponent
+    for m in (*NICE_MANTISSAS, 10.0):
         if m * base >= raw * (1 - 1e-12):
             return m * base
     return 10.0 * base  # pragma: no cover - the loop always returns
@@ -287,9 +308,12 @@ def grid_step(domain: Sequence[float], cell_size: float, max_lines: int = 24) ->
     return nice_step(span, max_lines // 2)
 
 
-def grid_lines(domain: Sequence[float], step: float, samples: int = 48) -> list[np.ndarray]:
-    """Vertical then horizontal lines of the grid at multiples of ``step`` (domain edges included),
-    each sampled at ``samples`` points: a list of ``(samples, 2)`` arrays."""
+def grid_lines(domain: Sequence[float], step: float, samples: int = 48, edges: bool = True) -> list[np.ndarray]:
+    """Vertical then horizontal lines of the grid at multiples of ``step`` inside ``domain``, each sampled at
+    ``samples`` points: a list of ``(samples, 2)`` arrays, left to right then bottom to top.
+
+    With ``edges`` (the default) the domain's edges are lines too, also where they are not multiples of
+    ``step``; without, only the multiples of ``step`` are (a plane's background grid)."""
     x0, x1, y0, y1 = _box(domain, "domain")
     if not (math.isfinite(step) and step > 0):
         raise FieldError(f"step must be a finite number > 0, got {step!r}")
@@ -297,7 +321,8 @@ def grid_lines(domain: Sequence[float], step: float, samples: int = 48) -> list[
 
     def positions(a: float, b: float) -> np.ndarray:
         inner = np.arange(math.ceil(a / step - 1e-9), math.floor(b / step + 1e-9) + 1) * step
-        return np.unique(np.round(np.concatenate([[a], inner, [b]]), 12))
+        ends = [[a], inner, [b]] if edges else [inner]
+        return np.unique(np.round(np.concatenate(ends), 12))
 
     t = np.linspace(0.0, 1.0, samples)
     lines = [np.stack([np.full_like(t, x), y0 + t * (y1 - y0)], axis=-1) for x in positions(x0, x1)]

@@ -7,17 +7,9 @@ edges from ``point`` are ``h e1`` and ``h e2``.
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import numpy as np
 
-
-class DifferentiableMap(Protocol):
-    """Anything with ``f(points) -> (..., 2)`` and ``f.jacobian(points) -> (..., 2, 2)``."""
-
-    def __call__(self, points: np.ndarray) -> np.ndarray: ...
-
-    def jacobian(self, points: np.ndarray) -> np.ndarray: ...
+from jacobian_math.protocols import DifferentiableMap
 
 
 def _point(point: np.ndarray) -> np.ndarray:

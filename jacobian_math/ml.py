@@ -9,23 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from jacobian_math.linalg import singular_values
+from jacobian_math.protocols import DifferentiableMap
 
 
 class MLInputError(ValueError):
     """An argument of a machine-learning helper has the wrong shape or value."""
-
-
-class Differentiable(Protocol):
-    """``f(x) -> (..., m)`` and ``f.jacobian(x) -> (..., m, n)`` for ``x`` of shape ``(..., n)``."""
-
-    def __call__(self, x: np.ndarray) -> np.ndarray: ...
-
-    def jacobian(self, x: np.ndarray) -> np.ndarray: ...
 
 
 def _finite(name: str, value: np.ndarray | Sequence[float] | float, min_ndim: int = 1) -> np.ndarray:
@@ -90,7 +82,7 @@ class TanhLayer:
         return (1.0 - np.tanh(self._pre(x)) ** 2)[..., :, None] * self.W
 
 
-def chain_jacobian(f: Differentiable, g: Differentiable, x: np.ndarray) -> np.ndarray:
+def chain_jacobian(f: DifferentiableMap, g: DifferentiableMap, x: np.ndarray) -> np.ndarray:
     """Jacobian of g o f at ``x``: J_g(f(x)) @ J_f(x), ``(..., n) -> (..., k, n)``."""
     return g.jacobian(f(x)) @ f.jacobian(x)
 
@@ -99,8 +91,8 @@ def chain_jacobian(f: Differentiable, g: Differentiable, x: np.ndarray) -> np.nd
 class Composition:
     """x -> g(f(x)) with the chain-rule Jacobian; usable wherever a map with ``jacobian`` is expected."""
 
-    f: Differentiable
-    g: Differentiable
+    f: DifferentiableMap
+    g: DifferentiableMap
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.g(self.f(x))
@@ -288,25 +280,94 @@ def unit_circle_image(jac: np.ndarray, samples: int = 96) -> np.ndarray:
 # ----------------------------------------------------------------------------- Taylor error
 
 
-def taylor_errors(fmap: Differentiable, point: np.ndarray, direction: np.ndarray, steps: np.ndarray) -> np.ndarray:
-    """||f(x + d) - f(x) - J(x) d|| for d = s u, u = direction / |direction|: ``steps (k,) -> (k,)``."""
+def unit_direction(direction: np.ndarray | Sequence[float]) -> np.ndarray:
+    """``direction / |direction|``: ``(n,) -> (n,)``; the direction d = s u of the Taylor helpers."""
+    u = _finite("direction", direction)
+    norm = float(np.linalg.norm(u))
+    if u.ndim != 1 or norm == 0:
+        raise MLInputError(f"direction must be a non-zero vector, got {direction!r}")
+    return u / norm
+
+
+def _taylor_args(point: np.ndarray, direction: np.ndarray, steps: np.ndarray | float,
+                 positive: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = _finite("point", point)
     u = _finite("direction", direction)
-    norm = np.linalg.norm(u)
-    if norm == 0 or u.shape != x.shape:
+    if u.shape != x.shape or not np.linalg.norm(u) > 0:
         raise MLInputError(f"direction must be a non-zero vector shaped like the point, got {direction!r}")
-    s = _finite("steps", steps)
-    if s.ndim != 1 or (s <= 0).any():
-        raise MLInputError(f"steps must be a 1-D list of numbers > 0, got {steps!r}")
-    d = s[:, None] * (u / norm)
+    s = _finite("steps", np.atleast_1d(np.asarray(steps, dtype=float)))
+    if s.ndim != 1 or (s <= 0 if positive else s < 0).any():
+        bound = "> 0" if positive else ">= 0"
+        raise MLInputError(f"steps must be a 1-D list of numbers {bound}, got {steps!r}")
+    return x, unit_direction(u), s
+
+
+def taylor_offsets(fmap: DifferentiableMap, point: np.ndarray, direction: np.ndarray,
+                   steps: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """The true change and its linear prediction along d = s u, u = direction / |direction|.
+
+    Returns ``(true, linear)``, each ``(k, m)`` for ``steps (k,)`` (a scalar counts as ``k = 1``; steps >= 0):
+    ``true[i] = f(x + s_i u) - f(x)`` and ``linear[i] = J(x) s_i u``.
+    """
+    x, u, s = _taylor_args(point, direction, steps, positive=False)
+    d = s[:, None] * u
+    return fmap(x + d) - fmap(x), d @ fmap.jacobian(x).T
+
+
+def taylor_errors(fmap: DifferentiableMap, point: np.ndarray, direction: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    """||f(x + d) - f(x) - J(x) d|| for d = s u, u = direction / |direction|: ``steps (k,) -> (k,)``."""
+    x, u, s = _taylor_args(point, direction, steps, positive=True)
+    d = s[:, None] * u
     linear = fmap(x) + d @ fmap.jacobian(x).T
     return np.linalg.norm(fmap(x + d) - linear, axis=-1)
 
 
-def loglog_slope(steps: np.ndarray, errors: np.ndarray) -> float:
-    """Least-squares slope of log(error) against log(step); 2 for a first-order Taylor error."""
-    s, e = _finite("steps", steps), _finite("errors", errors)
-    if s.shape != e.shape or s.size < 2 or (s <= 0).any() or (e <= 0).any():
-        raise MLInputError("steps and errors must be equal-length lists of >= 2 numbers > 0")
-    return float(np.polyfit(np.log(s), np.log(e), 1)[0])
+def taylor_error_ratios(fmap: DifferentiableMap, point: np.ndarray, direction: np.ndarray,
+                        steps: np.ndarray | float) -> np.ndarray:
+    """Taylor error / s^2 (:func:`taylor_errors` over the squared step): ``steps (k,) -> (k,)``.
 
+    Tends to |u^T H u| / 2 (the second-derivative term along u) as s -> 0: constant when the error
+    shrinks like |d|^2."""
+    s = np.atleast_1d(np.asarray(steps, dtype=float))
+    return taylor_errors(fmap, point, direction, s) / s**2
+
+
+def taylor_box(fmap: DifferentiableMap, point: np.ndarray, direction: np.ndarray, max_step: float,
+               samples: int = 50) -> tuple[float, float, float, float]:
+    """A whole-number box ``(x_min, x_max, y_min, y_max)`` around both offset curves of a plane map.
+
+    The curves are :func:`taylor_offsets` for ``samples`` steps s in [0, max_step] (with the origin); the
+    box is their bounding box padded by 0.15 of its larger side plus 0.1, then rounded out to integers.
+    """
+    if not (np.isfinite(max_step) and max_step > 0) or samples < 2:
+        raise MLInputError(f"need max_step > 0 and samples >= 2, got {max_step!r} and {samples!r}")
+    true, linear = taylor_offsets(fmap, point, direction, np.linspace(0, max_step, samples))
+    pts = np.vstack([true, linear, np.zeros((1, true.shape[-1]))])
+    if pts.shape[-1] != 2:
+        raise MLInputError(f"taylor_box needs a map into the plane, got {pts.shape[-1]} outputs")
+    lo, hi = pts.min(axis=0), pts.max(axis=0)
+    pad = 0.15 * (hi - lo).max() + 0.1
+    return (float(np.floor(lo[0] - pad)), float(np.ceil(hi[0] + pad)),
+            float(np.floor(lo[1] - pad)), float(np.ceil(hi[1] + pad)))
+
+
+def loglog_fit(steps: np.ndarray | Sequence[float], errors: np.ndarray | Sequence[float]) -> tuple[float, float]:
+    """Least-squares line through ``(log10 s, log10 e)``: ``(slope, intercept)`` with
+    log10 e ~ slope log10 s + intercept, for ``steps (k,)`` and ``errors (k,)``, all > 0, k >= 2.
+
+    The slope is 2 for a first-order Taylor error (and does not depend on the log's base; the intercept does).
+    """
+    s, e = _finite("steps", steps), _finite("errors", errors)
+    if s.shape != e.shape or s.ndim != 1 or s.size < 2 or (s <= 0).any() or (e <= 0).any():
+        raise MLInputError("steps and errors must be equal-length lists of >= 2 numbers > 0")
+    lx, ly = np.log10(s), np.log10(e)
+    dx = lx - lx.mean()
+    if not (dx**2).sum() > 0:
+        raise MLInputError(f"a slope needs at least two different steps, got {steps!r}")
+    slope = float((dx * (ly - ly.mean())).sum() / (dx**2).sum())
+    return slope, float(ly.mean() - slope * lx.mean())
+
+
+def loglog_slope(steps: np.ndarray | Sequence[float], errors: np.ndarray | Sequence[float]) -> float:
+    """The slope of :func:`loglog_fit`; 2 for a first-order Taylor error."""
+    return loglog_fit(steps, errors)[0]

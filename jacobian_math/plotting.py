@@ -10,10 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-NICE_MANTISSAS = (1.0, 2.0, 2.5, 5.0)
-# Smallest tick step: far above the subnormal floats (~1e-308), where log10 and powers of ten lose
-# their precision, and a candidate one decade below still stays a normal float.
-MIN_STEP = 1e-290
+from jacobian_math.fields import MIN_STEP, nice_step
+
 # Spans below this fraction of the values' magnitude are rounding noise: such an axis is drawn as for
 # a single value (ticks a rounding-error apart would all print the same number).
 REL_SPAN_FLOOR = 1e-9
@@ -21,20 +19,6 @@ REL_SPAN_FLOOR = 1e-9
 
 class PlotGeometryError(ValueError):
     """Bad input to a plot-geometry helper; the message names the bad value."""
-
-
-def nice_step(span: float, target_ticks: int = 4) -> float:
-    """A tick spacing m * 10**e with m in (1, 2, 2.5, 5), nearest (in log scale) to ``span / target_ticks``."""
-    if not np.isfinite(span) or span <= 0:
-        raise PlotGeometryError(f"span must be a finite number > 0, got {span!r}")
-    if target_ticks < 1:
-        raise PlotGeometryError(f"target_ticks must be >= 1, got {target_ticks!r}")
-    raw = span / target_ticks
-    if raw < MIN_STEP:
-        raise PlotGeometryError(f"span {span!r} is too small for ticks (below {MIN_STEP * target_ticks:g})")
-    exponent = np.floor(np.log10(raw))
-    candidates = [m * 10.0**e for e in (exponent - 1, exponent, exponent + 1) for m in NICE_MANTISSAS]
-    return float(min(candidates, key=lambda s: abs(np.log(s / raw))))
 
 
 def axis_range(
@@ -46,7 +30,8 @@ def axis_range(
     """``(lo, hi, step)`` for an axis showing all finite ``values`` (any shape).
 
     The data interval (widened to contain 0 when ``include_zero``) is padded by ``pad`` times its
-    span on each side; ``step`` is a :func:`nice_step` for about ``target_ticks`` intervals.
+    span on each side; ``step`` is the :func:`~jacobian_math.fields.nice_step` nearest to ``target_ticks``
+    intervals (``rule="nearest"``).
     """
     v = np.asarray(values, dtype=float).ravel()
     if v.size == 0:
@@ -64,7 +49,7 @@ def axis_range(
         span = max(abs(mid), 1.0)
         lo, hi = mid - span / 2, mid + span / 2
     lo, hi = lo - pad * span, hi + pad * span
-    return lo, hi, nice_step(hi - lo, target_ticks)
+    return lo, hi, nice_step(hi - lo, target_ticks, rule="nearest")
 
 
 def tangent_segments(
@@ -101,7 +86,7 @@ def tangent_segments(
 def partial_sums(terms: np.ndarray) -> np.ndarray:
     """Running sums over the last axis: ``out[..., j] = terms[..., 0] + ... + terms[..., j]``.
 
-    With ``terms = RBFModel.weighted_values(x)`` (shape ``(n, k)``) column ``j`` is the model built
+    With ``terms = WeightedRBF.weighted_values(x)`` (shape ``(n, k)``) column ``j`` is the model built
     from the first ``j + 1`` weighted bumps; the last column is ``f(x)``.
     """
     t = np.asarray(terms, dtype=float)

@@ -50,12 +50,12 @@ class RBFBasis:
         d = _as_x(x)[:, None] - self.centers[None, :]
         return np.exp(-(d**2) / (2 * self.sigma**2)) * (-d / self.sigma**2)
 
-    def model(self, weights: Sequence[float] | np.ndarray) -> RBFModel:
+    def model(self, weights: Sequence[float] | np.ndarray) -> WeightedRBF:
         """The linear model f(x) = w . phi(x)."""
-        return RBFModel(self, weights)
+        return WeightedRBF(self, weights)
 
 
-class RBFModel:
+class WeightedRBF:
     """f(x) = w^T phi(x) and f'(x) = w^T dphi/dx for weights ``w`` (shape ``(k,)``)."""
 
     def __init__(self, basis: RBFBasis, weights: Sequence[float] | np.ndarray):

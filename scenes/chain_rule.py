@@ -19,8 +19,9 @@ from jacobian_math import (
     square_cell,
     vjp,
 )
+from jacobian_math.fields import grid_lines
 from scenes.kit import style
-from scenes.kit.panel import Panel, cell_polygon, grid_lines
+from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import (
     decimal_matrix,
     number_row,
@@ -34,6 +35,7 @@ class ChainRule(LectureScene):
 
     TITLE = "The chain rule: products of Jacobians"
     BOX = (-1.6, 1.6, -1.6, 1.6)
+    GRID = (-1.5, 1.5, -1.5, 1.5)  # the drawn grid: lines at multiples of 0.5 inside it
     SIDE = 3.3
     PANEL_Y = 1.35
     PANEL_X = 4.6
@@ -76,7 +78,7 @@ class ChainRule(LectureScene):
         labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP, buff=0.05)
                           for n, a in zip(("f", "g"), arrows, strict=True)])
         self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=1.5)
-                                for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+                                for line in grid_lines(self.GRID, 0.5, 60, edges=False)])
         inp = self.panels[0]
         self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, 2)
         self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
@@ -91,7 +93,7 @@ class ChainRule(LectureScene):
     def _carry(self, panel: Panel, fmap: Composition | TanhLayer):
         """Grid image, true image of the cell at p, and the parallelogram f(p) + J(p) (corner - p)."""
         grid = VGroup(*[panel.polyline(fmap(line), stroke_color=style.MUTED, stroke_width=1.5)
-                        for line in grid_lines((-1.5, 1.5, -1.5, 1.5), 0.5)])
+                        for line in grid_lines(self.GRID, 0.5, 60, edges=False)])
         true_cell = panel.polyline(cell_image(fmap, self.p, self.h), closed=True, stroke_color=style.TEXT,
                                    stroke_width=2)
         corners = linearised_cell(fmap, self.p, self.h)

@@ -15,17 +15,19 @@ from manim import *
 
 from jacobian_math import (
     CouplingFlow,
+    cell_image,
     gaussian_density,
     grid_centres,
     grid_integral,
     mass_outside,
     square_cell,
 )
+from jacobian_math.fields import grid_lines
 from scenes.kit import style
 from scenes.kit.colormaps import colormap_rgba, cross_fade, diverging_rgba
 from scenes.kit.followers import Followers
 from scenes.kit.manim_compat import set_image_pixels
-from scenes.kit.panel import Panel, cell_polygon, grid_lines, set_clipped_path
+from scenes.kit.panel import Panel, cell_polygon, set_clipped_path
 from scenes.kit.readouts import (
     LiveDecimal,
     beside,
@@ -47,6 +49,7 @@ class FlowDensity(LectureScene):
     PANEL_Y = 0.05
     RASTER = 120  # pixels per side of the density images
     CELL_SIDE = 0.5
+    OUTLINE_SAMPLES = 12  # boundary points per side of a highlighted cell
     CELL_POINTS = ((-1.5, 0.75), (0.75, -1.25), (0.25, 1.25))
 
     def construct(self) -> None:
@@ -105,7 +108,7 @@ class FlowDensity(LectureScene):
         self.followers.add(self.pushed_img, lambda m: self.right.show_cropped(
             m, colormap_rgba(self.density(), cmap, 0, self.vmax)))
         step = self._step()
-        lines = grid_lines(self.box, step, 80)
+        lines = grid_lines(self.box, step, 80, edges=False)  # the plane's own lines: multiples of step
         self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
                                for ln in lines])
         stacked = np.concatenate(lines)
@@ -174,14 +177,8 @@ class FlowDensity(LectureScene):
         return (pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)
 
     def _cell_outline(self, pt: Sequence[float], flow: CouplingFlow) -> np.ndarray:
-        """The image under ``flow`` of the boundary of the cell at ``pt``, ``(48, 2)``."""
-        edges = getattr(self, "_cell_edges", {})
-        if tuple(pt) not in edges:
-            corners = square_cell(np.array(pt), self.CELL_SIDE)
-            edges[tuple(pt)] = np.concatenate([np.linspace(a, b, 12, endpoint=False)
-                                               for a, b in zip(corners, np.roll(corners, -1, axis=0), strict=True)])
-            self._cell_edges = edges
-        return flow(edges[tuple(pt)])
+        """The image under ``flow`` of the boundary of the cell at ``pt``, ``(48, 2)`` (12 points per side)."""
+        return cell_image(flow, np.array(pt), self.CELL_SIDE, self.OUTLINE_SAMPLES)
 
     def _area_ratio(self, pt: Sequence[float]) -> float:
         """|det J_{f^-1}(z)| at the cell's centre z: the factor its area is multiplied by (to first order)."""

@@ -31,7 +31,7 @@ from manim import (
 )
 
 from jacobian_math.plotting import partial_sums
-from jacobian_math.rbf import RBFModel as RBFLinearModel
+from jacobian_math.rbf import WeightedRBF
 from scenes.kit import style
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.shapes import DashedCurve
@@ -75,7 +75,7 @@ class RBFModel(RBFPanelsScene):
     def build_figure(self) -> None:
         """Create every mobject (nothing is added to the scene); tests call this then :meth:`set_x0`."""
         basis = self.basis()
-        self.model = RBFLinearModel(basis, self.settings.rbf.weights)
+        self.model = WeightedRBF(basis, self.settings.rbf.weights)
         xs = self.x_samples()
         k = basis.k
         vals = np.hstack([basis.values(xs), partial_sums(self.model.weighted_values(xs))])

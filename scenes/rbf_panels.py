@@ -33,7 +33,8 @@ from manim import (
     smooth,
 )
 
-from jacobian_math.plotting import axis_range, nice_step, tangent_segments
+from jacobian_math.fields import nice_step
+from jacobian_math.plotting import axis_range, tangent_segments
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
 from scenes.kit.coords import PlotFrame
@@ -90,7 +91,7 @@ class RBFPanelsScene(LectureScene):
         lo, hi = self.settings.rbf.x_range
         y_lo, y_hi, y_step = axis_range(values, pad=include_zero_pad)
         axes = Axes(
-            x_range=[lo, hi, nice_step(hi - lo, 5)],
+            x_range=[lo, hi, nice_step(hi - lo, 5, rule="nearest")],
             y_range=[y_lo, y_hi, y_step],
             x_length=self.AXES_WIDTH,
             y_length=self.PANEL_HEIGHT,
@@ -128,7 +129,7 @@ class RBFPanelsScene(LectureScene):
         self._top_units = (self.top.x_axis.get_unit_size(), self.top.y_axis.get_unit_size())
         self._frames = {id(a): PlotFrame(a) for a in (self.top, self.bottom)}  # both axes never move
         lo, hi = self.settings.rbf.x_range
-        step = nice_step(hi - lo, 5)
+        step = nice_step(hi - lo, 5, rule="nearest")
         xs = np.arange(np.ceil(lo / step), np.floor(hi / step) + 1) * step
         self.x_numbers = VGroup(
             *(

@@ -14,8 +14,12 @@ from manim import *
 
 from jacobian_math import (
     PlaneMap,
-    loglog_slope,
+    loglog_fit,
+    taylor_box,
+    taylor_error_ratios,
     taylor_errors,
+    taylor_offsets,
+    unit_direction,
 )
 from scenes.kit import style
 from scenes.kit.followers import Followers
@@ -38,12 +42,12 @@ class TaylorError(LectureScene):
         ml = self.settings.ml
         self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
         self.x = np.array(ml.taylor_point)
-        u = np.array(ml.taylor_direction)
-        self.u = u / np.linalg.norm(u)
+        self.u = unit_direction(ml.taylor_direction)
         lo, hi = ml.taylor_steps
         self.steps = np.geomspace(hi, lo, self.SAMPLES)
         self.errors = taylor_errors(self.fmap, self.x, self.u, self.steps)
-        self.slope = loglog_slope(self.steps, self.errors)
+        # the fitted line through the points: log10 e = slope log10 s + intercept
+        self.slope, self.intercept = loglog_fit(self.steps, self.errors)
         self.jac = self.fmap.jacobian(self.x)
         self.s = ValueTracker(hi)
         self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
@@ -56,29 +60,16 @@ class TaylorError(LectureScene):
         self.read_slope()
         self.beat()
 
-    def offset_true(self, s: np.ndarray | float) -> np.ndarray:
-        """f(x + s u) - f(x), ``(k,) -> (k, 2)``."""
-        d = np.atleast_1d(s)[:, None] * self.u
-        return self.fmap(self.x + d) - self.fmap(self.x)
-
-    def offset_linear(self, s: np.ndarray | float) -> np.ndarray:
-        """J d for d = s u, ``(k,) -> (k, 2)``."""
-        return (np.atleast_1d(s)[:, None] * self.u) @ self.jac.T
-
-    def _box(self) -> tuple[float, float, float, float]:
-        s = np.linspace(0, self.steps[0], 50)
-        pts = np.vstack([self.offset_true(s), self.offset_linear(s), np.zeros((1, 2))])
-        lo, hi = pts.min(axis=0), pts.max(axis=0)
-        pad = 0.15 * (hi - lo).max() + 0.1
-        return (float(np.floor(lo[0] - pad)), float(np.ceil(hi[0] + pad)),
-                float(np.floor(lo[1] - pad)), float(np.ceil(hi[1] + pad)))
+    def offsets(self, s: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+        """f(x + s u) - f(x) and J s u, each ``(k, 2)`` for ``s (k,)`` (a scalar: ``k = 1``)."""
+        return taylor_offsets(self.fmap, self.x, self.u, s)
 
     def show_curves(self) -> None:
-        box = self._box()
+        box = taylor_box(self.fmap, self.x, self.u, float(self.steps[0]))
         self.panel = Panel(box, 4.3, step=0.5).place([-3.6, 0.2, 0])
-        s_all = np.linspace(0, self.steps[0], 80)
-        curve = self.panel.polyline(self.offset_true(s_all), stroke_color=style.MODEL, stroke_width=3)
-        line = self.panel.polyline(self.offset_linear(s_all), stroke_color=style.JE1, stroke_width=3)
+        true_all, linear_all = self.offsets(np.linspace(0, self.steps[0], 80))
+        curve = self.panel.polyline(true_all, stroke_color=style.MODEL, stroke_width=3)
+        line = self.panel.polyline(linear_all, stroke_color=style.JE1, stroke_width=3)
         origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
         legend = VGroup(
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=3),
@@ -100,7 +91,8 @@ class TaylorError(LectureScene):
         self.panel.add(top)
         @lru_cache(maxsize=1)  # once per value of s, not once per follower
         def ends_at(s: float) -> tuple[np.ndarray, np.ndarray]:
-            return self.panel.point(self.offset_true(s)[0]), self.panel.point(self.offset_linear(s)[0])
+            true, linear = self.offsets(s)
+            return self.panel.point(true[0]), self.panel.point(linear[0])
 
         def ends() -> tuple[np.ndarray, np.ndarray]:
             return ends_at(self.s.get_value())
@@ -135,7 +127,7 @@ class TaylorError(LectureScene):
 
     def error_ratio_at(self, step: float) -> float:
         """Taylor error / |d|^2 at step size ``step`` (constant when the error shrinks like |d|^2)."""
-        return float(taylor_errors(self.fmap, self.x, self.u, np.array([step]))[0]) / step**2
+        return float(taylor_error_ratios(self.fmap, self.x, self.u, step)[0])
 
     def shrink_step(self) -> None:
         self.axes = self._log_axes().move_to([3.6, 0.1, 0])
@@ -173,8 +165,7 @@ class TaylorError(LectureScene):
 
     def read_slope(self) -> None:
         s0, s1 = self.steps[-1], self.steps[0]
-        # the fitted line through the points: log e = slope log s + c (c from the least-squares fit's mean)
-        c = float(np.mean(np.log10(self.errors)) - self.slope * np.mean(np.log10(self.steps)))
+        c = self.intercept
         fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
                    self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.TEXT, stroke_width=3)
         self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.TEXT),

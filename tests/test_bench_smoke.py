@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # bench/ is run from the project root, it is not an installed package
     sys.path.insert(0, str(ROOT))
 
+import jacobian_math  # noqa: E402
 from bench import cli, core, mathbench  # noqa: E402
 from jacobian_math import numerical_jacobian  # noqa: E402
 
@@ -53,12 +54,15 @@ def test_results_document_round_trips_through_json(tmp_path: Path) -> None:
     assert not list(path.parent.glob("*.tmp"))
 
 
-def test_loglog_slope_recovers_known_powers() -> None:
+def test_scaling_slopes_are_the_maths_loglog_slope() -> None:
+    # one log-log fit in the project: jacobian_math's (tested in tests/test_math_ml.py)
+    assert cli.loglog_slope is jacobian_math.loglog_slope
+    assert not hasattr(core, "loglog_slope")
     x = np.array([1.0, 2.0, 4.0, 8.0])
-    assert core.loglog_slope(x, 3 * x**2) == pytest.approx(2.0)
-    assert core.loglog_slope(x, 5 * np.sqrt(x)) == pytest.approx(0.5)
-    with pytest.raises(core.BenchError):
-        core.loglog_slope([2.0, 2.0], [1.0, 3.0])
+    assert cli.loglog_slope(x, 3 * x**2) == pytest.approx(2.0)
+    assert cli.loglog_slope(x, 5 * np.sqrt(x)) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="two different steps"):
+        cli.loglog_slope([2.0, 2.0], [1.0, 3.0])
 
 
 def test_machine_info_names_the_machine() -> None:

@@ -81,6 +81,67 @@ def test_norm_field_matches_finite_differences_on_a_non_polynomial_map():
 # ---------------------------------------------------------------- ticks and levels
 
 
+def brute_force_steps() -> np.ndarray:
+    """Every m * 10**k, m in (1, 2, 2.5, 5), k = -300 .. 300, ascending (exact decimal strings)."""
+    return np.array(sorted(float(f"{m}e{k}") for k in range(-300, 301) for m in ("1", "2", "2.5", "5")))
+
+
+STEPS = brute_force_steps()
+LOG_STEPS = np.log(STEPS)
+
+
+@example(1.0, 1)
+@example(12.0, 6)  # span / ticks exactly a nice step: that step
+@example(1e-280, 3)
+@given(st.floats(1e-280, 1e280), st.integers(1, 40))
+def test_nice_step_at_most_is_the_smallest_nice_step_giving_at_most_ticks_intervals(span, ticks):
+    want = STEPS[np.flatnonzero(math.log(span) - LOG_STEPS <= math.log(ticks) + 1e-12)[0]]
+    assert nice_step(span, ticks) == pytest.approx(want, rel=1e-12)
+    assert nice_step(span, ticks, rule="at_most") == nice_step(span, ticks)
+
+
+@example(1.2, 4)  # the worked example of axis_range: 0.3 -> 0.25
+@example(10.0, 5)  # the RBF panels' x axis over [-5, 5]: 2
+@given(st.floats(1e-280, 1e280), st.integers(1, 40))
+def test_nice_step_nearest_is_the_nice_step_nearest_in_log_scale(span, ticks):
+    raw = span / ticks
+    distance = np.abs(LOG_STEPS - math.log(raw))
+    step = nice_step(span, ticks, rule="nearest")
+    assert abs(math.log(step / raw)) == pytest.approx(distance.min(), abs=1e-9)
+    # neighbouring nice steps differ by at most a factor 2: the nearest is within sqrt(2) of span / ticks
+    assert ticks / math.sqrt(2) * (1 - 1e-9) <= span / step <= ticks * math.sqrt(2) * (1 + 1e-9)
+
+
+@pytest.mark.parametrize(("span", "ticks", "at_most", "nearest"), [
+    (1.2, 4, 0.5, 0.25),  # 0.3: at most 4 intervals needs 0.5; 0.25 is nearer than 0.5 (log scale)
+    (10.0, 5, 2.0, 2.0),
+    (1.41, 6, 0.25, 0.25),
+    (7.0, 16, 0.5, 0.5),
+    (1.12, 4, 0.5, 0.25),
+])
+def test_nice_step_hand_computed(span, ticks, at_most, nearest):
+    assert nice_step(span, ticks) == pytest.approx(at_most)
+    assert nice_step(span, ticks, rule="nearest") == pytest.approx(nearest)
+
+
+def test_nice_step_rejects_a_subnormal_span():
+    with pytest.raises(FieldError, match="too small"):
+        nice_step(5e-324)
+    with pytest.raises(FieldError, match="too small"):
+        nice_step(5e-324, rule="nearest")
+
+
+def test_nice_step_rejects_bad_input():
+    with pytest.raises(ValueError, match="span"):
+        nice_step(0.0)
+    with pytest.raises(ValueError, match="span"):
+        nice_step(float("inf"), rule="nearest")
+    with pytest.raises(ValueError, match="ticks"):
+        nice_step(1.0, 0)
+    with pytest.raises(ValueError, match="rule"):
+        nice_step(1.0, 4, rule="closest")
+
+
 @pytest.mark.parametrize(
     ("lo", "hi", "max_ticks", "expected"),
     [
@@ -273,6 +334,18 @@ def test_grid_lines_hit_every_multiple_of_the_step_and_the_edges():
     for ln in lines:
         assert ln.shape == (5, 2)
         assert ln[:, 0].min() >= -1.2 - 1e-12 and ln[:, 0].max() <= 2.0 + 1e-12
+
+
+def test_grid_lines_without_edges_are_the_multiples_of_the_step_only():
+    lines = grid_lines((-1.2, 2.0, -3.5, 3.5), 0.5, samples=7, edges=False)
+    xs = [ln[0, 0] for ln in lines if ln[0, 0] == ln[-1, 0]]
+    ys = [ln[0, 1] for ln in lines if ln[0, 1] == ln[-1, 1]]
+    np.testing.assert_allclose(xs, [-1.0, -0.5, 0, 0.5, 1.0, 1.5, 2.0])  # 2.0 is a multiple, -1.2 is not
+    np.testing.assert_allclose(ys, [-3.5, -3.0, -2.5, -2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5])
+    assert len(lines) == len(xs) + len(ys) and all(ln.shape == (7, 2) for ln in lines)
+    flow_box = grid_lines((-3.5, 3.5, -3.5, 3.5), 1.0, 80, edges=False)  # FlowDensity's grid: x, y = -3 .. 3
+    assert [ln[0, 0] for ln in flow_box[:7]] == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0, 3.0] and len(flow_box) == 14
+    np.testing.assert_allclose(flow_box[0][:, 1], np.linspace(-3.5, 3.5, 80))
 
 
 def test_grid_step_uses_the_cell_size_when_it_gives_a_readable_grid():

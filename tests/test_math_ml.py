@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -19,12 +19,17 @@ from jacobian_math import (
     gaussian_density,
     grid_centres,
     grid_integral,
+    loglog_fit,
     loglog_slope,
     numerical_jacobian,
     softmax,
     softmax_jacobian,
+    taylor_box,
+    taylor_error_ratios,
     taylor_errors,
+    taylor_offsets,
     unit_circle_image,
+    unit_direction,
     vjp,
 )
 
@@ -221,6 +226,94 @@ def test_taylor_error_slope_is_two_for_a_tanh_layer() -> None:
 def test_loglog_slope_of_power_law() -> None:
     s = np.geomspace(0.01, 1, 5)
     assert loglog_slope(s, 3 * s**1.5) == pytest.approx(1.5, abs=1e-12)
+
+
+def test_unit_direction_divides_by_the_euclidean_length() -> None:
+    np.testing.assert_allclose(unit_direction([3.0, -4.0]), [0.6, -0.8], rtol=1e-15)
+    np.testing.assert_allclose(unit_direction([1.0, 1.0]), [2**-0.5, 2**-0.5], rtol=1e-15)
+    with pytest.raises(MLInputError, match="direction"):
+        unit_direction([0.0, 0.0])
+
+
+def page_offsets(x: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """f(x + d) - f(x) and J(x) d for the page's map f = (x^2 - y, y^2 + x), expanded by hand."""
+    true = np.stack([2 * x[0] * d[:, 0] + d[:, 0] ** 2 - d[:, 1], 2 * x[1] * d[:, 1] + d[:, 1] ** 2 + d[:, 0]], -1)
+    linear = np.stack([2 * x[0] * d[:, 0] - d[:, 1], d[:, 0] + 2 * x[1] * d[:, 1]], -1)
+    return true, linear
+
+
+def test_taylor_offsets_of_page_map_are_the_hand_expansion() -> None:
+    x, u = np.array([0.7, -0.4]), np.array([3.0, 4.0])
+    steps = np.array([0.0, 0.01, 0.3, 1.0])
+    true, linear = taylor_offsets(PAGE_MAP, x, u, steps)
+    want_true, want_linear = page_offsets(x, steps[:, None] * np.array([0.6, 0.8]))
+    assert true.shape == linear.shape == (4, 2)
+    np.testing.assert_allclose(true, want_true, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(linear, want_linear, rtol=1e-12, atol=1e-15)
+    # a scalar step is one row; step 0 is the origin of both curves
+    t1, l1 = taylor_offsets(PAGE_MAP, x, u, 0.3)
+    np.testing.assert_allclose(t1, want_true[2:3], rtol=1e-12)
+    np.testing.assert_allclose(l1, want_linear[2:3], rtol=1e-12)
+    assert not true[0].any() and not linear[0].any()
+
+
+def test_taylor_offsets_linear_part_is_the_directional_derivative_by_finite_differences() -> None:
+    layer, x, u = _layer(3, 2, 11, 1.2), np.array([0.2, -0.5]), unit_direction([1.0, -2.0])
+    eps = 1e-6
+    directional = (layer(x + eps * u) - layer(x - eps * u)) / (2 * eps)
+    _, linear = taylor_offsets(layer, x, u, np.array([0.5, 2.0]))
+    np.testing.assert_allclose(linear, np.outer([0.5, 2.0], directional), rtol=1e-7)
+
+
+def test_taylor_offsets_reject_negative_steps() -> None:
+    with pytest.raises(MLInputError, match=">= 0"):
+        taylor_offsets(PAGE_MAP, np.zeros(2), np.ones(2), np.array([0.1, -0.1]))
+
+
+def test_taylor_error_ratio_of_page_map_is_constant() -> None:
+    # the error is (d1^2, d2^2) = s^2 (u1^2, u2^2), so error / s^2 = sqrt(u1^4 + u2^4) for every s
+    u = np.array([0.8, 0.6])
+    ratios = taylor_error_ratios(PAGE_MAP, np.array([1.0, -1.0]), u, np.geomspace(1e-3, 1.0, 7))
+    np.testing.assert_allclose(ratios, np.hypot(0.8**2, 0.6**2), rtol=1e-6)
+    assert taylor_error_ratios(PAGE_MAP, np.array([1.0, -1.0]), u, 0.5).shape == (1,)
+
+
+def test_taylor_box_of_a_linear_map_is_hand_computed() -> None:
+    # f = diag(2, 1): both curves are the segment (0, 0) .. (2, 0) for u = e1, s in [0, 1];
+    # pad = 0.15 * 2 + 0.1 = 0.4 -> [-0.4, 2.4] x [-0.4, 0.4], rounded out to integers
+    stretch = PlaneMap.from_expressions("2*x", "y")
+    assert taylor_box(stretch, np.array([0.5, 0.5]), np.array([1.0, 0.0]), 1.0) == (-1.0, 3.0, -1.0, 1.0)
+
+
+def test_taylor_box_holds_both_curves_of_the_page_map_with_room() -> None:
+    x, u = np.array([1.0, 0.5]), unit_direction([1.0, 2.0])
+    box = taylor_box(PAGE_MAP, x, u, 0.8)
+    assert all(float(v).is_integer() for v in box)
+    true, linear = page_offsets(x, np.linspace(0, 0.8, 200)[:, None] * u)
+    pts = np.vstack([true, linear, [[0.0, 0.0]]])
+    assert box[0] <= pts[:, 0].min() - 0.1 and box[1] >= pts[:, 0].max() + 0.1
+    assert box[2] <= pts[:, 1].min() - 0.1 and box[3] >= pts[:, 1].max() + 0.1
+
+
+def test_loglog_fit_of_power_law_gives_exponent_and_log10_prefactor() -> None:
+    s = np.geomspace(0.01, 1, 5)
+    slope, intercept = loglog_fit(s, 3 * s**1.5)
+    assert slope == pytest.approx(1.5, abs=1e-12)
+    assert intercept == pytest.approx(np.log10(3), abs=1e-12)
+
+
+@given(arrays(float, 6, elements=st.floats(1e-3, 1e3)), arrays(float, 6, elements=st.floats(1e-6, 1e6)))
+def test_loglog_fit_agrees_with_numpy_least_squares(steps, errors) -> None:
+    assume(np.ptp(np.log10(steps)) > 1e-3)
+    want = np.linalg.lstsq(np.stack([np.log10(steps), np.ones(6)], axis=1), np.log10(errors), rcond=None)[0]
+    np.testing.assert_allclose(loglog_fit(steps, errors), want, rtol=1e-8, atol=1e-8)
+
+
+def test_loglog_fit_rejects_one_repeated_step_and_non_positive_values() -> None:
+    with pytest.raises(MLInputError, match="two different steps"):
+        loglog_fit([2.0, 2.0], [1.0, 3.0])
+    with pytest.raises(MLInputError, match="> 0"):
+        loglog_slope([1.0, 2.0], [0.0, 3.0])
 
 
 def test_taylor_errors_reject_bad_steps() -> None:

@@ -1,4 +1,4 @@
-"""RBFBasis / RBFModel against the page's own formulas, finite differences and closed forms."""
+"""RBFBasis / WeightedRBF against the page's own formulas, finite differences and closed forms."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jacobian_math import RBFBasis, RBFModel
+from jacobian_math import RBFBasis, WeightedRBF
 
 PAGE_CENTERS = np.array([-2.0, 0.0, 2.0])
 PAGE_SIGMA = 1.0
@@ -89,7 +89,7 @@ def test_model_is_weighted_sum(centers, sigma, x, data):
     weights = np.array(data.draw(st.lists(st.floats(-5, 5), min_size=len(centers), max_size=len(centers))))
     basis = RBFBasis(centers, sigma)
     model = basis.model(weights)
-    assert isinstance(model, RBFModel)
+    assert isinstance(model, WeightedRBF)
     phi, dphi = page_phi(x, centers, sigma), page_dphi(x, centers, sigma)
     expected = sum(w * phi[:, i] for i, w in enumerate(weights))
     expected_slope = sum(w * dphi[:, i] for i, w in enumerate(weights))

@@ -1,4 +1,6 @@
-"""Tests of jacobian_math.plotting (axis ranges, tangent segments) against independent computations."""
+"""Tests of jacobian_math.plotting (axis ranges, tangent segments) against independent computations.
+
+The one nice_step (both rules) is tested in tests/test_math_fields.py."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from jacobian_math.plotting import PlotGeometryError, axis_range, nice_step, tangent_segments
+from jacobian_math.plotting import PlotGeometryError, axis_range, tangent_segments
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 positive = st.floats(0.05, 20.0, allow_nan=False, allow_infinity=False)
@@ -64,11 +66,6 @@ def test_axis_range_of_one_value_up_to_rounding_is_a_unit_axis_around_it(values)
     assert step == pytest.approx(0.25 if abs(mid) < 1 else 2.0)  # nice steps nearest span / 4
 
 
-def test_nice_step_rejects_a_subnormal_span():
-    with pytest.raises(PlotGeometryError, match="too small"):
-        nice_step(5e-324)
-
-
 def test_axis_range_constant_data_gets_a_span():
     lo, hi, _ = axis_range([3.0, 3.0], include_zero=False, pad=0.0)
     assert lo < 3.0 < hi
@@ -85,13 +82,6 @@ def test_axis_range_constant_data_gets_a_span():
 def test_axis_range_rejects_bad_input(values, kwargs, match):
     with pytest.raises(PlotGeometryError, match=match):
         axis_range(values, **kwargs)
-
-
-def test_nice_step_rejects_bad_input():
-    with pytest.raises(ValueError, match="span"):
-        nice_step(0.0)
-    with pytest.raises(ValueError, match="target_ticks"):
-        nice_step(1.0, 0)
 
 
 @given(finite, finite, st.floats(-50, 50), positive, positive, positive)

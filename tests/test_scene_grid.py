@@ -6,6 +6,7 @@ The page's map f(x, y) = (x^2 - y, y^2 + x) has J = [[2x, -1], [1, 2y]] and
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
@@ -14,11 +15,11 @@ import pytest
 from scene_harness import assert_matches_golden, final_frame, render_scene
 
 from jacobian_math import NonFiniteMapError
-from jacobian_settings import ENV_VAR, activate
+from jacobian_settings import COLORMAPS, ENV_VAR, activate
 from scenes.grid_squares import GridSquaresUnderF
 from scenes.heatmap import JacobianNormHeatmap
 from scenes.kit import style
-from scenes.kit.colormaps import COLORMAP_ANCHORS, colormap_rgb
+from scenes.kit.colormaps import COLORMAP_FILE, colormap_rgb, colormap_table
 
 
 def page_f(p: np.ndarray) -> np.ndarray:
@@ -71,14 +72,56 @@ def plane_coords(scene, frame_points: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------- colour map (no rendering)
 
 
-@pytest.mark.parametrize("name", sorted(COLORMAP_ANCHORS))
-def test_colour_maps_hit_their_anchors_and_brighten_monotonically(name):
-    anchors = COLORMAP_ANCHORS[name]
-    rgb = colormap_rgb(np.linspace(0, 1, len(anchors)), name)
-    assert [f"#{r:02X}{g:02X}{b:02X}" for r, g, b in rgb] == list(anchors)
-    # perceptual maps: relative luminance rises along the map
-    lum = colormap_rgb(np.linspace(0, 1, 200), name).astype(float) @ [0.2126, 0.7152, 0.0722]
-    assert np.all(np.diff(lum) > -0.5)
+# Entries of the published tables (matplotlib's _cm_listed.py, from the BIDS colormap project), typed in from
+# the upstream data: the first, a quarter, the middle, three quarters and the last of each map.
+PUBLISHED = {
+    "viridis": {0: (0.267004, 0.004874, 0.329415), 64: (0.229739, 0.322361, 0.545706),
+                128: (0.127568, 0.566949, 0.550556), 192: (0.369214, 0.788888, 0.382914),
+                255: (0.993248, 0.906157, 0.143936)},
+    "plasma": {0: (0.050383, 0.029803, 0.527975), 64: (0.494877, 0.011990, 0.657865),
+               128: (0.798216, 0.280197, 0.469538), 192: (0.973416, 0.585761, 0.251540),
+               255: (0.940015, 0.975158, 0.131326)},
+    "magma": {0: (0.001462, 0.000466, 0.013866), 64: (0.316654, 0.071690, 0.485380),
+              128: (0.716387, 0.214982, 0.475290), 192: (0.986700, 0.535582, 0.382210),
+              255: (0.987053, 0.991438, 0.749504)},
+    "inferno": {0: (0.001462, 0.000466, 0.013866), 64: (0.341500, 0.062325, 0.429425),
+                128: (0.735683, 0.215906, 0.330245), 192: (0.978422, 0.557937, 0.034931),
+                255: (0.988362, 0.998364, 0.644924)},
+}
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_colour_maps_are_the_published_tables(name):
+    table = colormap_table(name)
+    assert table.shape == (256, 3)
+    for k, rgb in PUBLISHED[name].items():
+        assert tuple(table[k]) == rgb, (name, k)
+    # looked up as matplotlib's ListedColormap(N=256): [k/256, (k+1)/256) -> entry k, t = 1 -> entry 255
+    for k, rgb in PUBLISHED[name].items():
+        want = np.round(255 * np.array(rgb)).astype(int)
+        for t in (k / 256, (k + 0.5) / 256, (k + 1) / 256 - 1e-9):
+            np.testing.assert_array_equal(colormap_rgb(np.array(t), name), want, err_msg=f"{name} t={t}")
+    np.testing.assert_array_equal(colormap_rgb(np.array([-0.5, 1.0, 7.0]), name),
+                                  np.round(255 * table[[0, 255, 255]]).astype(int))
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_colour_maps_brighten_monotonically(name):
+    # perceptual maps: relative luminance Y (of the linearised sRGB values) rises strictly along the table
+    def luminance(rgb: np.ndarray) -> np.ndarray:
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return linear @ [0.2126, 0.7152, 0.0722]
+
+    assert np.all(np.diff(luminance(colormap_table(name))) > 0)
+    # the 8-bit colours drawn: darker only by rounding to whole levels (at most 0.1 % of white)
+    drawn = colormap_rgb(np.linspace(0, 1, 1000), name) / 255.0
+    assert np.all(np.diff(luminance(drawn)) > -1e-3)
+
+
+def test_colour_map_file_holds_exactly_the_settings_maps_with_their_provenance():
+    doc = json.loads(COLORMAP_FILE.read_text(encoding="utf-8"))
+    assert set(doc["maps"]) == set(COLORMAPS) == set(PUBLISHED)
+    assert "CC0" in doc["notice"] and "_cm_listed.py" in doc["source"]
 
 
 def test_colour_map_rejects_an_unknown_name():

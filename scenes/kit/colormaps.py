@@ -1,21 +1,31 @@
-"""Perceptual colour maps (plasma, viridis, magma, inferno) without a matplotlib dependency.
+"""Perceptual colour maps (plasma, viridis, magma, inferno) without a matplotlib dependency, and raster compositing.
 
-Anchor colours at t = 0, 1/8, ..., 1 of each map; linear interpolation between
-neighbours stays within a few 8-bit levels of the full published tables.
+The maps are the exact published 256-entry tables (``assets/colormaps.json``: by Nathaniel J. Smith, Stefan van
+der Walt and, for viridis, Eric Firing; CC0; the file says where it was copied from), looked up as matplotlib does.
 """
 
 from __future__ import annotations
 
+import json
+from functools import cache
+from pathlib import Path
+
 import numpy as np
 
+from jacobian_settings import COLORMAPS
 from scenes.kit import style
 
-COLORMAP_ANCHORS: dict[str, tuple[str, ...]] = {
-    "plasma": ("#0D0887", "#4C02A1", "#7E03A8", "#A92395", "#CC4778", "#E56B5D", "#F89441", "#FDC328", "#F0F921"),
-    "viridis": ("#440154", "#472C7A", "#3B518B", "#2C718E", "#21908D", "#27AD81", "#5CC863", "#AADC32", "#FDE725"),
-    "magma": ("#000004", "#1C1044", "#4F127B", "#812581", "#B5367A", "#E55064", "#FB8761", "#FEC287", "#FCFDBF"),
-    "inferno": ("#000004", "#1F0C48", "#550F6D", "#88226A", "#BA3655", "#E35933", "#F98C0A", "#F9C932", "#FCFFA4"),
-}
+COLORMAP_FILE = Path(__file__).resolve().parents[2] / "assets" / "colormaps.json"
+
+
+@cache
+def colormap_table(name: str) -> np.ndarray:
+    """The published table of colour map ``name``: ``(256, 3)`` floats in 0..1 (read once per process)."""
+    if name not in COLORMAPS:
+        raise ValueError(f"unknown colour map {name!r} (known: {', '.join(COLORMAPS)})")
+    table = np.array(json.loads(COLORMAP_FILE.read_text(encoding="utf-8"))["maps"][name], dtype=float)
+    table.setflags(write=False)
+    return table
 
 
 def hex_to_rgb(colors: tuple[str, ...] | list[str]) -> np.ndarray:
@@ -24,14 +34,14 @@ def hex_to_rgb(colors: tuple[str, ...] | list[str]) -> np.ndarray:
 
 
 def colormap_rgb(t: np.ndarray, name: str) -> np.ndarray:
-    """Colours ``(..., 3)`` uint8 of values ``t (...)`` in [0, 1] (clipped) under colour map ``name``."""
-    if name not in COLORMAP_ANCHORS:
-        raise ValueError(f"unknown colour map {name!r} (known: {', '.join(COLORMAP_ANCHORS)})")
-    table = hex_to_rgb(COLORMAP_ANCHORS[name])
-    x = np.clip(np.asarray(t, float), 0.0, 1.0) * (len(table) - 1)
-    k = np.minimum(x.astype(int), len(table) - 2)
-    frac = (x - k)[..., None]
-    return np.round(table[k] * (1 - frac) + table[k + 1] * frac).astype(np.uint8)
+    """Colours ``(..., 3)`` uint8 of values ``t (...)`` in [0, 1] (clipped) under colour map ``name``.
+
+    As matplotlib's 256-entry colour maps: entry ``min(floor(256 t), 255)``, here rounded to the nearest
+    8-bit level (matplotlib's ``bytes=True`` truncates instead)."""
+    table = colormap_table(name)
+    n = len(table)
+    k = np.minimum((np.clip(np.asarray(t, float), 0.0, 1.0) * n).astype(int), n - 1)
+    return np.round(table[k] * 255.0).astype(np.uint8)
 
 
 def colormap_rgba(values: np.ndarray, name: str, vmin: float, vmax: float, fade: bool = True) -> np.ndarray:

@@ -94,17 +94,6 @@ class Panel(VGroup):
         return img
 
 
-def grid_lines(box: Sequence[float], step: float, samples: int = 60) -> list[np.ndarray]:
-    """Polylines ``(samples, 2)`` of the lines x = k step and y = k step inside ``box``."""
-    x0, x1, y0, y1 = box
-    xs = np.arange(np.ceil(x0 / step), np.floor(x1 / step) + 1) * step
-    ys = np.arange(np.ceil(y0 / step), np.floor(y1 / step) + 1) * step
-    t = np.linspace(0, 1, samples)
-    lines = [np.stack([np.full_like(t, x), y0 + t * (y1 - y0)], axis=-1) for x in xs]
-    lines += [np.stack([x0 + t * (x1 - x0), np.full_like(t, y)], axis=-1) for y in ys]
-    return lines
-
-
 def set_clipped_path(vm: VMobject, pts3: np.ndarray, keep: np.ndarray) -> VMobject:
     """Make ``vm`` the polyline through ``pts3`` (N, 3), drawing only the runs where ``keep`` (N,) is True."""
     vm.clear_points()
