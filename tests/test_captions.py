@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scene_harness import render_scene, scene_class
 
-from jacobian_settings import ENV_VAR, activate, active_settings
+from jacobian_settings import active_settings
 
 pytestmark = pytest.mark.render
 
@@ -27,23 +27,6 @@ NUMBER = r"(-?\d+(?:\.\d+)?)"
 @pytest.fixture(scope="module")
 def media(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("caption_media")
-
-
-@pytest.fixture
-def use_config(tmp_path, monkeypatch):
-    """Point $JACOBIAN_CONFIG at a user TOML for one test (the settings cache reset around it)."""
-
-    def use(text: str) -> None:
-        path = tmp_path / "user.toml"
-        path.write_text(text)
-        monkeypatch.setenv(ENV_VAR, str(path))
-        activate(None)
-
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    activate(None)
-    yield use
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    activate(None)
 
 
 def captions(scene_cls: type, media: Path) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import pytest
 from scene_harness import render_scene
 
-from jacobian_settings import ENV_VAR, activate
 from scenes.grid_squares import GridSquaresUnderF
 from scenes.heatmap import JacobianNormHeatmap
 from scenes.kit import style
@@ -68,16 +67,11 @@ def media(tmp_path_factory):
 
 
 @pytest.fixture
-def use_map(tmp_path, monkeypatch):
+def use_map(use_config):
     def use(body: str) -> None:
-        path = tmp_path / "corpus.toml"
-        path.write_text(f"[render]\nrun_time_scale = 0.2\n[map]\n{body}\n")
-        monkeypatch.setenv(ENV_VAR, str(path))
-        activate(None)
+        use_config(f"[render]\nrun_time_scale = 0.2\n[map]\n{body}\n")
 
-    yield use
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    activate(None)
+    return use
 
 
 def box(m) -> tuple[float, float, float, float]:

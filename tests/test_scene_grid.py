@@ -37,23 +37,6 @@ def media(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("grid_media")
 
 
-@pytest.fixture
-def config_file(tmp_path, monkeypatch):
-    """Write a user TOML, point $JACOBIAN_CONFIG at it; the settings cache is reset around the test."""
-
-    def use(text: str) -> None:
-        path = tmp_path / "user.toml"
-        path.write_text(text)
-        monkeypatch.setenv(ENV_VAR, str(path))
-        activate(None)
-
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    activate(None)
-    yield use
-    monkeypatch.delenv(ENV_VAR, raising=False)
-    activate(None)
-
-
 @pytest.fixture(scope="module")
 def heatmap_scene(media):
     return render_scene(JacobianNormHeatmap, media)
@@ -151,14 +134,19 @@ def test_heatmap_pixels_show_the_true_norm(heatmap_scene):
         assert abs(decoded - true) < 0.03, (r, c, decoded, true)
 
 
+def assert_image_covers(scene, domain: tuple[float, float, float, float]) -> None:
+    """The heatmap image's edges are the domain's, read on Manim's own axes (n2p)."""
+    img, xa, ya = scene.heatmap, scene.axes.x_axis, scene.axes.y_axis
+    x0, x1, y0, y1 = domain
+    assert img.get_left()[0] == pytest.approx(xa.n2p(x0)[0], abs=1e-6)
+    assert img.get_right()[0] == pytest.approx(xa.n2p(x1)[0], abs=1e-6)
+    assert img.get_bottom()[1] == pytest.approx(ya.n2p(y0)[1], abs=1e-6)
+    assert img.get_top()[1] == pytest.approx(ya.n2p(y1)[1], abs=1e-6)
+
+
 @pytest.mark.render
 def test_heatmap_image_covers_exactly_the_domain_on_the_axes(heatmap_scene):
-    scene = heatmap_scene
-    img, xa, ya = scene.heatmap, scene.axes.x_axis, scene.axes.y_axis
-    assert img.get_left()[0] == pytest.approx(xa.n2p(-2)[0], abs=1e-6)
-    assert img.get_right()[0] == pytest.approx(xa.n2p(2)[0], abs=1e-6)
-    assert img.get_bottom()[1] == pytest.approx(ya.n2p(-2)[1], abs=1e-6)
-    assert img.get_top()[1] == pytest.approx(ya.n2p(2)[1], abs=1e-6)
+    assert_image_covers(heatmap_scene, (-2, 2, -2, 2))
 
 
 @pytest.mark.render
@@ -263,11 +251,7 @@ def test_heatmap_of_an_asymmetric_map_is_the_right_way_round(asym_heatmap):
 @pytest.mark.render
 def test_heatmap_of_an_asymmetric_map_sits_on_its_domain(asym_heatmap):
     scene = asym_heatmap
-    img, xa, ya = scene.heatmap, scene.axes.x_axis, scene.axes.y_axis
-    assert img.get_left()[0] == pytest.approx(xa.n2p(-1)[0], abs=1e-6)
-    assert img.get_right()[0] == pytest.approx(xa.n2p(2)[0], abs=1e-6)
-    assert img.get_bottom()[1] == pytest.approx(ya.n2p(-2)[1], abs=1e-6)
-    assert img.get_top()[1] == pytest.approx(ya.n2p(1)[1], abs=1e-6)
+    assert_image_covers(scene, (-1, 2, -2, 1))
     # the probe ends at the last sample point (1.5, 0.5): J = [[5, 3], [1.5, 1.5]]
     entries = [e.get_value() for e in scene.readout[1].get_entries()]
     np.testing.assert_allclose(entries, [5, 3, 1.5, 1.5], atol=1e-9)
@@ -396,8 +380,8 @@ def test_zoom_readout_shows_the_gap_shrinking_like_h_squared(grid_scene):
 
 
 @pytest.mark.render
-def test_labels_stay_in_the_plot_and_apart_for_another_map(config_file, media):
-    config_file('[map]\nf1 = "sin(x) + y"\nf2 = "x - y**3/3"\n')
+def test_labels_stay_in_the_plot_and_apart_for_another_map(use_config, media):
+    use_config('[map]\nf1 = "sin(x) + y"\nf2 = "x - y**3/3"\n')
     scene = render_scene(GridSquaresUnderF, media, 256, 144, last_frame=True)
     plane = scene.plane
     boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in scene.matrix_labels]
@@ -415,8 +399,8 @@ def test_labels_stay_in_the_plot_and_apart_for_another_map(config_file, media):
 
 @pytest.mark.render
 @pytest.mark.parametrize("scene_cls", [GridSquaresUnderF, JacobianNormHeatmap])
-def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, config_file, tmp_path):
-    config_file('[map]\nf1 = "log(x)"\n')
+def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, use_config, tmp_path):
+    use_config('[map]\nf1 = "log(x)"\n')
     with pytest.raises(NonFiniteMapError, match=r"log\(x\)"):
         render_scene(scene_cls, tmp_path)
     assert not list(tmp_path.rglob("*.mp4")) and not list(tmp_path.rglob("*.png"))
