@@ -1,6 +1,8 @@
-"""Shared math for the Jacobian explainer: NumPy + SymPy only, never Manim.
+"""Shared math for the Jacobian explainer: NumPy + SymPy only.
 
-Every number a scene draws is computed here and tested in ``tests/``.
+Every number a scene draws, and every claim a caption states, is computed here and tested in ``tests/``
+against an independent computation.  It imports nothing of the project (no Manim, no scenes, no settings,
+no ``lecture``) and knows nothing of pixels, colours or files: arrays in, arrays out, shapes documented.
 """
 
 from jacobian_math.expressions import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
