@@ -1,10 +1,40 @@
 """Captions (.srt) and YouTube chapters, from per-scene subtitles and clip durations.
 
 Times are in seconds (float); an .srt time is ``HH:MM:SS,mmm``.
+
+Subtitle rules (:func:`fit_cues`, applied to each scene's captions before they are joined into the
+lecture's .srt):
+
+- a cue has at most ``MAX_LINES`` = 2 lines of at most ``MAX_LINE`` = 42 characters;
+- it is read at most ``MAX_CPS`` = 20 characters per second (its characters are those of its text with the
+  line break counted as one space), and stays on screen at least ``MIN_SECONDS`` = 1 s;
+- no two cues overlap (one may end exactly when the next starts).
+
+Splitting (:func:`split_text`): a caption that does not fit one cue is cut into consecutive cues, each as
+long as fits, at the best natural break inside that length: a sentence end, else a colon or semicolon, else
+a comma, else the last word boundary (a break is only taken after at least ``MIN_PIECE`` characters, so a
+lone "Check:" never becomes a cue).  Words are never changed, dropped or reordered; only a single word
+longer than a line (never in the lecture) is cut into line-long pieces.  The caption's time span is divided
+among its pieces in proportion to their characters.
+
+Timing policy, when a piece's own span is too short for 20 characters per second or 1 s:
+
+1. it is extended into the silence that follows it, up to the start of the next cue;
+2. if that is not enough, the next cue waits: it starts when this one ends, and the delay is absorbed by
+   later gaps (a cue that overlaps the next one is first trimmed to the next one's start, but never below
+   its own reading time);
+3. when ``end`` is given (the end of the scene), a cue pushed past it is pulled back: it ends at ``end`` (or
+   when the following cue starts) and starts earlier, into earlier silence, moving the cues before it if
+   needed;
+4. only when the scene is too short to show all its text at 20 characters per second (with each cue >= 1 s)
+   are the cues squeezed: laid end to end in order and scaled to fit the scene.  Lines and overlaps still
+   obey the rules; reading speed and the 1 s minimum do not, and :func:`rule_violations` says so (the
+   lecture command prints it as a note).  The cure is then in the scene: give the caption more time.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -102,6 +132,149 @@ def chapter_warnings(starts: Sequence[float], total: float) -> list[str]:
     short = [i + 1 for i, (a, b) in enumerate(zip(starts, ends, strict=True)) if b - a < 10]
     if short:
         problems.append(f"chapter(s) {', '.join(map(str, short))} shorter than 10 s; YouTube needs >= 10 s each")
+    return problems
+
+
+MAX_LINE = 42
+MAX_LINES = 2
+MAX_CPS = 20.0
+MIN_SECONDS = 1.0
+MIN_PIECE = 16  # characters before a natural break is taken
+_BREAKS = (re.compile(r"[.!?][)\"']?$"), re.compile(r"[:;]$"), re.compile(r",$"))
+
+
+def _balanced_lines(words: Sequence[str], width: int) -> list[str] | None:
+    """``words`` on one line, or on two lines as even as possible; None when two lines of ``width`` do not
+    hold them."""
+    one = " ".join(words)
+    if len(one) <= width:
+        return [one] if one else []
+    best = None
+    for i in range(1, len(words)):
+        top, bottom = " ".join(words[:i]), " ".join(words[i:])
+        longest = max(len(top), len(bottom))
+        if longest <= width and (best is None or longest < best[0]):
+            best = (longest, [top, bottom])
+    return None if best is None else best[1]
+
+
+def _words(text: str, width: int) -> list[str]:
+    """The words of ``text``; a word longer than ``width`` is cut into pieces of ``width`` characters."""
+    out = []
+    for word in text.split():
+        out.extend(word[i:i + width] for i in range(0, len(word), width))
+    return out
+
+
+def wrap(text: str, width: int = MAX_LINE) -> str:
+    """``text`` (one cue's worth) as one line, or as two balanced lines joined by a newline.  Raises
+    ``ValueError`` when it does not fit ``MAX_LINES`` lines of ``width``."""
+    lines = _balanced_lines(_words(text, width), width)
+    if lines is None:
+        raise ValueError(f"does not fit {MAX_LINES} lines of {width} characters: {text!r}")
+    return "\n".join(lines)
+
+
+def split_text(text: str, width: int = MAX_LINE) -> list[str]:
+    """``text`` cut into pieces that each fit one cue (``MAX_LINES`` lines of ``width``), at natural breaks
+    (see the module docstring); each piece is wrapped (lines joined by a newline)."""
+    words = _words(text, width)
+    pieces = []
+    while words:
+        fits = [i for i in range(1, len(words) + 1) if _balanced_lines(words[:i], width) is not None]
+        longest = fits[-1]  # at least one word always fits: no word is longer than a line
+        if longest == len(words):
+            cut = longest
+        else:
+            cut = longest
+            for rule in _BREAKS:
+                found = [i for i in fits if rule.search(words[i - 1]) and len(" ".join(words[:i])) >= MIN_PIECE]
+                if found:
+                    cut = found[-1]
+                    break
+        pieces.append("\n".join(_balanced_lines(words[:cut], width)))
+        words = words[cut:]
+    return pieces
+
+
+def reading_chars(text: str) -> int:
+    """The characters a viewer reads in a cue: its text, a line break counted as one space."""
+    return len(" ".join(text.split("\n")))
+
+
+def reading_seconds(text: str) -> float:
+    """The least time a cue with ``text`` may stay on screen: ``MIN_SECONDS``, or its characters at
+    ``MAX_CPS``."""
+    return max(MIN_SECONDS, reading_chars(text) / MAX_CPS)
+
+
+def _ms_up(seconds: float) -> float:
+    """Rounded up to the next millisecond (so that an .srt time never shortens a cue's reading time)."""
+    return math.ceil(round(seconds * 1000, 6)) / 1000
+
+
+def fit_cues(cues: Sequence[Cue], end: float | None = None) -> list[Cue]:
+    """``cues`` split, wrapped and timed by the subtitle rules and the timing policy of the module docstring.
+
+    ``end`` is where the cues must stop (the scene's end), or None for no limit.  Times in the result are whole
+    milliseconds.  The result obeys every rule unless the text cannot be read in time before ``end`` (then see
+    :func:`rule_violations`)."""
+    pieces: list[tuple[float, float, str]] = []  # (start, end, text) of each piece, in the caption's own time
+    for cue in sorted((c for c in cues if c.text.strip()), key=lambda c: c.start):
+        parts = split_text(cue.text)
+        total = sum(reading_chars(p) for p in parts)
+        t = cue.start
+        for part in parts:
+            share = (cue.end - cue.start) * reading_chars(part) / total
+            pieces.append((t, t + share, part))
+            t += share
+    if not pieces:
+        return []
+    need = [_ms_up(reading_seconds(text)) for _, _, text in pieces]
+    starts, ends = [], []
+    previous = 0.0
+    for i, (start, stop, _) in enumerate(pieces):
+        begin = _ms_up(max(start, previous))
+        following = pieces[i + 1][0] if i + 1 < len(pieces) else math.inf
+        finish = max(begin + need[i], min(stop, following))
+        starts.append(begin)
+        ends.append(_ms_up(finish))
+        previous = ends[-1]
+    if end is not None:
+        end = math.floor(round(end * 1000, 6)) / 1000  # whole milliseconds, never past the scene
+    if end is not None and ends[-1] > end:
+        limit = end
+        for i in reversed(range(len(pieces))):
+            if ends[i] <= limit:
+                break
+            ends[i] = limit
+            starts[i] = min(starts[i], round(limit - need[i], 3))
+            limit = starts[i]
+        if starts[0] < 0:  # the scene is too short for its text: squeeze, in order
+            scale = end / sum(need)
+            starts, t = [], 0.0
+            for n in need:
+                starts.append(round(t, 3))
+                t += n * scale
+            ends = [*starts[1:], round(end, 3)]
+    return [Cue(round(s, 3), round(e, 3), text) for s, e, (_, _, text) in zip(starts, ends, pieces, strict=True)]
+
+
+def rule_violations(cues: Sequence[Cue]) -> list[str]:
+    """Each broken subtitle rule, one line per cue (empty when every cue obeys them all)."""
+    problems = []
+    for i, cue in enumerate(cues):
+        lines = cue.text.split("\n")
+        label = f"cue {i + 1} ({srt_time(cue.start)})"
+        if len(lines) > MAX_LINES or max(map(len, lines)) > MAX_LINE:
+            problems.append(f"{label}: more than {MAX_LINES} lines of {MAX_LINE} characters")
+        seconds = cue.end - cue.start
+        if seconds < MIN_SECONDS - 5e-4:
+            problems.append(f"{label}: on screen {seconds:.2f} s, less than {MIN_SECONDS:g} s")
+        if seconds > 0 and reading_chars(cue.text) / seconds > MAX_CPS + 0.05:
+            problems.append(f"{label}: {reading_chars(cue.text) / seconds:.0f} characters per second")
+        if i + 1 < len(cues) and cues[i + 1].start < cue.end - 5e-4:
+            problems.append(f"{label}: overlaps the next cue")
     return problems
 
 

@@ -1,7 +1,7 @@
 """Tiny lecture scenes for the lecture-command tests (not part of the lecture).
 
-Each is about two seconds long, adds subcaptions and shows the configured map's
-Jacobian as a MathTex, so the tests can see a config change in the output.
+Each is a few seconds long (its captions readable at 20 characters per second), adds subcaptions
+and shows the configured map's Jacobian as a MathTex, so the tests can see a config change in the output.
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ class FixtureJacobian(LectureScene):
     def construct(self) -> None:
         latex = PlaneMap.from_expressions(*self.settings.map.expressions).jacobian_latex()
         tex = MathTex(r"J_f = " + latex, font_size=style.MATRIX_SIZE, color=style.TEXT)
-        self.caption(f"Jacobian of the configured map: {latex}", 1.0)
+        # long enough to read at 20 characters per second (the lecture's subtitle rules)
+        self.caption(f"Jacobian of the configured map: {latex}", 5.5)
         self.play(Write(tex), run_time=self.rt(0.6))
+        self.pause(4.9)
         self.beat()
-        self.caption("Same matrix, held still", 0.6)
-        self.pause(0.6)
+        self.caption("Same matrix, held still", 1.5)
+        self.pause(1.5)
 
 
 class FixtureSquare(LectureScene):
@@ -35,11 +37,11 @@ class FixtureSquare(LectureScene):
 
     def construct(self) -> None:
         square = Square(side_length=2.0, color=style.E1)
-        self.caption("A square is drawn", 0.6)
-        self.play(Create(square), run_time=self.rt(0.6))
+        self.caption("A square is drawn", 1.0)
+        self.play(Create(square), run_time=self.rt(1.0))
         self.beat()
-        self.caption("and filled", 0.6)
-        self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(0.6))
+        self.caption("and filled", 1.0)
+        self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(1.0))
 
 
 class FixtureBroken(LectureScene):

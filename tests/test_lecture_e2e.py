@@ -64,6 +64,34 @@ def last_frame(path: Path) -> np.ndarray:
         return frames[-1]
 
 
+def top_level_boxes(path: Path) -> list[str]:
+    """The types of an MP4 file's top-level boxes, in file order (ISO BMFF: 32-bit size, 4-byte type;
+    size 1 means a 64-bit size follows, size 0 runs to the end of the file)."""
+    boxes, data = [], path.read_bytes()
+    at = 0
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at:at + 4], "big"), data[at + 4:at + 8].decode("latin-1")
+        if size == 1:
+            size = int.from_bytes(data[at + 8:at + 16], "big")
+        elif size == 0:
+            size = len(data) - at
+        assert size >= 8, (kind, size)
+        boxes.append(kind)
+        at += size
+    assert at == len(data), "the boxes do not tile the file"
+    return boxes
+
+
+def assert_subtitle_rules(cues: list[tuple[float, float, str]]) -> None:
+    """Each cue at most 2 lines of 42 characters, at most 20 characters per second (a line break read as a
+    space), at least 1 s; no two overlapping."""
+    for i, (start, end, text) in enumerate(cues):
+        lines = text.split("\n")
+        assert len(lines) <= 2 and max(map(len, lines)) <= 42, text
+        assert end - start >= 1.0 - 1e-6 and len(" ".join(lines)) / (end - start) <= 20 + 1e-6, (start, end, text)
+        assert i + 1 == len(cues) or end <= cues[i + 1][0] + 1e-6, (cues[i], cues[i + 1])
+
+
 def parse_srt(text: str) -> list[tuple[float, float, str]]:
     cues = []
     for block in text.strip().split("\n\n"):
@@ -121,9 +149,11 @@ def test_captions_parse_lie_inside_the_video_and_follow_the_scenes(base) -> None
     out, _ = base
     total = float(video_seconds(out / "jacobian_lecture.mp4"))
     cues = parse_srt((out / "jacobian_lecture.srt").read_text(encoding="utf-8"))
-    assert len(cues) == 4
+    assert len(cues) == 5  # the first caption (88 characters) is split in two
+    assert " ".join(t for _, _, t in cues[:2]).startswith("Jacobian of the configured map: \\left[")
     for start, end, text in cues:
         assert 0 <= start < end <= total + 1e-3 and text
+    assert_subtitle_rules(cues)
     first_clip = float(video_seconds(out / "clips" / "tiny" / "FixtureJacobian.mp4"))
     square = [c for c in cues if c[2] == "A square is drawn"]
     assert len(square) == 1 and abs(square[0][0] - first_clip) < 1e-3  # shifted by the first clip
@@ -160,8 +190,12 @@ def test_a_different_map_changes_the_rendered_jacobian(base, tmp_path: Path) -> 
     x, y = sp.symbols("x y")
     by_hand = sp.Matrix([[sp.cos(x), 0], [y, x]])  # d(sin x, xy)/d(x, y)
     expected = sp.latex(by_hand, mat_delim="[", mat_str="matrix")
-    srt = (other / "jacobian_lecture.srt").read_text(encoding="utf-8")
-    assert expected in srt and expected not in (out / "jacobian_lecture.srt").read_text(encoding="utf-8")
+    def caption_text(folder: Path) -> str:  # the captions' words, as one line: cues split and wrap them
+        return " ".join(" ".join(text.split()) for _, _, text in
+                        parse_srt((folder / "jacobian_lecture.srt").read_text(encoding="utf-8")))
+
+    expected = " ".join(expected.split())
+    assert expected in caption_text(other) and expected not in caption_text(out)
     new = np.asarray(Image.open(other / "stills" / "01_FixtureJacobian.png").convert("RGB")).astype(int)
     old = np.asarray(Image.open(out / "stills" / "01_FixtureJacobian.png").convert("RGB")).astype(int)
     assert np.abs(new - old).max(axis=-1).astype(bool).mean() > 0.005  # the matrix on screen changed

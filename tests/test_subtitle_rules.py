@@ -1,0 +1,129 @@
+"""The subtitle rules of lecture/captions.py: every cue at most 2 lines of 42 characters, read at most
+20 characters per second, on screen at least 1 s, never overlapping the next; a caption split at natural
+breaks keeps its words.  The rules are checked here by hand, not with the module's own checker."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lecture import captions
+from lecture.captions import Cue
+
+WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789.,:;!?()=−²φσ‖", min_size=1, max_size=42)
+TEXT = st.lists(WORD, min_size=1, max_size=60).map(" ".join)
+
+
+def assert_obeys_every_rule(cues: list[Cue], end: float | None = None) -> None:
+    for i, cue in enumerate(cues):
+        lines = cue.text.split("\n")
+        assert 1 <= len(lines) <= 2 and all(0 < len(line) <= 42 for line in lines), cue
+        seconds = cue.end - cue.start
+        assert seconds >= 1.0 - 1e-9, cue
+        assert len(" ".join(lines)) / seconds <= 20.0 + 1e-9, cue
+        assert cue.start >= 0 and (end is None or cue.end <= end + 1e-9), cue
+        assert cue.start == round(cue.start, 3) and cue.end == round(cue.end, 3), cue  # whole milliseconds
+        if i + 1 < len(cues):
+            assert cue.end <= cues[i + 1].start, (cue, cues[i + 1])
+
+
+def words(cues) -> list[str]:
+    return [w for c in cues for w in c.text.split()]
+
+
+@st.composite
+def timelines(draw) -> list[Cue]:
+    """Captions as scenes make them: in order of start, any length, often too short, often overlapping."""
+    cues, t = [], 0.0
+    for text in draw(st.lists(TEXT, min_size=1, max_size=8)):
+        t += draw(st.floats(0.0, 5.0))
+        cues.append(Cue(t, t + draw(st.floats(0.0, 12.0)), text))
+    return cues
+
+
+@given(TEXT)
+def test_split_pieces_fit_a_cue_and_keep_the_words_in_order(text) -> None:
+    pieces = captions.split_text(text)
+    for piece in pieces:
+        lines = piece.split("\n")
+        assert len(lines) <= 2 and all(len(line) <= 42 for line in lines), piece
+    assert [w for p in pieces for w in p.split()] == text.split()
+
+
+@given(timelines())
+def test_fitted_cues_obey_every_rule_and_keep_the_words(cues) -> None:
+    fitted = captions.fit_cues(cues)
+    assert_obeys_every_rule(fitted)
+    assert words(fitted) == words(cues)
+    assert captions.rule_violations(fitted) == []
+
+
+@given(timelines(), st.floats(0.0, 30.0))
+def test_with_room_before_the_end_the_rules_hold_and_nothing_passes_the_end(cues, slack) -> None:
+    need = sum(captions.reading_seconds(p) for c in cues for p in captions.split_text(c.text))
+    end = max(c.end for c in cues) + need + slack  # enough time after the last caption starts... and in all
+    fitted = captions.fit_cues(cues, end=end)
+    assert_obeys_every_rule(fitted, end)
+    assert words(fitted) == words(cues)
+
+
+@given(timelines())
+def test_a_scene_just_long_enough_for_its_text_still_obeys_every_rule(cues) -> None:
+    pieces = [p for c in cues for p in captions.split_text(c.text)]
+    end = round(sum(captions._ms_up(captions.reading_seconds(p)) for p in pieces), 3)  # all pulled back to 0
+    fitted = captions.fit_cues(cues, end=end)
+    assert_obeys_every_rule(fitted, end)
+    assert words(fitted) == words(cues)
+
+
+def test_a_long_caption_splits_at_sentence_end_then_colon_then_comma() -> None:
+    text = ("Where cells grow the density thins out. Over the box it integrates to 0.981: the other 0.019 "
+            "was carried outside, as the mass shows.")
+    assert captions.split_text(text) == [
+        "Where cells grow the density thins out.",
+        "Over the box it integrates to 0.981:",
+        "the other 0.019 was carried\noutside, as the mass shows.",  # two lines as even as can be
+    ]
+
+
+def test_time_is_shared_in_proportion_to_characters() -> None:
+    text = " ".join(c * 20 for c in "abcde")  # 2 cues: 4 words on 2 lines (83 characters), then 1 (20)
+    fitted = captions.fit_cues([Cue(10.0, 20.3, text)])
+    assert [c.text for c in fitted] == ["a" * 20 + " " + "b" * 20 + "\n" + "c" * 20 + " " + "d" * 20, "e" * 20]
+    assert [(c.start, c.end) for c in fitted] == [(10.0, 18.3), (18.3, 20.3)]
+
+
+def test_a_short_caption_extends_into_the_gap_or_makes_the_next_wait() -> None:
+    text = "x" * 40  # needs 2 s
+    gap = captions.fit_cues([Cue(0.0, 0.5, text), Cue(5.0, 6.0, "next")])
+    assert [(c.start, c.end) for c in gap] == [(0.0, 2.0), (5.0, 6.0)]
+    tight = captions.fit_cues([Cue(0.0, 0.5, text), Cue(1.0, 3.0, "next")])
+    assert [(c.start, c.end) for c in tight] == [(0.0, 2.0), (2.0, 3.0)]
+
+
+def test_overlapping_captions_are_trimmed_to_the_next_start() -> None:
+    fitted = captions.fit_cues([Cue(0.0, 4.0, "first one"), Cue(2.5, 5.0, "second one")])
+    assert [(c.start, c.end) for c in fitted] == [(0.0, 2.5), (2.5, 5.0)]
+
+
+def test_a_cue_past_the_scene_end_is_pulled_back_into_earlier_silence() -> None:
+    fitted = captions.fit_cues([Cue(0.0, 1.0, "early"), Cue(4.6, 4.8, "x" * 40)], end=5.0)
+    assert [(c.start, c.end) for c in fitted] == [(0.0, 1.0), (3.0, 5.0)]
+
+
+def test_a_scene_too_short_for_its_text_is_squeezed_in_order_and_reported() -> None:
+    fitted = captions.fit_cues([Cue(0.0, 1.0, "y" * 40), Cue(1.0, 2.0, "z" * 40)], end=2.0)
+    assert [(c.start, c.end) for c in fitted] == [(0.0, 1.0), (1.0, 2.0)]
+    problems = captions.rule_violations(fitted)
+    assert len(problems) == 2 and all("40 characters per second" in p for p in problems)
+
+
+def test_a_word_longer_than_a_line_is_cut_into_line_long_pieces() -> None:
+    assert captions.split_text("w" * 50) == ["w" * 42 + "\n" + "w" * 8]
+
+
+def test_the_checker_names_each_broken_rule() -> None:
+    bad = [Cue(0.0, 0.5, "x" * 60), Cue(0.4, 3.0, "a\nb\nc")]
+    text = "\n".join(captions.rule_violations(bad))
+    assert "more than 2 lines of 42" in text and "less than 1 s" in text
+    assert "characters per second" in text and "overlaps the next cue" in text
