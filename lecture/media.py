@@ -99,8 +99,9 @@ def video_duration(path: Path) -> Fraction:
 
 
 def join_clips(clips: Sequence[ClipInfo], dest: Path) -> bool:
-    """Join ``clips`` in order into the MP4 ``dest``.  Stream copy (no re-encoding) when all clips share
-    codec, size, pixel format, rate and codec headers; otherwise re-encode with H.264.
+    """Join ``clips`` in order into the MP4 ``dest`` (fast start: its index before its data).  Stream copy
+    (no re-encoding) when all clips share codec, size, pixel format, rate and codec headers; otherwise
+    re-encode with H.264.
     Returns True when the join was a stream copy."""
     if not clips:
         raise MediaError("no clips to join")
@@ -113,8 +114,12 @@ def join_clips(clips: Sequence[ClipInfo], dest: Path) -> bool:
     return copy
 
 
+# the index (moov box) before the media data: a player or browser starts before the whole file has arrived
+FASTSTART = {"movflags": "+faststart"}
+
+
 def _remux(clips: Sequence[ClipInfo], tmp: Path) -> None:
-    with av.open(str(tmp), "w", format="mp4") as out:
+    with av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
         out_stream = None
         offset = Fraction(0)
         for clip in clips:
@@ -136,7 +141,7 @@ def _remux(clips: Sequence[ClipInfo], tmp: Path) -> None:
 
 def _reencode(clips: Sequence[ClipInfo], tmp: Path) -> None:
     first = clips[0]
-    with av.open(str(tmp), "w", format="mp4") as out:
+    with av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
         stream = out.add_stream("libx264", rate=first.rate)
         stream.width, stream.height, stream.pix_fmt = first.width, first.height, "yuv420p"
         stream.options = {"crf": "20"}

@@ -133,6 +133,13 @@ def test_lecture_duration_is_the_sum_of_the_clips(base) -> None:
     assert joined == parts
 
 
+def test_lecture_mp4_starts_fast_its_index_before_its_data(base) -> None:
+    out, _ = base
+    boxes = top_level_boxes(out / "jacobian_lecture.mp4")
+    assert boxes[0] == "ftyp" and "moov" in boxes and "mdat" in boxes, boxes
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+
+
 def test_chapters_match_clip_boundaries(base) -> None:
     out, _ = base
     lines = (out / "jacobian_lecture.chapters.txt").read_text().splitlines()
