@@ -104,7 +104,7 @@ class ChainRule(LectureScene):
     def push_through_f(self) -> None:
         self.jf = self.f.jacobian(self.p)
         grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
-        self.caption("f bends the grid. Near p it acts like its Jacobian J_f(p), which maps the square to a "
+        self.caption("f bends the grid. Near p it acts like its Jacobian Jf(p), which maps the square to a "
                      "parallelogram close to its curved image.", 5)
         self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
         self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
@@ -116,7 +116,7 @@ class ChainRule(LectureScene):
         self.jgf = chain_jacobian(self.f, self.g, self.p)
         grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
         self.caption("g bends it again. The cell's image is curved; its linear approximation is the "
-                     "parallelogram of J_g(f(p)) J_f(p).", 4.7)
+                     "parallelogram of Jg(f(p)) Jf(p).", 4.7)
         self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
         self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
         self.pause(2)
@@ -154,8 +154,8 @@ class ChainRule(LectureScene):
         )
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
-        self.caption(f"Back-propagation: a gradient v at the output is pulled back by v^T J_g(f(p)), then by "
-                     f"J_f(p) (arrows drawn at {self.GRADIENT_SCALE:g} of their length).", 6)
+        self.caption(f"Back-propagation: a gradient v at the output is pulled back by vᵀ Jg(f(p)), then by "
+                     f"Jf(p) (arrows drawn at {self.GRADIENT_SCALE:g} of their length).", 6)
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)

@@ -152,8 +152,8 @@ class FlowDensity(LectureScene):
             "right.marks": Group(self.warped, self.cells_out, self.det_labels, self.mass_right),
         }
         self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
-        self.caption("A Gaussian density p_z on the latent plane. The inverse flow f^-1 will carry it to the "
-                     "data plane: x = f^-1(z).", 4)
+        self.caption("A Gaussian density on the latent plane. The inverse flow f⁻¹ will carry it to the "
+                     "data plane: x = f⁻¹(z).", 4)
         uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
         uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
@@ -192,8 +192,8 @@ class FlowDensity(LectureScene):
         return group.next_to(panel.border, DOWN, buff=0.2)
 
     def apply_flow(self) -> None:
-        self.caption("f^-1 moves and stretches space: each cell's area is multiplied by about "
-                     "|det J_f^-1(z)| = 1 / |det J_f(x)|.", 5)
+        self.caption("f⁻¹ moves and stretches space: each cell's area is multiplied by about "
+                     "|det J(f⁻¹)(z)| = 1 / |det Jf(x)|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.followers.play(self, self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)  # t stays 1
         inside = self.total_mass()
@@ -221,8 +221,8 @@ class FlowDensity(LectureScene):
         self.layers["right.image"].add(self.log_det_img)
         self.layers["right.marks"].add(bar)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
-        self.caption("log|det J_f(x)| over the data plane: log p_x(x) = log p_z(f(x)) + log|det J_f(x)|, "
-                     "and for a stack of layers their log-determinants add up.", 5)
+        self.caption("log|det Jf(x)| over the data plane: the log-density of x is that of z at f(x) plus "
+                     "log|det Jf(x)|, and for a stack of layers their log-determinants add up.", 5)
         full = colormap_rgba(self.density(), style.HEATMAP, 0, self.vmax)  # the density image, uncropped
         self.right.show_cropped(self.pushed_img, full, margin=max(full.shape))
         old, new = self.pushed_img.get_pixel_array().copy(), self.log_det_img.get_pixel_array()

@@ -232,7 +232,7 @@ class GridSquaresUnderF(LectureScene):
         self.show_panel()
         pts = ", ".join(f"({fmt_number(p[0])}, {fmt_number(p[1])})" for p in self.points)
         self.caption(f"A grid on the input plane, with squares of side {fmt_number(self.h)} whose lower-left corners "
-                     f"are {pts}; e1 and e2 run along their edges.", 4.0)
+                     f"are {pts}; e₁ and e₂ run along their edges.", 4.0)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
@@ -319,7 +319,7 @@ class GridSquaresUnderF(LectureScene):
                 leader = Line([*a, 0], [*near, 0], color=style.TEXT, stroke_width=2, stroke_opacity=0.7)
                 leaders.add(leader.set_z_index(6))
         self.matrix_labels = VGroup(*labels)
-        self.caption(f"At each image point, J_{name}(p) sends e1, e2 to its columns J e1, J e2. The "
+        self.caption(f"At each image point, J{name}(p) sends e₁, e₂ to its columns J e₁, J e₂. The "
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
         # axis numbers a label box or a cell would half cover go (a stub of a number showing through reads as a glitch)
@@ -341,7 +341,7 @@ class GridSquaresUnderF(LectureScene):
         if abs(order - 2) < 0.25:
             return (f"Each halving of h divides the gap by {by}: the error of the linear approximation "
                     "shrinks like h squared.")
-        return f"Each halving of h divides the gap by {by}: here the error shrinks like h^{order:.1f}."
+        return f"Each halving of h divides the gap by {by}: here the error shrinks like h to the power {order:.1f}."
 
     # -- beat 4
     def zoom_in(self) -> None:

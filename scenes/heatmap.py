@@ -52,7 +52,7 @@ from scenes.kit.coords import PlotFrame
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
-from scenes.kit.text import fmt_number
+from scenes.kit.text import fmt_number, readable_map
 
 
 class JacobianNormHeatmap(LectureScene):
@@ -134,7 +134,7 @@ class JacobianNormHeatmap(LectureScene):
         )
         self.add_colour_bar(right_of=image)
         self.caption(f"How large is the Jacobian? The heatmap colours the Frobenius norm of "
-                     f"J_{self.settings.map.name} at every point of [{fmt_number(x0)}, {fmt_number(x1)}] x "
+                     f"J{self.settings.map.name} at every point of [{fmt_number(x0)}, {fmt_number(x1)}] × "
                      f"[{fmt_number(y0)}, {fmt_number(y1)}].", 3.0)
         self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
         self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
@@ -179,7 +179,7 @@ class JacobianNormHeatmap(LectureScene):
         group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
         self.panel_room = (left, avail)
         self.formulas = group
-        self.caption(f"The map {self.fmap.describe()} and its Jacobian, entry by entry.", 2.5)
+        self.caption(f"The map {readable_map(self.fmap)} and its Jacobian, entry by entry.", 2.5)
         self.play(Write(f_tex), run_time=self.rt(1.0))
         self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
         self.pause(0.5)
@@ -252,7 +252,7 @@ class JacobianNormHeatmap(LectureScene):
         followers.add(readout, update)
         self.readout = readout
         self.probe = dot
-        self.caption(f"A probe reads J_{name} off the plane, entry by entry, and its norm off the colour bar.",
+        self.caption(f"A probe reads J{name} off the plane, entry by entry, and its norm off the colour bar.",
                      7.8)
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
         followers.play(self, s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)

@@ -98,7 +98,7 @@ class JacobianPenalty(LectureScene):
         else:
             what = "A second layer"
         self.caption(f"{what}: its Jacobian at x maps the circle of radius r to an ellipse with semi-axes "
-                     "r sigma_1 and r sigma_2; the true image of the circle is drawn thin.", 5)
+                     "rσ₁ and rσ₂; the true image of the circle is drawn thin.", 5)
         uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
         uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
@@ -127,11 +127,12 @@ class JacobianPenalty(LectureScene):
         penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
         (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
         if self.flatter_is_flatter():
-            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss, so it favours the flatter map: "
-                         f"||J||_F {n_flat:.2f} instead of {n_steep:.2f}, sigma_1 {s_flat:.2f} instead of "
+            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it favours "
+                         f"the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} instead of "
                          f"{s_steep:.2f}, so a small input change moves its output less.", 6)
         else:
-            self.caption(f"A Jacobian penalty adds lambda ||J_f(x)||_F^2 to the loss: here ||J||_F is {n_steep:.2f} "
+            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here ‖J‖ is "
+                         f"{n_steep:.2f} "
                          f"for the first map and {n_flat:.2f} for the second.", 6)
         self.play(Write(penalty), run_time=self.rt(1.5))
         # last in the scene's list: Manim redraws per frame everything after the first moving mobject

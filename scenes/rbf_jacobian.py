@@ -36,7 +36,7 @@ from manim import (
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
 from scenes.kit.readouts import LiveDecimal
-from scenes.kit.text import fmt_number
+from scenes.kit.text import fmt_number, subscript
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
 
 
@@ -168,7 +168,7 @@ class RBFJacobian(RBFPanelsScene):
 
     # --- beats -----------------------------------------------------------------------------------
     def show_bumps(self) -> None:
-        self.caption(f"{self.rbf.k} Gaussian bumps phi_i, one per centre c_i, map x to a feature vector phi(x).",
+        self.caption(f"{self.rbf.k} Gaussian bumps φᵢ, one per centre cᵢ, map x to a feature vector φ(x).",
                      self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
         self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
@@ -179,14 +179,14 @@ class RBFJacobian(RBFPanelsScene):
         self.play(Write(self.legend[0]), run_time=self.rt(self.LEGEND_TIME))
 
     def show_derivatives(self) -> None:
-        self.caption("Below, dashed: their derivatives phi_i'(x) = phi_i(x) (-(x - c_i) / sigma^2).",
+        self.caption("Below, dashed: their derivatives φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ².",
                      self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
         self.play(Create(self.bottom), Write(self.formula), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
 
     def show_probe(self) -> None:
-        self.caption("At a point x0, each tangent's slope is the height of the matching dot below.",
+        self.caption("At a point x₀, each tangent's slope is the height of the matching dot below.",
                      self.PROBE_TIME * 4)
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.dots), FadeIn(self.ddots), Create(self.tangents), run_time=self.rt(self.PROBE_TIME))
@@ -197,8 +197,8 @@ class RBFJacobian(RBFPanelsScene):
 
     def sweep_point(self) -> None:
         lo, hi = self.settings.rbf.x_range
-        entries = ", ".join(f"phi_{i + 1}'" for i in range(self.rbf.k))
-        self.caption(f"As x0 sweeps, the Jacobian row d phi/dx(x0) = [{entries}] follows the slopes.",
+        entries = ", ".join(f"φ{subscript(i + 1)}′" for i in range(self.rbf.k))
+        self.caption(f"As x₀ sweeps, the Jacobian row dφ/dx(x₀) = [{entries}] follows the slopes.",
                      self.SWEEP_OUT_TIME)
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
@@ -206,8 +206,8 @@ class RBFJacobian(RBFPanelsScene):
         x_final = self.settings.rbf.x0_final
         rbf = self.settings.rbf
         page = x_final == 0 and tuple(rbf.centers) == (-2.0, 0.0, 2.0) and rbf.sigma == 1
-        where = "the values and slopes of the page's figure" if page else "the values phi_i(x0) and slopes phi_i'(x0)"
-        self.caption(f"At x0 = {fmt_number(x_final)}: {where}, and the Jacobian row they make.",
+        where = "the values and slopes of the page's figure" if page else "the values φᵢ(x₀) and slopes φᵢ′(x₀)"
+        self.caption(f"At x₀ = {fmt_number(x_final)}: {where}, and the Jacobian row they make.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)

@@ -153,7 +153,7 @@ class RBFModel(RBFPanelsScene):
     # --- beats -----------------------------------------------------------------------------------
     def show_weighted_bumps(self) -> None:
         k = self.model.basis.k
-        self.caption("A model weighs the features: each bump phi_i is scaled by its weight w_i.",
+        self.caption("A model weighs the features: each bump φᵢ is scaled by its weight wᵢ.",
                      self.WEIGHT_TIME * 2 + 1.0)
         self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label),
                   *(Create(b) for b in self.bumps), run_time=self.rt(self.WEIGHT_TIME))
@@ -163,14 +163,14 @@ class RBFModel(RBFPanelsScene):
 
     def add_up_model(self) -> None:
         k = self.model.basis.k
-        self.caption("Adding the weighted bumps one by one builds the model f(x) = w^T phi(x).",
+        self.caption("Adding the weighted bumps one by one builds the model f(x) = wᵀφ(x).",
                      self.SUM_STEP_TIME * k + 1.5)
         self.play(Write(self.f_formula[1]), run_time=self.rt(1.0))
         self._add_up(self.wbumps, self.f_steps)
 
     def add_up_slope(self) -> None:
         k = self.model.basis.k
-        self.caption("Its slope adds up the same way: f'(x) = w^T dphi/dx, the weighted derivatives.",
+        self.caption("Its slope adds up the same way: f′(x) = wᵀ dφ/dx, the weighted derivatives.",
                      self.SUM_STEP_TIME * (k + 1) + 1.5)
         self.play(Create(self.bottom), Write(self.df_formula), run_time=self.rt(1.0))
         self.play(*(Create(c, rate_func=linear) for c in self.wdbumps), run_time=self.rt(self.SUM_STEP_TIME))
@@ -200,7 +200,7 @@ class RBFModel(RBFPanelsScene):
         return term.animate(rate_func=there_and_back).set_stroke(width=style.CURVE_WIDTH * 2)
 
     def show_tangent(self) -> None:
-        self.caption("Check: a tangent on f at x0 has slope f'(x0), the height of the dot on f' below.",
+        self.caption("Check: a tangent on f at x₀ has slope f′(x₀), the height of the dot on f′ below.",
                      self.PROBE_TIME * 3)
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.term_dots), FadeIn(self.dterm_dots), FadeIn(self.f_dot), FadeIn(self.df_dot),
@@ -209,13 +209,13 @@ class RBFModel(RBFPanelsScene):
 
     def sweep_point(self) -> None:
         lo, hi = self.settings.rbf.x_range
-        self.caption("Wherever x0 goes, the tangent's slope is the sum of the weighted derivative dots.",
+        self.caption("Wherever x₀ goes, the tangent's slope is the sum of the weighted derivative dots.",
                      self.SWEEP_OUT_TIME)
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
-        self.caption(f"At x0 = {fmt_number(x_final)}, f'(x0) = w^T dphi/dx(x0): one weighted Jacobian row.",
+        self.caption(f"At x₀ = {fmt_number(x_final)}, f′(x₀) = wᵀ dφ/dx(x₀): one weighted Jacobian row.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT, stroke_width=3).move_to(d)

@@ -25,6 +25,7 @@ from scenes.kit.readouts import (
     set_if_changed,
 )
 from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import subscript
 
 
 class SoftmaxJacobian(LectureScene):
@@ -144,7 +145,7 @@ class SoftmaxJacobian(LectureScene):
         ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
-        self.caption("Its Jacobian is diag(p) - p p^T: raising one logit lifts its own p and lowers the rest.", 5)
+        self.caption("Its Jacobian is diag(p) − ppᵀ: raising one logit lifts its own p and lowers the rest.", 5)
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
                 Create(brackets), buff=0.03)
@@ -179,15 +180,16 @@ class SoftmaxJacobian(LectureScene):
     def saturate(self, target: Sequence[float]) -> None:
         p, jac = softmax(np.array(target)), softmax_jacobian(np.array(target))
         k, largest = int(np.argmax(p)), float(np.abs(jac).max())
+        pk = f"p{subscript(k + 1)}"
         if p[k] >= self.SATURATED:
-            self.caption(f"Saturation: at p_{k + 1} = {p[k]:.2f} no entry of the Jacobian exceeds {largest:.2f} "
+            self.caption(f"Saturation: at {pk} = {p[k]:.2f} no entry of the Jacobian exceeds {largest:.2f} "
                          "in size, so a gradient sent back through the softmax alone shrinks.", 3)
         else:
-            self.caption(f"Now p_{k + 1} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
+            self.caption(f"Now {pk} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)],
                             run_time=self.rt(3))
         if p[k] >= self.SATURATED:
-            self.caption("With a cross-entropy loss the logit gradient is p - y: it does not vanish when the "
+            self.caption("With a cross-entropy loss the logit gradient is p − y: it does not vanish when the "
                          "wrong class saturates.", 3)
         self.pause(3)
 

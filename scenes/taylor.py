@@ -29,6 +29,7 @@ from scenes.kit.readouts import (
     decimal_matrix,
 )
 from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import readable_map
 
 
 class TaylorError(LectureScene):
@@ -104,7 +105,7 @@ class TaylorError(LectureScene):
                                           lambda m: m.set_points_as_corners(ends()))
         # what never moves is drawn first, so Manim keeps it in the static background while s moves
         VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
-        self.caption(f"At x on the map {self.fmap.describe()}: the true change along d, and J d.", 5)
+        self.caption(f"At x on the map {readable_map(self.fmap)}: the true change along d, and J d.", 5)
         uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
         self.add(self.err_seg, self.dot_true, self.dot_lin)
@@ -149,11 +150,11 @@ class TaylorError(LectureScene):
         first, last = self.error_ratio_at(self.steps[0]), self.error_ratio_at(self.steps[-1])
         settles = abs(self.slope - 2) < 0.25
         if f"{first:.3f}" == f"{last:.3f}":
-            ratio = f"error / |d|^2 stays at {last:.3f}"
+            ratio = f"error / |d|² stays at {last:.3f}"
         elif settles:
-            ratio = f"error / |d|^2 settles near {last:.3f} (from {first:.3f})"
+            ratio = f"error / |d|² settles near {last:.3f} (from {first:.3f})"
         else:
-            ratio = f"error / |d|^2 goes from {first:.3f} to {last:.3f}"
+            ratio = f"error / |d|² goes from {first:.3f} to {last:.3f}"
         self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6)
         uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
         for s, e in zip(self.steps, self.errors, strict=True):

@@ -20,6 +20,9 @@ pytestmark = pytest.mark.render
 ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
                                              "ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty",
                                              "TaylorError", "MLOutlook"))
+# code syntax a caption must not show (they are written in Unicode math: see scenes/kit/text.py)
+CODE_SYNTAX = re.compile(r"\*\*|_[A-Za-z0-9{]|\^T|\b(phi|sigma|lambda)|\|\|")
+SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 COLOUR_WORDS = re.compile(r"\b(blue|green|red|orange|white|yellow|purple|violet|grey|gray|black)\b", re.I)
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
@@ -48,20 +51,34 @@ def test_no_caption_names_a_colour(scene_cls, media, use_config):
         assert not COLOUR_WORDS.search(text), text
 
 
+@pytest.mark.parametrize("scene_cls", ALL_SCENES, ids=lambda c: c.__name__)
+def test_no_caption_shows_code_syntax(scene_cls, media, use_config):
+    use_config("")
+    texts = captions(scene_cls, media)
+    assert texts
+    for text in texts:
+        assert not CODE_SYNTAX.search(text), text
+
+
+def test_a_users_map_is_shown_in_caption_form(media, use_config):
+    use_config('[map]\nf1 = "x**3 + 2*y"\nf2 = "y - x*y"\n')
+    assert one(captions(scene_class("TaylorError"), media), r"on the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
+
+
 def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
     use_config("")
-    assert "page's figure" in one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 0:").string
+    assert "page's figure" in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
     use_config("[rbf]\nx0_final = 1.0\n")
-    text = one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 1:").string
-    assert "page's figure" not in text and "phi_i(x0)" in text
+    text = one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 1:").string
+    assert "page's figure" not in text and "φᵢ(x₀)" in text
     use_config("[rbf]\ncenters = [-1.0, 0.0, 1.0]\n")
-    assert "page's figure" not in one(captions(scene_class("RBFJacobian"), media), r"^At x0 = 0:").string
+    assert "page's figure" not in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
 
 
 @pytest.mark.parametrize(("config", "ratio", "power"), [
     ("", 4.0, "h squared"),  # page map: the gap is sqrt(2) h^2 exactly at every sample point
     # x^3 at the corner (0, 0) of its square: the remainder is d1^3, so each halving divides it by 8
-    ('[map]\nf1 = "x**3 + y"\nf2 = "y"\nsample_points = [[0.0, 0.0]]\n', 8.0, "h^3.0"),
+    ('[map]\nf1 = "x**3 + y"\nf2 = "y"\nsample_points = [[0.0, 0.0]]\n', 8.0, "h to the power 3.0"),
 ])
 def test_the_zoom_states_the_measured_halving_ratio(config, ratio, power, media, use_config):
     use_config(config)
@@ -86,15 +103,15 @@ def test_softmax_saturation_states_the_largest_entry(media, use_config):
     jac = np.stack([(np.exp(z + eps * e) / np.exp(z + eps * e).sum() - np.exp(z - eps * e) / np.exp(z - eps * e).sum())
                     / (2 * eps) for e in np.eye(len(z))], axis=1)
     m = one(captions(scene_class("SoftmaxJacobian"), media),
-            rf"at p_(\d) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
-    assert int(m.group(1)) == int(np.argmax(p)) + 1
+            rf"at p([{SUBSCRIPT_DIGITS}]) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
+    assert SUBSCRIPT_DIGITS.index(m.group(1)) == int(np.argmax(p)) + 1
     assert float(m.group(2)) == pytest.approx(p.max(), abs=0.005)
     assert float(m.group(3)) == pytest.approx(np.abs(jac).max(), abs=0.005)
     # not saturated: no claim of saturation, the true numbers instead
     use_config("[ml]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
     texts = captions(scene_class("SoftmaxJacobian"), media)
     assert not any("aturation" in t for t in texts)
-    assert one(texts, r"^Now p_1 = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
+    assert one(texts, r"^Now p₁ = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
 
 
 def test_taylor_captions_state_the_fitted_slope(media, use_config):
@@ -115,7 +132,7 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     assert float(m.group(1)) == pytest.approx(slope, abs=0.005)
     assert float(m.group(2)) == pytest.approx(2**slope, abs=0.05)
     # the page's map: f(x + d) - f(x) - J d = (d1^2, d2^2), so error / |d|^2 = sqrt(u1^4 + u2^4) at every step
-    m = one(texts, rf"error / \|d\|\^2 stays at {NUMBER}")
+    m = one(texts, rf"error / \|d\|² stays at {NUMBER}")
     assert float(m.group(1)) == pytest.approx(np.hypot(u[0] ** 2, u[1] ** 2), abs=5e-4)
 
 
@@ -126,7 +143,7 @@ def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
     texts = captions(scene_class("TaylorError"), media)
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert (float(m.group(1)), float(m.group(2))) == pytest.approx((3.0, 8.0), abs=0.005)
-    m = one(texts, rf"error / \|d\|\^2 goes from {NUMBER} to {NUMBER}")
+    m = one(texts, rf"error / \|d\|² goes from {NUMBER} to {NUMBER}")
     assert float(m.group(1)) == pytest.approx(0.8**3 * s.taylor_steps[1], abs=5e-4)
     assert float(m.group(2)) == pytest.approx(0.8**3 * s.taylor_steps[0], abs=5e-4)
 
@@ -162,11 +179,11 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
         (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.penalty_w_steep,
                                                                                     s.penalty_w_flat))
     m = one(captions(scene_class("JacobianPenalty"), media),
-            rf"favours the flatter map: \|\|J\|\|_F {NUMBER} instead of {NUMBER}, sigma_1 {NUMBER} instead of {NUMBER}")
+            rf"the flatter map: ‖J‖ {NUMBER} instead of {NUMBER}, σ₁ {NUMBER} instead of {NUMBER}")
     np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
     # swap the two: the second is now the steeper one, and no caption may call it flatter
     use_config(f"[ml]\npenalty_w_steep = {list(map(list, s.penalty_w_flat))}\n"
                f"penalty_w_flat = {list(map(list, s.penalty_w_steep))}\n")
     texts = captions(scene_class("JacobianPenalty"), media)
     assert not any("flatter" in t for t in texts)
-    assert one(texts, rf"here \|\|J\|\|_F is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
+    assert one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")

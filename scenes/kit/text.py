@@ -1,4 +1,10 @@
-"""Text helpers: single-path text and the one number format of labels and captions."""
+"""Text helpers: single-path text, the one number format of labels and captions, and math in captions.
+
+Captions are the narration script, written in Unicode math rather than code: φᵢ(x), φᵢ′(x), σ₁, σ², x² − y,
+wᵀφ(x), ‖J‖, f⁻¹, x₀.  A Jacobian is written J followed by its map, as the operator D is in Df(p): Jf(p) is
+the Jacobian of f at p, Jg(f(p)) Jf(p) the chain rule (Unicode has no subscript f or g, and J_f is code).
+‖·‖ in a caption is the Frobenius norm (the captions that use it say so).  Indices use subscript digits
+(:func:`subscript`); a user's map expression is shown by :func:`readable_expression`."""
 
 from __future__ import annotations
 
@@ -26,3 +32,32 @@ def single_path(mob: VMobject) -> VMobject:
 def fmt_number(v: float) -> str:
     """A short number for labels and captions: 2.0 -> '2', -0.7 -> '-0.7', 0.333 -> '0.33'."""
     return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
+
+
+_SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
+_SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+
+
+def subscript(n: int | str) -> str:
+    """``n`` in subscript digits: 2 -> '₂'."""
+    return str(n).translate(_SUBSCRIPT)
+
+
+def readable_expression(source: str) -> str:
+    """A map expression as typed (``x**2 - y``, ``2*x*y``) in caption form (``x² − y``, ``2x·y``):
+    integer powers as superscripts (any other power keeps a caret), a number times a name or bracket
+    juxtaposed, other products as a middle dot, minus as a minus sign."""
+    import re
+
+    text = re.sub(r"\*\*\s*(?:\(\s*(-?\d+)\s*\)|(\d+)(?![\d.]))",
+                  lambda m: (m.group(1) or m.group(2)).translate(_SUPERSCRIPT), source)
+    text = text.replace("**", "^")
+    text = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)\s*\*\s*(?=[A-Za-z(])", r"\1", text)
+    text = re.sub(r"\s*\*\s*", "·", text)
+    text = re.sub(r"(?<=\S)\s+-\s+", " − ", text)
+    return re.sub(r"(^|[(\s,])-", lambda m: m.group(1) + "−", text)
+
+
+def readable_map(fmap) -> str:
+    """A plane map in caption form: ``f(x, y) = (x² − y, y² + x)``."""
+    return f"{fmap.name}(x, y) = ({readable_expression(fmap.sources[0])}, {readable_expression(fmap.sources[1])})"
