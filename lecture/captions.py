@@ -27,9 +27,10 @@ Timing policy, when a piece's own span is too short for 20 characters per second
    when the following cue starts) and starts earlier, into earlier silence, moving the cues before it if
    needed;
 4. only when the scene is too short to show all its text at 20 characters per second (with each cue >= 1 s)
-   are the cues squeezed: laid end to end in order and scaled to fit the scene.  Lines and overlaps still
-   obey the rules; reading speed and the 1 s minimum do not, and :func:`rule_violations` says so (the
-   lecture command prints it as a note).  The cure is then in the scene: give the caption more time.
+   does each piece keep the start the scene gave it and last until the next one starts (the last until the
+   scene ends), so the text stays with the picture it describes.  Lines and overlaps still obey the rules;
+   reading speed and the 1 s minimum do not, and :func:`rule_violations` says so (the lecture command
+   prints it as a note).  The cure is then in the scene: give the caption more time.
 """
 
 from __future__ import annotations
@@ -250,12 +251,10 @@ def fit_cues(cues: Sequence[Cue], end: float | None = None) -> list[Cue]:
             ends[i] = limit
             starts[i] = min(starts[i], round(limit - need[i], 3))
             limit = starts[i]
-        if starts[0] < 0:  # the scene is too short for its text: squeeze, in order
-            scale = end / sum(need)
-            starts, t = [], 0.0
-            for n in need:
-                starts.append(round(t, 3))
-                t += n * scale
+        if starts[0] < 0:  # too short for its text: each piece where the scene put it, until the next begins
+            starts = []
+            for piece_start, _, _ in pieces:
+                starts.append(max(_ms_up(piece_start), round(starts[-1] + 0.001, 3) if starts else 0.0))
             ends = [*starts[1:], round(end, 3)]
     return [Cue(round(s, 3), round(e, 3), text) for s, e, (_, _, text) in zip(starts, ends, pieces, strict=True)]
 

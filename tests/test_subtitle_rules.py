@@ -111,11 +111,14 @@ def test_a_cue_past_the_scene_end_is_pulled_back_into_earlier_silence() -> None:
     assert [(c.start, c.end) for c in fitted] == [(0.0, 1.0), (3.0, 5.0)]
 
 
-def test_a_scene_too_short_for_its_text_is_squeezed_in_order_and_reported() -> None:
+def test_a_scene_too_short_for_its_text_keeps_each_cue_at_its_moment_and_is_reported() -> None:
     fitted = captions.fit_cues([Cue(0.0, 1.0, "y" * 40), Cue(1.0, 2.0, "z" * 40)], end=2.0)
     assert [(c.start, c.end) for c in fitted] == [(0.0, 1.0), (1.0, 2.0)]
     problems = captions.rule_violations(fitted)
     assert len(problems) == 2 and all("40 characters per second" in p for p in problems)
+    # a late caption stays late (it describes what is on screen then), the early one runs until it starts
+    fitted = captions.fit_cues([Cue(0.0, 0.5, "y" * 40), Cue(2.5, 2.7, "z" * 40)], end=3.0)
+    assert [(c.start, c.end) for c in fitted] == [(0.0, 2.5), (2.5, 3.0)]
 
 
 def test_a_word_longer_than_a_line_is_cut_into_line_long_pieces() -> None:
