@@ -75,8 +75,8 @@ def test_one_off_preview_writes_the_scene_with_the_chosen_x264_preset(tmp_path: 
     assert fast.returncode == 0, fast.stderr
     video = tmp_path / "fast" / "FixtureSquare.mp4"
     assert "FixtureSquare: preview written in" in fast.stdout
-    # FixtureSquare plays two 0.6 s animations; tiny is 10 frames per second
-    assert frames(video) == 12
+    # FixtureSquare plays two 1.0 s animations; tiny is 10 frames per second
+    assert frames(video) == 20
     assert "-->" in (tmp_path / "fast" / "FixtureSquare.srt").read_text()
     slow = preview("FixtureSquare", "--preset", "medium", out=tmp_path / "slow")
     assert slow.returncode == 0, slow.stderr
