@@ -21,6 +21,7 @@ player never reads a half-written preview, and a failed render leaves the last g
 from __future__ import annotations
 
 import argparse
+import ast
 import importlib
 import importlib.util
 import json
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jacobian_settings import ENV_VAR, ConfigError, activate, config_path_from_env, load_settings
-from lecture import render, tools
+from lecture import media, render, tools
 from lecture.errors import LectureError, UsageError
 from lecture.storyboard import ROOT, load_storyboard
 
@@ -62,6 +63,60 @@ class Target:
         if rel.parts[0] in PROJECT_PACKAGES and len(rel.parts) > 1:
             return ".".join(rel.with_suffix("").parts)
         return None
+
+
+# what a beat's first call is not named after: the scene's own plumbing
+_NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}
+
+
+def beat_names(target: Target) -> list[str]:
+    """The names of the scene's beats, in order, read from its ``construct`` (no import): beat k holds the
+    statements before its ``self.beat()``, named by the last ``self.<method>(...)`` statement among them
+    (``beat3`` when there is none; a repeated name gets ``.2``, ``.3``); calls after the last ``self.beat()``
+    are a last beat."""
+    tree = ast.parse(target.path.read_text(encoding="utf-8"), filename=str(target.path))
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    cls = classes.get(target.cls)
+    construct = None
+    while cls is not None and construct is None:  # a base class in the same file may define it
+        construct = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "construct"), None)
+        bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
+        cls = classes.get(bases[0]) if bases else None
+    if construct is None:
+        return []
+    names: list[str] = []
+    current, pending = None, False
+
+    def close() -> None:
+        name = current or f"beat{len(names) + 1}"
+        names.append(name if name not in names else f"{name}.{sum(n.split('.')[0] == name for n in names) + 1}")
+
+    for stmt in construct.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
+            continue
+        if call.func.attr == "beat":
+            close()
+            current, pending = None, False
+        else:
+            pending = True
+            if call.func.attr not in _NOT_BEAT_NAMES:
+                current = call.func.attr
+    if pending:  # calls after the last beat() are a last beat
+        close()
+    return names
+
+
+def resolve_beat(target: Target, beat: str) -> int:
+    """The 0-based index of ``beat`` (a name from :func:`beat_names` or a 1-based number) in the scene."""
+    names = beat_names(target)
+    listing = ", ".join(f"{i} {n}" for i, n in enumerate(names, start=1)) or "none"
+    if beat.isdigit() and 1 <= int(beat) <= len(names):
+        return int(beat) - 1
+    if beat in names:
+        return names.index(beat)
+    raise UsageError(f"preview: {target.cls} has no beat {beat!r}; its beats: {listing}")
 
 
 def resolve_target(spec: str, storyboard: str | None = None) -> Target:
@@ -121,8 +176,9 @@ class Previewer:
     """Renders ``target`` in forked children of this (warm) process."""
 
     def __init__(self, target: Target, quality: render.Quality, config: Path | None,
-                 out_dir: Path = PREVIEW_DIR, preset: str = DEFAULT_PRESET, verbose: bool = False) -> None:
-        self.target, self.quality, self.config = target, quality, config
+                 out_dir: Path = PREVIEW_DIR, preset: str = DEFAULT_PRESET, verbose: bool = False,
+                 beat: int | None = None) -> None:
+        self.target, self.quality, self.config, self.beat = target, quality, config, beat
         self.out_dir, self.preset, self.verbose = out_dir, preset, verbose
         self.work = out_dir / ".work" / target.cls
         self.warm_up()
@@ -261,6 +317,12 @@ class Previewer:
         if scene_cls is None:
             raise LookupError(f"{self.target.path.name} defines no class {self.target.cls}")
         from scenes.kit.manim_compat import movie_file_of, rendered_seconds, set_x264_preset
+        from scenes.kit.scene import LectureScene
+
+        if self.beat is not None:
+            if not issubclass(scene_cls, LectureScene):
+                raise TypeError(f"{self.target.cls} is not a LectureScene: it has no beats to preview")
+            LectureScene.preview_beat = self.beat
 
         scene = scene_cls()
         set_x264_preset(scene, self.preset)
@@ -269,8 +331,9 @@ class Previewer:
         if not video.is_file():
             raise RuntimeError("Manim wrote no video (does the scene play anything?)")
         srt = video.with_suffix(".srt")
+        seconds = rendered_seconds(scene) if self.beat is None else float(media.video_duration(video))
         return {"ok": True, "video": str(video), "srt": str(srt) if srt.is_file() else None,
-                "video_seconds": rendered_seconds(scene)}
+                "video_seconds": seconds}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -281,6 +344,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("scene", help="a storyboard scene (e.g. RBFJacobian; see scripts/render --list) "
                                  "or path/to/file.py:SceneClass")
     p.add_argument("--watch", "-w", action="store_true", help="keep running and re-render after every change")
+    p.add_argument("--beat", metavar="NAME|N", help="render only this beat (its name, e.g. show_heatmap, or its "
+                                                   "number from 1); earlier animations run unrendered")
     p.add_argument("--quality", default="low", choices=list(render.QUALITIES), metavar="{low,medium,high,4k}",
                    help="render size (default low = 480p15)")
     p.add_argument("--config", metavar="FILE", default=config_path_from_env(),
@@ -308,8 +373,9 @@ def main(argv: Sequence[str]) -> int:
             raise UsageError(str(exc)) from None
         target = resolve_target(args.scene, args.storyboard)
         tools.require_render_tools()
+        beat = resolve_beat(target, args.beat) if args.beat is not None else None
         previewer = Previewer(target, render.QUALITIES[args.quality], config, Path(args.output).resolve(),
-                              args.preset, args.verbose)
+                              args.preset, args.verbose, beat)
         if args.watch:
             previewer.watch(say=lambda line: print(line, flush=True))
             return 0

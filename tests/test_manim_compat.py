@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import av
 import numpy as np
 import pytest
 from manim import (
     DL,
     DR,
+    LEFT,
     ORIGIN,
     RESAMPLING_ALGORITHMS,
+    RIGHT,
     UL,
     UR,
     Camera,
@@ -205,3 +208,35 @@ def test_set_image_corners_are_the_images_corners() -> None:
     drawn = np.argwhere(capture(img)[..., 0] > 128)  # (row, col)
     np.testing.assert_array_equal(drawn.min(axis=0), px[0][::-1])
     np.testing.assert_array_equal(drawn.max(axis=0) + 1, px[3][::-1])
+
+
+# ------------------------------------------------------------------------------------------- beat preview
+
+
+def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: Path) -> None:
+    seen: dict[str, object] = {}
+
+    class Three(Scene):
+        def construct(self) -> None:
+            square = Square()
+            compat.render_plays(self, first=None)  # nothing rendered from here ...
+            self.play(Create(square), run_time=0.4)  # play 0: runs unrendered
+            seen["after_skipped"] = compat.plays_so_far(self)
+            compat.render_plays(self, first=compat.plays_so_far(self))  # ... until here
+            self.play(square.animate.shift(RIGHT), run_time=0.4)  # play 1: rendered (2 frames at 5 fps)
+            compat.render_plays(self, first=None, stop_after=compat.plays_so_far(self))
+            seen["stopped_at"] = compat.plays_so_far(self)
+            self.play(square.animate.shift(LEFT), run_time=0.4)  # play 2: ends the scene before it runs
+            seen["ran_on"] = True
+
+    with tempconfig({"media_dir": str(media / "three"), "output_file": "Three", "pixel_width": 64,
+                     "pixel_height": 36, "frame_rate": 5, "disable_caching": True, "write_to_movie": True,
+                     "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = Three()
+        scene.render()
+        movie = compat.movie_file_of(scene)
+    assert seen == {"after_skipped": 1, "stopped_at": 2}
+    with av.open(str(movie)) as box:
+        assert sum(1 for _ in box.decode(video=0)) == 2
+    # the state is a whole render's: the square was created (unrendered) and shifted once
+    assert scene.mobjects[0].get_center()[0] == pytest.approx(1.0)

@@ -15,7 +15,7 @@ import pytest
 
 from jacobian_settings import ENV_VAR
 from lecture.errors import UsageError
-from lecture.preview import Target, resolve_target, watched_files
+from lecture.preview import Target, beat_names, resolve_target, watched_files
 from lecture.storyboard import ROOT
 
 STORYBOARD = "tests.fixture_storyboard:TWO"
@@ -95,6 +95,9 @@ def test_failing_scene_exits_1_with_one_line_and_writes_nothing(tmp_path: Path) 
 
 @pytest.mark.parametrize("args, message", [
     (["Nope"], "error: preview: unknown scene 'Nope'"),
+    (["FixtureSquare", "--beat", "nope"],
+     "error: preview: FixtureSquare has no beat 'nope'; its beats: 1 beat1, 2 beat2"),
+    (["FixtureSquare", "--beat", "3"], "error: preview: FixtureSquare has no beat '3'"),
     (["RBFJacobian", "--config", "{bad}"], "error: "),
 ])
 def test_bad_input_exits_2_with_one_line(tmp_path: Path, args: list[str], message: str) -> None:
@@ -143,3 +146,32 @@ def test_watch_renders_again_after_each_save_and_keeps_the_last_good_preview(tmp
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def decoded(path: Path) -> list:
+    import numpy as np
+
+    with av.open(str(path)) as box:
+        return [np.asarray(f.to_ndarray(format="rgb24"), dtype=int) for f in box.decode(video=0)]
+
+
+def test_beat_preview_renders_just_that_beat_from_the_state_a_whole_render_reaches(tmp_path: Path) -> None:
+    whole = preview("FixtureSquare", out=tmp_path / "whole")
+    beat = preview("FixtureSquare", "--beat", "2", out=tmp_path / "beat")
+    assert whole.returncode == 0 and beat.returncode == 0, whole.stderr + beat.stderr
+    assert "(1.0 s of video" in beat.stdout
+    full, part = decoded(tmp_path / "whole" / "FixtureSquare.mp4"), decoded(tmp_path / "beat" / "FixtureSquare.mp4")
+    # beat 2 is the fill (1.0 s, 10 frames at tiny): the square is already drawn when it starts, as in the
+    # whole render's second half, frame for frame (up to x264's lossy coding of different frame types)
+    assert len(full) == 20 and len(part) == 10
+    for a, b in zip(full[10:], part, strict=True):
+        assert abs(a - b).mean() < 1.5
+    assert abs(full[0] - part[0]).max() > 60  # not the first beat's frames: the square's outline is there
+
+
+def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -> None:
+    assert beat_names(resolve_target("JacobianNormHeatmap")) == [
+        "show_heatmap", "show_formulas", "show_level_curves", "move_probe"]
+    assert beat_names(resolve_target("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
+    for scene in ("RBFJacobian", "GridSquaresUnderF", "ChainRule", "SoftmaxJacobian", "FlowDensity", "TaylorError"):
+        assert len(beat_names(resolve_target(scene))) >= 4, scene

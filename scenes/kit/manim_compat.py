@@ -11,7 +11,8 @@ Hooks:
 - encoding (``lecture/preview.py``): :func:`set_x264_preset`, :func:`movie_file_of`, :func:`rendered_seconds`;
 - glyphs (``scenes/kit/readouts.py``): :func:`forget_svg_path`, :func:`decimal_text`, :func:`font_size_of`,
   :func:`set_unit_height`, :func:`set_glyph_points`, :func:`swap_glyphs`;
-- images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`.
+- images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
+- the beat preview (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
@@ -163,7 +164,28 @@ def set_image_corners(img: ImageMobject, corners: np.ndarray) -> None:
     img.points = np.asarray(corners, dtype=float)
 
 
+def plays_so_far(scene: Scene) -> int:
+    """How many ``play``/``wait`` calls the scene's renderer has counted (``renderer.num_plays``): Manim's
+    ``-n START,END`` animation numbers count the same way."""
+    return int(scene.renderer.num_plays)
+
+
+def render_plays(scene: Scene, first: int | None, stop_after: int | None = None) -> None:
+    """Render only the plays numbered ``first`` on (None: none from now on, until set again), and end the
+    scene once ``stop_after`` plays have run (None: at its end), the way Manim's ``-n START,END`` does it:
+    through ``config.from_animation_number`` / ``upto_animation_number``, which the renderer reads before
+    each play (skipped plays still run, unrendered, so the state stays exactly a whole render's).  For the
+    beat preview; it changes the global config of a render child, never of a lecture render."""
+    from manim import config
+
+    del scene  # the renderer reads the global config
+    config.from_animation_number = 10**9 if first is None else first  # 0: render from the start
+    config.upto_animation_number = -1 if stop_after is None else stop_after - 1
+
+
 __all__ = [
+    "plays_so_far",
+    "render_plays",
     "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
 ]

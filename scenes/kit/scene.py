@@ -25,6 +25,7 @@ from manim import (
 
 from jacobian_settings import Settings, active_settings
 from scenes.kit import style
+from scenes.kit.manim_compat import plays_so_far, render_plays
 from scenes.kit.readouts import drop_svg_paths
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
@@ -42,6 +43,15 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
     TITLE: str = ""
     # manim-slides: the HTML export never plays reversed animations, so do not render them
     skip_reversing = True
+    # set by the beat preview (lecture/preview.py): render only beat ``preview_beat`` (0 = up to the first
+    # ``beat()``); every earlier animation still runs, unrendered, so the state is exactly a whole render's
+    preview_beat: int | None = None
+
+    def setup(self) -> None:
+        super().setup()
+        self._beats_done = 0
+        if self.preview_beat is not None:
+            render_plays(self, first=0 if self.preview_beat == 0 else None)
 
     @property
     def settings(self) -> Settings:
@@ -70,9 +80,16 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         super().play(*args, **kwargs)
 
     def beat(self) -> None:
-        """End of a beat: a slide boundary when presenting, nothing in a video."""
+        """End of a beat: a slide boundary when presenting; in a beat preview, where rendering starts or
+        stops; nothing else in a video."""
         if SLIDES:  # pragma: no cover
             self.next_slide()
+        self._beats_done += 1
+        if self.preview_beat is not None:
+            if self._beats_done == self.preview_beat:
+                render_plays(self, first=plays_so_far(self))
+            elif self._beats_done == self.preview_beat + 1:
+                render_plays(self, first=None, stop_after=plays_so_far(self))
 
     def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
         """Show a short title card, then clear it (both fades by :func:`uncover` / :func:`cover`)."""
