@@ -12,14 +12,15 @@ Checked, per scene (attributes of the finished scene):
 - JacobianPenalty: panels and readouts inside; the readouts pairwise apart.
 - FlowDensity: left, right, mass_left, mass_right inside; the highlighted cells (cells_in, and those of
   cells_out still shown) inside their panels, the shown det_labels inside the frame.
-- RBFJacobian / RBFModel: legend and formula (or f_formula, df_formula) inside; readout and row (part of the
-  readout) inside the frame minus half the margin (with the defaults the readout is 0.18 from the bottom
-  edge); the readout apart from the others.
+- RBFJacobian / RBFModel: legend and formula (or f_formula, df_formula; the weights at least 0.12 high)
+  inside; readout and row (part of the readout) inside the frame minus half the margin (with the defaults
+  the readout is 0.18 from the bottom edge); the readout apart from the others.
 """
 
 from __future__ import annotations
 
 import pytest
+from manim import DecimalNumber
 from scene_harness import render_scene
 
 from scenes.chain_rule import ChainRule
@@ -152,6 +153,9 @@ def check_rbf(s) -> None:
         parts |= {"row": s.row, "legend": s.legend, "formula": s.formula}
     else:
         parts |= {"f_formula": s.f_formula, "df_formula": s.df_formula}
+        # the weights stay readable: no weight scaled below 0.12 units high (one row of 12 was about 0.05)
+        heights = [m.height for m in s.weights.get_family() if isinstance(m, DecimalNumber)]
+        assert len(heights) == len(s.model.weights) and min(heights) >= 0.12, f"weights {min(heights):.3f} high"
     readout = parts.pop("readout")
     row = parts.pop("row", readout)  # part of the readout
     all_inside(parts)
