@@ -365,6 +365,24 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             f"{source}: [ml].saturated_logits must have as many entries as [ml].logits ({len(settings.ml.logits)}), "
             f"got {len(settings.ml.saturated_logits)}"
         )
+    ml = settings.ml
+    lo, hi = -1.5, 1.5  # the ChainRule scene's drawn grid
+    if not all(lo <= c and c + ml.chain_cell <= hi for c in ml.chain_point):
+        raise ConfigError(
+            f"{source}: [ml].chain_point and chain_point + chain_cell must lie in [-1.5, 1.5] (the drawn grid), "
+            f"got point {list(ml.chain_point)} and cell {ml.chain_cell:g}"
+        )
+    if not all(abs(c) <= 0.9 for c in ml.penalty_point):
+        raise ConfigError(
+            f"{source}: [ml].penalty_point must lie in [-0.9, 0.9] x [-0.9, 0.9] (its circle is drawn in "
+            f"[-1.2, 1.2]^2), got {list(ml.penalty_point)}"
+        )
+    s_lo, s_hi = ml.taylor_steps
+    if s_lo < 1e-4 or s_hi < 10 * s_lo:
+        raise ConfigError(
+            f"{source}: [ml].taylor_steps must have min >= 1e-4 (smaller errors drown in rounding) and "
+            f"max >= 10 min (one decade for the slope), got {list(ml.taylor_steps)}"
+        )
     return settings
 
 

@@ -137,11 +137,21 @@ class ChainRule(LectureScene):
         uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
         self.pause(2.5)
 
+    def _gradient_scale(self, arrows) -> float:
+        """GRADIENT_SCALE, or the largest of 0.25, 0.2, 0.1, ... 0.01 that keeps every gradient arrow
+        (start, vector) inside the panels' box."""
+        x0, x1, y0, y1 = self.BOX
+
+        def fits(s: float) -> bool:
+            return all(x0 <= (a + s * v)[0] <= x1 and y0 <= (a + s * v)[1] <= y1 for a, v in arrows)
+
+        return next((s for s in (self.GRADIENT_SCALE, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01) if fits(s)), 0.01)
+
     def pull_back_gradient(self) -> None:
         y, hid = self.g(self.f(self.p)), self.f(self.p)
         self.v_hidden = vjp(self.v, self.jg)
         self.v_input = vjp(self.v_hidden, self.jf)
-        s = self.GRADIENT_SCALE
+        s = self.gradient_scale = self._gradient_scale([(y, self.v), (hid, self.v_hidden), (self.p, self.v_input)])
         self.grad_arrows = VGroup(
             self.panels[2].arrow(y, y + s * self.v, style.GRADIENT),
             self.panels[1].arrow(hid, hid + s * self.v_hidden, style.GRADIENT),
@@ -155,13 +165,13 @@ class ChainRule(LectureScene):
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
         self.caption(f"Back-propagation: a gradient v at the output is pulled back by vᵀ Jg(f(p)), then by "
-                     f"Jf(p) (arrows drawn at {self.GRADIENT_SCALE:g} of their length).", 6)
+                     f"Jf(p) (arrows drawn at {s:g} of their length).", 6)
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
         uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
         note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
-                                f"{self.GRADIENT_SCALE:g} of their length",
+                                f"{s:g} of their length",
                                 font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=0.3)
         uncover(self, [[note]], self.rt(0.6))
         self.pause(3)

@@ -51,11 +51,13 @@ class FlowDensity(LectureScene):
     CELL_SIDE = 0.5
     OUTLINE_SAMPLES = 12  # boundary points per side of a highlighted cell
     CELL_POINTS = ((-1.5, 0.75), (0.75, -1.25), (0.25, 1.25))
+    CELL_BOX = (-3.5, 3.5, -3.5, 3.5)  # CELL_POINTS and CELL_SIDE are for this box; another box gets them scaled
 
     def construct(self) -> None:
         ml = self.settings.ml
         self.flow = CouplingFlow(ml.flow_scales, ml.flow_shifts)
         self.box = ml.flow_box
+        self.cell_points, self.cell_side = self._cells_for(self.box)
         self.base = lambda pts: gaussian_density(pts, std=ml.flow_base_std)
         self.centres, self.cell_area = grid_centres(self.box, self.RASTER)
         self.t = ValueTracker(0.0)
@@ -68,6 +70,16 @@ class FlowDensity(LectureScene):
         self.beat()
         self.show_log_det()
         self.beat()
+
+    def _cells_for(self, box) -> tuple[tuple[tuple[float, float], ...], float]:
+        """The highlighted cells' corners and side for ``box``: CELL_POINTS and CELL_SIDE carried from
+        CELL_BOX to ``box`` (the same relative places; the side scaled with the box's shorter side)."""
+        x0, x1, y0, y1 = box
+        a0, a1, b0, b1 = self.CELL_BOX
+        points = tuple((x0 + (px - a0) / (a1 - a0) * (x1 - x0), y0 + (py - b0) / (b1 - b0) * (y1 - y0))
+                       for px, py in self.CELL_POINTS)
+        side = self.CELL_SIDE * min((x1 - x0) / (a1 - a0), (y1 - y0) / (b1 - b0))
+        return points, side
 
     def current_flow(self) -> CouplingFlow:
         return self.flow.scaled(self.t.get_value())
@@ -125,17 +137,17 @@ class FlowDensity(LectureScene):
         self.cells_in, self.cells_out, self.det_labels = VGroup(), VGroup(), VGroup()
         color = style.TEXT
         times = single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color))
-        for pt in self.CELL_POINTS:
-            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.CELL_SIDE), color, 0.3, 2))
+        for pt in self.cell_points:
+            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.cell_side), color, 0.3, 2))
             outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
                                           stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
-            self.followers.add(outline, lambda m, pt=pt: m.set_points_as_corners(
-                self.right.to_scene(np.vstack([o := self._cell_outline(pt, self.current_flow()), o[:1]]))))
+            outline.in_box = True
+            self.followers.add(outline, lambda m, pt=pt: self._place_outline(m, pt))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             label = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
             self.followers.add(num, lambda m, pt=pt: set_if_changed(m, self._area_ratio(pt)))
-            self.followers.add(label, lambda m, o=outline: beside(m, o, 0.06))
+            self.followers.add(label, lambda m, o=outline: self._show_if(beside(m, o, 0.06), o.in_box, 1.0))
             self.det_labels.add(label)
         self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
@@ -178,11 +190,29 @@ class FlowDensity(LectureScene):
 
     def _cell_outline(self, pt: Sequence[float], flow: CouplingFlow) -> np.ndarray:
         """The image under ``flow`` of the boundary of the cell at ``pt``, ``(48, 2)`` (12 points per side)."""
-        return cell_image(flow, np.array(pt), self.CELL_SIDE, self.OUTLINE_SAMPLES)
+        return cell_image(flow, np.array(pt), self.cell_side, self.OUTLINE_SAMPLES)
+
+    def _place_outline(self, outline: VMobject, pt: Sequence[float]) -> VMobject:
+        """The outline of the cell at ``pt`` under the current flow; hidden while any of it is outside the box
+        (a flow may carry a cell off the drawn plane: it would be drawn over the heading or off the frame)."""
+        o = self._cell_outline(pt, self.current_flow())
+        outline.set_points_as_corners(self.right.to_scene(np.vstack([o, o[:1]])))
+        outline.in_box = bool(self._inside(o).all())
+        return self._show_if(outline, outline.in_box, 1.0, 0.3)
+
+    @staticmethod
+    def _show_if(mob: VMobject, shown: bool, stroke: float, fill: float | None = None) -> VMobject:
+        """Hide ``mob`` when not ``shown``; give it back its opacities (stroke, fill) when it shows again."""
+        if not shown:
+            mob.set_opacity(0)
+        elif getattr(mob, "_hidden", False):
+            mob.set_stroke(opacity=stroke).set_fill(opacity=stroke if fill is None else fill)
+        mob._hidden = not shown
+        return mob
 
     def _area_ratio(self, pt: Sequence[float]) -> float:
         """|det J_{f^-1}(z)| at the cell's centre z: the factor its area is multiplied by (to first order)."""
-        centre = np.array(pt) + self.CELL_SIDE / 2
+        centre = np.array(pt) + self.cell_side / 2
         return float(np.exp(self.current_flow().log_abs_det_jacobian(centre)))
 
     def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:

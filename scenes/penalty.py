@@ -40,6 +40,7 @@ class JacobianPenalty(LectureScene):
         self.p = np.array(ml.penalty_point)
         b = np.array(ml.penalty_b)
         self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
+        self.radius = self._radius()
         self.title_card(self.TITLE, "penalise ||J||, and small input changes stay small")
         self.beat()
         self.show_input()
@@ -59,7 +60,7 @@ class JacobianPenalty(LectureScene):
                        Panel(self.BOX, self.SIDE, r"f_{\mathrm{flat}}(x + \delta)", 0.5)]
         for k, panel in enumerate(self.panels):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
-        r = self.RADIUS
+        r = self.radius
         circle = self.panels[0].polyline(self.p + r * unit_circle_image(np.eye(2), 96), closed=True,
                                          stroke_color=style.TEXT, stroke_width=3)
         arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
@@ -70,7 +71,7 @@ class JacobianPenalty(LectureScene):
         self.pause(1.5)
 
     def show_map(self, k: int, name: str) -> None:
-        fmap, panel, r = self.maps[k], self.panels[k + 1], self.RADIUS
+        fmap, panel, r = self.maps[k], self.panels[k + 1], self.radius
         jac = fmap.jacobian(self.p)
         centre = fmap(self.p)
         sigma, U = ellipse_axes(jac)
@@ -103,6 +104,23 @@ class JacobianPenalty(LectureScene):
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
         uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
         self.pause(2)
+
+    def _radius(self) -> float:
+        """RADIUS, or the largest of 0.25, 0.2, ... 0.02 for which every circle, ellipse and Jacobian column
+        drawn stays inside the panels' box (a steep map's ellipse would leave it)."""
+        x0, x1, y0, y1 = self.BOX
+        circle = unit_circle_image(np.eye(2), 96)
+
+        def fits(r: float) -> bool:
+            pts = [self.p + r * circle]
+            for fmap in self.maps:
+                jac, centre = fmap.jacobian(self.p), fmap(self.p)
+                pts += [fmap(self.p + r * circle), centre + r * unit_circle_image(jac, 96), centre + r * jac.T]
+            allpts = np.vstack(pts)
+            return bool((allpts[:, 0] >= x0).all() and (allpts[:, 0] <= x1).all() and (allpts[:, 1] >= y0).all()
+                        and (allpts[:, 1] <= y1).all())
+
+        return next((r for r in (self.RADIUS, 0.25, 0.2, 0.15, 0.1, 0.05, 0.02) if fits(r)), 0.02)
 
     def steepness(self, k: int) -> tuple[float, float]:
         """(sigma_1, ||J||_F) of map ``k``'s Jacobian at x."""

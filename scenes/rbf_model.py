@@ -50,6 +50,7 @@ class RBFModel(RBFPanelsScene):
     SWEEP_OUT_TIME = 6.0
     SETTLE_TIME = 3.0
     HOLD_TIME = 2.0
+    WEIGHTS_PER_ROW = 4  # more weights are shown in rows of this many
 
     def construct(self) -> None:
         self.title_card(self.TITLE)
@@ -112,9 +113,19 @@ class RBFModel(RBFPanelsScene):
 
     def _weights(self, colors) -> VGroup:
         w = self.model.weights
-        lhs = label_tex(r"w =", style.MATRIX_SIZE)
-        row = DecimalMatrix([w.tolist()], element_to_mobject_config={"num_decimal_places": 1}, h_buff=1.5,
-                            bracket_h_buff=0.15)
+        if len(w) <= self.WEIGHTS_PER_ROW:
+            return self._weight_row(r"w =", w, colors)
+        # more weights than fit one readable row: rows of WEIGHTS_PER_ROW, each named by its index range
+        n = self.WEIGHTS_PER_ROW
+        rows = [self._weight_row(rf"w_{{{i + 1}..{min(i + n, len(w))}}} =", w[i:i + n], colors[i:i + n])
+                for i in range(0, len(w), n)]
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+
+    @staticmethod
+    def _weight_row(name: str, w, colors) -> VGroup:
+        lhs = label_tex(name, style.MATRIX_SIZE)
+        row = DecimalMatrix([list(map(float, w))], element_to_mobject_config={"num_decimal_places": 1},
+                            h_buff=1.5, bracket_h_buff=0.15)
         row.scale(style.MATRIX_SIZE / 48)
         for i, entry in enumerate(row.get_entries()):
             entry.set_color(colors[i])

@@ -33,6 +33,7 @@ class SoftmaxJacobian(LectureScene):
 
     TITLE = "The softmax Jacobian"
     CELL = 0.95  # side of a matrix cell
+    MIN_CELL = 0.55  # ... and the smallest, for K >= 6
     BAR_HEIGHT = 3.2  # scene units for p = 1
     ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
     SATURATED = 0.9  # the largest p from which the last beat speaks of saturation
@@ -104,15 +105,21 @@ class SoftmaxJacobian(LectureScene):
         self.pause(2)
 
     def show_jacobian(self) -> None:
-        K, c = self.K, self.CELL * min(1.0, 3.0 / self.K)
-        origin = np.array([1.2 - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
+        K = self.K
+        c = max(self.CELL * min(1.0, 3.0 / K), self.MIN_CELL)
+        # a matrix wider than the 3 x 3 one moves right, into the room right of the bars
+        centre_x = 1.2 + max(0.0, K * c - 3 * self.CELL) / 2
+        origin = np.array([centre_x - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
+        # the entries' font shrinks only when "-0.00" would not fit in a cell
+        probe = LiveDecimal(-0.25, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE)
+        entry_size = style.SMALL_SIZE * min(1.0, 0.88 * c / probe.width)
         self.cells, self.entries, self.sums = VGroup(), VGroup(), VGroup()
         for i in range(K):
             for j in range(K):
                 pos = origin + [j * c, -i * c, 0]
                 sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
                 self.followers.add(sq, lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
-                num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE,
+                num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=entry_size,
                                     color=style.TEXT).move_to(pos)
                 self.followers.add(num, lambda m, i=i, j=j, pos=pos: set_centred(m, self._entry(i, j), pos))
                 self.cells.add(sq)

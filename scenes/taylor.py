@@ -21,6 +21,7 @@ from jacobian_math import (
     taylor_offsets,
     unit_direction,
 )
+from jacobian_settings import ConfigError
 from scenes.kit import style
 from scenes.kit.followers import Followers
 from scenes.kit.panel import Panel
@@ -47,6 +48,10 @@ class TaylorError(LectureScene):
         lo, hi = ml.taylor_steps
         self.steps = np.geomspace(hi, lo, self.SAMPLES)
         self.errors = taylor_errors(self.fmap, self.x, self.u, self.steps)
+        if not (self.errors > 1e-13 * self.steps).all():  # zero up to rounding: nothing to fit on log-log axes
+            raise ConfigError(f"{self.settings.source}: TaylorError needs a map with curvature along d at x: the "
+                              f"Taylor error of [map] at [ml].taylor_point along taylor_direction is 0 up to "
+                              f"rounding (f is linear there)")
         # the fitted line through the points: log10 e = slope log10 s + intercept
         self.slope, self.intercept = loglog_fit(self.steps, self.errors)
         self.jac = self.fmap.jacobian(self.x)

@@ -269,3 +269,18 @@ def test_weights_must_match_centres(tmp_path):
 def test_huge_bad_value_is_clipped(tmp_path):
     message = config_error(write_config(tmp_path, {"map": {"name": ["x" * 10_000]}}))
     assert "[map].name" in message and "..." in message
+
+
+@pytest.mark.parametrize(
+    ("values", "needle"),
+    [
+        ({"chain_point": [1.4, -1.5], "chain_cell": 1.5}, "[ml].chain_point and chain_point + chain_cell must lie"),
+        ({"chain_point": [-2.0, 0.0]}, "[ml].chain_point and chain_point + chain_cell must lie"),
+        ({"penalty_point": [2.0, -2.0]}, "[ml].penalty_point must lie in [-0.9, 0.9]"),
+        ({"taylor_steps": [1e-6, 1.0]}, "[ml].taylor_steps must have min >= 1e-4"),
+        ({"taylor_steps": [0.5, 0.6]}, "max >= 10 min"),
+    ],
+)
+def test_ml_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):
+    message = config_error(write_config(tmp_path, {"ml": values}))
+    assert needle in message and "got " in message and "\n" not in message, message

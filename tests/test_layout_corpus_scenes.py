@@ -1,0 +1,189 @@
+"""Every scene that takes user settings gets a clean picture: a fixed corpus of [ml] and [rbf] settings
+(and [map] for TaylorError), each rendered (final frame only, tiny size) and checked from the mobjects'
+bounding boxes, as tests/test_layout_corpus.py does for the grid scenes.
+
+Checked, per scene (attributes of the finished scene):
+- SoftmaxJacobian: bars, p_labels, z_labels, entries, sums inside the frame minus the margin; the entries
+  pairwise apart, the p and z labels pairwise apart, the sums apart from the entries, the matrix (cells)
+  apart from the bars and their labels.
+- ChainRule: panels (plane, border, heading), product, gradient_rows inside; the rows pairwise apart and
+  apart from the product.
+- TaylorError: panel, axes, slope_readout inside; the slope readout apart from the plotted dots.
+- JacobianPenalty: panels and readouts inside; the readouts pairwise apart.
+- FlowDensity: left, right, mass_left, mass_right inside; the highlighted cells (cells_in, and those of
+  cells_out still shown) inside their panels, the shown det_labels inside the frame.
+- RBFJacobian / RBFModel: legend and formula (or f_formula, df_formula; the weights at least 0.12 high)
+  inside; readout and row (part of the readout) inside the frame minus half the margin (with the defaults
+  the readout is 0.18 from the bottom edge); the readout apart from the others.
+"""
+
+from __future__ import annotations
+
+import pytest
+from manim import DecimalNumber
+from scene_harness import render_scene
+
+from scenes.chain_rule import ChainRule
+from scenes.flow import FlowDensity
+from scenes.kit import style
+from scenes.penalty import JacobianPenalty
+from scenes.rbf_jacobian import RBFJacobian
+from scenes.rbf_model import RBFModel
+from scenes.softmax import SoftmaxJacobian
+from scenes.taylor import TaylorError
+
+FW, FH = 14.0 + 2 / 9, 8.0  # Manim's frame (16:9)
+EPS = 1e-6
+M = style.FRAME_MARGIN
+
+# (scene, settings body); every config is valid
+CORPUS = {
+    "softmax_default": (SoftmaxJacobian, ""),
+    "softmax_2": (SoftmaxJacobian, "[ml]\nlogits = [2.0, -1.0]\nsaturated_logits = [5.0, -3.0]"),
+    "softmax_8": (SoftmaxJacobian, "[ml]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2, 2.0, 0.0, -0.3]\n"
+                                   "saturated_logits = [6.0, -1.0, -1.5, 0.0, -2.0, 1.0, -1.0, 0.5]"),
+    "softmax_6": (SoftmaxJacobian, "[ml]\nlogits = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
+                                   "saturated_logits = [0.0, 0.0, 0.0, 0.0, 0.0, 9.0]"),
+    "chain_default": (ChainRule, ""),
+    "chain_big": (ChainRule, "[ml]\nchain_w1 = [[8.0, -6.0], [5.0, 10.0]]\nchain_b1 = [1.0, -2.0]\n"
+                             "chain_w2 = [[-9.0, 8.0], [-7.0, 11.0]]\nchain_point = [0.5, -1.4]\n"
+                             "chain_cell = 0.8\nchain_gradient = [10.0, -6.0]"),
+    "flow_big": (FlowDensity, "[ml]\nflow_scales = [2.0, -2.0]\nflow_shifts = [3.0, -3.0]\n"
+                              "flow_base_std = 0.3\nflow_box = [-1.0, 6.0, -1.5, 1.5]"),
+    "flow_small_box": (FlowDensity, "[ml]\nflow_box = [-1.0, 1.0, -1.0, 1.0]"),
+    "penalty_steep": (JacobianPenalty, "[ml]\npenalty_w_steep = [[12.0, 6.0], [-3.0, 9.0]]\n"
+                                       "penalty_w_flat = [[1.0, 1.0], [1.0, 1.0001]]\npenalty_point = [0.9, -0.9]"),
+    "penalty_default": (JacobianPenalty, ""),
+    "taylor_cubic": (TaylorError, '[map]\nf1 = "x**3"\nf2 = "y**3"\n[ml]\ntaylor_point = [0.0, 0.0]\n'
+                                  "taylor_direction = [1.0, 0.0]\ntaylor_steps = [0.05, 0.6]"),
+    "taylor_wide": (TaylorError, "[ml]\ntaylor_steps = [0.0001, 10.0]\ntaylor_point = [-2.0, 3.0]"),
+    "rbf_12_narrow": (RBFJacobian, "[rbf]\ncenters = [-11.0, -9.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0, "
+                                   "9.0, 11.0]\nweights = [5.0, -4.0, 3.0, 8.0, -7.0, 6.0, 1.0, -2.0, 9.0, 4.0, "
+                                   "-5.0, 2.0]\nsigma = 0.2\nx_range = [-12.0, 12.0]\nx0_final = 11.5"),
+    "rbf_wide": (RBFJacobian, "[rbf]\ncenters = [-2.0, 0.0, 2.0]\nweights = [100.0, -70.0, 80.0]\nsigma = 3.0\n"
+                              "x_range = [-100.0, 100.0]\nx0_final = -90.0"),
+    "rbf_model_12": (RBFModel, "[rbf]\ncenters = [-11.0, -9.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0, "
+                               "9.0, 11.0]\nweights = [5.0, -4.0, 3.0, 8.0, -7.0, 6.0, 1.0, -2.0, 9.0, 4.0, "
+                               "-5.0, 2.0]\nsigma = 0.2\nx_range = [-12.0, 12.0]\nx0_final = 11.5"),
+    "rbf_model_big": (RBFModel, "[rbf]\ncenters = [-2.0, 0.0, 2.0]\nweights = [100.0, -70.0, 80.0]\nsigma = 3.0\n"
+                                "x_range = [-100.0, 100.0]\nx0_final = -90.0"),
+}
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory):
+    return tmp_path_factory.mktemp("corpus_scenes_media")
+
+
+def box(m) -> tuple[float, float, float, float]:
+    return m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]
+
+
+def apart(a, b) -> bool:
+    return min(a[1], b[1]) <= max(a[0], b[0]) + EPS or min(a[3], b[3]) <= max(a[2], b[2]) + EPS
+
+
+def inside(b, margin: float = M) -> bool:
+    return (b[0] >= -FW / 2 + margin - EPS and b[1] <= FW / 2 - margin + EPS
+            and b[2] >= -FH / 2 + margin - EPS and b[3] <= FH / 2 - margin + EPS)
+
+
+def within(b, outer) -> bool:
+    return b[0] >= outer[0] - EPS and b[1] <= outer[1] + EPS and b[2] >= outer[2] - EPS and b[3] <= outer[3] + EPS
+
+
+def all_inside(named: dict) -> None:
+    for name, m in named.items():
+        assert inside(box(m)), f"{name} {box(m)} leaves the frame minus the margin"
+
+
+def pairwise_apart(name: str, mobs) -> None:
+    boxes = [box(m) for m in mobs]
+    for i, b in enumerate(boxes):
+        for j in range(i):
+            assert apart(b, boxes[j]), f"{name} {j} {boxes[j]} and {i} {b} overlap"
+
+
+def check_softmax(s) -> None:
+    all_inside({"bars": s.bars, "p_labels": s.p_labels, "z_labels": s.z_labels, "entries": s.entries,
+                "sums": s.sums})
+    pairwise_apart("entry", s.entries)
+    pairwise_apart("p label", s.p_labels)
+    pairwise_apart("z label", s.z_labels)
+    for e in s.entries:
+        for t in s.sums:
+            assert apart(box(e), box(t)), "an entry overlaps a row sum"
+    left = box(s.bars.copy().add(*s.p_labels, *s.z_labels))
+    assert apart(left, box(s.matrix_group)), "the matrix overlaps the bars"
+
+
+def check_chain(s) -> None:
+    all_inside({f"panel {k}": p for k, p in enumerate(s.panels)} | {"product": s.product,
+               "gradient_rows": s.gradient_rows})
+    pairwise_apart("gradient row", s.gradient_rows)
+    for r in s.gradient_rows:
+        assert apart(box(r), box(s.product)), "a gradient row overlaps the product"
+
+
+def check_taylor(s) -> None:
+    all_inside({"panel": s.panel, "axes": s.axes, "slope_readout": s.slope_readout})
+    for d in s.dots:
+        assert apart(box(s.slope_readout), box(d)), "the slope readout covers a plotted error"
+
+
+def check_penalty(s) -> None:
+    all_inside({f"panel {k}": p for k, p in enumerate(s.panels)} | {f"readout {k}": r for k, r in
+                                                                     enumerate(s.readouts)})
+    pairwise_apart("readout", s.readouts)
+
+
+def check_flow(s) -> None:
+    all_inside({"left": s.left, "right": s.right, "mass_left": s.mass_left, "mass_right": s.mass_right})
+    for c in s.cells_in:
+        assert within(box(c), box(s.left.border)), "a highlighted cell leaves the left panel"
+    for c, label in zip(s.cells_out, s.det_labels, strict=True):
+        if c.get_stroke_opacity() > 0:
+            assert within(box(c), box(s.right.border)), "a shown cell image leaves the right panel"
+            assert inside(box(label)), f"det label {box(label)} leaves the frame minus the margin"
+
+
+def check_rbf(s) -> None:
+    parts = {"readout": s.readout}
+    if hasattr(s, "row"):
+        parts |= {"row": s.row, "legend": s.legend, "formula": s.formula}
+    else:
+        parts |= {"f_formula": s.f_formula, "df_formula": s.df_formula}
+        # the weights stay readable: no weight scaled below 0.12 units high (one row of 12 was about 0.05)
+        heights = [m.height for m in s.weights.get_family() if isinstance(m, DecimalNumber)]
+        assert len(heights) == len(s.model.weights) and min(heights) >= 0.12, f"weights {min(heights):.3f} high"
+    readout = parts.pop("readout")
+    row = parts.pop("row", readout)  # part of the readout
+    all_inside(parts)
+    # the readout row sits at READOUT_Y = -3.5 for every setting: its bottom is 0.18 above the frame edge even
+    # with the defaults, so it is checked against half the margin
+    assert inside(box(readout), M / 2), f"readout {box(readout)} leaves the frame minus half the margin"
+    assert inside(box(row), M / 2), f"row {box(row)} leaves the frame minus half the margin"
+    for name, m in parts.items():
+        assert apart(box(m), box(readout)), f"{name} overlaps the readout"
+
+
+CHECKS = {SoftmaxJacobian: check_softmax, ChainRule: check_chain, TaylorError: check_taylor,
+          JacobianPenalty: check_penalty, FlowDensity: check_flow, RBFJacobian: check_rbf, RBFModel: check_rbf}
+
+
+@pytest.mark.render
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_scene_layout(name, use_config, media):
+    cls, body = CORPUS[name]
+    use_config(f"[render]\nrun_time_scale = 0.2\n{body}\n")
+    scene = render_scene(cls, media, 96, 54, last_frame=True)
+    CHECKS[cls](scene)
+
+
+@pytest.mark.render
+def test_taylor_on_a_map_linear_along_d_is_a_clear_error(use_config, media):
+    from jacobian_settings import ConfigError
+
+    use_config('[map]\nf1 = "2*x + y"\nf2 = "x - y"\n')
+    with pytest.raises(ConfigError, match="TaylorError needs a map with curvature along d"):
+        render_scene(TaylorError, media, 96, 54, last_frame=True)
