@@ -95,11 +95,14 @@ class LiveDecimal(DecimalNumber):
 
 
 def number_row(label: str, values: Sequence[float], color: ManimColor = style.TEXT, places: int = 2) -> VGroup:
-    """``label`` followed by a row vector of DecimalNumbers."""
+    """``label`` followed by a row vector of DecimalNumbers, spaced for the widest entry (a minus sign or a
+    second integer digit widens the columns, so that "-3.00 -2.00" never runs together)."""
+    widest = max((len(f"{v:.{places}f}") for v in values), default=0)
+    h_buff = 1.1 + 0.3 * max(0, widest - (places + 2))  # 1.1 fits "d.dd"
     return VGroup(
         MathTex(label, font_size=style.LABEL_SIZE, color=color),
         DecimalMatrix([list(values)], element_to_mobject_config={"num_decimal_places": places},
-                      bracket_h_buff=0.1, h_buff=1.1).scale(0.6),
+                      bracket_h_buff=0.1, h_buff=h_buff).scale(0.6),
     ).arrange(RIGHT, buff=0.15)
 
 
