@@ -277,6 +277,14 @@ def rule_violations(cues: Sequence[Cue]) -> list[str]:
     return problems
 
 
+def scene_note(scene: str, cues: Sequence[Cue]) -> str | None:
+    """One line for a scene whose fitted ``cues`` break a subtitle rule (how many breaks, the first one), or None."""
+    problems = rule_violations(cues)
+    if not problems:
+        return None
+    return f"captions of {scene}: {len(problems)} subtitle-rule break(s), e.g. {problems[0].split(': ', 1)[1]}"
+
+
 def read_cues(path: Path) -> list[Cue]:
     """The cues of an .srt file, or none when the file does not exist."""
     if not path.exists():

@@ -248,8 +248,8 @@ def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fm
     # the subtitle rules, scene by scene: a caption never runs into the next scene
     cues = [captions.fit_cues(captions.read_cues(clip_dir / f"{e.cls}.srt"), end=float(d))
             for e, d in zip(entries, durations, strict=True)]
-    summary["caption_notes"] = [f"captions of {e.cls}, {problem}" for e, scene_cues in zip(entries, cues, strict=True)
-                                for problem in captions.rule_violations(scene_cues)]
+    summary["caption_notes"] = [note for e, scene_cues in zip(entries, cues, strict=True)
+                                if (note := captions.scene_note(e.cls, scene_cues))]
     merged = captions.merge_cues(cues, [float(s) for s in starts], [float(d) for d in durations])
     media.write_text_atomic(srt_path, captions.format_srt(merged))
     media.write_text_atomic(chapters_path, captions.format_chapters([e.title for e in entries],
@@ -292,7 +292,7 @@ def run_render(args: argparse.Namespace) -> int:
     for problem in captions.chapter_warnings([float(s) for s in summary["starts"]], float(total)):
         print(f"note: {problem}")
     for problem in summary.get("caption_notes", []):
-        print(f"note: {problem} (the scene is too short to read its captions; give them more time)")
+        print(f"note: {problem} (the scene is too short for its text: give its captions more time)")
     print(f"done in {time.monotonic() - t0:.1f} s")
     return 0
 

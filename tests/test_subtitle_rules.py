@@ -130,3 +130,10 @@ def test_the_checker_names_each_broken_rule() -> None:
     text = "\n".join(captions.rule_violations(bad))
     assert "more than 2 lines of 42" in text and "less than 1 s" in text
     assert "characters per second" in text and "overlaps the next cue" in text
+
+
+def test_a_scene_too_short_for_its_text_gets_one_note_line() -> None:
+    fitted = captions.fit_cues([Cue(0.0, 1.0, "y" * 40), Cue(1.0, 2.0, "z" * 40)], end=2.0)
+    note = captions.scene_note("Short", fitted)
+    assert note == "captions of Short: 2 subtitle-rule break(s), e.g. 40 characters per second"
+    assert captions.scene_note("Fine", captions.fit_cues([Cue(0.0, 3.0, "y" * 40)], end=5.0)) is None
