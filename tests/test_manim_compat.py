@@ -219,12 +219,12 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
     class Three(Scene):
         def construct(self) -> None:
             square = Square()
-            compat.render_plays(self, first=None)  # nothing rendered from here ...
+            compat.render_plays(first=None)  # nothing rendered from here ...
             self.play(Create(square), run_time=0.4)  # play 0: runs unrendered
             seen["after_skipped"] = compat.plays_so_far(self)
-            compat.render_plays(self, first=compat.plays_so_far(self))  # ... until here
+            compat.render_plays(first=compat.plays_so_far(self))  # ... until here
             self.play(square.animate.shift(RIGHT), run_time=0.4)  # play 1: rendered (2 frames at 5 fps)
-            compat.render_plays(self, first=None, stop_after=compat.plays_so_far(self))
+            compat.render_plays(first=None, stop_after=compat.plays_so_far(self))
             seen["stopped_at"] = compat.plays_so_far(self)
             self.play(square.animate.shift(LEFT), run_time=0.4)  # play 2: ends the scene before it runs
             seen["ran_on"] = True

@@ -28,11 +28,6 @@ def colormap_table(name: str) -> np.ndarray:
     return table
 
 
-def hex_to_rgb(colors: tuple[str, ...] | list[str]) -> np.ndarray:
-    """``["#RRGGBB", ...]`` -> float array ``(n, 3)`` in 0..255."""
-    return np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colors], float)
-
-
 def colormap_rgb(t: np.ndarray, name: str) -> np.ndarray:
     """Colours ``(..., 3)`` uint8 of values ``t (...)`` in [0, 1] (clipped) under colour map ``name``.
 
@@ -58,7 +53,7 @@ def colormap_rgba(values: np.ndarray, name: str, vmin: float, vmax: float, fade:
 def diverging_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
     """Signed field ``(h, w)`` to RGBA: negative blue, positive orange, zero transparent."""
     v = np.clip(np.asarray(values, dtype=float) / vmax, -1.0, 1.0)
-    neg, posc = hex_to_rgb([style.SHRINK.to_hex(), style.GROW.to_hex()])
+    neg, posc = (np.array(c.to_int_rgb(), float) for c in (style.SHRINK, style.GROW))
     rgb = np.where(v[..., None] < 0, neg, posc) * np.ones(v.shape + (1,))
     alpha = np.abs(v) * 220
     return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)

@@ -170,15 +170,15 @@ def plays_so_far(scene: Scene) -> int:
     return int(scene.renderer.num_plays)
 
 
-def render_plays(scene: Scene, first: int | None, stop_after: int | None = None) -> None:
+def render_plays(first: int | None, stop_after: int | None = None) -> None:
     """Render only the plays numbered ``first`` on (None: none from now on, until set again), and end the
     scene once ``stop_after`` plays have run (None: at its end), the way Manim's ``-n START,END`` does it:
-    through ``config.from_animation_number`` / ``upto_animation_number``, which the renderer reads before
-    each play (skipped plays still run, unrendered, so the state stays exactly a whole render's).  For the
-    beat preview; it changes the global config of a render child, never of a lecture render."""
+    through ``config.from_animation_number`` / ``upto_animation_number``, which the renderer of the scene
+    rendering now reads before each play (skipped plays still run, unrendered, so the state stays exactly a
+    whole render's).  For the beat preview; it changes the global config of a render child, never of a
+    lecture render."""
     from manim import config
 
-    del scene  # the renderer reads the global config
     config.from_animation_number = 10**9 if first is None else first  # 0: render from the start
     config.upto_animation_number = -1 if stop_after is None else stop_after - 1
 

@@ -51,7 +51,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         super().setup()
         self._beats_done = 0
         if self.preview_beat is not None:
-            render_plays(self, first=0 if self.preview_beat == 0 else None)
+            render_plays(first=0 if self.preview_beat == 0 else None)
 
     @property
     def settings(self) -> Settings:
@@ -87,9 +87,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self._beats_done += 1
         if self.preview_beat is not None:
             if self._beats_done == self.preview_beat:
-                render_plays(self, first=plays_so_far(self))
+                render_plays(first=plays_so_far(self))
             elif self._beats_done == self.preview_beat + 1:
-                render_plays(self, first=None, stop_after=plays_so_far(self))
+                render_plays(first=None, stop_after=plays_so_far(self))
 
     def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
         """Show a short title card, then clear it (both fades by :func:`uncover` / :func:`cover`)."""
