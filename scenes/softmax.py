@@ -112,7 +112,7 @@ class SoftmaxJacobian(LectureScene):
         origin = np.array([centre_x - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
         # the entries' font shrinks only when "-0.00" would not fit in a cell
         probe = LiveDecimal(-0.25, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE)
-        entry_size = style.SMALL_SIZE * min(1.0, 0.88 * c / probe.width)
+        entry_size = style.SMALL_SIZE * min(1.0, 0.75 * c / probe.width)  # a gap between neighbours
         self.cells, self.entries, self.sums = VGroup(), VGroup(), VGroup()
         for i in range(K):
             for j in range(K):
