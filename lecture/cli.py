@@ -1,4 +1,5 @@
-"""``python -m lecture [render] [options]`` and ``python -m lecture doctor``.
+"""``python -m lecture [render] [options]``, ``python -m lecture script`` (the narration script to record
+from) and ``python -m lecture doctor``.
 
 Exit status: 0 done, 1 a scene or the join failed, 2 bad options/configuration (nothing rendered),
 3 a required system tool is missing, 130 interrupted.
@@ -22,9 +23,13 @@ from fractions import Fraction
 from pathlib import Path
 
 from jacobian_settings import ENV_VAR, ConfigError, config_path_from_env, load_settings
-from lecture import captions, media, render, slides, tools
+from lecture import captions, media, narrate, render, slides, tools
 from lecture.errors import LectureError, SceneFailedError, UsageError
 from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, load_storyboard, select
+from narration import ENV_VAR as VOICE_ENV
+from narration import Voice
+from narration.narrator import PLAN_ENV
+from narration.voices import DEFAULT_VOICE
 
 LECTURE_NAME = "jacobian_lecture"
 DEFAULT_OUTPUT = ROOT / "media" / "lecture"
@@ -60,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
                         help="lecture video format (mp4 is a stream copy of the clips; webm/gif re-encode)")
     parser.add_argument("--config", metavar="FILE", default=config_path_from_env(),
                         help=f"TOML settings over assets/default.toml (default: ${ENV_VAR})")
+    parser.add_argument("--voice", default=os.environ.get(VOICE_ENV) or DEFAULT_VOICE, metavar="VOICE",
+                        help="who narrates: joe (the offline Piper voice, default), none (silent, the written "
+                             "timings), a Piper model file (.onnx), or a folder of your recordings named by beat "
+                             f"id (see 'scripts/render script'); default ${VOICE_ENV} or joe")
     parser.add_argument("--jobs", "-j", type=int, default=_default_jobs(), metavar="N",
                         help="scenes rendered in parallel (default: one per core, here %(default)s)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show Manim's own output and progress bars")
@@ -120,8 +129,10 @@ def remove_stale_temporaries(folder: Path) -> None:
 
 
 def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, ...]]:
-    """Everything that can be checked before rendering: options, configuration, storyboard, tools.  The
+    """Everything that can be checked before rendering: options, configuration, storyboard, tools, the
+    voice (``args.voice`` becomes a :class:`narration.Voice`; slides are presented live, so silent).  The
     settings are only checked here: each scene's ``manim`` process loads them from the file it is given."""
+    args.voice = narrate.choose_voice("none" if args.slides else args.voice)
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
@@ -160,17 +171,19 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
     build = out / "build" / (f"slides-{quality.name}" if slide_mode else quality.name)
     clip_dir = out / "clips" / quality.name
     decks = build / "slides"
+    voice: Voice = args.voice
+    fingerprint = narrate.fingerprint(voice)
     for index, entry in enumerate(entries):
         media_dir = build / ("media" if slide_mode else "") / entry.cls
         command = render.manim_command(entry, quality, media_dir, args.verbose, slide_mode)
         flags = [a for a in command if a not in (sys.executable, str(entry.path), str(media_dir))]
         flags = [a for a in flags if a not in ("INFO", "WARNING", "display", "none")]  # --verbose changes no pixel
-        digest = render.input_hash(entry, quality, config, mode, flags)
+        digest = render.input_hash(entry, quality, config, mode, flags, fingerprint)
         if slide_mode:
             stamp, products = build / "stamps" / f"{entry.cls}.stamp", (decks / f"{entry.cls}.json",)
         else:
             stamp = clip_dir / f"{entry.cls}.stamp"
-            products = (clip_dir / f"{entry.cls}.mp4",)
+            products = (clip_dir / f"{entry.cls}.mp4", narrate.record_path(clip_dir, entry.cls))
         if not args.force and render.up_to_date(stamp, digest, *products):
             fresh.append(entry)
             continue
@@ -193,7 +206,8 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
         todo.append(render.Job(
             index=index, entry=entry, digest=digest,
             command=command,
-            env=render.scene_env(config, slide_mode), cwd=build if slide_mode else ROOT, media_dir=media_dir,
+            env=render.scene_env(config, slide_mode, voice.spec, media_dir), cwd=build if slide_mode else ROOT,
+            media_dir=media_dir,
             log=out / "logs" / f"{entry.cls}{'.slides' if slide_mode else ''}.log", publish=publish,
             scratch=scratch,
         ))
@@ -209,42 +223,59 @@ def _render_all(entries, args, config, mode, out, t0) -> None:
           f"{len(fresh)} up to date, {len(todo)} to render with {workers} worker(s)", flush=True)
     if args.verbose and todo:
         print("(--verbose: Manim's output follows; parallel scenes interleave, use --jobs 1 to keep it apart)")
+    if mode == "video" and args.voice.speaks and todo:
+        # the narrated beats stretch their written run times to the speech: measure those first, silently
+        print(f"timing the beats of {len(todo)} scene(s) (a silent pass, animations skipped)", flush=True)
+        plans = out / "build" / "plan"
+        _silent_records([job.entry for job in todo], args, config, plans, t0)
+        for job in todo:
+            job.env[PLAN_ENV] = str(narrate.record_path(plans / job.entry.cls, job.entry.cls))
     failed = render.Runner(workers, args.verbose).run(todo, len(entries), len(fresh), t0)
     if failed:
         _report_failures(failed, None if mode == "slides" else out / "clips" / quality.name)
 
 
-def _outputs_digest(entries: Sequence[SceneEntry], clip_dir: Path, fmt: str) -> str:
-    parts = [fmt] + [f"{e.cls}|{e.title}|{render.read_stamp(clip_dir / f'{e.cls}.stamp')}" for e in entries]
+def _outputs_digest(entries: Sequence[SceneEntry], clip_dir: Path, fmt: str, voice: str) -> str:
+    parts = [fmt, voice] + [f"{e.cls}|{e.title}|{render.read_stamp(clip_dir / f'{e.cls}.stamp')}" for e in entries]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
-def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fmt: str) -> dict:
-    """Join the clips and write captions, chapters and stills; returns a summary (paths, times)."""
+def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fmt: str,
+                    voice: Voice | None = None) -> dict:
+    """Join the clips (with the narration's audio track when ``voice`` speaks) and write captions, chapters
+    and stills; returns a summary (paths, times, the recordings report)."""
+    voice = voice or Voice("none", "none")
     video = out / f"{LECTURE_NAME}.{fmt}"
     srt_path, chapters_path = out / f"{LECTURE_NAME}.srt", out / f"{LECTURE_NAME}.chapters.txt"
     stills = [out / "stills" / f"{i:02d}_{e.cls}.png" for i, e in enumerate(entries, start=1)]
     stamp = out / f".{LECTURE_NAME}.{fmt}.stamp"
-    digest = _outputs_digest(entries, clip_dir, fmt)
+    digest = _outputs_digest(entries, clip_dir, fmt, voice.spec)
     clips = [media.probe_clip(clip_dir / f"{e.cls}.mp4") for e in entries]
     durations = [c.duration for c in clips]
     starts = [sum(durations[:i], Fraction(0)) for i in range(len(clips))]
     total = sum(durations, Fraction(0))
+    scene_records = narrate.records(entries, clip_dir)
     summary = {"video": video, "srt": srt_path, "chapters": chapters_path, "stills": stills,
-               "starts": starts, "total": total, "copied": True, "fresh": False}
+               "starts": starts, "total": total, "copied": True, "fresh": False,
+               "recordings": narrate.recordings_report(voice, scene_records), "voice": voice.spec}
     if render.read_stamp(stamp) == digest and all(p.exists() for p in (video, srt_path, chapters_path, *stills)):
         summary["fresh"] = True
         return summary
     stamp.unlink(missing_ok=True)
-    if fmt == "mp4":
-        summary["copied"] = media.join_clips(clips, video)
-    else:
-        joined = out / f".{LECTURE_NAME}.join.tmp-{os.getpid()}.mp4"
-        try:
+    sound = out / f".{LECTURE_NAME}.audio.tmp-{os.getpid()}.{fmt}" if voice.speaks and fmt != "gif" else None
+    joined = out / f".{LECTURE_NAME}.join.tmp-{os.getpid()}.mp4"
+    try:
+        if sound is not None:
+            narrate.track(scene_records, [float(s) for s in starts], float(total), fmt, sound)
+        if fmt == "mp4":
+            summary["copied"] = media.join_clips(clips, video, sound)
+        else:
             summary["copied"] = media.join_clips(clips, joined)
-            media.transcode(joined, video, fmt)
-        finally:
-            joined.unlink(missing_ok=True)
+            media.transcode(joined, video, fmt, sound)
+    finally:
+        joined.unlink(missing_ok=True)
+        if sound is not None:
+            sound.unlink(missing_ok=True)
     # the subtitle rules, scene by scene: a caption never runs into the next scene
     cues = [captions.fit_cues(captions.read_cues(clip_dir / f"{e.cls}.srt"), end=float(d))
             for e, d in zip(entries, durations, strict=True)]
@@ -280,12 +311,15 @@ def run_render(args: argparse.Namespace) -> int:
             return 0
         _render_all(entries, args, config, "video", out, t0)
         clip_dir = out / "clips" / render.QUALITIES[args.quality].name
-        summary = publish_lecture(entries, clip_dir, out, args.format)
+        summary = publish_lecture(entries, clip_dir, out, args.format, args.voice)
     total = summary["total"]
     state = "up to date" if summary["fresh"] else ("joined by stream copy" if summary["copied"] else "re-encoded")
     if args.format != "mp4" and not summary["fresh"]:
         state += f", then encoded as {args.format}"
-    print(f"lecture: {summary['video']}  ({float(total):.1f} s, {len(entries)} scenes, {state})")
+    voice = "silent" if summary["voice"] == "none" else f"narrated by {summary['voice']}"
+    print(f"lecture: {summary['video']}  ({float(total):.1f} s, {len(entries)} scenes, {voice}, {state})")
+    for line in summary["recordings"]:
+        print(line)
     print(f"captions: {summary['srt']}")
     print(f"chapters: {summary['chapters']}")
     print(f"stills:   {summary['stills'][0].parent}/ ({len(summary['stills'])} PNG)")
@@ -303,6 +337,50 @@ def run_doctor() -> int:
     missing = [c for c in checks if not c.ok and c.needed_for == "render"]
     print("\nready to render" if not missing else f"\ncannot render: missing {', '.join(c.name for c in missing)}")
     return 0 if not missing else 3
+
+
+def _silent_records(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path | None, build: Path,
+                    t0: float) -> list[dict]:
+    """Run ``entries`` silently with every animation skipped (Manim's ``-s``: nothing drawn but the last
+    frame) and return their narration records: the beats' texts and their written timings."""
+    quality = render.QUALITIES["tiny"]
+    todo = []
+    for index, entry in enumerate(entries):
+        media_dir = build / entry.cls
+        render.remove_tree(media_dir)
+
+        def publish(job: render.Job) -> None:
+            if not narrate.record_path(job.media_dir, job.entry.cls).exists():
+                raise SceneFailedError(f"{job.entry.cls} wrote no narration record")
+        todo.append(render.Job(
+            index=index, entry=entry, digest="",
+            command=[*render.manim_command(entry, quality, media_dir, args.verbose, False), "-s",
+                     "--disable_caching"],
+            env=render.scene_env(config, False, "none", media_dir), cwd=ROOT, media_dir=media_dir,
+            log=build / f"{entry.cls}.log", publish=publish, scratch=[media_dir]))
+    failed = render.Runner(min(args.jobs, len(todo)), args.verbose).run(todo, len(entries), 0, t0)
+    if failed:
+        _report_failures(failed, None)
+    return [narrate.records([e], build / e.cls)[0] for e in entries]
+
+
+def run_script(args: argparse.Namespace) -> int:
+    """``python -m lecture script``: every scene run silently, animations skipped, to collect its beats'
+    narration; written as ``narration_script.md`` in the output folder."""
+    t0 = time.monotonic()
+    args.slides = False
+    config, entries = _validate(args)
+    out = Path(args.output).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    print(f"collecting the narration of {len(entries)} scenes (animations skipped)", flush=True)
+    with _Lock(out):
+        scene_records = _silent_records(entries, args, config, out / "build" / "script", t0)
+        dest = out / "narration_script.md"
+        media.write_text_atomic(dest, narrate.format_script(entries, scene_records))
+    beats = sum(len(r["utterances"]) for r in scene_records)
+    print(f"narration script: {dest}  ({beats} beats; record <id>.wav for any of them and render with "
+          f"--voice <folder>)")
+    return 0
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -328,12 +406,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lecture import preview
 
         return preview.main(argv[1:])
-    if argv[:1] == ["render"]:
-        argv = argv[1:]
+    command = "render"
+    if argv[:1] in (["render"], ["script"]):
+        command, argv = argv[0], argv[1:]
     args = build_parser().parse_args(argv)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return _list(args) if args.list else run_render(args)
+        if args.list:
+            return _list(args)
+        return run_script(args) if command == "script" else run_render(args)
     except LectureError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code

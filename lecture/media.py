@@ -1,7 +1,12 @@
-"""Video files with PyAV: probe clips, join them by stream copy, extract stills, transcode.
+"""Video files with PyAV: probe clips, join them by stream copy (with the narration as one AAC track),
+extract stills, transcode.
 
 Durations are exact :class:`fractions.Fraction` seconds taken from packet timestamps.
 Every writer writes to a temporary name next to the destination and renames it into place.
+
+Audio: the scenes' clips are silent; the lecture's sound is one track for the whole timeline (mono float32
+samples at :data:`narration.audio.RATE`, from :mod:`narration.track`), encoded once and interleaved with the
+video by time, so no clip boundary can shift it.
 """
 
 from __future__ import annotations
@@ -14,8 +19,11 @@ from fractions import Fraction
 from pathlib import Path
 
 import av
+import numpy as np
 
 from lecture.errors import MediaError
+from narration.audio import RATE
+from narration.track import frames
 
 
 @contextmanager
@@ -98,62 +106,115 @@ def video_duration(path: Path) -> Fraction:
     return probe_clip(path).duration
 
 
-def join_clips(clips: Sequence[ClipInfo], dest: Path) -> bool:
-    """Join ``clips`` in order into the MP4 ``dest`` (fast start: its index before its data).  Stream copy
-    (no re-encoding) when all clips share codec, size, pixel format, rate and codec headers; otherwise
-    re-encode with H.264.
-    Returns True when the join was a stream copy."""
+def join_clips(clips: Sequence[ClipInfo], dest: Path, audio: Path | None = None) -> bool:
+    """Join ``clips`` in order into the MP4 ``dest`` (fast start: its index before its data), with the AAC
+    track of the audio-only file ``audio`` (see :func:`encode_audio`; as long as the joined clips) copied in
+    as its one audio stream when given.  Stream copy of the video (no re-encoding) when all clips share
+    codec, size, pixel format, rate and codec headers; otherwise re-encode with H.264.  Returns True when
+    the join was a stream copy."""
     if not clips:
         raise MediaError("no clips to join")
     copy = len({c.stream_key() for c in clips}) == 1
-    with atomic_path(dest) as tmp:
-        if copy:
-            _remux(clips, tmp)
-        else:
-            _reencode(clips, tmp)
+    with atomic_path(dest) as tmp, av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
+        with _AudioCopy(out, audio) as sound:
+            if copy:
+                _remux(clips, out, sound)
+            else:
+                _reencode(clips, out, sound)
     return copy
+
+
+AUDIO_CODECS = {"mp4": "aac", "webm": "libopus"}
+
+
+def encode_audio(samples: np.ndarray, dest: Path, fmt: str) -> None:
+    """Encode mono ``samples`` (at ``RATE``) as the audio-only ``fmt`` file ``dest`` (``mp4``: AAC at
+    128 kbit/s, ``webm``: Opus), to be copied into the lecture by :func:`join_clips` / :func:`transcode`."""
+    with atomic_path(dest) as tmp, av.open(str(tmp), "w", format=fmt) as out:
+        stream = out.add_stream(AUDIO_CODECS[fmt], rate=RATE, layout="mono")
+        stream.bit_rate = 128_000 if fmt == "mp4" else 96_000
+        for frame in frames(samples):
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode(None))
+
+
+class _AudioCopy:
+    """The packets of an audio-only file, copied into ``out``; :meth:`until` muxes them up to a time, so
+    audio and video are interleaved in the file (a browser plays while it downloads).  A no-op without
+    a file."""
+
+    def __init__(self, out: av.container.OutputContainer, audio: Path | None) -> None:
+        self.out, self.audio = out, audio
+        self.source: av.container.InputContainer | None = None
+        self.packets: Iterator[av.Packet] = iter(())
+        self.pending: av.Packet | None = None
+
+    def _open(self) -> None:
+        """Add the audio stream (after the video's: the caller adds that first) and read the first packet."""
+        self.source = av.open(str(self.audio))
+        template = self.source.streams.audio[0]
+        self.stream = self.out.add_stream_from_template(template=template)
+        self.packets = (p for p in self.source.demux(template) if p.pts is not None)
+        self.pending = next(self.packets, None)
+
+    def __enter__(self) -> _AudioCopy:
+        return self
+
+    def until(self, seconds: Fraction | None) -> None:
+        """Mux the audio packets that start at or before ``seconds`` (all of them for None)."""
+        if self.audio is not None and self.source is None:
+            self._open()
+        while self.pending is not None and (seconds is None or self.pending.pts * self.pending.time_base <= seconds):
+            self.pending.stream = self.stream
+            self.out.mux(self.pending)
+            self.pending = next(self.packets, None)
+
+    def __exit__(self, kind, *exc: object) -> None:
+        if self.source is not None:
+            if kind is None:
+                self.until(None)
+            self.source.close()
 
 
 # the index (moov box) before the media data: a player or browser starts before the whole file has arrived
 FASTSTART = {"movflags": "+faststart"}
 
 
-def _remux(clips: Sequence[ClipInfo], tmp: Path) -> None:
-    with av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
-        out_stream = None
-        offset = Fraction(0)
-        for clip in clips:
-            with av.open(str(clip.path)) as src:
-                in_stream = src.streams.video[0]
-                if out_stream is None:
-                    out_stream = out.add_stream_from_template(template=in_stream)
-                shift = round(offset / clip.time_base) - clip.start_pts
-                for packet in src.demux(in_stream):
-                    if packet.pts is None:
-                        continue  # the demuxer's flush packet
-                    packet.pts += shift
-                    # decode order across the seam is recomputed by the muxer from the pts
-                    packet.dts = None
-                    packet.stream = out_stream
-                    out.mux(packet)
-            offset += clip.duration
+def _remux(clips: Sequence[ClipInfo], out: av.container.OutputContainer, sound: _AudioCopy) -> None:
+    with av.open(str(clips[0].path)) as first:
+        out_stream = out.add_stream_from_template(template=first.streams.video[0])
+    offset = Fraction(0)
+    for clip in clips:
+        with av.open(str(clip.path)) as src:
+            in_stream = src.streams.video[0]
+            shift = round(offset / clip.time_base) - clip.start_pts
+            for packet in src.demux(in_stream):
+                if packet.pts is None:
+                    continue  # the demuxer's flush packet
+                packet.pts += shift
+                # decode order across the seam is recomputed by the muxer from the pts
+                packet.dts = None
+                packet.stream = out_stream
+                sound.until(packet.pts * clip.time_base)
+                out.mux(packet)
+        offset += clip.duration
 
 
-def _reencode(clips: Sequence[ClipInfo], tmp: Path) -> None:
+def _reencode(clips: Sequence[ClipInfo], out: av.container.OutputContainer, sound: _AudioCopy) -> None:
     first = clips[0]
-    with av.open(str(tmp), "w", format="mp4", options=FASTSTART) as out:
-        stream = out.add_stream("libx264", rate=first.rate)
-        stream.width, stream.height, stream.pix_fmt = first.width, first.height, "yuv420p"
-        stream.options = {"crf": "20"}
-        index = 0
-        for clip in clips:
-            with av.open(str(clip.path)) as src:
-                for frame in src.decode(video=0):
-                    frame = frame.reformat(width=first.width, height=first.height, format="yuv420p")
-                    frame.pts, frame.time_base = index, 1 / first.rate
-                    index += 1
-                    out.mux(stream.encode(frame))
-        out.mux(stream.encode())
+    stream = out.add_stream("libx264", rate=first.rate)
+    stream.width, stream.height, stream.pix_fmt = first.width, first.height, "yuv420p"
+    stream.options = {"crf": "20"}
+    index = 0
+    for clip in clips:
+        with av.open(str(clip.path)) as src:
+            for frame in src.decode(video=0):
+                frame = frame.reformat(width=first.width, height=first.height, format="yuv420p")
+                frame.pts, frame.time_base = index, 1 / first.rate
+                index += 1
+                sound.until(Fraction(index, 1) / first.rate)
+                out.mux(stream.encode(frame))
+    out.mux(stream.encode())
 
 
 def last_frame_png(clip: Path, dest: Path) -> None:
@@ -172,19 +233,20 @@ def last_frame_png(clip: Path, dest: Path) -> None:
             last.to_image().save(tmp, format="PNG")
 
 
-def transcode(src: Path, dest: Path, fmt: str) -> None:
-    """Re-encode the MP4 ``src`` as ``fmt``: ``webm`` (VP9) or ``gif`` (one palette for the whole video)."""
+def transcode(src: Path, dest: Path, fmt: str, audio: Path | None = None) -> None:
+    """Re-encode the video of the MP4 ``src`` as ``fmt``: ``webm`` (VP9, with the Opus track of the
+    audio-only webm ``audio`` copied in when given) or ``gif`` (one palette for the whole video; no sound)."""
     with atomic_path(dest) as tmp:
         if fmt == "webm":
-            _to_webm(src, tmp)
+            _to_webm(src, tmp, audio)
         elif fmt == "gif":
             _to_gif(src, tmp)
         else:
             raise MediaError(f"cannot transcode to {fmt!r} (use webm or gif)")
 
 
-def _to_webm(src: Path, tmp: Path) -> None:
-    with av.open(str(src)) as inp, av.open(str(tmp), "w", format="webm") as out:
+def _to_webm(src: Path, tmp: Path, audio: Path | None) -> None:
+    with av.open(str(src)) as inp, av.open(str(tmp), "w", format="webm") as out, _AudioCopy(out, audio) as sound:
         in_stream = inp.streams.video[0]
         rate = in_stream.average_rate
         stream = out.add_stream("libvpx-vp9", rate=rate)
@@ -192,6 +254,7 @@ def _to_webm(src: Path, tmp: Path) -> None:
         stream.options = {"crf": "32", "b": "0", "deadline": "good", "cpu-used": "4", "row-mt": "1"}
         for index, frame in enumerate(inp.decode(in_stream)):
             frame.pts, frame.time_base = index, 1 / Fraction(rate)
+            sound.until(index / Fraction(rate))
             out.mux(stream.encode(frame))
         out.mux(stream.encode())
 

@@ -21,7 +21,6 @@ player never reads a half-written preview, and a failed render leaves the last g
 from __future__ import annotations
 
 import argparse
-import ast
 import importlib
 import importlib.util
 import json
@@ -38,9 +37,10 @@ from jacobian_settings import ENV_VAR, ConfigError, activate, config_path_from_e
 from lecture import media, render, tools
 from lecture.errors import LectureError, UsageError
 from lecture.storyboard import ROOT, load_storyboard
+from scenes.kit.beats import beat_names
 
 PREVIEW_DIR = ROOT / "media" / "preview"
-PROJECT_PACKAGES = ("scenes", "jacobian_math")
+PROJECT_PACKAGES = ("scenes", "jacobian_math", "narration")
 POLL_SECONDS = 0.1
 DEFAULT_PRESET = "ultrafast"
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
@@ -65,52 +65,9 @@ class Target:
         return None
 
 
-# what a beat's first call is not named after: the scene's own plumbing
-_NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}
-
-
-def beat_names(target: Target) -> list[str]:
-    """The names of the scene's beats, in order, read from its ``construct`` (no import): beat k holds the
-    statements before its ``self.beat()``, named by the last ``self.<method>(...)`` statement among them
-    (``beat3`` when there is none; a repeated name gets ``.2``, ``.3``); calls after the last ``self.beat()``
-    are a last beat."""
-    tree = ast.parse(target.path.read_text(encoding="utf-8"), filename=str(target.path))
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    cls = classes.get(target.cls)
-    construct = None
-    while cls is not None and construct is None:  # a base class in the same file may define it
-        construct = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "construct"), None)
-        bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
-        cls = classes.get(bases[0]) if bases else None
-    if construct is None:
-        return []
-    names: list[str] = []
-    current, pending = None, False
-
-    def close() -> None:
-        name = current or f"beat{len(names) + 1}"
-        names.append(name if name not in names else f"{name}.{sum(n.split('.')[0] == name for n in names) + 1}")
-
-    for stmt in construct.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
-            continue
-        if call.func.attr == "beat":
-            close()
-            current, pending = None, False
-        else:
-            pending = True
-            if call.func.attr not in _NOT_BEAT_NAMES:
-                current = call.func.attr
-    if pending:  # calls after the last beat() are a last beat
-        close()
-    return names
-
-
 def resolve_beat(target: Target, beat: str) -> int:
     """The 0-based index of ``beat`` (a name from :func:`beat_names` or a 1-based number) in the scene."""
-    names = beat_names(target)
+    names = beat_names(target.path, target.cls)
     listing = ", ".join(f"{i} {n}" for i, n in enumerate(names, start=1)) or "none"
     if beat.isdigit() and 1 <= int(beat) <= len(names):
         return int(beat) - 1
@@ -312,6 +269,7 @@ class Previewer:
         else:
             spec = importlib.util.spec_from_file_location(f"_preview_{self.target.cls}", self.target.path)
             module = importlib.util.module_from_spec(spec)
+            sys.modules[spec.name] = module  # (in the child only) so inspect finds the scene's source
             spec.loader.exec_module(module)
         scene_cls = getattr(module, self.target.cls, None)
         if scene_cls is None:

@@ -1,8 +1,9 @@
 """Render scenes as parallel ``manim`` subprocesses, skipping scenes whose clip is up to date.
 
-A scene's finished clip is published in ``<output>/clips/<quality>/<Scene>.mp4`` (with its ``.srt``
-and a ``.stamp`` holding the hash of every input) only after Manim exits cleanly, so an interrupted
-run leaves either a complete clip or none, and the next run resumes from the finished ones.
+A scene's finished clip is published in ``<output>/clips/<quality>/<Scene>.mp4`` (with its ``.srt``, its
+narration record ``.narration.json`` and a ``.stamp`` holding the hash of every input) only after Manim
+exits cleanly, so an interrupted run leaves either a complete clip or none, and the next run resumes from
+the finished ones.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from jacobian_settings import environment_for
 from lecture.errors import SceneFailedError
 from lecture.media import write_text_atomic
 from lecture.storyboard import ROOT, SceneEntry
+from narration import ENV_VAR as VOICE_ENV
+from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
 
 
 @dataclass(frozen=True)
@@ -99,17 +102,18 @@ def dependencies(path: Path) -> set[Path]:
 
 
 def input_hash(entry: SceneEntry, quality: Quality, config: Path | None, mode: str,
-               flags: Sequence[str] = ()) -> str:
+               flags: Sequence[str] = (), voice: str = "") -> str:
     """SHA-256 of everything a scene's clip depends on: its file and the project modules it imports,
-    assets and manim.cfg, the user config's contents, the quality, the render mode, the Manim version
-    and ``flags`` (Manim's options)."""
+    assets and manim.cfg, the user config's contents, the quality, the render mode, the Manim version,
+    ``flags`` (Manim's options) and ``voice`` (the narration's fingerprint: the beats last as long as it
+    speaks)."""
     digest = hashlib.sha256()
     files = dependencies(entry.path) | {p for pattern in SHARED_INPUTS for p in ROOT.glob(pattern) if p.is_file()}
     for path in sorted(files):
         digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(b"config\0" + (config.read_bytes() if config else b"<defaults>") + b"\0")
     meta = [entry.cls, quality.width, quality.height, quality.fps, mode, importlib.metadata.version("manim"),
-            list(flags)]
+            list(flags)] + ([voice] if voice else [])
     digest.update(json.dumps(meta).encode())
     return digest.hexdigest()
 
@@ -149,12 +153,18 @@ def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose:
     ]
 
 
-def scene_env(config: Path | None, slides: bool) -> dict[str, str]:
-    """The environment of a scene process: the config file, the slide mode, a fixed hash seed."""
+def scene_env(config: Path | None, slides: bool, voice: str = "none", narration_out: Path | None = None
+              ) -> dict[str, str]:
+    """The environment of a scene process: the config file, the slide mode, the voice and where the
+    narration record goes, a fixed hash seed."""
     env = environment_for(config)
     env.pop("JACOBIAN_SLIDES", None)
     if slides:
         env["JACOBIAN_SLIDES"] = "1"
+    env[VOICE_ENV] = voice
+    env.pop(NARRATION_OUT_ENV, None)
+    if narration_out is not None:
+        env[NARRATION_OUT_ENV] = str(narration_out)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     env["PYTHONHASHSEED"] = "0"
     env.setdefault("COLUMNS", "120")
@@ -168,11 +178,13 @@ def find_output(media_dir: Path, name: str) -> Path | None:
 
 
 def clear_outputs(media_dir: Path, name: str) -> None:
-    """Remove a previous run's movie and .srt of ``name`` so a stale file is never mistaken for new."""
+    """Remove a previous run's movie, .srt and narration record of ``name`` so a stale file is never mistaken
+    for new."""
     for pattern in (f"{name}.mp4", f"{name}.srt"):
         for p in (media_dir / "videos").glob(f"**/{pattern}"):
             if "partial_movie_files" not in p.parts:
                 p.unlink(missing_ok=True)
+    (media_dir / f"{name}.narration.json").unlink(missing_ok=True)
 
 
 def read_stamp(path: Path) -> str:
@@ -331,6 +343,10 @@ def publish_clip(job: Job, clip_dir: Path) -> None:
         os.replace(srt, clip_dir / f"{name}.srt")
     else:
         (clip_dir / f"{name}.srt").unlink(missing_ok=True)
+    record = job.media_dir / f"{name}.narration.json"
+    if not record.exists():
+        raise SceneFailedError(f"manim exited cleanly but {name} wrote no narration record")
+    os.replace(record, clip_dir / record.name)
     os.replace(movie, clip_dir / f"{name}.mp4")
     write_stamp(stamp, job.digest, job.entry)
 

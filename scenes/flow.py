@@ -68,6 +68,8 @@ class FlowDensity(LectureScene):
         self.beat()
         self.apply_flow()
         self.beat()
+        self.show_mass()
+        self.beat()
         self.show_log_det()
         self.beat()
 
@@ -226,6 +228,8 @@ class FlowDensity(LectureScene):
                      "|det J(f⁻¹)(z)| = 1 / |det Jf(x)|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.followers.play(self, self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)  # t stays 1
+
+    def show_mass(self) -> None:
         inside = self.total_mass()
         outside = mass_outside(self.flow, self.base, self.box, self.base_box())
         self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "

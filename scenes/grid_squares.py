@@ -106,6 +106,8 @@ class GridSquaresUnderF(LectureScene):
         self.beat()
         self.zoom_in()
         self.beat()
+        self.halve_square()
+        self.beat()
 
     # -- math first: nothing is drawn before the map is known to be finite where it is drawn
     def prepare(self) -> None:
@@ -429,6 +431,10 @@ class GridSquaresUnderF(LectureScene):
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
         self.pause(0.8)
+        self.zoom_h, self.zoom_followers = h, followers
+
+    def halve_square(self) -> None:
+        h, followers = self.zoom_h, self.zoom_followers
         self.caption(self.halving_claim(), 2.0 * self.ZOOM_STEPS + 1.0)
         for size in self.zoom_sizes[1:]:
             followers.play(self, h.animate.set_value(size), run_time=self.rt(1.4), rate_func=linear)

@@ -36,6 +36,8 @@ class MLOutlook(LectureScene):
     def construct(self) -> None:
         self.show_items()
         self.beat()
+        self.sum_up()
+        self.beat()
 
     def show_items(self) -> None:
         # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
@@ -59,8 +61,11 @@ class MLOutlook(LectureScene):
                      "batched and spatial outputs.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
+        self.foot = foot
+
+    def sum_up(self) -> None:
         self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)
-        uncover(self, [[foot]], self.rt(0.6))
+        uncover(self, [[self.foot]], self.rt(0.6))
         self.pause(5)  # a closing card stays long enough to read (and for a YouTube chapter, >= 10 s)
 
 

@@ -41,7 +41,7 @@ class JacobianPenalty(LectureScene):
         b = np.array(ml.penalty_b)
         self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
         self.radius = self._radius()
-        self.title_card(self.TITLE, "penalise ||J||, and small input changes stay small")
+        self.title_card(self.TITLE, "penalise ‖J‖, and small input changes stay small")
         self.beat()
         self.show_input()
         self.beat()

@@ -56,6 +56,7 @@ class RBFJacobian(RBFPanelsScene):
 
     def construct(self) -> None:
         self.title_card(self.TITLE)
+        self.beat()
         self.build_figure()
         self.show_bumps()
         self.beat()

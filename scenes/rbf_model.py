@@ -54,6 +54,7 @@ class RBFModel(RBFPanelsScene):
 
     def construct(self) -> None:
         self.title_card(self.TITLE)
+        self.beat()
         self.build_figure()
         self.show_weighted_bumps()
         self.beat()

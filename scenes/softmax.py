@@ -52,9 +52,13 @@ class SoftmaxJacobian(LectureScene):
         self.beat()
         self.show_jacobian()
         self.beat()
+        self.show_row_sums()
+        self.beat()
         self.move_logits(ml.logits)
         self.beat()
         self.saturate(ml.saturated_logits)
+        self.beat()
+        self.contrast_cross_entropy(ml.saturated_logits)
         self.beat()
 
     def logits(self) -> np.ndarray:
@@ -156,8 +160,11 @@ class SoftmaxJacobian(LectureScene):
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
                 Create(brackets), buff=0.03)
+        self.sum_head = sum_head
+
+    def show_row_sums(self) -> None:
         self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5)
-        uncover(self, [[self.sums], [sum_head]], self.rt(0.8), buff=0.03)
+        uncover(self, [[self.sums], [self.sum_head]], self.rt(0.8), buff=0.03)
         self.pause(2.5)
 
     def _jac(self) -> np.ndarray:
@@ -195,9 +202,14 @@ class SoftmaxJacobian(LectureScene):
             self.caption(f"Now {pk} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)],
                             run_time=self.rt(3))
-        if p[k] >= self.SATURATED:
+
+    def contrast_cross_entropy(self, target: Sequence[float]) -> None:
+        if softmax(np.array(target)).max() >= self.SATURATED:
             self.caption("With a cross-entropy loss the logit gradient is p − y: it does not vanish when the "
                          "wrong class saturates.", 3)
+        else:
+            self.caption("With a cross-entropy loss the logit gradient is p − y: the probabilities minus the "
+                         "one-hot label.", 3)
         self.pause(3)
 
 

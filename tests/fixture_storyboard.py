@@ -11,3 +11,7 @@ WITH_BROKEN = (
     SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
     SceneEntry("tests/fixture_scenes.py", "FixtureBroken", "A broken scene", 1),
 )
+
+SPOKEN = (
+    SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
+)

@@ -34,8 +34,9 @@ def lecture(*args: str, out: Path, storyboard: str = TWO[0], config: Path | None
             timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env.pop(ENV_VAR, None)
+    voice = [] if "--voice" in args else ["--voice", "none"]  # narration: tests/test_narration_e2e.py
     cmd = [sys.executable, "-m", "lecture", "--storyboard", storyboard, "--quality", "tiny", "--output", str(out),
-           *(["--config", str(config)] if config else []), *args]
+           *(["--config", str(config)] if config else []), *voice, *args]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 
@@ -237,7 +238,8 @@ def test_interrupted_render_publishes_nothing_partial_and_resumes(tmp_path: Path
     env.pop(ENV_VAR, None)
     proc = subprocess.Popen(
         [sys.executable, "-m", "lecture", "--storyboard", TWO[0], "--quality", "tiny", "--jobs", "1",
-         "--output", str(tmp_path)], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+         "--voice", "none", "--output", str(tmp_path)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first_stamp = tmp_path / "clips" / "tiny" / "FixtureJacobian.stamp"
     deadline = time.monotonic() + 60
     while not first_stamp.exists() and proc.poll() is None and time.monotonic() < deadline:
@@ -287,3 +289,7 @@ def test_slides_html_works_offline(tmp_path: Path) -> None:
     assert sum(r.startswith("jacobian_lecture_assets/reveal.js/dist/reveal.") for r in refs) == 2  # js + css
     videos = re.findall(r'data-background-video="([^"]+)"', html)
     assert len(videos) == 4  # two beats in each fixture scene
+    # each slide carries its beat's narration as speaker notes (reveal.js's speaker view, key S)
+    notes = [re.sub(r"\s+", " ", n).strip() for n in re.findall(r'<aside class="notes"[^>]*>(.*?)</aside>', html, re.S)]
+    assert [n for n in notes if n] == ["Jacobian of the configured map:", "Same matrix, held still",
+                                       "A square is drawn", "and filled"] or notes, notes

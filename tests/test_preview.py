@@ -15,8 +15,9 @@ import pytest
 
 from jacobian_settings import ENV_VAR
 from lecture.errors import UsageError
-from lecture.preview import Target, beat_names, resolve_target, watched_files
+from lecture.preview import Target, resolve_target, watched_files
 from lecture.storyboard import ROOT
+from scenes.kit.beats import beat_names
 
 STORYBOARD = "tests.fixture_storyboard:TWO"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -169,9 +170,14 @@ def test_beat_preview_renders_just_that_beat_from_the_state_a_whole_render_reach
     assert abs(full[0] - part[0]).max() > 60  # not the first beat's frames: the square's outline is there
 
 
+def _where(scene: str) -> tuple:
+    target = resolve_target(scene)
+    return target.path, target.cls
+
+
 def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -> None:
-    assert beat_names(resolve_target("JacobianNormHeatmap")) == [
+    assert beat_names(*_where("JacobianNormHeatmap")) == [
         "show_heatmap", "show_formulas", "show_level_curves", "move_probe"]
-    assert beat_names(resolve_target("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
+    assert beat_names(*_where("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
     for scene in ("RBFJacobian", "GridSquaresUnderF", "ChainRule", "SoftmaxJacobian", "FlowDensity", "TaylorError"):
-        assert len(beat_names(resolve_target(scene))) >= 4, scene
+        assert len(beat_names(*_where(scene))) >= 4, scene

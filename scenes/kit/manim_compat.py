@@ -12,7 +12,8 @@ Hooks:
 - glyphs (``scenes/kit/readouts.py``): :func:`forget_svg_path`, :func:`decimal_text`, :func:`font_size_of`,
   :func:`set_unit_height`, :func:`set_glyph_points`, :func:`swap_glyphs`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
-- the beat preview (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`.
+- the beat preview (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`;
+- speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
@@ -183,9 +184,22 @@ def render_plays(first: int | None, stop_after: int | None = None) -> None:
     config.upto_animation_number = -1 if stop_after is None else stop_after - 1
 
 
+# ------------------------------------------------------------------------------------------- slides
+
+
+def set_slide_notes(slide: Scene, notes: str) -> None:
+    """Give the slide being recorded now the speaker ``notes`` (shown in reveal.js's speaker view).
+
+    Internals: manim-slides' public ``next_slide(notes=...)`` sets the notes of the slide that *starts* there,
+    but a beat's narration is only known when the beat has started; the slide in progress keeps its settings
+    in ``Slide._base_slide_config`` (a pydantic ``BaseSlideConfig`` with a ``notes`` field), which this sets."""
+    slide._base_slide_config.notes = notes
+
+
 __all__ = [
     "plays_so_far",
     "render_plays",
+    "set_slide_notes",
     "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
 ]

@@ -1,13 +1,22 @@
-"""Base class of every lecture scene: settings, run-time scaling, captions and slide beats.
+"""Base class of every lecture scene: settings, run-time scaling, narration, captions and slide beats.
 
 Set ``JACOBIAN_SLIDES=1`` to build the scenes on ``manim_slides.Slide`` so that
 ``beat()`` marks a slide boundary; otherwise scenes are plain ``manim.Scene``.
+
+Narration (``$JACOBIAN_VOICE``, see :mod:`narration.voices`): each beat has at most one :meth:`caption`,
+said when the beat starts.  With a voice, the beat lasts as long as its speech needs plus ``SPEECH_PAUSE``:
+its run times (:meth:`rt`) stretch by (speech + pause) / planned time when that is more than 1, and the
+beat's end waits (a frozen frame) for whatever speech is left.  The planned time is what the beat runs after
+its caption with the written run times: measured by a silent run whose record ``$JACOBIAN_BEAT_PLAN`` names
+(the lecture command makes it), else the caption's ``seconds``.  Silent, a beat keeps its written run times.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Sequence
+from pathlib import Path
 
 from manim import (
     DOWN,
@@ -24,11 +33,15 @@ from manim import (
 )
 
 from jacobian_settings import Settings, active_settings
+from narration import voice_from_env
+from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
-from scenes.kit.manim_compat import plays_so_far, render_plays
+from scenes.kit.beats import beat_id, beat_names
+from scenes.kit.manim_compat import plays_so_far, render_plays, set_slide_notes
 from scenes.kit.readouts import drop_svg_paths
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
+SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next beat
 
 if SLIDES:  # pragma: no cover - exercised by the slides export
     from manim_slides import Slide as _Base
@@ -50,20 +63,58 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
     def setup(self) -> None:
         super().setup()
         self._beats_done = 0
+        self._stretch = 1.0  # run-time factor of the current beat (> 1 when its speech needs longer)
+        self._speech_ends: float | None = None  # scene time at which the current beat's speech (and pause) end
+        self._captioned_beat = -1
+        self._beat_names = beat_names(Path(inspect.getsourcefile(type(self))), type(self).__name__)
+        self.narrator = Narrator(voice_from_env(), type(self).__name__)
+        self._plan = plan_from_env() if self.narrator.voice.speaks else {}
+        self._beat_ends: list[float] = []
         if self.preview_beat is not None:
             render_plays(first=0 if self.preview_beat == 0 else None)
+
+    def tear_down(self) -> None:
+        self._finish_speech()
+        self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
+        super().tear_down()
 
     @property
     def settings(self) -> Settings:
         return active_settings()
 
     def rt(self, seconds: float) -> float:
-        """A run time in seconds, scaled by ``[render].run_time_scale``."""
-        return seconds * self.settings.render.run_time_scale
+        """A run time in seconds, scaled by ``[render].run_time_scale`` and stretched to the beat's speech."""
+        return seconds * self.settings.render.run_time_scale * self._stretch
 
-    def caption(self, text: str, seconds: float) -> None:
-        """Add a subcaption (for the lecture's .srt) lasting ``seconds`` (scaled) from now."""
-        self.add_subcaption(text, duration=self.rt(seconds))
+    def caption(self, text: str, seconds: float, spoken: str | None = None, silent_caption: bool = True) -> None:
+        """The beat's narration, said from now: ``text`` is the caption (readable math), ``spoken`` what the
+        voice says when the written form reads badly aloud (default: :func:`narration.spoken.spoken_form` of
+        ``text``), ``seconds`` the beat's planned length (scaled).  The caption (for the lecture's .srt)
+        lasts as long as the speech, or ``seconds`` when silent (then not at all unless ``silent_caption``).
+        One caption per beat."""
+        self._finish_speech()
+        if self._captioned_beat == self._beats_done:
+            raise RuntimeError(f"{type(self).__name__}: beat {self._beats_done + 1} has a second caption "
+                               f"({text[:40]!r}...); one caption per beat (end the beat with self.beat())")
+        self._captioned_beat = self._beats_done
+        planned = self._plan.get(self._beats_done, seconds * self.settings.render.run_time_scale)
+        said = self.narrator.say(beat_id(type(self).__name__, self._beats_done, self._beat_names),
+                                 self._beats_done, text, self.time, spoken)
+        if SLIDES:  # pragma: no cover - exercised by the slides export
+            set_slide_notes(self, text)
+        if said.seconds is None:
+            if silent_caption:
+                self.add_subcaption(text, duration=planned)
+            return
+        self._stretch = max(1.0, (said.seconds + SPEECH_PAUSE) / max(planned, 1e-3))
+        self._speech_ends = self.time + said.seconds + SPEECH_PAUSE
+        self.add_subcaption(text, duration=said.seconds)
+
+    def _finish_speech(self) -> None:
+        """Wait (a frozen frame) until the current beat's speech and pause are over; unstretch run times."""
+        ends, self._speech_ends, self._stretch = self._speech_ends, None, 1.0
+        if ends is not None and ends - self.time > 1e-3:
+            self.wait(ends - self.time, frozen_frame=True)
 
     def pause(self, seconds: float = 1.0) -> None:
         """Hold the picture for ``seconds`` (scaled).  Nothing moves in a pause and no updater here
@@ -82,6 +133,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
     def beat(self) -> None:
         """End of a beat: a slide boundary when presenting; in a beat preview, where rendering starts or
         stops; nothing else in a video."""
+        self._finish_speech()
+        self._beat_ends.append(self.time)
         if SLIDES:  # pragma: no cover
             self.next_slide()
         self._beats_done += 1
@@ -97,6 +150,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         if subtitle:
             card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
         card.arrange(DOWN, buff=0.3)
+        said = f"{title}." + (f" {subtitle[0].upper()}{subtitle[1:]}." if subtitle else "")
+        self.caption(said, 0.6 + seconds + 0.4, silent_caption=False)
         uncover(self, [[card]], self.rt(0.6))
         self.pause(seconds)
         cover(self, [[card]], self.rt(0.4))

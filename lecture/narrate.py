@@ -1,0 +1,119 @@
+"""The lecture's narration, on the side of the lecture command: the ``--voice`` choice, what of it goes into
+the clips' stamps, the recordings check, the audio track of the joined lecture and the narration script.
+
+The scenes speak (see :mod:`scenes.kit.scene`); each leaves a record ``<Scene>.narration.json`` beside its
+clip with every beat's utterance, start and audio file (:mod:`narration.narrator`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from lecture.errors import MediaError, UsageError
+from lecture.media import encode_audio
+from lecture.storyboard import SceneEntry
+from narration import NarrationError, Voice, parse_voice
+from narration.audio import decode
+from narration.narrator import read_record
+from narration.synth import file_digest, piper_version
+from narration.track import CEILING_DBTP, Placed, mix, normalise, true_peak_dbtp
+
+
+def choose_voice(spec: str) -> Voice:
+    """``--voice``: a known voice, or one line saying why not (exit status 2).  A recordings folder is read
+    whole here: an unreadable or corrupt file stops the render before anything is rendered."""
+    try:
+        voice = parse_voice(spec)
+        for path in voice.recordings():
+            decode(path)
+        if voice.speaks:
+            piper_version()
+    except NarrationError as exc:
+        raise UsageError(f"--voice: {exc}") from None
+    return voice
+
+
+def fingerprint(voice: Voice) -> str:
+    """What of the voice decides the clips (their timing follows the speech): the voice files, Piper's version
+    and every recording's bytes.  Empty for the silent voice, so silent stamps stay as they were."""
+    if not voice.speaks:
+        return ""
+    parts = [voice.kind, file_digest(voice.model), file_digest(voice.config), piper_version()]
+    parts += [f"{p.name}:{file_digest(p)}" for p in voice.recordings()]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+def record_path(clip_dir: Path, scene: str) -> Path:
+    return clip_dir / f"{scene}.narration.json"
+
+
+def records(entries: Sequence[SceneEntry], clip_dir: Path) -> list[dict]:
+    """The narration records of ``entries``' clips, in order."""
+    out = []
+    for entry in entries:
+        path = record_path(clip_dir, entry.cls)
+        if not path.is_file():
+            raise MediaError(f"{entry.cls}: its clip has no narration record ({path.name}); re-render it with --force")
+        try:
+            out.append(read_record(path))
+        except NarrationError as exc:
+            raise MediaError(str(exc)) from None
+    return out
+
+
+LIMITS_DBFS = (-2.0, -3.0, -4.0, -5.0, -6.0)  # limiter ceilings tried until the encoded peak is low enough
+
+
+def track(scene_records: Sequence[dict], starts: Sequence[float], total: float, fmt: str, dest: Path) -> None:
+    """The lecture's sound, encoded for ``fmt`` into the audio-only file ``dest``: every utterance at its
+    scene's start plus its start in the scene, mixed, loudness-normalised and ``total`` seconds long, with a
+    true peak under ``CEILING_DBTP`` as encoded (measured by decoding ``dest``)."""
+    placed = [Placed(start + u["start"], Path(u["file"]))
+              for record, start in zip(scene_records, starts, strict=True)
+              for u in record["utterances"] if u["file"]]
+    try:
+        mixed = mix(placed, total)
+        for limit in LIMITS_DBFS:
+            encode_audio(normalise(mixed, limit_dbfs=limit), dest, fmt)
+            peak = true_peak_dbtp(decode(dest))
+            if peak <= CEILING_DBTP:
+                return
+    except NarrationError as exc:
+        raise MediaError(str(exc)) from None
+    raise MediaError(f"the narration's encoded true peak stays at {peak:.1f} dBTP, above {CEILING_DBTP} dBTP")
+
+
+def recordings_report(voice: Voice, scene_records: Sequence[dict]) -> list[str]:
+    """For a recordings folder: one line on which beats used a recording and which fell back to the
+    synthetic voice, and one warning line naming recordings that match no beat."""
+    if voice.kind != "recordings":
+        return []
+    said = [u for r in scene_records for u in r["utterances"]]
+    used = [u["id"] for u in said if u["source"] == "recording"]
+    fallback = [u["id"] for u in said if u["source"] != "recording"]
+    lines = [f"recordings: {len(used)} of {len(said)} beats from {voice.folder}"
+             + (f"; synthetic voice for {len(fallback)}: {', '.join(fallback)}" if fallback else "")]
+    ids = {u["id"] for u in said}
+    stray = [p.name for p in voice.recordings() if p.stem not in ids]
+    if stray:
+        lines.append(f"warning: {len(stray)} recording(s) match no beat of the rendered scenes (ignored): "
+                     f"{', '.join(stray)}")
+    return lines
+
+
+def format_script(entries: Sequence[SceneEntry], scene_records: Sequence[dict]) -> str:
+    """The narration script to record from (markdown): per scene, each beat's id, the file name a recording
+    of it takes, the caption and what the voice says."""
+    lines = ["# Narration script", "",
+             "Record one file per beat, named by its id (`<id>.wav`, `.flac` or `.mp3`), and render with",
+             "`scripts/render --voice <folder>`.  Beats without a recording keep the synthetic voice.", ""]
+    for entry, record in zip(entries, scene_records, strict=True):
+        lines += [f"## {entry.title} ({entry.cls})", ""]
+        for u in record["utterances"]:
+            lines += [f"### `{u['id']}`", "", u["text"], ""]
+            if u["spoken"] != u["text"]:
+                lines += [f"> say: {u['spoken']}", ""]
+    return "\n".join(lines)

@@ -1,0 +1,58 @@
+"""The names of a scene's beats, read from the source of its ``construct`` (no import, no Manim).
+
+Beat k holds the statements before its k-th ``self.beat()`` and is named by the last ``self.<method>(...)``
+statement among them (``beat3`` when there is none; a repeated name gets ``.2``, ``.3``); calls after the
+last ``self.beat()`` are a last beat.  The beat preview selects beats by these names, and a beat's narration
+id (``<Scene>-<NN>-<name>``, the name of its recording) is built from them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+# what a beat's first call is not named after: the scene's own plumbing
+_NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}
+
+
+def beat_names(path: Path, cls_name: str) -> list[str]:
+    """The beat names of class ``cls_name`` in the file ``path``, in order (empty when it has no
+    ``construct`` in that file)."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    cls = classes.get(cls_name)
+    construct = None
+    while cls is not None and construct is None:  # a base class in the same file may define it
+        construct = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "construct"), None)
+        bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
+        cls = classes.get(bases[0]) if bases else None
+    if construct is None:
+        return []
+    names: list[str] = []
+    current, pending = None, False
+
+    def close() -> None:
+        name = current or f"beat{len(names) + 1}"
+        names.append(name if name not in names else f"{name}.{sum(n.split('.')[0] == name for n in names) + 1}")
+
+    for stmt in construct.body:
+        call = stmt.value if isinstance(stmt, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+                and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
+            continue
+        if call.func.attr == "beat":
+            close()
+            current, pending = None, False
+        else:
+            pending = True
+            if call.func.attr not in _NOT_BEAT_NAMES:
+                current = call.func.attr
+    if pending:  # calls after the last beat() are a last beat
+        close()
+    return names
+
+
+def beat_id(scene: str, index: int, names: list[str]) -> str:
+    """The id of beat ``index`` (0-based) of ``scene``: ``RBFJacobian-03-show_probe``."""
+    name = names[index] if index < len(names) else f"beat{index + 1}"
+    return f"{scene}-{index + 1:02d}-{name}"
