@@ -128,6 +128,7 @@ class VectorRegression(LectureScene):
 
     def show_cloud(self) -> None:
         self.cloud = self._cloud_parts(0)
+        self.clouds = [self.cloud]
         c = self.cloud
         self.caption("A model y = tanh(Wx + b) predicts two outputs from two features. Feed it a small Gaussian "
                      "cloud of inputs, covariance Σ: the samples land on a cloud of outputs.", 6)
@@ -154,6 +155,7 @@ class VectorRegression(LectureScene):
     def grow_cloud(self) -> None:
         old = self.cloud
         self.cloud = c = self._cloud_parts(1)
+        self.clouds.append(c)
         small, large = self.mismatches()
         if large > max(2 * small, 2 * self.CLOSE):
             verdict = f"J Σ Jᵀ is now visibly off: by {percent(large)}"
