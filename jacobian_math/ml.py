@@ -53,36 +53,6 @@ def softmax_jacobian(logits: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class TanhLayer:
-    """The layer x -> tanh(W x + b) with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)``."""
-
-    W: np.ndarray
-    b: np.ndarray
-
-    def __post_init__(self) -> None:
-        w = _finite("W", self.W, 2)
-        b = _finite("b", self.b)
-        if w.ndim != 2 or b.shape != (w.shape[0],):
-            raise MLInputError(f"W must be (m, n) and b (m,), got shapes {w.shape} and {b.shape}")
-        object.__setattr__(self, "W", w)
-        object.__setattr__(self, "b", b)
-
-    def _pre(self, x: np.ndarray) -> np.ndarray:
-        arr = np.asarray(x, dtype=float)
-        if arr.ndim == 0 or arr.shape[-1] != self.W.shape[1]:
-            raise MLInputError(f"layer input must have shape (..., {self.W.shape[1]}), got shape {arr.shape}")
-        return arr @ self.W.T + self.b
-
-    def __call__(self, x: np.ndarray) -> np.ndarray:
-        """``(..., n) -> (..., m)``."""
-        return np.tanh(self._pre(x))
-
-    def jacobian(self, x: np.ndarray) -> np.ndarray:
-        """diag(1 - tanh^2(W x + b)) W: ``(..., n) -> (..., m, n)``."""
-        return (1.0 - np.tanh(self._pre(x)) ** 2)[..., :, None] * self.W
-
-
-@dataclass(frozen=True)
 class LinearLayer:
     """The affine layer x -> W x + b with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)`` (None: zero)."""
 
@@ -108,6 +78,19 @@ class LinearLayer:
         """W at every point: ``(..., n) -> (..., m, n)``."""
         arr = np.asarray(x, dtype=float)
         return np.broadcast_to(self.W, arr.shape[:-1] + self.W.shape).copy()
+
+
+@dataclass(frozen=True)
+class TanhLayer(LinearLayer):
+    """The layer x -> tanh(W x + b) with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)``."""
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """``(..., n) -> (..., m)``."""
+        return np.tanh(super().__call__(x))
+
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """diag(1 - tanh^2(W x + b)) W: ``(..., n) -> (..., m, n)``."""
+        return (1.0 - self(x) ** 2)[..., :, None] * self.W
 
 
 def chain_jacobian(f: DifferentiableMap, g: DifferentiableMap, x: np.ndarray) -> np.ndarray:

@@ -156,12 +156,18 @@ class EncoderSensitivity(LectureScene):
 
     def metric_scale(self, points: np.ndarray) -> float:
         """Half-length (input units) per unit of sigma_1 of the drawn needles: the longest is NEEDLE times the
-        smallest spacing of the points (a tenth of the box for one point)."""
+        smallest spacing of the points (a tenth of the box for one point), or less where a needle would leave
+        the box."""
         box = self.settings.ml.encoder_box
         gaps = [np.linalg.norm(a - b) for i, a in enumerate(points) for b in points[:i] if np.linalg.norm(a - b) > 0]
         spacing = min(gaps, default=0.1 * min(box[1] - box[0], box[3] - box[2]) / self.NEEDLE)
-        top = max(float(singular_directions(self.encoder.jacobian(p))[0][0]) for p in points)
-        return self.NEEDLE * spacing / top if top > 0 else 1.0
+        scale = np.inf
+        for p in points:  # the needle at p, p +- scale sigma_1 v_1, stays inside the box
+            sigma, vecs = singular_directions(self.encoder.jacobian(p))
+            reach = np.abs(sigma[0] * vecs[:, 0])
+            room = np.minimum(p - [box[0], box[2]], [box[1], box[3]] - p)
+            scale = min(scale, self.NEEDLE * spacing / max(sigma[0], 1e-300), *(room[reach > 0] / reach[reach > 0]))
+        return float(scale) if np.isfinite(scale) and scale > 0 else 1.0
 
     def show_metric(self) -> None:
         self.metric_points = np.array([self.x, *self.settings.ml.encoder_points])

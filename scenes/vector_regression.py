@@ -32,8 +32,15 @@ from scenes.kit.shapes import DashedCurve, dot_cloud
 
 
 def _bounds(points: np.ndarray) -> tuple[float, float, float, float]:
+    """Bounding box of ``points (..., 2)``; a side of (nearly) zero length, e.g. outputs all saturated at
+    tanh = -1, is widened to 0.1 about its centre."""
     p = np.asarray(points, float).reshape(-1, 2)
-    return float(p[:, 0].min()), float(p[:, 0].max()), float(p[:, 1].min()), float(p[:, 1].max())
+    box = []
+    for lo, hi in ((p[:, 0].min(), p[:, 0].max()), (p[:, 1].min(), p[:, 1].max())):
+        if hi - lo < 1e-6 * (1 + abs(lo)):
+            lo, hi = (lo + hi) / 2 - 0.05, (lo + hi) / 2 + 0.05
+        box += [float(lo), float(hi)]
+    return box[0], box[1], box[2], box[3]
 
 
 def percent(x: float) -> str:
@@ -186,10 +193,10 @@ class VectorRegression(LectureScene):
         self.data_axes = Axes(
             x_range=(float(np.floor(t.min() / t_step) * t_step), float(np.ceil(t.max() / t_step) * t_step), t_step),
             y_range=(float(np.floor(y_lo / y_step) * y_step), float(np.ceil(y_hi / y_step) * y_step), y_step),
-            x_length=3.4, y_length=3.0, tips=False, axis_config={"color": style.AXIS, "stroke_width": 2,
+            x_length=3.2, y_length=3.0, tips=False, axis_config={"color": style.AXIS, "stroke_width": 2,
                                                                   "include_numbers": True,
                                                                   "font_size": style.SMALL_SIZE - 4},
-        ).move_to([-4.9, 0.2, 0])
+        ).move_to([-4.7, 0.2, 0])
         self.data_dots = VGroup(*[Dot(self.data_axes.c2p(a, b), radius=0.06, color=style.TEXT)
                                   for a, b in zip(t, y, strict=True)])
         data_head = MathTex(r"\text{fit } y = a\,e^{bt}", font_size=style.LABEL_SIZE).next_to(self.data_axes, UP,
@@ -239,16 +246,18 @@ class VectorRegression(LectureScene):
     def _residual_axes(self) -> Axes:
         norms = np.concatenate([self.gn.residual_norms, self.gd.residual_norms])
         lo, hi = float(np.floor(np.log10(norms.min()))), float(np.ceil(np.log10(norms.max())))
+        decades = float(max(1.0, np.ceil((hi - lo) / 5)))  # at most 6 labelled decades (a diverging fit spans 30)
+        hi = lo + decades * max(1.0, np.ceil((hi - lo) / decades))
         steps = max(self.gn.steps, self.gd.steps) + 1
         return Axes(
-            x_range=(0, max(1.0, float(np.ceil(np.log10(steps)))), 1), y_range=(lo, max(hi, lo + 1), 1),
-            x_length=3.4, y_length=3.0, tips=False,
+            x_range=(0, max(1, int(np.ceil(np.log10(steps)))), 1), y_range=(int(lo), int(hi), int(decades)),
+            x_length=3.2, y_length=3.0, tips=False,
             x_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
                            "font_size": style.SMALL_SIZE - 4},
             y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
                            "font_size": style.SMALL_SIZE - 4},
             axis_config={"color": style.AXIS, "stroke_width": 2},
-        ).move_to([4.95, 0.2, 0])
+        ).move_to([4.6, 0.2, 0])
 
     def residual_curve(self, path: FitPath, color: ManimColor) -> VMobject:
         """||r|| against step k + 1 on the log-log residual axes."""
