@@ -5,6 +5,7 @@ against an independent computation.  It imports nothing of the project (no Manim
 no ``lecture``) and knows nothing of pixels, colours or files: arrays in, arrays out, shapes documented.
 """
 
+from jacobian_math.encoder import pullback_metric, singular_directions, tanh_encoder
 from jacobian_math.expressions import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
 from jacobian_math.fields import (
     FieldError,
@@ -29,6 +30,7 @@ from jacobian_math.linalg import determinant, frobenius_norm, singular_values
 from jacobian_math.ml import (
     Composition,
     CouplingFlow,
+    LinearLayer,
     MLInputError,
     TanhLayer,
     chain_jacobian,
@@ -39,6 +41,9 @@ from jacobian_math.ml import (
     loglog_fit,
     loglog_slope,
     mass_outside,
+    psd_axes,
+    psd_ellipse,
+    psd_sqrt,
     softmax,
     softmax_jacobian,
     taylor_box,
@@ -53,13 +58,31 @@ from jacobian_math.numerics import numerical_jacobian
 from jacobian_math.plane_map import NonFiniteMapError, PlaneMap
 from jacobian_math.protocols import DifferentiableMap
 from jacobian_math.rbf import RBFBasis, WeightedRBF
+from jacobian_math.regression import (
+    ExponentialFit,
+    FitPath,
+    Propagation,
+    gauss_newton,
+    gauss_newton_step,
+    gaussian_cloud,
+    gradient_descent,
+    gradient_step,
+    propagate_cloud,
+    propagate_covariance,
+    relative_error,
+    sample_covariance,
+)
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
     "Composition",
     "DifferentiableMap",
     "CouplingFlow",
+    "ExponentialFit",
+    "FitPath",
+    "LinearLayer",
     "MLInputError",
+    "Propagation",
     "TanhLayer",
     "chain_jacobian",
     "ellipse_axes",
@@ -69,6 +92,21 @@ __all__ = [
     "loglog_fit",
     "loglog_slope",
     "mass_outside",
+    "gauss_newton",
+    "gauss_newton_step",
+    "gaussian_cloud",
+    "gradient_descent",
+    "gradient_step",
+    "propagate_cloud",
+    "propagate_covariance",
+    "psd_axes",
+    "psd_ellipse",
+    "psd_sqrt",
+    "pullback_metric",
+    "relative_error",
+    "sample_covariance",
+    "singular_directions",
+    "tanh_encoder",
     "softmax",
     "softmax_jacobian",
     "taylor_box",

@@ -53,33 +53,44 @@ def softmax_jacobian(logits: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class TanhLayer:
-    """The layer x -> tanh(W x + b) with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)``."""
+class LinearLayer:
+    """The affine layer x -> W x + b with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)`` (None: zero)."""
 
     W: np.ndarray
-    b: np.ndarray
+    b: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         w = _finite("W", self.W, 2)
-        b = _finite("b", self.b)
+        b = np.zeros(w.shape[0]) if self.b is None else _finite("b", self.b)
         if w.ndim != 2 or b.shape != (w.shape[0],):
             raise MLInputError(f"W must be (m, n) and b (m,), got shapes {w.shape} and {b.shape}")
         object.__setattr__(self, "W", w)
         object.__setattr__(self, "b", b)
 
-    def _pre(self, x: np.ndarray) -> np.ndarray:
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        """``(..., n) -> (..., m)``."""
         arr = np.asarray(x, dtype=float)
         if arr.ndim == 0 or arr.shape[-1] != self.W.shape[1]:
             raise MLInputError(f"layer input must have shape (..., {self.W.shape[1]}), got shape {arr.shape}")
         return arr @ self.W.T + self.b
 
+    def jacobian(self, x: np.ndarray) -> np.ndarray:
+        """W at every point: ``(..., n) -> (..., m, n)``."""
+        arr = np.asarray(x, dtype=float)
+        return np.broadcast_to(self.W, arr.shape[:-1] + self.W.shape).copy()
+
+
+@dataclass(frozen=True)
+class TanhLayer(LinearLayer):
+    """The layer x -> tanh(W x + b) with ``W`` of shape ``(m, n)`` and ``b`` of shape ``(m,)``."""
+
     def __call__(self, x: np.ndarray) -> np.ndarray:
         """``(..., n) -> (..., m)``."""
-        return np.tanh(self._pre(x))
+        return np.tanh(super().__call__(x))
 
     def jacobian(self, x: np.ndarray) -> np.ndarray:
         """diag(1 - tanh^2(W x + b)) W: ``(..., n) -> (..., m, n)``."""
-        return (1.0 - np.tanh(self._pre(x)) ** 2)[..., :, None] * self.W
+        return (1.0 - self(x) ** 2)[..., :, None] * self.W
 
 
 def chain_jacobian(f: DifferentiableMap, g: DifferentiableMap, x: np.ndarray) -> np.ndarray:
@@ -266,6 +277,43 @@ def ellipse_axes(jac: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     u1 = np.array([np.cos(angle), np.sin(angle)])
     u2 = np.array([-u1[1], u1[0]])
     return sigma, np.stack([u1, u2], axis=1)
+
+
+def psd_axes(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Semi-axes of the ellipse of a symmetric positive semi-definite ``matrix`` (n, n): ``(sqrt_eig, V)``.
+
+    ``sqrt_eig (n,)`` are the square roots of its eigenvalues, largest first (eigenvalues within 1e-12 of the
+    largest in size are rounding and count as 0), and the columns of ``V (n, n)`` the matching unit eigenvectors.
+    For a covariance Sigma they are the standard deviations along its principal axes; for the pull-back
+    metric J^T J they are J's singular values and right singular vectors (the null space has sqrt_eig = 0).
+    """
+    m = _finite("matrix", matrix, 2)
+    if m.ndim != 2 or m.shape[0] != m.shape[1] or not np.allclose(m, m.T, rtol=1e-10, atol=1e-14):
+        raise MLInputError(f"matrix must be square and symmetric, got {matrix!r}")
+    lam, vecs = np.linalg.eigh((m + m.T) / 2)
+    lam, vecs = lam[::-1], vecs[:, ::-1]
+    floor = 1e-12 * max(float(np.abs(lam).max()), 1e-300)
+    if lam[-1] < -floor:
+        raise MLInputError(f"matrix must be positive semi-definite, has eigenvalue {lam[-1]:.3g}")
+    return np.sqrt(np.where(lam > floor, lam, 0.0)), vecs
+
+
+def psd_sqrt(matrix: np.ndarray) -> np.ndarray:
+    """The symmetric square root S (n, n) of a symmetric positive semi-definite ``matrix``: S S = matrix."""
+    root, vecs = psd_axes(matrix)
+    return (vecs * root) @ vecs.T
+
+
+def psd_ellipse(matrix: np.ndarray, centre: np.ndarray | Sequence[float], scale: float = 1.0,
+                samples: int = 96) -> np.ndarray:
+    """Outline ``(samples, 2)`` of ``centre + scale S u``, |u| = 1, S = :func:`psd_sqrt` of ``matrix`` (2, 2).
+
+    Its semi-axes are ``scale`` times :func:`psd_axes`: the ``scale``-sigma ellipse of a covariance, or the
+    ellipse of a metric J^T J with semi-axes ``scale`` sigma_i (flat, a segment, when J has a null space)."""
+    c = _finite("centre", centre)
+    if c.shape != (2,) or not (np.isfinite(scale) and scale > 0):
+        raise MLInputError(f"need a centre (2,) and a scale > 0, got {centre!r} and {scale!r}")
+    return c + scale * unit_circle_image(psd_sqrt(matrix), samples)
 
 
 def unit_circle_image(jac: np.ndarray, samples: int = 96) -> np.ndarray:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,39 @@ def _direction(value: Any) -> tuple[float, float]:
     return vec  # type: ignore[return-value]
 
 
+def _integer(lo: int, hi: int) -> Check:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise TypeError(f"a whole number from {lo} to {hi}")
+        return value
+
+    return check
+
+
+def _covariance(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
+    (a, b), (c, d) = _matrix2(value)
+    if b != c or not (a > 0 and a * d - b * c > 0):
+        raise TypeError("a covariance [[a, b], [b, d]]: symmetric, a > 0 and a d - b^2 > 0")
+    return (a, b), (c, d)
+
+
+def _rows(min_len: int, max_len: int) -> Check:
+    def check(value: Any) -> tuple[tuple[float, float], ...]:
+        what = f"a list of {min_len} to {max_len} rows [a, b]"
+        if not isinstance(value, list) or not min_len <= len(value) <= max_len:
+            raise TypeError(what)
+        try:
+            return tuple(_numbers(2, 2)(row) for row in value)  # type: ignore[misc]
+        except TypeError:
+            raise TypeError(what) from None
+
+    return check
+
+
+def _inside(point: tuple[float, ...], box: tuple[float, ...]) -> bool:
+    return box[0] <= point[0] <= box[1] and box[2] <= point[1] <= box[3]
+
+
 @dataclass(frozen=True)
 class RenderSettings:
     run_time_scale: float
@@ -218,6 +252,26 @@ class MLSettings:
     taylor_point: tuple[float, float]
     taylor_direction: tuple[float, float]
     taylor_steps: tuple[float, float]
+    regression_w: tuple[tuple[float, float], tuple[float, float]]
+    regression_b: tuple[float, float]
+    regression_mean: tuple[float, float]
+    regression_cov_small: tuple[tuple[float, float], tuple[float, float]]
+    regression_cov_large: tuple[tuple[float, float], tuple[float, float]]
+    regression_samples: int
+    regression_seed: int
+    regression_t: tuple[float, ...]
+    regression_y: tuple[float, ...]
+    regression_theta0: tuple[float, float]
+    regression_learning_rate: float
+    regression_tol: float
+    regression_max_steps: int
+    encoder_w: tuple[tuple[float, float], ...]
+    encoder_b: tuple[float, ...]
+    encoder_v: tuple[float, ...]
+    encoder_box: tuple[float, float, float, float]
+    encoder_point: tuple[float, float]
+    encoder_step: float
+    encoder_points: tuple[tuple[float, float], ...]
 
 
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
@@ -271,6 +325,26 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
             "taylor_point": _numbers(2, 2),
             "taylor_direction": _direction,
             "taylor_steps": _positive_interval,
+            "regression_w": _matrix2,
+            "regression_b": _numbers(2, 2),
+            "regression_mean": _numbers(2, 2),
+            "regression_cov_small": _covariance,
+            "regression_cov_large": _covariance,
+            "regression_samples": _integer(50, 5000),
+            "regression_seed": _integer(0, 2**32 - 1),
+            "regression_t": _numbers(3, 12),
+            "regression_y": _numbers(3, 12),
+            "regression_theta0": _numbers(2, 2),
+            "regression_learning_rate": _positive,
+            "regression_tol": _positive,
+            "regression_max_steps": _integer(10, 20000),
+            "encoder_w": _rows(1, 6),
+            "encoder_b": _numbers(1, 6),
+            "encoder_v": _numbers(1, 6),
+            "encoder_box": _box,
+            "encoder_point": _numbers(2, 2),
+            "encoder_step": _positive,
+            "encoder_points": _rows(1, 9),
         },
     ),
 }
@@ -286,6 +360,19 @@ class Settings:
     colors: ColorSettings
     ml: MLSettings
     source: str = str(DEFAULT_CONFIG)
+
+
+def _known(keys: Sequence[str]) -> str:
+    """The keys of a section for an error line: a family of 3 or more keys sharing a prefix as ``prefix_*``
+    (the [ml] section has 40 keys), the rest by name, in file order."""
+    families = Counter(k.split("_", 1)[0] for k in keys if "_" in k)
+    shown: list[str] = []
+    for key in keys:
+        prefix = key.split("_", 1)[0]
+        name = f"{prefix}_*" if "_" in key and families[prefix] >= 3 else key
+        if name not in shown:
+            shown.append(name)
+    return ", ".join(shown)
 
 
 def _read(path: Path) -> dict[str, Any]:
@@ -336,8 +423,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             raise ConfigError(f"{source}: [{section}] must be a table")
         for key in values:
             if key not in SCHEMA[section][1]:
-                known = ", ".join(SCHEMA[section][1])
-                raise ConfigError(f"{source}: unknown key [{section}].{key} (known: {known})")
+                raise ConfigError(f"{source}: unknown key [{section}].{key} (known: {_known(SCHEMA[section][1])})")
         raw[section] = {**raw.get(section, {}), **values}
     sections: dict[str, Any] = {}
     for section, (cls, checks) in SCHEMA.items():
@@ -382,6 +468,25 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         raise ConfigError(
             f"{source}: [ml].taylor_steps must have min >= 1e-4 (smaller errors drown in rounding) and "
             f"max >= 10 min (one decade for the slope), got {list(ml.taylor_steps)}"
+        )
+    if len(ml.regression_y) != len(ml.regression_t):
+        raise ConfigError(
+            f"{source}: [ml].regression_y must have one entry per regression_t ({len(ml.regression_t)}), "
+            f"got {len(ml.regression_y)}"
+        )
+    if len(set(ml.regression_t)) < 2:
+        raise ConfigError(f"{source}: [ml].regression_t must hold at least two different times (two parameters "
+                          f"to fit), got {list(ml.regression_t)}")
+    hidden = len(ml.encoder_w)
+    if len(ml.encoder_b) != hidden or len(ml.encoder_v) != hidden:
+        raise ConfigError(
+            f"{source}: [ml].encoder_b and encoder_v must have one entry per row of encoder_w ({hidden}), "
+            f"got {len(ml.encoder_b)} and {len(ml.encoder_v)}"
+        )
+    if not all(_inside(p, ml.encoder_box) for p in (ml.encoder_point, *ml.encoder_points)):
+        raise ConfigError(
+            f"{source}: [ml].encoder_point and encoder_points must lie in encoder_box {list(ml.encoder_box)}, "
+            f"got {list(ml.encoder_point)} and {[list(p) for p in ml.encoder_points]}"
         )
     return settings
 

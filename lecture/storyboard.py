@@ -39,6 +39,8 @@ STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/grid_squares.py", "GridSquaresUnderF", "Grid squares under f", 1),
     SceneEntry("scenes/chain_rule.py", "ChainRule", "The chain rule: products of Jacobians", 2),
     SceneEntry("scenes/softmax.py", "SoftmaxJacobian", "The softmax Jacobian", 2),
+    SceneEntry("scenes/vector_regression.py", "VectorRegression", "Vector-valued regression", 2),
+    SceneEntry("scenes/encoder_sensitivity.py", "EncoderSensitivity", "Encoders: what the code ignores", 2),
     SceneEntry("scenes/flow.py", "FlowDensity", "Flows: the determinant scales density", 2),
     SceneEntry("scenes/penalty.py", "JacobianPenalty", "Jacobian penalties and singular values", 2),
     SceneEntry("scenes/taylor.py", "TaylorError", "Local linearity: the Taylor error", 2),

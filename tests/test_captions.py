@@ -18,7 +18,8 @@ from jacobian_settings import active_settings
 pytestmark = pytest.mark.render
 
 ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
-                                             "ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty",
+                                             "ChainRule", "SoftmaxJacobian", "VectorRegression",
+                                             "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
                                              "TaylorError", "MLOutlook"))
 # code syntax a caption must not show (they are written in Unicode math: see scenes/kit/text.py)
 CODE_SYNTAX = re.compile(r"\*\*|_[A-Za-z0-9{]|\^T|\b(phi|sigma|lambda)|\|\|")
@@ -187,3 +188,107 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     texts = captions(scene_class("JacobianPenalty"), media)
     assert not any("flatter" in t for t in texts)
     assert one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
+
+
+def _gn_gd_counts(s):
+    """(steps, converged) of Gauss-Newton (numpy.linalg.lstsq) and gradient descent on a exp(b t) - y, written
+    out here; a method that overflows or meets a singular J^T J stops there."""
+    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    out = []
+    for method in ("gn", "gd"):
+        th, steps = np.array(s.regression_theta0, float), 0
+        while True:
+            with np.errstate(all="ignore"):
+                r = th[0] * np.exp(th[1] * t) - y
+                jac = np.stack([np.exp(th[1] * t), th[0] * t * np.exp(th[1] * t)], axis=1)
+                g = np.linalg.norm(jac.T @ r)
+            if g < s.regression_tol or steps >= s.regression_max_steps:
+                break
+            if method == "gn" and np.linalg.cond(jac.T @ jac) > 1e14:
+                break
+            rate = s.regression_learning_rate
+            step = np.linalg.lstsq(jac, -r, rcond=None)[0] if method == "gn" else -rate * jac.T @ r
+            with np.errstate(all="ignore"):
+                nxt = th + step
+                r2 = nxt[0] * np.exp(nxt[1] * t) - y
+                j2 = np.stack([np.exp(nxt[1] * t), nxt[0] * t * np.exp(nxt[1] * t)], axis=1)
+                if not (np.isfinite(r2).all() and np.isfinite(j2).all() and np.isfinite(np.linalg.norm(j2.T @ r2))):
+                    break
+            th, steps = nxt, steps + 1
+        out.append((steps, bool(g < s.regression_tol)))
+    return out
+
+
+def _mismatch(s, cov):
+    """|J Sigma J^T - C|_F / |C|_F with C the sample covariance of the seeded cloud's images, computed here:
+    the seed's standard normals through a closed-form sqrt(Sigma), the layer written out, J by differences."""
+    from jacobian_math import numerical_jacobian
+
+    cov = np.array(cov)
+    d = np.sqrt(np.linalg.det(cov))
+    root = (cov + d * np.eye(2)) / np.sqrt(np.trace(cov) + 2 * d)
+    z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+
+    def f(x):
+        return np.tanh(np.asarray(x) @ np.array(s.regression_w).T + s.regression_b)
+
+    y = f(np.array(s.regression_mean) + z @ root)
+    jac = numerical_jacobian(f, np.array(s.regression_mean), 1e-6)
+    c = np.cov(y.T)
+    return np.linalg.norm(jac @ cov @ jac.T - c) / np.linalg.norm(c)
+
+
+@pytest.mark.parametrize("config", ["", "[ml]\nregression_cov_small = [[0.09, 0.0], [0.0, 0.04]]\n"
+                                        "regression_theta0 = [0.3, 0.2]\nregression_samples = 300\n"
+                                        "regression_seed = 3\n",
+                                    "[ml]\nregression_max_steps = 100\n"])
+def test_regression_captions_state_the_mismatch_and_the_step_counts(config, media, use_config):
+    use_config(config)
+    s = active_settings().ml
+    texts = captions(scene_class("VectorRegression"), media)
+    small, large = _mismatch(s, s.regression_cov_small), _mismatch(s, s.regression_cov_large)
+    m = one(texts, rf"(nearly coincide|do not coincide): J Σ Jᵀ differs from the samples' covariance by {NUMBER} %")
+    assert float(m.group(2)) == pytest.approx(100 * small, abs=0.51)
+    assert (m.group(1) == "nearly coincide") == (small <= 0.1)
+    m = one(texts, rf"J Σ Jᵀ is (?:now visibly )?off:? by {NUMBER} %")
+    assert float(m.group(1)) == pytest.approx(100 * large, abs=0.51)
+    (gn, gn_ok), (gd, gd_ok) = _gn_gd_counts(s)
+    text = one(texts, r"Until ‖Jᵀr‖ <").string
+    for name, steps, ok in (("Gauss–Newton", gn, gn_ok), ("gradient descent", gd, gd_ok)):
+        if ok:
+            assert re.search(rf"{name} {steps} steps?\b", text), (name, steps, text)
+        elif steps >= s.regression_max_steps:
+            assert f"{name} not within {s.regression_max_steps} steps" in text, text
+        else:
+            assert f"{name} stalls after {steps} step" in text, text
+    assert ("far fewer" in text) == (gn_ok and (not gd_ok or gd >= 10 * max(gn, 1)))
+
+
+@pytest.mark.parametrize("config", ["", "[ml]\nencoder_point = [-1.0, 1.5]\nencoder_step = 0.8\n"])
+def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_config):
+    use_config(config)
+    s = active_settings().ml
+    W, b, v = np.array(s.encoder_w), np.array(s.encoder_b), np.array(s.encoder_v)
+
+    def code(x):
+        return float(np.tanh(W @ x + b) @ v)
+
+    x = np.array(s.encoder_point)
+    grad = (1 - np.tanh(W @ x + b) ** 2) * v @ W  # the gradient by hand: one row, so sigma_1 = |grad|
+    u1 = grad / np.linalg.norm(grad)
+    u2 = np.array([-u1[1], u1[0]])
+    texts = captions(scene_class("EncoderSensitivity"), media)
+    # the singular vectors' signs are the scene's choice: a step either way along each is a true statement
+    m = one(texts, rf"moving x by {NUMBER} that way changes z by (only )?{NUMBER}\.")
+    null = [abs(code(x + sign * s.encoder_step * u2) - code(x)) for sign in (1, -1)]
+    amp = [abs(code(x + sign * s.encoder_step * u1) - code(x)) for sign in (1, -1)]
+    assert float(m.group(1)) == pytest.approx(s.encoder_step)
+    stated_null, only = float(m.group(3)), bool(m.group(2))
+    assert min(abs(stated_null - n) for n in null) <= 0.0051, (stated_null, null)
+    m = one(texts, rf"σ₁ = {NUMBER} per unit: a step of {NUMBER} changes z by {NUMBER} \(J predicts {NUMBER}\)")
+    sigma1, step, stated_amp, predicted = (float(g) for g in m.groups())
+    assert min(abs(stated_amp - a) for a in amp) <= 0.0051, (stated_amp, amp)
+    np.testing.assert_allclose([sigma1, step, predicted],
+                               [np.linalg.norm(grad), s.encoder_step, s.encoder_step * np.linalg.norm(grad)],
+                               atol=0.0051)
+    assert only == (stated_null < 0.25 * stated_amp)

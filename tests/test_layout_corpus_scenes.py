@@ -20,10 +20,11 @@ Checked, per scene (attributes of the finished scene):
 from __future__ import annotations
 
 import pytest
-from manim import DecimalNumber
+from manim import DecimalNumber, VGroup
 from scene_harness import render_scene
 
 from scenes.chain_rule import ChainRule
+from scenes.encoder_sensitivity import EncoderSensitivity
 from scenes.flow import FlowDensity
 from scenes.kit import style
 from scenes.penalty import JacobianPenalty
@@ -31,6 +32,7 @@ from scenes.rbf_jacobian import RBFJacobian
 from scenes.rbf_model import RBFModel
 from scenes.softmax import SoftmaxJacobian
 from scenes.taylor import TaylorError
+from scenes.vector_regression import VectorRegression
 
 FW, FH = 14.0 + 2 / 9, 8.0  # Manim's frame (16:9)
 EPS = 1e-6
@@ -67,6 +69,23 @@ CORPUS = {
                                "-5.0, 2.0]\nsigma = 0.2\nx_range = [-12.0, 12.0]\nx0_final = 11.5"),
     "rbf_model_big": (RBFModel, "[rbf]\ncenters = [-2.0, 0.0, 2.0]\nweights = [100.0, -70.0, 80.0]\nsigma = 3.0\n"
                                 "x_range = [-100.0, 100.0]\nx0_final = -90.0"),
+    "regression_default": (VectorRegression, ""),
+    "regression_wide": (VectorRegression, "[ml]\nregression_mean = [-2.0, 3.0]\nregression_cov_small = [[4.0, -1.0], "
+                                          "[-1.0, 1.0]]\nregression_cov_large = [[40.0, 0.0], [0.0, 0.01]]\n"
+                                          "regression_w = [[8.0, 0.0], [0.0, 0.1]]\nregression_samples = 5000\n"
+                                          "regression_t = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]\n"
+                                          "regression_y = [100.0, 60.0, 37.0, 22.0, 13.0, 8.0, 5.0, 3.0]\n"
+                                          "regression_theta0 = [50.0, -0.1]\nregression_learning_rate = 1e-5"),
+    "regression_stalls": (VectorRegression, "[ml]\nregression_theta0 = [0.3, 0.2]\nregression_max_steps = 10"),
+    "encoder_default": (EncoderSensitivity, ""),
+    "encoder_six": (EncoderSensitivity, "[ml]\nencoder_w = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], "
+                                        "[0.5, 0.5], [4.0, -4.0]]\nencoder_b = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\n"
+                                        "encoder_v = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
+                                        "encoder_box = [-3.0, 1.0, -1.0, 4.0]\nencoder_point = [-2.9, 3.9]\n"
+                                        "encoder_step = 2.0\n"
+                                        "encoder_points = [[0.0, 0.0], [0.1, 0.0]]"),
+    "encoder_one_point": (EncoderSensitivity, "[ml]\nencoder_box = [-10.0, 10.0, -0.5, 0.5]\n"
+                                              "encoder_points = [[5.0, 0.2]]\nencoder_point = [0.0, 0.0]"),
 }
 
 
@@ -167,7 +186,27 @@ def check_rbf(s) -> None:
         assert apart(box(m), box(readout)), f"{name} overlaps the readout"
 
 
-CHECKS = {SoftmaxJacobian: check_softmax, ChainRule: check_chain, TaylorError: check_taylor,
+def check_regression(s) -> None:
+    for k, cloud in enumerate(s.clouds):
+        all_inside({f"cloud {k} panel {j}": p for j, p in enumerate(cloud["panels"])})
+        assert apart(box(cloud["panels"][0]), box(cloud["panels"][1])), "the cloud panels overlap"
+        assert apart(box(VGroup(*cloud["panels"])), box(s.legend)), "the legend overlaps a panel"
+    parts = {"data_axes": s.data_axes, "theta_panel": s.theta_panel, "res_axes": s.res_axes, "key": s.key}
+    all_inside(parts | {"legend": s.legend})
+    pairwise_apart("fit part", list(parts.values()))
+
+
+def check_encoder(s) -> None:
+    all_inside({"panel": s.panel, "code_axis": s.code_axis, "z_readout": s.z_readout, "j_readout": s.j_readout,
+                "sigma_readout": s.sigma_readout})
+    pairwise_apart("readout", [s.z_readout, s.j_readout, s.sigma_readout])
+    for needle in s.needles:
+        assert within(box(needle), box(s.panel.border)), "a metric needle leaves the panel"
+    assert apart(box(s.panel), box(VGroup(s.code_axis, s.z_readout, s.j_readout))), "the readouts overlap the panel"
+
+
+CHECKS = {VectorRegression: check_regression, EncoderSensitivity: check_encoder,
+          SoftmaxJacobian: check_softmax, ChainRule: check_chain, TaylorError: check_taylor,
           JacobianPenalty: check_penalty, FlowDensity: check_flow, RBFJacobian: check_rbf, RBFModel: check_rbf}
 
 

@@ -9,6 +9,7 @@ from manim import tempconfig
 from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
 
 from jacobian_math import mass_outside, numerical_jacobian
+from scenes.kit import style
 from scenes.kit.colormaps import cross_fade
 from scenes.kit.followers import Followers
 from scenes.kit.panel import Panel
@@ -17,7 +18,8 @@ from scenes.kit.text import single_path
 
 pytestmark = pytest.mark.render
 
-SCENES = ("ChainRule", "SoftmaxJacobian", "FlowDensity", "JacobianPenalty", "TaylorError", "MLOutlook")
+SCENES = ("ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
+          "TaylorError", "MLOutlook")
 
 
 @pytest.fixture(scope="module")
@@ -176,6 +178,155 @@ def test_outlook_points_to_existing_scenes(rendered) -> None:
         assert word in named
     assert {item[2] for item in scene.ITEMS} - {None} <= titles
     assert len(scene.rows) == len(scene.ITEMS)
+
+
+def _sqrt2(m):
+    """Symmetric square root of a 2x2 positive definite M, closed form: (M + sqrt(det) I) / sqrt(tr + 2 sqrt(det))."""
+    m = np.asarray(m, float)
+    d = np.sqrt(np.linalg.det(m))
+    return (m + d * np.eye(2)) / np.sqrt(np.trace(m) + 2 * d)
+
+
+def _dot_centres(panel, cloud) -> np.ndarray:
+    """Data-unit centres of the dots of a kit dot_cloud (one closed sub-path per dot)."""
+    return panel.to_data(np.array([sub.mean(axis=0) for sub in cloud.get_subpaths()]))
+
+
+def _on_ellipse(outline: np.ndarray, centre: np.ndarray, cov: np.ndarray, k: float, rtol: float = 1e-6) -> None:
+    """Every point is on the k-sigma ellipse of ``cov`` (dashes end between the 96 vertices, on chords: rtol)."""
+    d = outline - centre
+    np.testing.assert_allclose(np.einsum("ki,ki->k", d, np.linalg.solve(cov, d.T).T), k**2, rtol=rtol)
+
+
+def _vertices(polyline) -> np.ndarray:
+    """The corners of a polyline VMobject (set_points_as_corners), frame points."""
+    return np.vstack([polyline.get_start_anchors(), polyline.get_end_anchors()[-1:]])
+
+
+def _gn_loop(t, y, theta, tol, max_steps):
+    """Gauss-Newton on a exp(b t) - y with numpy.linalg.lstsq, written out: the iterates."""
+    path = [np.array(theta, float)]
+    while len(path) - 1 < max_steps:
+        a, b = path[-1]
+        r, jac = a * np.exp(b * t) - y, np.stack([np.exp(b * t), a * t * np.exp(b * t)], axis=1)
+        if np.linalg.norm(jac.T @ r) < tol:
+            break
+        path.append(path[-1] + np.linalg.lstsq(jac, -r, rcond=None)[0])
+    return np.array(path)
+
+
+def test_vector_regression_read_back(rendered) -> None:
+    scene, _ = rendered("VectorRegression")
+    s = scene.settings.ml
+    f = _tanh(s.regression_w, s.regression_b)
+    mean = np.array(s.regression_mean)
+    jac = numerical_jacobian(f, mean, 1e-6)
+    for cloud, cov in zip(scene.clouds, (s.regression_cov_small, s.regression_cov_large), strict=True):
+        inp, out = cloud["panels"]
+        # the input dots: the seeded standard normals through the closed-form square root of Sigma
+        z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+        xs = _dot_centres(inp, cloud["inputs"])
+        np.testing.assert_allclose(xs, mean + z @ _sqrt2(cov), atol=1e-6)
+        np.testing.assert_allclose(_dot_centres(out, cloud["outputs"]), f(xs), atol=1e-6)
+        # the drawn ellipses: 2 sigma of J Sigma J^T at f(mean), and of the outputs' sample covariance
+        _on_ellipse(out.to_data(cloud["linear"].get_anchors()), f(mean), jac @ np.array(cov) @ jac.T, scene.K_SIGMA)
+        ys = f(xs)
+        _on_ellipse(out.to_data(cloud["sampled"].get_anchors()), ys.mean(axis=0), np.cov(ys.T), scene.K_SIGMA, 2.5e-3)
+        _on_ellipse(inp.to_data(cloud["sigma"].get_anchors()), mean, np.array(cov), scene.K_SIGMA)
+    # the Gauss-Newton path drawn on the loss contours is the lstsq iteration
+    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    gn = _gn_loop(t, y, s.regression_theta0, s.regression_tol, s.regression_max_steps)
+    np.testing.assert_allclose(scene.theta_panel.to_data(_vertices(scene.gn_path)), gn, atol=1e-6)
+    assert len(_vertices(scene.gd_path)) == scene.gd.steps + 1
+    # colours carry the roles
+    assert scene.gn_path.get_stroke_color() == style.GAUSS_NEWTON
+    assert scene.gd_path.get_stroke_color() == style.DESCENT
+    assert scene.clouds[1]["linear"].get_stroke_color() == style.LINEARISED
+
+
+def _encoder(s):
+    W, b, v = np.array(s.encoder_w), np.array(s.encoder_b), np.array(s.encoder_v)
+    return lambda x: np.tanh(np.asarray(x) @ W.T + b) @ v[:, None]
+
+
+def test_encoder_read_back(rendered) -> None:
+    scene, _ = rendered("EncoderSensitivity")
+    s = scene.settings.ml
+    enc, x, panel = _encoder(s), np.array(s.encoder_point), scene.panel
+    jac = numerical_jacobian(enc, x, 1e-6)
+    _, sv, vt = np.linalg.svd(jac)
+    # the amplified direction: the top right-singular vector, drawn encoder_step long from x
+    start, end = panel.to_data(np.array([scene.arrows[0].get_start(), scene.arrows[0].get_end()]))
+    np.testing.assert_allclose(start, x, atol=1e-6)
+    assert abs((end - start) @ vt[0]) == pytest.approx(s.encoder_step, rel=1e-6)
+    # the ignored direction: the dashed line through x along the null space, J d = 0
+    ends = panel.to_data(np.asarray(scene.arrows[1].get_anchors())[[0, -1]])
+    d = ends[1] - ends[0]
+    assert abs(jac @ d / np.linalg.norm(d))[0] < 1e-6
+    np.testing.assert_allclose(ends.mean(axis=0), x, atol=1e-6)
+    # every needle: the ellipse of J^T J at its point, half-length scale sigma_1 along v_1, no width
+    for p, needle in zip(scene.metric_points, scene.needles, strict=True):
+        j = numerical_jacobian(enc, p, 1e-6)
+        _, sp, vp = np.linalg.svd(j)
+        off = panel.to_data(needle.get_anchors()) - p
+        assert np.linalg.norm(off, axis=1).max() == pytest.approx(scene.needle_scale * sp[0], rel=2e-3)
+        assert np.abs(off @ np.array([-vp[0, 1], vp[0, 0]])).max() < 1e-6
+    # the probe is back at x and the readout shows its code
+    np.testing.assert_allclose(panel.to_data(scene.probe.get_center())[0], x, atol=1e-6)
+    assert scene.z_readout[1].get_value() == pytest.approx(enc(x)[0], abs=0.0051)
+    assert float(scene.sigma_readout[0].get_tex_string().split("=")[1]) == pytest.approx(sv[0], abs=0.0051)
+    assert scene.arrows[0].get_stroke_color() == style.LINEARISED
+    assert all(n.get_stroke_color() == style.LINEARISED for n in scene.needles)
+
+
+def _samples_along(vertices: np.ndarray, spacing: float = 0.02) -> np.ndarray:
+    """Points every ``spacing`` frame units along a polyline's segments."""
+    out = [vertices[:1]]
+    for a, b in zip(vertices[:-1], vertices[1:], strict=True):
+        n = max(1, int(np.linalg.norm(b - a) / spacing))
+        out.append(a + np.linspace(0, 1, n + 1)[1:, None] * (b - a))
+    return np.vstack(out)
+
+
+def _pixels_along(frame: np.ndarray, points3: np.ndarray) -> np.ndarray:
+    """At each frame point, the pixel of its 3 x 3 neighbourhood farthest from the background (the line's
+    centre, clear of anti-aliasing)."""
+    from manim import config
+    from scene_harness import BACKGROUND_RGB
+
+    h, w = frame.shape[:2]
+    px = np.round(np.array([w / 2, h / 2]) + points3[:, :2] * [w / config.frame_width, -h / config.frame_height])
+    out = []
+    for x, y in px.astype(int):
+        patch = frame[max(y - 1, 0):y + 2, max(x - 1, 0):x + 2].reshape(-1, 3).astype(int)
+        out.append(patch[np.argmax(np.abs(patch - BACKGROUND_RGB).sum(axis=1))])
+    return np.array(out)
+
+
+def test_regression_paths_show_their_role_colours_in_the_final_frame(rendered) -> None:
+    """Along each path and residual curve (away from the other method's), the final frame shows that method's
+    colour: the nearest in hue of the two roles and the muted contours."""
+    from scene_harness import BACKGROUND_RGB
+
+    scene, frame = rendered("VectorRegression")
+    roles = {"gd": np.array(style.DESCENT.to_int_rgb()), "gn": np.array(style.GAUSS_NEWTON.to_int_rgb()),
+             "muted": np.array(style.MUTED.to_int_rgb())}
+    for name, mine, other in (("gd", scene.gd_path, scene.gn_path), ("gd", scene.gd_curve, scene.gn_curve),
+                              ("gn", scene.gn_path, scene.gd_path), ("gn", scene.gn_curve, scene.gd_curve)):
+        pts = _samples_along(_vertices(mine))
+        theirs = _samples_along(_vertices(other))
+        pts = pts[[np.min(np.linalg.norm(theirs - q, axis=1)) > 0.2 for q in pts]]
+        assert len(pts) >= 5, name
+        seen = np.median(_pixels_along(frame, pts), axis=0)
+        # a 1-2 pixel line is blended with the background: compare hues, the directions away from it
+        bg = BACKGROUND_RGB
+
+        def cosine(r: str, seen=seen, bg=bg) -> float:
+            a, b = seen - bg, roles[r] - bg
+            return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
+
+        nearest = max(roles, key=cosine)
+        assert nearest == name, (name, seen)
 
 
 # ----------------------------------------------------------------------------- drawing helpers of the speed work

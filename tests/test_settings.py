@@ -253,6 +253,15 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("colors", "e1", "blue", "#58C4DD"),
         ("colors", "basis", [], "colours"),
         ("colors", "heatmap", "jet", "plasma"),
+        ("ml", "regression_cov_small", [[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+        ("ml", "regression_cov_large", [[1.0, 2.0], [2.0, 1.0]], "a d - b^2 > 0"),
+        ("ml", "regression_cov_large", [[-1.0, 0.0], [0.0, -1.0]], "a > 0"),
+        ("ml", "regression_samples", 10, "from 50 to 5000"),
+        ("ml", "regression_max_steps", 2.5, "whole number"),
+        ("ml", "regression_tol", 0.0, "> 0"),
+        ("ml", "regression_t", [0.0, 1.0], "list of 3 to 12 numbers"),
+        ("ml", "encoder_w", [[1.0, 2.0]] * 7, "1 to 6 rows"),
+        ("ml", "encoder_points", [[0.0, 0.0]] * 10, "1 to 9 rows"),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, section, key, value, needle):
@@ -279,6 +288,11 @@ def test_huge_bad_value_is_clipped(tmp_path):
         ({"penalty_point": [2.0, -2.0]}, "[ml].penalty_point must lie in [-0.9, 0.9]"),
         ({"taylor_steps": [1e-6, 1.0]}, "[ml].taylor_steps must have min >= 1e-4"),
         ({"taylor_steps": [0.5, 0.6]}, "max >= 10 min"),
+        ({"regression_y": [1.0, 2.0, 3.0]}, "[ml].regression_y must have one entry per regression_t (5)"),
+        ({"regression_t": [1.0, 1.0, 1.0], "regression_y": [1.0, 2.0, 3.0]}, "at least two different times"),
+        ({"encoder_b": [0.0, 0.0]}, "[ml].encoder_b and encoder_v must have one entry per row of encoder_w (3)"),
+        ({"encoder_point": [5.0, 0.0]}, "[ml].encoder_point and encoder_points must lie in encoder_box"),
+        ({"encoder_points": [[0.0, 0.0], [0.0, 2.5]]}, "must lie in encoder_box"),
     ],
 )
 def test_ml_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):

@@ -65,3 +65,9 @@ GROW = ManimColor("#FF9F43")  # log|det J| > 0 (cells grow)
 POSITIVE = ManimColor("#FFD166")  # positive matrix entries
 NEGATIVE = ManimColor("#C77DFF")  # negative matrix entries
 GRADIENT = HIGHLIGHT  # gradients pulled back through layers
+
+# Roles in the regression and encoder scenes.
+LINEARISED = HIGHLIGHT  # what the Jacobian predicts: J Sigma J^T, the amplified direction, the metric
+SAMPLES = MUTED  # Monte-Carlo samples and what is measured from them
+GAUSS_NEWTON = HIGHLIGHT  # the Gauss-Newton path and its residuals
+DESCENT = ManimColor("#4C8DFF")  # the gradient-descent path and its residuals

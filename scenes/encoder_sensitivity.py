@@ -1,0 +1,189 @@
+"""EncoderSensitivity: an encoder from the plane to one number; the direction its Jacobian ignores, the one it
+amplifies, and the pull-back metric J^T J as flat ellipses over the input.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/encoder_sensitivity.py EncoderSensitivity
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    contour_paths,
+    level_values,
+    psd_ellipse,
+    pullback_metric,
+    singular_directions,
+    tanh_encoder,
+    taylor_offsets,
+    value_range,
+)
+from jacobian_math.fields import lattice, nice_step
+from scenes.kit import style
+from scenes.kit.followers import Followers
+from scenes.kit.panel import Panel
+from scenes.kit.readouts import LiveDecimal, decimal_matrix, set_if_changed
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.shapes import DashedCurve
+
+
+class EncoderSensitivity(LectureScene):
+    """z = v . tanh(W x + b): lines of equal code, the ignored and the amplified direction at x, and J^T J."""
+
+    TITLE = "Encoders: what the code ignores"
+    SIDE = 5.4
+    PANEL_CENTRE = (-3.0, 0.1)
+    CODE_X = 1.6  # the vertical code axis
+    CODE_LENGTH = 5.0
+    READOUT_X = 4.7
+    LEVELS = 7
+    NEEDLE = 0.4  # the longest metric needle's half-length, as a fraction of the points' smallest spacing
+    SMALL = 0.25  # the change along the null direction is called small below this fraction of the other
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.encoder = tanh_encoder([list(r) for r in ml.encoder_w], list(ml.encoder_b), [list(ml.encoder_v)])
+        self.x = np.array(ml.encoder_point)
+        self.jac = self.encoder.jacobian(self.x)
+        self.sigma, self.vecs = singular_directions(self.jac)
+        self.step = ml.encoder_step
+        self.s = ValueTracker(0.0)
+        self.direction = self.vecs[:, 1]
+        self.followers = Followers()  # the probe, the code marker and its readout follow s
+        self.title_card(self.TITLE, "an encoder's Jacobian: how the code moves with the input")
+        self.beat()
+        self.show_code()
+        self.beat()
+        self.ignore_direction()
+        self.beat()
+        self.amplify_direction()
+        self.beat()
+        self.show_metric()
+        self.beat()
+
+    def code(self, x: np.ndarray) -> float:
+        return float(self.encoder(np.asarray(x, float))[..., 0])
+
+    def probe_point(self) -> np.ndarray:
+        return self.x + self.s.get_value() * self.direction
+
+    def code_change(self, k: int) -> tuple[float, float]:
+        """(true, linear) change of z when x moves by encoder_step along right-singular vector k."""
+        true, linear = taylor_offsets(self.encoder, self.x, self.vecs[:, k], self.step)
+        return float(true[0, 0]), float(linear[0, 0])
+
+    def show_code(self) -> None:
+        box = self.settings.ml.encoder_box
+        self.panel = Panel(box, self.SIDE, r"x \in \mathbb{R}^2", step=nice_step(max(box[1] - box[0],
+                                                                                       box[3] - box[2]), 5))
+        self.panel.place([*self.PANEL_CENTRE, 0])
+        xs, ys = lattice(box, 90)
+        values = self.encoder(np.stack(np.meshgrid(xs, ys), axis=-1))[..., 0]
+        self.z_range = value_range(np.append(values, self.code(self.x)), 6)
+        self.levels = level_values(values, self.LEVELS)
+        self.contours = VGroup(*[self.panel.polyline(path, stroke_color=style.MUTED, stroke_width=2)
+                                 for level in self.levels for path in contour_paths(xs, ys, values, level)
+                                 if len(path) > 1])
+        self.own_level = VGroup(*[self.panel.polyline(path, stroke_color=style.TEXT, stroke_width=2.5)
+                                  for path in contour_paths(xs, ys, values, self.code(self.x)) if len(path) > 1])
+        lo, hi = self.z_range
+        self.code_axis = NumberLine(x_range=(lo, hi, nice_step(hi - lo, 5)), length=self.CODE_LENGTH,
+                                    rotation=90 * DEGREES, include_numbers=True, label_direction=LEFT,
+                                    font_size=style.SMALL_SIZE, color=style.AXIS,
+                                    decimal_number_config={"num_decimal_places": 0 if nice_step(hi - lo, 5) >= 1
+                                                           else 1})
+        self.code_axis.move_to([self.CODE_X, self.PANEL_CENTRE[1], 0])
+        code_head = MathTex(r"z = v^\top \tanh(Wx + b)", font_size=style.LABEL_SIZE).next_to(
+            self.code_axis, UP, buff=0.25).shift(0.9 * RIGHT)
+        self.level_ticks = VGroup(*[Line(LEFT * 0.1, RIGHT * 0.1, color=style.MUTED, stroke_width=2).move_to(
+            self.code_axis.n2p(level)) for level in self.levels])
+        self.probe = self.followers.add(Dot(radius=0.08, color=style.TEXT),
+                                        lambda m: m.move_to(self.panel.point(self.probe_point())))
+        self.marker = self.followers.add(Triangle(color=style.TEXT, fill_opacity=1).scale(0.1).rotate(-90 * DEGREES),
+                                         lambda m: m.move_to(self.code_axis.n2p(self.code(self.probe_point()))
+                                                             + 0.2 * RIGHT))
+        self.z_readout = VGroup(MathTex("z =", font_size=style.LABEL_SIZE),
+                                LiveDecimal(self.code(self.x), num_decimal_places=2, font_size=style.LABEL_SIZE))
+        self.z_readout.arrange(RIGHT, buff=0.12)
+        self.followers.add(self.z_readout, lambda m: (set_if_changed(m[1], self.code(self.probe_point())),
+                                                      m.next_to(self.marker, RIGHT, buff=0.15)))
+        self.caption("An encoder squeezes each point x of the plane into one number, its code z. Points on one "
+                     "curve share a code; the brighter curve is the one through the probe x.", 5.5)
+        uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=0.05)
+        self.play(Create(self.contours), Create(self.own_level), FadeIn(self.level_ticks), run_time=self.rt(1.5))
+        self.add(self.probe, self.marker, self.z_readout)
+        self.pause(3)
+
+    def _direction_arrow(self, k: int) -> VMobject:
+        start, end = self.x, self.x + self.step * self.vecs[:, k]
+        if k == 0:
+            return self.panel.arrow(start, end, style.LINEARISED)
+        return DashedCurve(Line(self.panel.point(start - (end - start)), self.panel.point(end), color=style.TEXT,
+                                stroke_width=3), 12, 0.55)
+
+    def ignore_direction(self) -> None:
+        self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
+        self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE), decimal_matrix(self.jac))
+        self.j_readout.arrange(RIGHT, buff=0.15)
+        self.sigma_readout = VGroup(
+            MathTex(rf"\sigma_1 = {self.sigma[0]:.2f}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
+            MathTex(rf"\sigma_2 = {self.sigma[1]:.2f}", font_size=style.LABEL_SIZE),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
+            [self.READOUT_X, -1.6, 0])
+        null_true, amp_true = self.code_change(1)[0], self.code_change(0)[0]
+        size = "only " if abs(null_true) < self.SMALL * abs(amp_true) else ""
+        self.caption(f"J(x) has a null direction, dashed, along the curve through x. J predicts no change there; "
+                     f"moving x by {self.step:g} that way changes z by {size}{abs(null_true):.2f}.", 6)
+        uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]), buff=0.05)
+        self.direction = self.vecs[:, 1]
+        self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
+        self.followers.play(self, self.s.animate.set_value(0.0), run_time=self.rt(1.6))
+        self.pause(2)
+
+    def amplify_direction(self) -> None:
+        true, linear = self.code_change(0)
+        self.caption(f"Along the top right-singular vector v₁ the code moves fastest, σ₁ = {self.sigma[0]:.2f} per "
+                     f"unit: a step of {self.step:g} changes z by {abs(true):.2f} (J predicts {abs(linear):.2f}).", 6)
+        self.play(GrowArrow(self.arrows[0]), run_time=self.rt(0.8))
+        self.direction = self.vecs[:, 0]
+        self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
+        self.followers.play(self, self.s.animate.set_value(0.0), run_time=self.rt(1.6))
+        self.pause(2)
+
+    def metric_scale(self, points: np.ndarray) -> float:
+        """Half-length (input units) per unit of sigma_1 of the drawn needles: the longest is NEEDLE times the
+        smallest spacing of the points (a tenth of the box for one point), or less where a needle would leave
+        the box."""
+        box = self.settings.ml.encoder_box
+        gaps = [np.linalg.norm(a - b) for i, a in enumerate(points) for b in points[:i] if np.linalg.norm(a - b) > 0]
+        spacing = min(gaps, default=0.1 * min(box[1] - box[0], box[3] - box[2]) / self.NEEDLE)
+        scale = np.inf
+        for p in points:  # the needle at p, p +- scale sigma_1 v_1, stays inside the box
+            sigma, vecs = singular_directions(self.encoder.jacobian(p))
+            reach = np.abs(sigma[0] * vecs[:, 0])
+            room = np.minimum(p - [box[0], box[2]], [box[1], box[3]] - p)
+            scale = min(scale, self.NEEDLE * spacing / max(sigma[0], 1e-300), *(room[reach > 0] / reach[reach > 0]))
+        return float(scale) if np.isfinite(scale) and scale > 0 else 1.0
+
+    def show_metric(self) -> None:
+        self.metric_points = np.array([self.x, *self.settings.ml.encoder_points])
+        self.needle_scale = self.metric_scale(self.metric_points)
+        self.needles = VGroup(*[
+            self.panel.polyline(psd_ellipse(pullback_metric(self.encoder.jacobian(p)), p, self.needle_scale),
+                                closed=True, stroke_color=style.LINEARISED, stroke_width=4)
+            for p in self.metric_points])
+        dots = VGroup(*[Dot(self.panel.point(p), radius=0.05, color=style.TEXT) for p in self.metric_points[1:]])
+        formula = MathTex(r"\|J\,\delta\|^2 = \delta^\top J^\top J\,\delta", font_size=style.LABEL_SIZE)
+        formula.next_to(self.panel.border, DOWN, buff=0.3)
+        self.caption("The pull-back metric JᵀJ says how far the code moves for each step δ of x. Its ellipses are "
+                     "flat, with semi-axes σ₁ and 0: across the curves the code moves, along them it does not.", 6.5)
+        uncover(self, [[formula]], self.rt(0.8), FadeIn(dots), self.arrows[0].animate.set_opacity(0.35), buff=0.05)
+        self.play(Create(self.needles), run_time=self.rt(1.7))
+        self.pause(4)
+
+
+__all__ = ["EncoderSensitivity"]
