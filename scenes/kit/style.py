@@ -65,3 +65,4 @@ GROW = ManimColor("#FF9F43")  # log|det J| > 0 (cells grow)
 POSITIVE = ManimColor("#FFD166")  # positive matrix entries
 NEGATIVE = ManimColor("#C77DFF")  # negative matrix entries
 GRADIENT = HIGHLIGHT  # gradients pulled back through layers
+FIRST_ORDER = ManimColor("#FF7AC6")  # first-order MAML's gradient, which skips the pull-back
