@@ -5,6 +5,7 @@ against an independent computation.  It imports nothing of the project (no Manim
 no ``lecture``) and knows nothing of pixels, colours or files: arrays in, arrays out, shapes documented.
 """
 
+from jacobian_math.batched import BatchLayer, block_sizes, blocks, off_diagonal_size, storage_sizes
 from jacobian_math.encoder import pullback_metric, singular_directions, tanh_encoder
 from jacobian_math.expressions import ALLOWED_FUNCTIONS, ExpressionError, parse_expression
 from jacobian_math.fields import (
@@ -27,6 +28,7 @@ from jacobian_math.geometry import (
     square_cell,
 )
 from jacobian_math.linalg import determinant, frobenius_norm, singular_values
+from jacobian_math.meta import InnerStep, TanhRegression, first_order_maml_gradient, maml_gradient
 from jacobian_math.ml import (
     Composition,
     CouplingFlow,
@@ -75,6 +77,15 @@ from jacobian_math.regression import (
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
+    "BatchLayer",
+    "InnerStep",
+    "TanhRegression",
+    "block_sizes",
+    "blocks",
+    "first_order_maml_gradient",
+    "maml_gradient",
+    "off_diagonal_size",
+    "storage_sizes",
     "Composition",
     "DifferentiableMap",
     "CouplingFlow",

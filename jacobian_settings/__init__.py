@@ -84,16 +84,42 @@ def _box(value: Any) -> tuple[float, float, float, float]:
 
 
 MAX_SAMPLE_POINTS = 4  # the grid scene's J labels need room in the plot: more would crowd it
+MAX_BATCH = 4  # BatchedJacobian: a (2B) x (2B) matrix of numbers stays readable up to B = 4
 
 
-def _points(value: Any) -> tuple[tuple[float, float], ...]:
-    what = f"a list of 1 to {MAX_SAMPLE_POINTS} [x, y] pairs"
-    if not isinstance(value, list) or not value or len(value) > MAX_SAMPLE_POINTS:
-        raise TypeError(what)
-    try:
-        return tuple(_numbers(2, 2)(p) for p in value)  # type: ignore[misc]
-    except TypeError:
-        raise TypeError(what) from None
+def _pairs(min_len: int, max_len: int) -> Check:
+    def check(value: Any) -> tuple[tuple[float, float], ...]:
+        what = f"a list of {min_len} to {max_len} [x, y] pairs"
+        if not isinstance(value, list) or not min_len <= len(value) <= max_len:
+            raise TypeError(what)
+        try:
+            return tuple(_numbers(2, 2)(p) for p in value)  # type: ignore[misc]
+        except TypeError:
+            raise TypeError(what) from None
+
+    return check
+
+
+_points = _pairs(1, MAX_SAMPLE_POINTS)
+
+
+def _integer(lo: int, hi: int) -> Check:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+            raise TypeError(f"a whole number from {lo} to {hi}")
+        return value
+
+    return check
+
+
+def _positive_at_most(hi: float) -> Check:
+    def check(value: Any) -> float:
+        v = _number(value)
+        if not 0 < v <= hi:
+            raise TypeError(f"a number > 0 and <= {hi:g}")
+        return v
+
+    return check
 
 
 def _text(value: Any) -> str:
@@ -272,6 +298,17 @@ class MLSettings:
     encoder_point: tuple[float, float]
     encoder_step: float
     encoder_points: tuple[tuple[float, float], ...]
+    maml_x: tuple[float, ...]
+    maml_y: tuple[float, ...]
+    maml_val_x: tuple[float, ...]
+    maml_val_y: tuple[float, ...]
+    maml_theta: tuple[float, float]
+    maml_alpha: float
+    maml_cell: float
+    batch_size: int
+    batch_w: tuple[tuple[float, float], tuple[float, float]]
+    batch_b: tuple[float, float]
+    batch_inputs: tuple[tuple[float, float], ...]
 
 
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
@@ -345,6 +382,17 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
             "encoder_point": _numbers(2, 2),
             "encoder_step": _positive,
             "encoder_points": _rows(1, 9),
+            "maml_x": _numbers(1, 8),
+            "maml_y": _numbers(1, 8),
+            "maml_val_x": _numbers(1, 8),
+            "maml_val_y": _numbers(1, 8),
+            "maml_theta": _numbers(2, 2),
+            "maml_alpha": _positive_at_most(2.0),
+            "maml_cell": _positive_at_most(2.0),
+            "batch_size": _integer(2, MAX_BATCH),
+            "batch_w": _matrix2,
+            "batch_b": _numbers(2, 2),
+            "batch_inputs": _pairs(2, MAX_BATCH),
         },
     ),
 }
@@ -488,6 +536,14 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
             f"{source}: [ml].encoder_point and encoder_points must lie in encoder_box {list(ml.encoder_box)}, "
             f"got {list(ml.encoder_point)} and {[list(p) for p in ml.encoder_points]}"
         )
+    for x_key, y_key in (("maml_x", "maml_y"), ("maml_val_x", "maml_val_y")):
+        xs, ys = getattr(ml, x_key), getattr(ml, y_key)
+        if len(xs) != len(ys):
+            raise ConfigError(f"{source}: [ml].{y_key} must have one target per input in {x_key} ({len(xs)}), "
+                              f"got {len(ys)}")
+    if ml.batch_size > len(ml.batch_inputs):
+        raise ConfigError(f"{source}: [ml].batch_inputs must hold at least batch_size = {ml.batch_size} examples, "
+                          f"got {len(ml.batch_inputs)}")
     return settings
 
 

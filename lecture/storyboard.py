@@ -43,7 +43,9 @@ STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/encoder_sensitivity.py", "EncoderSensitivity", "Encoders: what the code ignores", 2),
     SceneEntry("scenes/flow.py", "FlowDensity", "Flows: the determinant scales density", 2),
     SceneEntry("scenes/penalty.py", "JacobianPenalty", "Jacobian penalties and singular values", 2),
+    SceneEntry("scenes/maml_step.py", "MAMLStep", "MAML: differentiating through a gradient step", 2),
     SceneEntry("scenes/taylor.py", "TaylorError", "Local linearity: the Taylor error", 2),
+    SceneEntry("scenes/batched_jacobian.py", "BatchedJacobian", "Batched inputs: a block-diagonal Jacobian", 2),
     SceneEntry("scenes/outlook.py", "MLOutlook", "Outlook", 2),
 )
 

@@ -18,6 +18,7 @@ from jacobian_math import (
     softmax_jacobian,
 )
 from scenes.kit import style
+from scenes.kit.colormaps import signed_color
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import (
     LiveDecimal,
@@ -177,9 +178,7 @@ class SoftmaxJacobian(LectureScene):
         return float(np.round(self._jac()[i].sum(), 2)) + 0.0
 
     def _entry_color(self, i: int, j: int) -> ManimColor:
-        v = self._jac()[i, j]
-        target = style.POSITIVE if v >= 0 else style.NEGATIVE
-        return interpolate_color(style.PANEL, ManimColor(target), min(1.0, abs(v) / self.ENTRY_SCALE) * 0.8)
+        return signed_color(self._jac()[i, j], self.ENTRY_SCALE)
 
     def move_logits(self, start: Sequence[float]) -> None:
         up = [*start]

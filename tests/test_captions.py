@@ -20,7 +20,7 @@ pytestmark = pytest.mark.render
 ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
                                              "ChainRule", "SoftmaxJacobian", "VectorRegression",
                                              "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
-                                             "TaylorError", "MLOutlook"))
+                                             "MAMLStep", "TaylorError", "BatchedJacobian", "MLOutlook"))
 # code syntax a caption must not show (they are written in Unicode math: see scenes/kit/text.py)
 CODE_SYNTAX = re.compile(r"\*\*|_[A-Za-z0-9{]|\^T|\b(phi|sigma|lambda)|\|\|")
 SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
@@ -292,3 +292,67 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
                                [np.linalg.norm(grad), s.encoder_step, s.encoder_step * np.linalg.norm(grad)],
                                atol=0.0051)
     assert only == (stated_null < 0.25 * stated_amp)
+MAML_OTHER = ("[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3\n"
+              "maml_val_x = [0.5, 2.0]\nmaml_val_y = [0.9, -0.2]\n")
+
+
+@pytest.mark.parametrize("config", ["", MAML_OTHER])
+def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, use_config):
+    use_config(config)
+    ml = active_settings().ml
+    x, y, xv, yv = (np.array(v) for v in (ml.maml_x, ml.maml_y, ml.maml_val_x, ml.maml_val_y))
+
+    def loss(t, xs, ys):
+        return np.mean((np.tanh(t[0] * xs + t[1]) - ys) ** 2) / 2
+
+    def grad(t, xs, ys, h=1e-5):
+        return np.array([(loss(t + h * e, xs, ys) - loss(t - h * e, xs, ys)) / (2 * h) for e in np.eye(2)])
+
+    def step(t):
+        return t - ml.maml_alpha * grad(t, x, y)
+
+    theta, h = np.array(ml.maml_theta), ml.maml_cell
+    jac = np.stack([(step(theta + 1e-4 * e) - step(theta - 1e-4 * e)) / 2e-4 for e in np.eye(2)], axis=1)
+    corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], float)
+    edge = np.linspace(0, 1, 400)[:, None]
+    boundary = np.vstack([theta + h * (corners[i] + edge * (corners[i + 1] - corners[i])) for i in range(4)])
+    gap = max(np.linalg.norm(step(q) - step(theta) - jac @ (q - theta)) for q in boundary)
+    g_val = grad(step(theta), xv, yv)
+    meta = np.array([(loss(step(theta + 1e-4 * e), xv, yv) - loss(step(theta - 1e-4 * e), xv, yv)) / 2e-4
+                     for e in np.eye(2)])
+    texts = captions(scene_class("MAMLStep"), media)
+    m = one(texts, rf"the true image bends, up to {NUMBER} away")
+    assert float(m.group(1)) == pytest.approx(gap, abs=0.006)
+    m = one(texts, rf"off by {NUMBER} here, {NUMBER} % of the meta-gradient's length")
+    assert float(m.group(1)) == pytest.approx(np.linalg.norm(meta - g_val), abs=0.006)
+    assert float(m.group(2)) == pytest.approx(100 * np.linalg.norm(meta - g_val) / np.linalg.norm(meta), abs=0.6)
+    assert one(texts, r"α∇L\(θ\)")
+
+
+@pytest.mark.parametrize(("config", "B"), [("", 3), ("[ml]\nbatch_size = 4\n", 4), ("[ml]\nbatch_size = 2\n", 2)])
+def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B, media, use_config):
+    use_config(config)
+    ml = active_settings().ml
+    W, b, X = np.array(ml.batch_w), np.array(ml.batch_b), np.array(ml.batch_inputs[:B])
+
+    def flat(v):  # the batch-mean-centred layer, flattened
+        Xv = v.reshape(B, 2)
+        return np.tanh((Xv - Xv.mean(axis=0)) @ W.T + b).ravel()
+
+    v0, eps = X.ravel(), 1e-6
+    jac = np.stack([(flat(v0 + eps * e) - flat(v0 - eps * e)) / (2 * eps) for e in np.eye(2 * B)], axis=1)
+    off = max(np.abs(jac[2 * i:2 * i + 2, 2 * j:2 * j + 2]).max() for i in range(B) for j in range(B) if i != j)
+    texts = captions(scene_class("BatchedJacobian"), media)
+    assert one(texts, rf"stacks B = {B} examples")
+    assert one(texts, rf"\(Bm\)×\(Bn\) = {2 * B}×{2 * B} matrix")
+    m = one(texts, rf"off-diagonal blocks fill in, up to {NUMBER} in size")
+    assert float(m.group(1)) == pytest.approx(off, abs=0.005)
+    m = one(texts, rf"B×m×n is stored: {NUMBER} numbers, every nonzero one, instead of {NUMBER}")
+    assert (int(m.group(1)), int(m.group(2))) == (B * 4, (2 * B) ** 2)
+
+
+def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
+    use_config("[ml]\nbatch_w = [[0.0, 0.0], [0.0, 0.0]]\n")
+    texts = captions(scene_class("BatchedJacobian"), media)
+    assert not any("fill in" in t for t in texts)
+    assert one(texts, r"every entry is 0\.00")

@@ -12,6 +12,10 @@ Checked, per scene (attributes of the finished scene):
 - JacobianPenalty: panels and readouts inside; the readouts pairwise apart.
 - FlowDensity: left, right, mass_left, mass_right inside; the highlighted cells (cells_in, and those of
   cells_out still shown) inside their panels, the shown det_labels inside the frame.
+- MAMLStep: panels, step formula, Jacobian row, gradient rows and the scale note inside; the rows pairwise apart
+  and apart from the Jacobian row and the panels; every drawn shape and arrow inside its panel.
+- BatchedJacobian: X, Y, the matrix (cells, labels, heading), the per-example stack and its line inside; the
+  entries pairwise apart; the matrix apart from X, Y and the stack.
 - RBFJacobian / RBFModel: legend and formula (or f_formula, df_formula; the weights at least 0.12 high)
   inside; readout and row (part of the readout) inside the frame minus half the margin (with the defaults
   the readout is 0.18 from the bottom edge); the readout apart from the others.
@@ -23,10 +27,12 @@ import pytest
 from manim import DecimalNumber, VGroup
 from scene_harness import render_scene
 
+from scenes.batched_jacobian import BatchedJacobian
 from scenes.chain_rule import ChainRule
 from scenes.encoder_sensitivity import EncoderSensitivity
 from scenes.flow import FlowDensity
 from scenes.kit import style
+from scenes.maml_step import MAMLStep
 from scenes.penalty import JacobianPenalty
 from scenes.rbf_jacobian import RBFJacobian
 from scenes.rbf_model import RBFModel
@@ -86,6 +92,15 @@ CORPUS = {
                                         "encoder_points = [[0.0, 0.0], [0.1, 0.0]]"),
     "encoder_one_point": (EncoderSensitivity, "[ml]\nencoder_box = [-10.0, 10.0, -0.5, 0.5]\n"
                                               "encoder_points = [[5.0, 0.2]]\nencoder_point = [0.0, 0.0]"),
+    "maml_default": (MAMLStep, ""),
+    "maml_far": (MAMLStep, "[ml]\nmaml_theta = [-2.5, 1.8]\nmaml_alpha = 2.0\nmaml_cell = 2.0\n"
+                           "maml_x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
+                           "maml_y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]"),
+    "maml_tiny": (MAMLStep, "[ml]\nmaml_alpha = 0.01\nmaml_cell = 0.02\nmaml_val_x = [5.0]\nmaml_val_y = [-1.0]"),
+    "batch_2": (BatchedJacobian, "[ml]\nbatch_size = 2"),
+    "batch_4_big": (BatchedJacobian, "[ml]\nbatch_size = 4\nbatch_w = [[-9.5, 8.0], [0.05, -12.0]]\n"
+                                     "batch_b = [-3.0, 3.0]\nbatch_inputs = [[-10.0, 10.0], [0.01, -0.01], "
+                                     "[5.5, -7.25], [-0.3, 0.4]]"),
 }
 
 
@@ -205,7 +220,34 @@ def check_encoder(s) -> None:
     assert apart(box(s.panel), box(VGroup(s.code_axis, s.z_readout, s.j_readout))), "the readouts overlap the panel"
 
 
+def check_maml(s) -> None:
+    all_inside({f"panel {k}": p for k, p in enumerate(s.panels)} | {
+        "step_formula": s.step_formula, "jac_row": s.jac_row, "rows": s.rows, "labels": s.labels})
+    if s.note.has_points():
+        assert inside(box(s.note)), "the scale note leaves the frame"
+    pairwise_apart("gradient row", s.rows)
+    for r in s.rows:
+        assert apart(box(r), box(s.jac_row)), "a gradient row overlaps the Jacobian"
+        for p in s.panels:
+            assert apart(box(r), box(p)), "a gradient row overlaps a panel"
+    left, right = (box(p.border) for p in s.panels)
+    for m in (s.square, *s.e_arrows, s.maml_arrow, s.fo_arrow, s.diff_arrow):
+        assert within(box(m), left), "a shape leaves the left panel"
+    for m in (s.true_image, s.para, *s.j_arrows, s.val_arrow):
+        assert within(box(m), right), "a shape leaves the right panel"
+
+
+def check_batched(s) -> None:
+    all_inside({"x_grid": s.x_grid, "y_grid": s.y_grid, "matrix": s.matrix_group, "stack": s.stack,
+                "stack_head": s.stack_head})
+    pairwise_apart("entry", s.entries)
+    for other in (s.x_grid, s.y_grid, s.stack, s.stack_head):
+        assert apart(box(other), box(s.matrix_group)), "the matrix overlaps the batch or the stack"
+    assert apart(box(s.stack_head), box(s.y_grid)) and apart(box(s.stack), box(s.x_grid))
+
+
 CHECKS = {VectorRegression: check_regression, EncoderSensitivity: check_encoder,
+          MAMLStep: check_maml, BatchedJacobian: check_batched,
           SoftmaxJacobian: check_softmax, ChainRule: check_chain, TaylorError: check_taylor,
           JacobianPenalty: check_penalty, FlowDensity: check_flow, RBFJacobian: check_rbf, RBFModel: check_rbf}
 

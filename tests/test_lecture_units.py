@@ -84,7 +84,7 @@ def test_chapter_warnings_name_short_chapters() -> None:
 
 def test_real_storyboard_has_both_parts_in_order() -> None:
     assert [e.cls for e in STORYBOARD[:4]] == ["RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF"]
-    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 6
+    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 8
     assert len({e.cls for e in STORYBOARD}) == len(STORYBOARD)
 
 

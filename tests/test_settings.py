@@ -262,6 +262,18 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("ml", "regression_t", [0.0, 1.0], "list of 3 to 12 numbers"),
         ("ml", "encoder_w", [[1.0, 2.0]] * 7, "1 to 6 rows"),
         ("ml", "encoder_points", [[0.0, 0.0]] * 10, "1 to 9 rows"),
+        ("ml", "maml_alpha", 0.0, "> 0 and <= 2"),
+        ("ml", "maml_alpha", 2.5, "> 0 and <= 2"),
+        ("ml", "maml_cell", -0.1, "> 0 and <= 2"),
+        ("ml", "maml_x", [float(k) for k in range(9)], "list of 1 to 8 numbers"),
+        ("ml", "maml_theta", [0.3], "list of 2 numbers"),
+        ("ml", "batch_size", 1, "whole number from 2 to 4"),
+        ("ml", "batch_size", 5, "whole number from 2 to 4"),
+        ("ml", "batch_size", 3.0, "whole number from 2 to 4"),
+        ("ml", "batch_inputs", [[0.0, 1.0]], "list of 2 to 4 [x, y] pairs"),
+        ("ml", "batch_inputs", [[0.0, 1.0]] * 5, "list of 2 to 4 [x, y] pairs"),
+        ("ml", "batch_inputs", [[0.0, 1.0], [1.0]], "list of 2 to 4 [x, y] pairs"),
+        ("ml", "batch_w", [[1.0, 0.0]], "2x2 matrix"),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, section, key, value, needle):
@@ -293,6 +305,10 @@ def test_huge_bad_value_is_clipped(tmp_path):
         ({"encoder_b": [0.0, 0.0]}, "[ml].encoder_b and encoder_v must have one entry per row of encoder_w (3)"),
         ({"encoder_point": [5.0, 0.0]}, "[ml].encoder_point and encoder_points must lie in encoder_box"),
         ({"encoder_points": [[0.0, 0.0], [0.0, 2.5]]}, "must lie in encoder_box"),
+        ({"maml_y": [0.1, 0.2]}, "[ml].maml_y must have one target per input in maml_x (4), got 2"),
+        ({"maml_val_x": [0.0]}, "[ml].maml_val_y must have one target per input in maml_val_x (1), got 3"),
+        ({"batch_size": 4, "batch_inputs": [[0.0, 1.0], [1.0, 0.0]]},
+         "[ml].batch_inputs must hold at least batch_size = 4 examples, got 2"),
     ],
 )
 def test_ml_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):

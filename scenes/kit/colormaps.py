@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+from manim import ManimColor, interpolate_color
 
 from jacobian_settings import COLORMAPS
 from scenes.kit import style
@@ -57,6 +58,13 @@ def diverging_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
     rgb = np.where(v[..., None] < 0, neg, posc) * np.ones(v.shape + (1,))
     alpha = np.abs(v) * 220
     return np.concatenate([rgb, alpha[..., None]], axis=-1).astype(np.uint8)
+
+
+def signed_color(value: float, scale: float) -> ManimColor:
+    """The colour of a matrix cell holding ``value``: the panel colour blended towards POSITIVE (>= 0) or
+    NEGATIVE by |value| / ``scale`` (``scale`` > 0: full strength from there on), at most 80 %."""
+    target = style.POSITIVE if value >= 0 else style.NEGATIVE
+    return interpolate_color(style.PANEL, ManimColor(target), min(1.0, abs(value) / scale) * 0.8)
 
 
 def cross_fade(old: np.ndarray, new: np.ndarray, alpha: float) -> np.ndarray:

@@ -71,3 +71,4 @@ LINEARISED = HIGHLIGHT  # what the Jacobian predicts: J Sigma J^T, the amplified
 SAMPLES = MUTED  # Monte-Carlo samples and what is measured from them
 GAUSS_NEWTON = HIGHLIGHT  # the Gauss-Newton path and its residuals
 DESCENT = ManimColor("#4C8DFF")  # the gradient-descent path and its residuals
+FIRST_ORDER = ManimColor("#FF7AC6")  # first-order MAML's gradient, which skips the pull-back

@@ -1,0 +1,218 @@
+"""MAMLStep: one inner gradient step theta' = theta - alpha grad L(theta) as a map of the parameter plane;
+its Jacobian I - alpha Hess L carries a square; the meta-gradient pulled back through it vs first-order MAML.
+
+Every number drawn comes from ``jacobian_math``; this module only places it on screen.
+
+    .venv/bin/manim -pql scenes/maml_step.py MAMLStep
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from manim import *
+
+from jacobian_math import (
+    InnerStep,
+    TanhRegression,
+    cell_image,
+    contour_paths,
+    first_order_maml_gradient,
+    fit_view,
+    level_values,
+    linearisation_gap,
+    linearised_cell,
+    maml_gradient,
+    square_cell,
+)
+from jacobian_math.fields import lattice, nice_step
+from scenes.kit import style
+from scenes.kit.panel import Panel, cell_polygon
+from scenes.kit.readouts import decimal_matrix, number_row
+from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import fmt_number, single_path
+
+
+def free_side(vectors) -> np.ndarray:
+    """Of the eight compass directions, the one farthest in angle from every vector drawn from a point
+    (where a label beside that point covers none of them)."""
+    dirs = [RIGHT, UR, UP, UL, LEFT, DL, DOWN, DR]
+    unit = [v / np.linalg.norm(v) for v in (np.asarray(u, float) for u in vectors) if np.linalg.norm(v) > 0]
+
+    def crowding(d: np.ndarray) -> float:
+        d2 = d[:2] / np.linalg.norm(d[:2])
+        return max((float(d2 @ u) for u in unit), default=-1.0)
+
+    return min(dirs, key=crowding)
+
+
+class MAMLStep(LectureScene):
+    """The inner step as a map of the plane, its Jacobian, and the meta-gradient with and without it."""
+
+    TITLE = "MAML: differentiating through a gradient step"
+    PANEL_W, PANEL_H = 3.6, 5.4  # room for each panel (the view keeps equal scales on both axes)
+    PANEL_Y = -0.15
+    PANEL_X = (-4.95, -0.75)
+    COLUMN_X = 1.3  # left edge of the formulas right of the panels
+    SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # gradient arrow scales to choose from
+
+    def construct(self) -> None:
+        ml = self.settings.ml
+        self.task = TanhRegression(np.array(ml.maml_x), np.array(ml.maml_y))
+        self.val = TanhRegression(np.array(ml.maml_val_x), np.array(ml.maml_val_y))
+        self.step = InnerStep(self.task, ml.maml_alpha)
+        self.theta = np.array(ml.maml_theta)
+        self.h = ml.maml_cell
+        self.prime = self.step(self.theta)
+        self.jac = self.step.jacobian(self.theta)
+        self.g_val = first_order_maml_gradient(self.step, self.val, self.theta)  # = grad L_val(theta')
+        self.g_maml = maml_gradient(self.step, self.val, self.theta)
+        self.arrow_scale = self._arrow_scale()
+        self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs its Jacobian")
+        self.beat()
+        self.show_step()
+        self.beat()
+        self.carry_square()
+        self.beat()
+        self.pull_back()
+        self.beat()
+        self.first_order()
+        self.beat()
+
+    # ------------------------------------------------------------------ layout
+
+    def _arrow_scale(self) -> float:
+        """The scale from SCALES that draws the longest gradient arrow nearest the square's side (log scale)."""
+        longest = max(np.linalg.norm(self.g_val), np.linalg.norm(self.g_maml))
+        if longest == 0:
+            return 1.0
+        return min(self.SCALES, key=lambda s: abs(np.log(s * longest / self.h)))
+
+    def content(self) -> np.ndarray:
+        """Every plane point drawn in either panel ``(k, 2)``: the view is fitted to them."""
+        s = self.arrow_scale
+        return np.vstack([
+            square_cell(self.theta, self.h), cell_image(self.step, self.theta, self.h),
+            linearised_cell(self.step, self.theta, self.h),
+            [self.theta + s * self.g_maml, self.theta + s * self.g_val, self.prime + s * self.g_val],
+        ])
+
+    def _contours(self, panel: Panel, loss: TanhRegression) -> VGroup:
+        xs, ys = lattice(panel.box, 61)
+        values = loss.loss(np.stack(np.meshgrid(xs, ys), axis=-1))
+        return VGroup(*[panel.polyline(path, stroke_color=style.MUTED, stroke_width=1.2, stroke_opacity=0.6)
+                        for level in level_values(values, 5) for path in contour_paths(xs, ys, values, level)])
+
+    # ------------------------------------------------------------------ beats
+
+    def show_step(self) -> None:
+        pts = self.content()
+        box = (*(pts[:, 0].min(), pts[:, 0].max()), *(pts[:, 1].min(), pts[:, 1].max()))
+        view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+        side = view.unit * max(view.box[1] - view.box[0], view.box[3] - view.box[2])
+        step = nice_step(max(view.box[1] - view.box[0], view.box[3] - view.box[2]), 6)
+        self.panels = [Panel(view.box, side, r"\theta = (a, b),\ \text{level curves of } L", step),
+                       Panel(view.box, side, r"\theta',\ \text{level curves of } L_{\mathrm{val}}", step)]
+        for panel, x in zip(self.panels, self.PANEL_X, strict=True):
+            panel.place([x, self.PANEL_Y, 0])
+            panel.heading.scale(0.75).next_to(panel.border, UP, buff=0.12)
+        self.contours = [self._contours(self.panels[0], self.task), self._contours(self.panels[1], self.val)]
+        link = Arrow(self.panels[0].border.get_right(), self.panels[1].border.get_left(), buff=0.05,
+                     color=style.MUTED, stroke_width=3, max_tip_length_to_length_ratio=0.4)
+        self.dots = VGroup(Dot(self.panels[0].point(self.theta), radius=0.06, color=style.TEXT),
+                           Dot(self.panels[1].point(self.prime), radius=0.06, color=style.TEXT))
+        s, h = self.arrow_scale, self.h
+        at_theta = [[h, 0], [0, h], [h, h], s * self.g_maml, s * self.g_val]
+        at_prime = [*(self.jac * h).T, self.jac @ [h, h], s * self.g_val]
+        labels = VGroup(MathTex(r"\theta", font_size=style.LABEL_SIZE).next_to(self.dots[0], free_side(at_theta),
+                                                                              buff=0.08),
+                        MathTex(r"\theta'", font_size=style.LABEL_SIZE).next_to(self.dots[1], free_side(at_prime),
+                                                                               buff=0.08))
+        alpha = fmt_number(self.settings.ml.maml_alpha)
+        self.step_formula = MathTex(r"\theta' = \theta - \alpha\,\nabla L(\theta),\quad \alpha = " + alpha,
+                                    font_size=style.LABEL_SIZE)
+        self.step_formula.move_to([self.COLUMN_X, 2.9, 0], aligned_edge=LEFT)
+        self.caption("MAML's inner loop takes one gradient step on a task's loss: θ′ = θ − α∇L(θ). "
+                     "Here θ = (a, b) fits y = tanh(ax + b).", 6.5)
+        uncover(self, [[p] for p in self.panels], self.rt(1.2), GrowArrow(link), buff=0.05)
+        self.play(Create(self.contours[0]), Create(self.contours[1]), FadeIn(self.dots), FadeIn(labels),
+                  Write(self.step_formula), run_time=self.rt(1.8))
+        self.pause(3.5)
+        self.labels = labels
+
+    def carry_square(self) -> None:
+        left, right = self.panels
+        th, h = self.theta, self.h
+        self.square = cell_polygon(left, square_cell(th, h), style.TEXT, 0.15, 2)
+        self.e_arrows = VGroup(left.arrow(th, th + [h, 0], style.E1), left.arrow(th, th + [0, h], style.E2))
+        self.true_image = right.polyline(cell_image(self.step, th, h), closed=True, stroke_color=style.TEXT,
+                                         stroke_width=2)
+        corners = linearised_cell(self.step, th, h)
+        self.para = cell_polygon(right, corners, style.JE1, 0.15, 0)
+        self.j_arrows = VGroup(right.arrow(corners[0], corners[1], style.JE1),
+                               right.arrow(corners[0], corners[3], style.JE2))
+        head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
+                       font_size=style.LABEL_SIZE)
+        self.matrix = decimal_matrix(self.jac)
+        self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
+        self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
+        gap = linearisation_gap(self.step, th, h)
+        self.caption("The step maps the plane to itself. Its Jacobian I − α∇²L(θ) takes the square to a "
+                     f"parallelogram; ∇²L varies, so the true image bends, up to {gap:.2f} away.", 7.5)
+        self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
+                  run_time=self.rt(1))
+        self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
+        self.play(FadeIn(self.para), GrowArrow(self.j_arrows[0]), GrowArrow(self.j_arrows[1]), Write(self.jac_row),
+                  run_time=self.rt(1.5))
+        self.pause(3.5)
+
+    def _scale_note(self) -> VMobject:
+        """A note under the panels when the gradient arrows are not drawn at their true length (else empty)."""
+        s = self.arrow_scale
+        if s == 1:
+            return VGroup()
+        note = single_path(Text(f"gradient arrows drawn at {fmt_number(s)}× their length",
+                                font_size=style.SMALL_SIZE - 4, color=style.MUTED))
+        return note.next_to(VGroup(*[p.border for p in self.panels]), DOWN, buff=0.2)
+
+    def pull_back(self) -> None:
+        left, right = self.panels
+        s = self.arrow_scale
+        self.val_arrow = right.arrow(self.prime, self.prime + s * self.g_val, style.FIRST_ORDER)
+        self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
+        self.rows = VGroup(*[
+            VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+                   number_row(label, value, color)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+            for name, label, value, color in (
+                ("first-order MAML: used as it is",
+                 r"\nabla L_{\mathrm{val}}(\theta') =", self.g_val, style.FIRST_ORDER),
+                ("MAML: pulled back through the step",
+                 r"(I - \alpha\,\nabla^2 L)^{\top}\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml, style.GRADIENT),
+                ("MAML minus first-order",
+                 r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml - self.g_val, style.TEXT),
+            )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
+        self.caption("MAML's meta-gradient pulls the validation gradient ∇Lᵥₐₗ(θ′) back through the step: "
+                     "(I − α∇²L(θ))ᵀ∇Lᵥₐₗ(θ′).", 7)
+        dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
+        self.note = self._scale_note()
+        parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
+        uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow), buff=0.05)
+        uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow), buff=0.05)
+        self.pause(4.5)
+
+    def first_order(self) -> None:
+        left = self.panels[0]
+        s = self.arrow_scale
+        self.fo_arrow = left.arrow(self.theta, self.theta + s * self.g_val, style.FIRST_ORDER)
+        self.diff_arrow = left.arrow(self.theta + s * self.g_val, self.theta + s * self.g_maml, style.TEXT, 3)
+        diff = self.g_maml - self.g_val
+        size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
+        share = f", {100 * size / full:.0f} % of the meta-gradient's length" if full > 0 else ""
+        self.caption("First-order MAML drops the Hessian and uses ∇Lᵥₐₗ(θ′) as it is: "
+                     f"off by {size:.2f} here{share}.", 7.5)
+        self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
+        uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
+        self.pause(4.8)
+
+
+__all__ = ["MAMLStep"]

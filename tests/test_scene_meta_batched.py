@@ -1,0 +1,198 @@
+"""MAMLStep and BatchedJacobian render in-process (320x180, 5 fps); what they show is read back and compared
+with computations written out here (finite differences of the losses, an explicit loop over examples); final
+frames are compared with tests/golden/ml_MAMLStep.png and ml_BatchedJacobian.png."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from manim import ManimColor, tempconfig
+from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
+
+from jacobian_math import numerical_jacobian
+from scenes.kit import style
+from scenes.kit.readouts import shown_values
+
+pytestmark = pytest.mark.render
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    cache: dict[str, tuple] = {}
+    tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"
+
+    def get(name: str, cls=None):
+        if name not in cache:
+            with tempconfig({"tex_dir": str(tex_cache)}):
+                scene = render_scene(cls or scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
+            cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.parametrize("name", ["MAMLStep", "BatchedJacobian"])
+def test_golden_final_frame(rendered, name: str) -> None:
+    scene, frame = rendered(name)
+    assert frame.std() > 5
+    assert_matches_golden(frame, f"ml_{name}")
+
+
+# ----------------------------------------------------------------------------- MAMLStep
+
+
+def task_loss(x, y):
+    """mean_k (tanh(a x_k + b) - y_k)^2 / 2, written out."""
+    x, y = np.asarray(x), np.asarray(y)
+    return lambda t: float(np.mean((np.tanh(t[0] * x + t[1]) - y) ** 2) / 2)
+
+
+def fd_grad(fn, t, h=1e-5):
+    return np.array([(fn(t + h * e) - fn(t - h * e)) / (2 * h) for e in np.eye(2)])
+
+
+def maml_truth(ml):
+    """(theta, theta', step by finite differences, its Jacobian, grad L_val(theta'), the meta-gradient)."""
+    loss, val = task_loss(ml.maml_x, ml.maml_y), task_loss(ml.maml_val_x, ml.maml_val_y)
+    alpha, theta = ml.maml_alpha, np.array(ml.maml_theta)
+
+    def step(t):
+        return t - alpha * fd_grad(loss, t)
+
+    prime = step(theta)
+    jac = numerical_jacobian(step, theta, 1e-3)
+    g_val = fd_grad(val, prime)
+    meta = fd_grad(lambda t: val(step(t)), theta, 1e-4)
+    return theta, prime, step, jac, g_val, meta
+
+
+def test_maml_read_back(rendered) -> None:
+    scene, _ = rendered("MAMLStep")
+    ml = scene.settings.ml
+    theta, prime, step, jac, g_val, meta = maml_truth(ml)
+    h, s = ml.maml_cell, scene.arrow_scale
+    left, right = scene.panels
+    unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)
+    np.testing.assert_allclose(left.to_data(scene.square.get_vertices()), theta + h * unit, atol=1e-9)
+    # the parallelogram: theta' + (I - alpha H) (corner - theta), H from finite differences of the loss
+    np.testing.assert_allclose(right.to_data(scene.para.get_vertices()), prime + h * unit @ jac.T, atol=2e-5)
+    # the outline is the step applied to the square's boundary (16 points a side, counter-clockwise)
+    t = np.arange(16)[:, None] / 16
+    boundary = np.vstack([theta + h * (unit[i] + t * (unit[(i + 1) % 4] - unit[i])) for i in range(4)])
+    drawn = right.to_data(scene.true_image.get_anchors())
+    for q in boundary:
+        assert np.min(np.linalg.norm(drawn - step(q), axis=1)) < 1e-6
+    # the Jacobian's arrows are its columns times h, from theta'
+    for k, arrow in enumerate(scene.j_arrows):
+        start, end = right.to_data(np.array([arrow.get_start(), arrow.get_end()]))
+        np.testing.assert_allclose(start, prime, atol=1e-9)
+        np.testing.assert_allclose(end - start, h * jac[:, k], atol=2e-5)
+    np.testing.assert_allclose(shown_values(scene.matrix), jac, atol=0.0051)
+
+    def vec(panel, arrow):
+        a, b = panel.to_data(np.array([arrow.get_start(), arrow.get_end()]))
+        return a, b - a
+
+    start, v = vec(right, scene.val_arrow)
+    np.testing.assert_allclose(start, prime, atol=1e-9)
+    np.testing.assert_allclose(v, s * g_val, atol=1e-6)
+    start, v = vec(left, scene.maml_arrow)
+    np.testing.assert_allclose(start, theta, atol=1e-9)
+    np.testing.assert_allclose(v, s * meta, atol=1e-5)
+    start, v = vec(left, scene.fo_arrow)
+    np.testing.assert_allclose(start, theta, atol=1e-9)
+    np.testing.assert_allclose(v, s * g_val, atol=1e-6)
+    start, v = vec(left, scene.diff_arrow)  # from the first-order tip to the MAML tip
+    np.testing.assert_allclose(start, theta + s * g_val, atol=1e-6)
+    np.testing.assert_allclose(v, s * (meta - g_val), atol=1e-5)
+    shown = [shown_values(row[1][1])[0] for row in scene.rows]
+    np.testing.assert_allclose(shown, [g_val, meta, meta - g_val], atol=0.0051)
+    # the roles' colours
+    assert [a.get_color() for a in scene.e_arrows] == [style.E1, style.E2]
+    assert [a.get_color() for a in scene.j_arrows] == [style.JE1, style.JE2]
+    assert scene.maml_arrow.get_color() == style.GRADIENT
+    assert scene.fo_arrow.get_color() == scene.val_arrow.get_color() == style.FIRST_ORDER
+
+
+# ----------------------------------------------------------------------------- BatchedJacobian
+
+
+def batch_truth(W, b, X, c):
+    """The batch Jacobian of y_i = tanh(W (x_i - c mean x) + b) by finite differences of the flattened map."""
+    W, b, X = np.asarray(W), np.asarray(b), np.asarray(X)
+    B, n = X.shape
+
+    def flat(v):
+        Xv = v.reshape(B, n)
+        return np.tanh((Xv - c * Xv.mean(axis=0)) @ W.T + b).ravel()
+
+    return numerical_jacobian(flat, X.ravel(), 1e-6), flat(X.ravel()).reshape(B, -1)
+
+
+def cell_strength(colour: ManimColor) -> tuple[float, str]:
+    """How far a cell's colour is blended from the panel colour towards POSITIVE or NEGATIVE, and which."""
+    rgb, panel = np.array(colour.to_rgb()), np.array(style.PANEL.to_rgb())
+    best = None
+    for name, target in (("+", style.POSITIVE), ("-", style.NEGATIVE)):
+        d = np.array(ManimColor(target).to_rgb()) - panel
+        t = float((rgb - panel) @ d / (d @ d))
+        err = float(np.abs(panel + t * d - rgb).max())
+        if best is None or err < best[2]:
+            best = (t, name, err)
+    assert best[2] < 2e-3, colour
+    return best[0], best[1]
+
+
+def batched_recorded():
+    from scenes.batched_jacobian import BatchedJacobian
+
+    class Recorded(BatchedJacobian):
+        def mix_examples(self) -> None:
+            super().mix_examples()
+            self.mixed_values = np.array([e.get_value() for e in self.entries])
+            self.mixed_colours = [c.get_fill_color() for c in self.cells]
+
+    Recorded.__name__ = "BatchedJacobian"
+    return Recorded
+
+
+def check_cells(values, colours, truth, scale, B, m, n):
+    np.testing.assert_allclose(np.asarray(values).reshape(truth.shape), truth, atol=0.0051)
+    for (r, k), v in np.ndenumerate(truth):
+        t, sign = cell_strength(colours[r * truth.shape[1] + k])
+        assert t == pytest.approx(0.8 * min(1.0, abs(v) / scale), abs=3e-3), (r, k)
+        if abs(v) > 1e-3:
+            assert sign == ("+" if v > 0 else "-"), (r, k, v)
+        if r // m != k // n and abs(v) < 1e-12:  # an exact zero off the diagonal blocks: the plain panel colour
+            assert colours[r * truth.shape[1] + k].to_hex().upper() == style.PANEL.to_hex().upper()
+
+
+def test_batched_read_back(rendered) -> None:
+    scene, _ = rendered("BatchedJacobianRecorded", batched_recorded())
+    ml = scene.settings.ml
+    B = ml.batch_size
+    X = np.array(ml.batch_inputs[:B])
+    plain, Y = batch_truth(ml.batch_w, ml.batch_b, X, 0.0)
+    mixed, _ = batch_truth(ml.batch_w, ml.batch_b, X, 1.0)
+    m, n = Y.shape[1], X.shape[1]
+    assert plain.shape == (B * m, B * n)
+    scale = max(np.abs(plain).max(), np.abs(mixed).max())
+    # the last state: the layer row by row; off-diagonal blocks are zero (by finite differences, to rounding)
+    for i in range(B):
+        for j in range(B):
+            if i != j:
+                assert np.abs(plain[i * m:(i + 1) * m, j * n:(j + 1) * n]).max() < 1e-9
+    exact = np.where(np.kron(np.eye(B), np.ones((m, n))) > 0, plain, 0.0)
+    check_cells([e.get_value() for e in scene.entries], [c.get_fill_color() for c in scene.cells], exact, scale,
+                B, m, n)
+    # after the batch mean was subtracted: the off-diagonal blocks filled
+    check_cells(scene.mixed_values, scene.mixed_colours, mixed, scale, B, m, n)
+    assert np.abs(scene.mixed_values.reshape(mixed.shape) * (1 - np.kron(np.eye(B), np.ones((m, n))))).max() > 0.05
+    # Y, and the per-example stack: every diagonal block, in order
+    shown_y = np.array([num.get_value() for num in scene.y_grid[0]]).reshape(B, m)
+    np.testing.assert_allclose(shown_y, Y, atol=0.0051)
+    for i, (grid, _name) in enumerate(scene.stack):
+        vals = np.array([cell[1].get_value() for cell in grid]).reshape(m, n)
+        np.testing.assert_allclose(vals, plain[i * m:(i + 1) * m, i * n:(i + 1) * n], atol=0.0051)
+    # the stack sits apart from the big matrix, left of it
+    assert scene.stack.get_right()[0] < scene.cells.get_left()[0]
