@@ -1,4 +1,5 @@
-"""MLOutlook: closing card, the page's other items and where the lecture shows their mechanism.
+"""MLOutlook: closing card, the page's "when do we see these vector-valued functions?" and where the lecture
+shows each (every numbered item of the page's machine-learning section is a scene of its own).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
 
@@ -9,28 +10,29 @@ from __future__ import annotations
 
 from manim import *
 
-from scenes.chain_rule import ChainRule  # noqa: F401
+from scenes.batched_jacobian import BatchedJacobian
+from scenes.chain_rule import ChainRule
 from scenes.kit import style
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
-from scenes.penalty import JacobianPenalty
-from scenes.softmax import SoftmaxJacobian  # noqa: F401
+from scenes.softmax import SoftmaxJacobian
+from scenes.vector_regression import VectorRegression
 
 
 class MLOutlook(LectureScene):
-    """Closing card: the page's remaining items and the scenes that show their mechanism."""
+    """Closing card: where vector-valued functions appear, and the scene that shows each (or that none does)."""
 
     TITLE = "Outlook"
-    HEADING = "Jacobians everywhere in machine learning"
-    # (item of the page, what its Jacobian is, the scene that shows the mechanism, or None: not animated here)
+    HEADING = "Where vector-valued functions appear"
+    # (the page's case, what its Jacobian is, the titles of the scenes that show it; empty: not animated here)
     ITEMS = (
-        ("Encoder-decoder sensitivity", "the encoder's Jacobian: how the latent code moves with the input",
-         JacobianPenalty.TITLE),
-        ("MAML, meta-learning", "an inner gradient step has Jacobian I − (step size) × (Hessian of the loss)",
-         None),
-        ("Batched outputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact "
-         "(no batch norm)", None),
-        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows", None),
+        ("Every hidden layer", "activations are vectors: back-propagation multiplies the layers' Jacobians",
+         (ChainRule.TITLE,)),
+        ("The final output", "K class probabilities, or a vector of regression targets",
+         (SoftmaxJacobian.TITLE, VectorRegression.TITLE)),
+        ("Batched inputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact",
+         (BatchedJacobian.TITLE,)),
+        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows", ()),
     )
 
     def construct(self) -> None:
@@ -45,7 +47,7 @@ class MLOutlook(LectureScene):
             UP, buff=0.5)
         rows = VGroup()
         for name, what, scene in self.ITEMS:
-            pointer = f"see: {scene}" if scene else "not animated in this lecture"
+            pointer = f"see: {'; '.join(scene)}" if scene else "not animated in this lecture"
             rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
                             VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
                                    single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
@@ -57,8 +59,8 @@ class MLOutlook(LectureScene):
         foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
         self.rows = rows
-        self.caption("The page's other items: encoders (the penalty scene shows the same sensitivity), MAML, "
-                     "batched and spatial outputs.", 0.8 + 5)
+        self.caption("Vector-valued functions are everywhere: hidden layers, the outputs of classifiers and "
+                     "regressors, batches, and spatial outputs, the one case not animated here.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
         self.foot = foot

@@ -9,6 +9,7 @@ from manim import tempconfig
 from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
 
 from jacobian_math import mass_outside, numerical_jacobian
+from lecture.storyboard import STORYBOARD
 from scenes.kit import style
 from scenes.kit.colormaps import cross_fade
 from scenes.kit.followers import Followers
@@ -172,11 +173,14 @@ def test_taylor_read_back(rendered) -> None:
 
 def test_outlook_points_to_existing_scenes(rendered) -> None:
     scene, _ = rendered("MLOutlook")
-    titles = {scene_class(n).TITLE for n in SCENES[:-1]}
+    titles = {scene_class(e.cls).TITLE for e in STORYBOARD if e.cls != "MLOutlook"}
     named = " ".join(item[0] for item in scene.ITEMS)
-    for word in ("Encoder-decoder", "MAML", "Batched", "Spatial"):
+    for word in ("hidden layer", "final output", "Batched", "Spatial"):  # the page's "when do we see them?"
         assert word in named
-    assert {item[2] for item in scene.ITEMS} - {None} <= titles
+    pointed = {title for item in scene.ITEMS for title in item[2]}
+    assert pointed <= titles
+    assert {scene_class("ChainRule").TITLE, scene_class("BatchedJacobian").TITLE} <= pointed
+    assert [item[0] for item in scene.ITEMS if not item[2]] == ["Spatial outputs (H×W×C)"]
     assert len(scene.rows) == len(scene.ITEMS)
 
 
