@@ -43,7 +43,7 @@ from jacobian_math.ml import loglog_slope
 from jacobian_settings import ENV_VAR
 from lecture.render import Quality
 
-PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture")
+PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture", "narration")
 DEFAULT_PARTS = ("scenes", "constructs", "preview", "scaling", "math")
 HEAVY = ("RBFJacobian", "GridSquaresUnderF", "JacobianNormHeatmap")
 CONSTRUCT_PAIRS = (("sweep", "OursSweep", "BaselineSweep"), ("grid morph", "OursGridMorph", "BaselineGridMorph"),
@@ -108,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--construct-quality", default="low", metavar="Q[,Q]",
                    help="qualities for the ours-vs-baseline constructs (default: low)")
     p.add_argument("--lecture-quality", default="low", metavar="Q", help="quality of the lecture render")
+    p.add_argument("--narration-quality", default="low,high", metavar="Q[,Q]",
+                   help="qualities of the narrated-vs-silent comparison (part narration)")
+    p.add_argument("--narration-scenes", default="", metavar="A,B",
+                   help="scenes of that comparison (default: the whole lecture at low, ChainRule,SoftmaxJacobian "
+                        "at higher qualities)")
     p.add_argument("--preview-scenes", default=",".join(PREVIEW_EDITS), metavar="A,B",
                    help="scenes for the preview loop (a built-in one-line edit, or a changed TITLE); "
                         "'all' for every scene")
@@ -376,6 +381,64 @@ class Bench:
                 "jobs": os.cpu_count(), "x_floor": row.x_floor}
 
 
+    def narration(self, qualities: Sequence[Quality], scenes_for: dict[str, str]) -> dict:
+        """Synthesis speed (seconds of synthesis per minute of speech), one Piper process for all beats and
+        one per beat as the scenes do it, then the narrated lecture's render time per video-second against
+        the silent one's at each quality (each render from scratch; the narrated one with an empty speech
+        cache, so its synthesis is counted)."""
+        from narration import parse_voice
+        from narration.audio import decode
+        from narration.synth import CACHE_ENV, Synthesiser
+
+        script_out = self.work / "script"
+        self.count += 1
+        log = self.log_dir / f"{self.count:03d}_script.log"
+        m = run_measured([sys.executable, "-m", "lecture", "script", "--output", str(script_out)], log=log)
+        if m.returncode != 0:
+            raise BenchError(f"the narration script failed; log {log}:\n{m.tail}")
+        records = [json.loads(p.read_text(encoding="utf-8"))
+                   for p in sorted((script_out / "build" / "script").glob("*/*.narration.json"))]
+        texts = [u["spoken"] for r in records for u in r["utterances"]]
+        voice = parse_voice("joe")
+        t0 = time.perf_counter()
+        wavs = Synthesiser(voice.model, voice.config, self.work / "speech-batch").speak_many(texts)
+        batch_s = time.perf_counter() - t0
+        speech_s = sum(decode(w).size for w in wavs) / 48_000
+        single = Synthesiser(voice.model, voice.config, self.work / "speech-single")
+        t0 = time.perf_counter()
+        for text in texts:
+            single.speak(text)
+        single_s = time.perf_counter() - t0
+        result: dict = {"utterances": len(texts), "speech_s": speech_s, "synthesis_batch_s": batch_s,
+                        "synthesis_per_beat_s": single_s,
+                        "synthesis_s_per_speech_min_batch": 60 * batch_s / speech_s,
+                        "synthesis_s_per_speech_min_per_beat": 60 * single_s / speech_s, "renders": []}
+        print(f"narration: {len(texts)} utterances, {speech_s:.0f} s of speech synthesised in {batch_s:.1f} s "
+              f"(one process) / {single_s:.1f} s (one per beat)", flush=True)
+        for quality in qualities:
+            scenes = scenes_for[quality.name]
+            pair = {}
+            for voice_name in ("none", "joe"):
+                out_dir = self.work / f"narration-{quality.name}-{voice_name}"
+                self.count += 1
+                log = self.log_dir / f"{self.count:03d}_narration_{quality.name}_{voice_name}.log"
+                cmd = [sys.executable, "-m", "lecture", "--quality", quality.name, "--force", "--voice", voice_name,
+                       "--output", str(out_dir), *(["--scenes", scenes] if scenes else [])]
+                m = run_measured(cmd, env={CACHE_ENV: str(out_dir / "speech")}, log=log)
+                if m.returncode != 0:
+                    raise BenchError(f"the {voice_name} lecture render failed; log {log}:\n{m.tail}")
+                video = video_seconds(out_dir / "jacobian_lecture.mp4")
+                pair[voice_name] = {"wall_s": m.wall_s, "video_s": video, "s_per_video_s": m.wall_s / video,
+                                    "peak_mib": m.peak_mib}
+            ratio = pair["joe"]["s_per_video_s"] / pair["none"]["s_per_video_s"]
+            result["renders"].append({"quality": quality.name, "scenes": scenes or "all", **pair,
+                                      "narrated_over_silent_per_video_s": ratio})
+            print(f"narration {quality.name}: silent {pair['none']['wall_s']:.1f} s for {pair['none']['video_s']:.1f} s"
+                  f" of video, narrated {pair['joe']['wall_s']:.1f} s for {pair['joe']['video_s']:.1f} s: "
+                  f"x{ratio:.2f} per video-second", flush=True)
+        return result
+
+
 def wait_for_load(max_load: float, max_wait: float) -> dict:
     """Sleep in 60 s steps while the 1-minute load average is above ``max_load`` (at most ``max_wait`` s)."""
     waited = 0.0
@@ -468,6 +531,12 @@ def _main(args: argparse.Namespace) -> int:
         steps.append(("scaling", lambda: sections.__setitem__("scaling", bench.scaling())))
     if "lecture" in parts:
         steps.append(("lecture", lambda: sections.__setitem__("lecture", bench.lecture(lecture_quality))))
+    if "narration" in parts:
+        narration_qualities = _qualities(args.narration_quality)
+        scenes_for = {q.name: args.narration_scenes or ("" if q.name == "low" else "ChainRule,SoftmaxJacobian")
+                      for q in narration_qualities}
+        steps.append(("narration", lambda: sections.__setitem__(
+            "narration", bench.narration(narration_qualities, scenes_for))))
     if "scenes" in parts:
         steps += [(f"scenes {q.name}", lambda q=q: bench.scenes(high_scenes, q)) for q in qualities
                   if q.name != "low"]

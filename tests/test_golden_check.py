@@ -42,22 +42,29 @@ def test_a_golden_matches_itself(name):
     assert golden_difference(g, g)["ok"]
 
 
+def densest_block(mask: np.ndarray, size: int = 40, step: int = 10) -> tuple[int, int]:
+    """Top-left (row, column) of the ``size`` x ``size`` block (on a ``step`` grid) with the most True pixels."""
+    counts = np.lib.stride_tricks.sliding_window_view(mask, (size, size))[::step, ::step].sum(axis=(2, 3))
+    r, c = np.unravel_index(np.argmax(counts), counts.shape)
+    return step * int(r), step * int(c)
+
+
 @pytest.mark.parametrize("name", GOLDENS)
 def test_wrong_pictures_fail(name):
     g = load(name)
     h, w = g.shape[:2]
     fg = foreground(g)
     # the densest 40 x 40 block of foreground: something is drawn there
-    counts = np.lib.stride_tricks.sliding_window_view(fg, (40, 40))[::10, ::10].sum(axis=(2, 3))
-    r, c = np.unravel_index(np.argmax(counts), counts.shape)
-    y0, x0 = 10 * r, 10 * c
+    y0, x0 = densest_block(fg)
+    # the 40 x 40 block with the most coloured pixels (red and blue apart): where a colour swap shows
+    cy, cx = densest_block(np.abs(g[..., 0].astype(int) - g[..., 2].astype(int)) > 40)
     breaks = {
         "flipped vertically": g[::-1],
         "flipped horizontally": g[:, ::-1],
         "one 40x40 block erased": erase_box(g, y0, y0 + 40, x0, x0 + 40),
         "one 40x40 block with red and blue swapped": np.concatenate(
-            [g[:y0], np.concatenate([g[y0:y0 + 40, :x0], g[y0:y0 + 40, x0:x0 + 40, ::-1], g[y0:y0 + 40, x0 + 40:]], 1),
-             g[y0 + 40:]], 0),
+            [g[:cy], np.concatenate([g[cy:cy + 40, :cx], g[cy:cy + 40, cx:cx + 40, ::-1], g[cy:cy + 40, cx + 40:]], 1),
+             g[cy + 40:]], 0),
         "shifted by 2 pixels": np.roll(g, 2, axis=1),
         "the right third erased": erase_box(g, 0, h, 2 * w // 3, w),
     }

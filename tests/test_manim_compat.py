@@ -240,3 +240,25 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
         assert sum(1 for _ in box.decode(video=0)) == 2
     # the state is a whole render's: the square was created (unrendered) and shifted once
     assert scene.mobjects[0].get_center()[0] == pytest.approx(1.0)
+
+
+def test_set_slide_notes_gives_the_slide_in_progress_its_notes(media: Path, monkeypatch) -> None:
+    from manim_slides import Slide
+
+    class Two(Slide):
+        def construct(self) -> None:
+            square = Square()
+            self.play(Create(square), run_time=0.4)
+            compat.set_slide_notes(self, "the first beat")
+            self.next_slide()
+            compat.set_slide_notes(self, "the second beat")  # set after the slide started, as a beat's caption is
+            self.play(square.animate.shift(RIGHT), run_time=0.4)
+
+    monkeypatch.chdir(media)  # manim-slides writes ./slides/<Scene>.json
+    with tempconfig({"media_dir": str(media / "two"), "pixel_width": 64, "pixel_height": 36, "frame_rate": 5,
+                     "disable_caching": True, "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+        Two().render()
+    import json
+
+    deck = json.loads((media / "slides" / "Two.json").read_text(encoding="utf-8"))
+    assert [slide["notes"] for slide in deck["slides"]] == ["the first beat", "the second beat"]

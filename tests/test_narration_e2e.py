@@ -18,6 +18,7 @@ import srt
 from test_narration import ebur128, tone, write_wav
 
 from jacobian_settings import ENV_VAR
+from lecture.storyboard import STORYBOARD
 from narration.synth import CACHE_ENV
 
 pytestmark = pytest.mark.render
@@ -114,7 +115,7 @@ def test_every_beat_is_narrated_and_the_captions_are_its_words(narrated) -> None
     out, _, _ = narrated
     paths = sorted((out / "clips" / "tiny").glob("*.narration.json"))
     records = [json.loads(p.read_text(encoding="utf-8")) for p in paths]
-    assert len(records) == 10
+    assert sorted(r["scene"] for r in records) == sorted(e.cls for e in STORYBOARD)
     said = []
     for record in records:
         assert [u["beat"] for u in record["utterances"]] == list(range(record["beats"])), record["scene"]
@@ -130,7 +131,7 @@ def test_an_unchanged_rerun_renders_and_synthesises_nothing(narrated) -> None:
     before = {p: p.stat().st_mtime_ns for p in cache.rglob("*.wav")}
     done = lecture(out=out, cache=cache)
     assert done.returncode == 0, done.stderr
-    assert "10 up to date, 0 to render" in done.stdout
+    assert f"{len(STORYBOARD)} up to date, 0 to render" in done.stdout
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.wav")} == before
 
 
