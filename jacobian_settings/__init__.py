@@ -87,9 +87,9 @@ MAX_SAMPLE_POINTS = 4  # the grid scene's J labels need room in the plot: more w
 MAX_BATCH = 4  # BatchedJacobian: a (2B) x (2B) matrix of numbers stays readable up to B = 4
 
 
-def _pairs(min_len: int, max_len: int) -> Check:
+def _pairs(min_len: int, max_len: int, items: str = "[x, y] pairs") -> Check:
     def check(value: Any) -> tuple[tuple[float, float], ...]:
-        what = f"a list of {min_len} to {max_len} [x, y] pairs"
+        what = f"a list of {min_len} to {max_len} {items}"
         if not isinstance(value, list) or not min_len <= len(value) <= max_len:
             raise TypeError(what)
         try:
@@ -195,19 +195,6 @@ def _covariance(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
     if b != c or not (a > 0 and a * d - b * c > 0):
         raise TypeError("a covariance [[a, b], [b, d]]: symmetric, a > 0 and a d - b^2 > 0")
     return (a, b), (c, d)
-
-
-def _rows(min_len: int, max_len: int) -> Check:
-    def check(value: Any) -> tuple[tuple[float, float], ...]:
-        what = f"a list of {min_len} to {max_len} rows [a, b]"
-        if not isinstance(value, list) or not min_len <= len(value) <= max_len:
-            raise TypeError(what)
-        try:
-            return tuple(_numbers(2, 2)(row) for row in value)  # type: ignore[misc]
-        except TypeError:
-            raise TypeError(what) from None
-
-    return check
 
 
 def _inside(point: tuple[float, ...], box: tuple[float, ...]) -> bool:
@@ -375,13 +362,13 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
             "regression_learning_rate": _positive,
             "regression_tol": _positive,
             "regression_max_steps": _integer(10, 20000),
-            "encoder_w": _rows(1, 6),
+            "encoder_w": _pairs(1, 6, "rows [a, b]"),
             "encoder_b": _numbers(1, 6),
             "encoder_v": _numbers(1, 6),
             "encoder_box": _box,
             "encoder_point": _numbers(2, 2),
             "encoder_step": _positive,
-            "encoder_points": _rows(1, 9),
+            "encoder_points": _pairs(1, 9),
             "maml_x": _numbers(1, 8),
             "maml_y": _numbers(1, 8),
             "maml_val_x": _numbers(1, 8),

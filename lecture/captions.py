@@ -13,9 +13,11 @@ lecture's .srt):
 Splitting (:func:`split_text`): a caption that does not fit one cue is cut into consecutive cues, each as
 long as fits, at the best natural break inside that length: a sentence end, else a colon or semicolon, else
 a comma, else the last word boundary (a break is only taken after at least ``MIN_PIECE`` characters, so a
-lone "Check:" never becomes a cue).  Words are never changed, dropped or reordered; only a single word
-longer than a line (never in the lecture) is cut into line-long pieces.  The caption's time span is divided
-among its pieces in proportion to their characters.
+lone "Check:" never becomes a cue).  A last piece shorter than ``MIN_PIECE`` ("Jacobians.") takes words from
+the piece before it (at a natural break if one leaves both at least ``MIN_PIECE`` long, else as evenly as
+they fit), so no cue is a word flashed up for a second of silence.  Words are never changed, dropped or
+reordered; only a single word longer than a line (never in the lecture) is cut into line-long pieces.  The
+caption's time span is divided among its pieces in proportion to their characters.
 
 Timing policy, when a piece's own span is too short for 20 characters per second or 1 s:
 
@@ -193,9 +195,30 @@ def split_text(text: str, width: int = MAX_LINE) -> list[str]:
                 if found:
                     cut = found[-1]
                     break
-        pieces.append("\n".join(_balanced_lines(words[:cut], width)))
+        pieces.append(words[:cut])
         words = words[cut:]
-    return pieces
+    if len(pieces) >= 2 and len(" ".join(pieces[-1])) < MIN_PIECE:
+        pieces[-2:] = _rebalance(pieces[-2] + pieces[-1], width)
+    return ["\n".join(_balanced_lines(p, width)) for p in pieces]
+
+
+def _rebalance(words: Sequence[str], width: int) -> list[list[str]]:
+    """``words`` (two cues' worth) cut in two so that neither piece is short: at the last natural break that
+    leaves both at least ``MIN_PIECE`` characters, else where the shorter piece is longest."""
+    cuts = [i for i in range(1, len(words)) if _balanced_lines(words[:i], width) is not None
+            and _balanced_lines(words[i:], width) is not None]
+    if not cuts:
+        return [list(words)]
+
+    def long_enough(i: int) -> bool:
+        return min(len(" ".join(words[:i])), len(" ".join(words[i:]))) >= MIN_PIECE
+
+    for rule in _BREAKS:
+        found = [i for i in cuts if rule.search(words[i - 1]) and long_enough(i)]
+        if found:
+            return [list(words[:found[-1]]), list(words[found[-1]:])]
+    best = max(cuts, key=lambda i: min(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return [list(words[:best]), list(words[best:])]
 
 
 def reading_chars(text: str) -> int:

@@ -16,9 +16,11 @@ GREEK = {
 }
 SUBSCRIPTS = {"₀": "zero", "₁": "one", "₂": "two", "₃": "three", "₄": "four", "₅": "five", "₆": "six",
               "₇": "seven", "₈": "eight", "₉": "nine", "ᵢ": "i", "ⱼ": "j", "ₖ": "k", "ₙ": "n"}
+SUBSCRIPT_WORDS = {"ᵥₐₗ": "val", "ₘᵢₙ": "min", "ₘₐₓ": "max"}
 SUPERSCRIPTS = {"⁻¹": "inverse", "ᵀ": "transpose", "²": "squared", "³": "cubed"}
-SYMBOLS = {"−": "minus", "+": "plus", "=": "equals", "≈": "is about", "≤": "at most", "≥": "at least",
-           "→": "to", "·": "times", "×": "times", "′": "prime", "∘": "after", "/": "over", "∑": "the sum of"}
+SYMBOLS = {"–": " ", "—": ", ", "…": "...", "½": "half", "<": "less than", ">": "greater than", "−": "minus",
+           "+": "plus", "=": "equals", "≈": "is about", "≤": "at most", "≥": "at least", "→": "to", "·": "times",
+           "×": "times", "′": "prime", "∘": "after", "/": "over", "∑": "the sum of"}
 _NUMBER = r"[−-]?\d+(?:\.\d+)?"
 _ALLOWED = re.compile(r"[A-Za-z0-9 .,;:'!?%\-]")
 
@@ -48,7 +50,7 @@ def spoken_form(text: str) -> str:
     # a function applied to arguments: f(x), φᵢ′(x), J(f⁻¹)(z), Jg(f(p)) -> "f of x", ...
     s = _sub_all(r"([A-Za-z\u0370-\u03ff∇′ᵀ²₀-₉ᵢⱼ⁻¹)])\(([^()]*)\)", r"\1 of \2 ", s)
     s = re.sub(r"(?<![\w)])-(?=\d)", "−", s)  # a minus sign typed as a hyphen
-    for table in (SUPERSCRIPTS, SUBSCRIPTS, GREEK):
+    for table in (SUBSCRIPT_WORDS, SUPERSCRIPTS, SUBSCRIPTS, GREEK):
         for symbol, word in table.items():
             s = s.replace(symbol, f" {word} ")
     for symbol, word in SYMBOLS.items():

@@ -33,8 +33,9 @@ def lecture(*args: str, out: Path, cache: Path, storyboard: str | None = None,
             timeout: float = 900) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in (ENV_VAR, "JACOBIAN_VOICE")}
     env[CACHE_ENV] = str(cache)
-    cmd = [sys.executable, "-m", "lecture", "--quality", "tiny", "--output", str(out),
-           *(["--storyboard", storyboard] if storyboard else []), *args]
+    command = [args[0]] if args[:1] == ("script",) else []  # a subcommand comes first
+    cmd = [sys.executable, "-m", "lecture", *command, "--quality", "tiny", "--output", str(out),
+           *(["--storyboard", storyboard] if storyboard else []), *args[len(command):]]
     return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
 
 

@@ -261,7 +261,7 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("ml", "regression_tol", 0.0, "> 0"),
         ("ml", "regression_t", [0.0, 1.0], "list of 3 to 12 numbers"),
         ("ml", "encoder_w", [[1.0, 2.0]] * 7, "1 to 6 rows"),
-        ("ml", "encoder_points", [[0.0, 0.0]] * 10, "1 to 9 rows"),
+        ("ml", "encoder_points", [[0.0, 0.0]] * 10, "1 to 9 [x, y] pairs"),
         ("ml", "maml_alpha", 0.0, "> 0 and <= 2"),
         ("ml", "maml_alpha", 2.5, "> 0 and <= 2"),
         ("ml", "maml_cell", -0.1, "> 0 and <= 2"),

@@ -76,6 +76,16 @@ def test_a_scene_just_long_enough_for_its_text_still_obeys_every_rule(cues) -> N
     assert words(fitted) == words(cues)
 
 
+def test_a_short_last_piece_takes_words_from_the_one_before() -> None:
+    """Cut where the first piece is longest, this caption left "Jacobians." alone on a cue: shown for 1 s, mostly
+    over silence, in the narrated lecture."""
+    pieces = captions.split_text("Written out: the Jacobian of the composition is the product of the layer Jacobians.")
+    assert [" ".join(p.split("\n")) for p in pieces] == ["Written out: the Jacobian of the composition",
+                                                          "is the product of the layer Jacobians."]
+    # a short last piece with no room to take words from stays (a caption of two short sentences)
+    assert captions.split_text("x" * 40 + " " + "y" * 40 + " " + "z" * 40 + " end.")[-1].endswith("end.")
+
+
 def test_a_long_caption_splits_at_sentence_end_then_colon_then_comma() -> None:
     text = ("Where cells grow the density thins out. Over the box it integrates to 0.981: the other 0.019 "
             "was carried outside, as the mass shows.")
