@@ -176,9 +176,8 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
     for index, entry in enumerate(entries):
         media_dir = build / ("media" if slide_mode else "") / entry.cls
         command = render.manim_command(entry, quality, media_dir, args.verbose, slide_mode)
-        flags = [a for a in command if a not in (sys.executable, str(entry.path), str(media_dir))]
-        flags = [a for a in flags if a not in ("INFO", "WARNING", "display", "none")]  # --verbose changes no pixel
-        digest = render.input_hash(entry, quality, config, mode, flags, fingerprint)
+        digest = render.input_hash(entry, quality, config, mode, render.job_flags(command, entry, media_dir),
+                                   fingerprint)
         if slide_mode:
             stamp, products = build / "stamps" / f"{entry.cls}.stamp", (decks / f"{entry.cls}.json",)
         else:

@@ -109,8 +109,9 @@ def input_hash(entry: SceneEntry, quality: Quality, config: Path | None, mode: s
     speaks)."""
     digest = hashlib.sha256()
     files = dependencies(entry.path) | {p for pattern in SHARED_INPUTS for p in ROOT.glob(pattern) if p.is_file()}
-    for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(files):  # named from the project root: a checkout elsewhere (a Dask worker's) hashes alike
+        name = path.relative_to(ROOT) if ROOT in path.parents else path
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(b"config\0" + (config.read_bytes() if config else b"<defaults>") + b"\0")
     meta = [entry.cls, quality.width, quality.height, quality.fps, mode, importlib.metadata.version("manim"),
             list(flags)] + ([voice] if voice else [])
@@ -151,6 +152,15 @@ def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose:
         "-v", "INFO" if verbose else "WARNING",
         "--progress_bar", "display" if verbose else "none",
     ]
+
+
+def job_flags(command: Sequence[str], entry: SceneEntry, media_dir: Path) -> list[str]:
+    """The options of a scene's ``command`` that decide its pixels, for :func:`input_hash`: without the
+    interpreter, the scene file, the working folder and the log settings (``--verbose`` changes no pixel),
+    and with project paths relative to the root (the same on every machine with the same checkout)."""
+    drop = {sys.executable, str(entry.path), str(media_dir), "INFO", "WARNING", "display", "none"}
+    return [str(Path(a).relative_to(ROOT)) if a.startswith(f"{ROOT}{os.sep}") else a
+            for a in command if a not in drop]
 
 
 def scene_env(config: Path | None, slides: bool, voice: str = "none", narration_out: Path | None = None
@@ -331,10 +341,16 @@ class Runner:
 
 def publish_clip(job: Job, clip_dir: Path) -> None:
     """Move Manim's movie (and .srt) of ``job`` to ``clip_dir`` and stamp it with the input hash."""
-    name = job.entry.cls
-    movie = find_output(job.media_dir, name)
+    publish_outputs(job.media_dir, job.entry, job.digest, clip_dir)
+
+
+def publish_outputs(media_dir: Path, entry: SceneEntry, digest: str, clip_dir: Path) -> None:
+    """Move the movie, .srt and narration record of ``entry`` found in ``media_dir`` (Manim's layout) to
+    ``clip_dir``, then stamp the clip with ``digest``."""
+    name = entry.cls
+    movie = find_output(media_dir, name)
     if movie is None:
-        raise SceneFailedError(f"manim exited cleanly but wrote no {name}.mp4 under {job.media_dir}")
+        raise SceneFailedError(f"manim exited cleanly but wrote no {name}.mp4 under {media_dir}")
     clip_dir.mkdir(parents=True, exist_ok=True)
     stamp = clip_dir / f"{name}.stamp"
     stamp.unlink(missing_ok=True)  # clip and stamp change together: no stamp while they may disagree
@@ -343,12 +359,12 @@ def publish_clip(job: Job, clip_dir: Path) -> None:
         os.replace(srt, clip_dir / f"{name}.srt")
     else:
         (clip_dir / f"{name}.srt").unlink(missing_ok=True)
-    record = job.media_dir / f"{name}.narration.json"
+    record = media_dir / f"{name}.narration.json"
     if not record.exists():
         raise SceneFailedError(f"manim exited cleanly but {name} wrote no narration record")
     os.replace(record, clip_dir / record.name)
     os.replace(movie, clip_dir / f"{name}.mp4")
-    write_stamp(stamp, job.digest, job.entry)
+    write_stamp(stamp, digest, entry)
 
 
 def up_to_date(stamp: Path, digest: str, *products: Path) -> bool:
