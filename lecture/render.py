@@ -229,7 +229,13 @@ def _error_line(tail: list[str]) -> str:
     return tail[-1].strip() if tail else "no output"
 
 
-def _clock(seconds: float) -> str:
+def log_error(log: Path, code: int) -> tuple[str, list[str]]:
+    """A failed render's error line (the exception of its traceback) and the last lines of its ``log``."""
+    tail = _tail(log)
+    return (_error_line(tail) if tail else f"manim exited with status {code}"), tail
+
+
+def clock(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     return f"{m}:{s:02d}"
 
@@ -277,8 +283,8 @@ class Runner:
             except (OSError, SceneFailedError) as exc:
                 job.error = str(exc)
         else:
-            job.tail = _tail(job.log) if not self.verbose else []
-            job.error = _error_line(job.tail) if job.tail else f"manim exited with status {code}"
+            job.error, job.tail = log_error(job.log, code) if not self.verbose else \
+                (f"manim exited with status {code}", [])
 
     def stop_all(self) -> None:
         """Terminate the scene processes this runner started (each its own process group)."""
@@ -316,7 +322,7 @@ class Runner:
                 while queue and len(self.running) < self.jobs:
                     job = queue.popleft()
                     self._start(job)
-                    self.say(f"[{done}/{total} done, {_clock(time.monotonic() - t0)}] rendering "
+                    self.say(f"[{done}/{total} done, {clock(time.monotonic() - t0)}] rendering "
                              f"{job.entry.cls} ({job.entry.file})")
                 for job in list(self.running):
                     code = job.proc.poll() if job.proc else 1
@@ -326,13 +332,13 @@ class Runner:
                     done += 1
                     status = f"FAILED {job.entry.cls}: {job.error}" if job.error else \
                         f"finished {job.entry.cls} in {job.seconds:.1f} s"
-                    self.say(f"[{done}/{total} done, {_clock(time.monotonic() - t0)}] {status}")
+                    self.say(f"[{done}/{total} done, {clock(time.monotonic() - t0)}] {status}")
                     if job.error:
                         failed.append(job)
                 if self.running and time.monotonic() - last_beat > self.HEARTBEAT:
                     last_beat = time.monotonic()
-                    names = ", ".join(f"{j.entry.cls} ({_clock(last_beat - j.started)})" for j in self.running)
-                    self.say(f"[{done}/{total} done, {_clock(last_beat - t0)}] still rendering: {names}")
+                    names = ", ".join(f"{j.entry.cls} ({clock(last_beat - j.started)})" for j in self.running)
+                    self.say(f"[{done}/{total} done, {clock(last_beat - t0)}] still rendering: {names}")
                 time.sleep(0.1)
         finally:
             self.stop_all()

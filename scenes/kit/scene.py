@@ -75,7 +75,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
             render_plays(first=0 if self._render_range[0] == 0 else None)
 
     def tear_down(self) -> None:
-        self._finish_speech()
+        stop = self._render_range[1] if self._render_range is not None else None
+        if stop is None or self._beats_done < stop:  # past a chunk's last beat nothing more is rendered
+            self._finish_speech()
         self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
         super().tear_down()
 
