@@ -43,7 +43,7 @@ from jacobian_math.ml import loglog_slope
 from jacobian_settings import ENV_VAR
 from lecture.render import Quality
 
-PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture", "narration")
+PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture", "narration", "distributed")
 DEFAULT_PARTS = ("scenes", "constructs", "preview", "scaling", "math")
 HEAVY = ("RBFJacobian", "GridSquaresUnderF", "JacobianNormHeatmap")
 CONSTRUCT_PAIRS = (("sweep", "OursSweep", "BaselineSweep"), ("grid morph", "OursGridMorph", "BaselineGridMorph"),
@@ -116,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preview-scenes", default=",".join(PREVIEW_EDITS), metavar="A,B",
                    help="scenes for the preview loop (a built-in one-line edit, or a changed TITLE); "
                         "'all' for every scene")
+    p.add_argument("--long-scene", default="RBFModel", help="the long scene of the distributed part (whole vs 4)")
     p.add_argument("--max-load", type=float, default=1.5, help="wait while the 1-minute load is above this")
     p.add_argument("--max-wait", type=float, default=900.0, help="give up waiting for the load after this (s)")
     p.add_argument("--cold-tex", action="store_true", help="do not warm the TeX cache before measuring")
@@ -381,6 +382,56 @@ class Bench:
                 "jobs": os.cpu_count(), "x_floor": row.x_floor}
 
 
+    def _lecture_run(self, name: str, *options: str) -> tuple[float, list[tuple[str, float]]]:
+        """``python -m lecture --force --voice none OPTIONS`` from scratch: its wall seconds and each finished
+        scene or chunk's own seconds (from its progress lines)."""
+        out_dir = self.work / f"distributed-{name}"
+        shutil.rmtree(out_dir, ignore_errors=True)
+        self.count += 1
+        log = self.log_dir / f"{self.count:03d}_distributed_{name}.log"
+        m = run_measured([sys.executable, "-m", "lecture", "--force", "--voice", "none", "--output", str(out_dir),
+                          *options], log=log)
+        if m.returncode != 0:
+            raise BenchError(f"{name}: the lecture render failed with status {m.returncode}; log {log}:\n{m.tail}")
+        work = [(piece, float(sec)) for piece, sec in
+                re.findall(r"finished (\S+) in ([0-9.]+) s", log.read_text(encoding="utf-8"))]
+        print(f"distributed {name}: {m.wall_s:.1f} s wall, {sum(w for _, w in work):.1f} s of work "
+              f"in {len(work)} task(s)", flush=True)
+        return m.wall_s, work
+
+    def distributed(self, long_scene: str, workers: Sequence[int] = (8, 32, 128)) -> dict:
+        """At low: the lecture with --jobs 2 against --scheduler local:2 --chunks auto; ``long_scene`` whole
+        against split in 4 (local:1 and local:2: parallel efficiency = work s / (wall s x workers)); every
+        scene split at every beat on local:2 (the measured per-beat costs, start-up included), projected to
+        ``workers`` workers by longest-first scheduling (a projection, not a measurement)."""
+        result: dict = {"quality": "low", "long_scene": long_scene}
+        for name, options in (("jobs2", ("--jobs", "2", "--chunks", "1")),
+                              ("local2_auto", ("--scheduler", "local:2", "--chunks", "auto"))):
+            wall, work = self._lecture_run(name, *options)
+            result[name] = {"wall_s": wall, "work_s": sum(w for _, w in work)}
+        for name, options in (("long_whole", ("--chunks", "1", "--jobs", "1")),
+                              ("long_split4_local1", ("--scheduler", "local:1", "--chunks", "4")),
+                              ("long_split4_local2", ("--scheduler", "local:2", "--chunks", "4"))):
+            wall, work = self._lecture_run(name, "--scenes", long_scene, *options)
+            n = 2 if name.endswith("local2") else 1
+            result[name] = {"wall_s": wall, "work_s": sum(w for _, w in work), "tasks": work,
+                            "efficiency": sum(w for _, w in work) / (wall * n)}
+        wall, work = self._lecture_run("beats_local2", "--scheduler", "local:2", "--chunks", "1000")
+        result["beats_local2"] = {"wall_s": wall, "work_s": sum(w for _, w in work), "tasks": work,
+                                  "efficiency": sum(w for _, w in work) / (wall * 2)}
+        scenes: dict[str, float] = {}
+        for piece, seconds in work:
+            scenes[piece.split(".")[0]] = scenes.get(piece.split(".")[0], 0.0) + seconds
+        caller = max(0.0, wall - _makespan([w for _, w in work], 2))  # start-up, timing pass, join, publish
+        result["projection"] = [
+            {"workers": n, "by_beat_s": caller + _makespan([w for _, w in work], n),
+             "by_scene_s": caller + _makespan(list(scenes.values()), n)} for n in workers]
+        result["caller_overhead_s"] = caller
+        for row in result["projection"]:
+            print(f"projection {row['workers']} workers: {row['by_beat_s']:.1f} s split at beats, "
+                  f"{row['by_scene_s']:.1f} s whole scenes", flush=True)
+        return result
+
     def narration(self, qualities: Sequence[Quality], scenes_for: dict[str, str]) -> dict:
         """Synthesis speed (seconds of synthesis per minute of speech), one Piper process for all beats and
         one per beat as the scenes do it, then the narrated lecture's render time per video-second against
@@ -437,6 +488,14 @@ class Bench:
                   f" of video, narrated {pair['joe']['wall_s']:.1f} s for {pair['joe']['video_s']:.1f} s: "
                   f"x{ratio:.2f} per video-second", flush=True)
         return result
+
+
+def _makespan(costs: Sequence[float], workers: int) -> float:
+    """Longest-first list scheduling of ``costs`` on ``workers``: when the last one finishes."""
+    loads = [0.0] * workers
+    for cost in sorted(costs, reverse=True):
+        loads[loads.index(min(loads))] += cost
+    return max(loads)
 
 
 def wait_for_load(max_load: float, max_wait: float) -> dict:
@@ -531,6 +590,9 @@ def _main(args: argparse.Namespace) -> int:
         steps.append(("scaling", lambda: sections.__setitem__("scaling", bench.scaling())))
     if "lecture" in parts:
         steps.append(("lecture", lambda: sections.__setitem__("lecture", bench.lecture(lecture_quality))))
+    if "distributed" in parts:
+        steps.append(("distributed", lambda: sections.__setitem__(
+            "distributed", bench.distributed(args.long_scene))))
     if "narration" in parts:
         narration_qualities = _qualities(args.narration_quality)
         scenes_for = {q.name: args.narration_scenes or ("" if q.name == "low" else "ChainRule,SoftmaxJacobian")

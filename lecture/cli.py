@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import configparser
+import dataclasses
 import fcntl
 import hashlib
 import json
@@ -23,13 +24,15 @@ from fractions import Fraction
 from pathlib import Path
 
 from jacobian_settings import ENV_VAR, ConfigError, config_path_from_env, load_settings
-from lecture import captions, media, narrate, render, slides, tools
+from lecture import captions, chunks, cluster, media, narrate, render, slides, tools
 from lecture.errors import LectureError, SceneFailedError, UsageError
 from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, load_storyboard, select
 from narration import ENV_VAR as VOICE_ENV
 from narration import Voice
+from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
 from narration.narrator import PLAN_ENV
 from narration.voices import DEFAULT_VOICE
+from scenes.kit.beats import beat_names
 
 LECTURE_NAME = "jacobian_lecture"
 DEFAULT_OUTPUT = ROOT / "media" / "lecture"
@@ -71,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
                              f"id (see 'scripts/render script'); default ${VOICE_ENV} or joe")
     parser.add_argument("--jobs", "-j", type=int, default=_default_jobs(), metavar="N",
                         help="scenes rendered in parallel (default: one per core, here %(default)s)")
+    parser.add_argument("--chunks", default="auto", metavar="auto|N",
+                        help="split scenes at their beats into N chunks rendered side by side and joined by stream "
+                             "copy (same frames as a whole render); auto (default): only at high/4k, only scenes "
+                             "longer than the average")
+    parser.add_argument("--scheduler", metavar="local:N|tcp://HOST:PORT",
+                        help="render on a Dask cluster: N worker processes here, or an existing scheduler whose "
+                             "workers run this checkout (default: local processes, --jobs at a time)")
     parser.add_argument("--verbose", "-v", action="store_true", help="show Manim's own output and progress bars")
     parser.add_argument("--slides", action="store_true",
                         help="build the offline reveal.js presentation (slides/<name>.html) instead of the video")
@@ -136,6 +146,11 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
 
     if args.jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {args.jobs}")
+    args.chunk_count = chunks.parse_chunks(args.chunks)
+    if args.scheduler is not None:
+        cluster.parse_scheduler(args.scheduler)
+        if args.slides:
+            raise UsageError("--scheduler renders the video; build --slides without it")
     config = Path(args.config).expanduser().resolve() if args.config else None
     try:
         load_settings(config)
@@ -176,9 +191,8 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
     for index, entry in enumerate(entries):
         media_dir = build / ("media" if slide_mode else "") / entry.cls
         command = render.manim_command(entry, quality, media_dir, args.verbose, slide_mode)
-        flags = [a for a in command if a not in (sys.executable, str(entry.path), str(media_dir))]
-        flags = [a for a in flags if a not in ("INFO", "WARNING", "display", "none")]  # --verbose changes no pixel
-        digest = render.input_hash(entry, quality, config, mode, flags, fingerprint)
+        digest = render.input_hash(entry, quality, config, mode, render.job_flags(command, entry, media_dir),
+                                   fingerprint)
         if slide_mode:
             stamp, products = build / "stamps" / f"{entry.cls}.stamp", (decks / f"{entry.cls}.json",)
         else:
@@ -223,16 +237,105 @@ def _render_all(entries, args, config, mode, out, t0) -> None:
           f"{len(fresh)} up to date, {len(todo)} to render with {workers} worker(s)", flush=True)
     if args.verbose and todo:
         print("(--verbose: Manim's output follows; parallel scenes interleave, use --jobs 1 to keep it apart)")
+    plans = out / "build" / "plan"
+    records: list[dict] | None = None
     if mode == "video" and args.voice.speaks and todo:
         # the narrated beats stretch their written run times to the speech: measure those first, silently
         print(f"timing the beats of {len(todo)} scene(s) (a silent pass, animations skipped)", flush=True)
-        plans = out / "build" / "plan"
-        _silent_records([job.entry for job in todo], args, config, plans, t0)
+        records = _silent_records([job.entry for job in todo], args, config, plans, t0)
         for job in todo:
             job.env[PLAN_ENV] = str(narrate.record_path(plans / job.entry.cls, job.entry.cls))
-    failed = render.Runner(workers, args.verbose).run(todo, len(entries), len(fresh), t0)
+    if mode == "slides" or not todo:
+        failed = render.Runner(workers, args.verbose).run(todo, len(entries), len(fresh), t0)
+    elif args.scheduler is None:
+        pieces = _pieces(todo, args, config, plans, records, workers, t0)
+        piece_jobs = _piece_jobs(todo, pieces, args, out)
+        if len(piece_jobs) > len(todo):
+            print(f"{len(piece_jobs)} chunks: {_chunk_summary(pieces)}", flush=True)
+        failed = render.Runner(workers, args.verbose).run(piece_jobs, len(fresh) + len(piece_jobs), len(fresh), t0)
+    else:
+        failed = _render_on_cluster(todo, args, config, plans, records, out, len(fresh), t0)
     if failed:
         _report_failures(failed, None if mode == "slides" else out / "clips" / quality.name)
+
+
+def _pieces(todo: Sequence[render.Job], args: argparse.Namespace, config: Path | None, plans: Path,
+            records: list[dict] | None, workers: int, t0: float) -> dict[str, list[chunks.Piece]]:
+    """Each scene's chunks: ``--chunks N`` splits every scene into N runs of beats (balanced by the beats'
+    written seconds when the narration's timing pass measured them, else by count); ``auto`` measures the
+    beats (the silent pass) only where it may split (high/4k, several workers)."""
+    quality = render.QUALITIES[args.quality].name
+    count = args.chunk_count
+    if count is None and records is None and quality in chunks.SPLIT_QUALITIES and workers > 1 and len(todo) > 1:
+        print(f"timing the beats of {len(todo)} scene(s) to choose chunks (a silent pass, animations skipped)",
+              flush=True)
+        records = _silent_records([job.entry for job in todo], args, config, plans, t0)
+    if records is not None:
+        weights = {job.entry.cls: chunks.beat_seconds(r) for job, r in zip(todo, records, strict=True)}
+    else:
+        weights = {job.entry.cls: [1.0] * len(beat_names(job.entry.path, job.entry.cls)) for job in todo}
+    if count is None:
+        counts = chunks.auto_counts(quality, {s: sum(w) for s, w in weights.items()},
+                                    {s: len(w) for s, w in weights.items()}, workers)
+    else:
+        counts = {scene: count for scene in weights}
+    return {scene: chunks.pieces(scene, w, counts[scene]) for scene, w in weights.items()}
+
+
+def _chunk_summary(pieces: dict[str, list[chunks.Piece]]) -> str:
+    split = [f"{scene} in {len(p)}" for scene, p in pieces.items() if len(p) > 1]
+    return ", ".join(split) or "no scene split"
+
+
+def _scene_work(job: render.Job, pieces: list[chunks.Piece], out: Path, quality: render.Quality) -> chunks.SceneWork:
+    return chunks.SceneWork(job.entry, job.digest, pieces, job.media_dir.parent / f"{job.entry.cls}.chunks",
+                            out / "clips" / quality.name)
+
+
+def _piece_jobs(todo: Sequence[render.Job], pieces: dict[str, list[chunks.Piece]], args: argparse.Namespace,
+                out: Path) -> list[render.Job]:
+    """The Runner's jobs: a scene in one piece as it was, a split scene as one job per chunk, each with the
+    scene's environment (voice, plan, settings) plus its beats, in its own Manim folder."""
+    quality = render.QUALITIES[args.quality]
+    jobs = []
+    for job in todo:
+        parts = pieces[job.entry.cls]
+        if len(parts) == 1:
+            jobs.append(job)
+            continue
+        work = _scene_work(job, parts, out, quality)
+        for piece in parts:
+            media_dir = job.media_dir.parent / piece.name
+            if args.force:
+                render.remove_tree(media_dir)
+            jobs.append(dataclasses.replace(
+                job, command=render.manim_command(job.entry, quality, media_dir, args.verbose, False),
+                env={**job.env, NARRATION_OUT_ENV: str(media_dir), **piece.env()}, media_dir=media_dir,
+                log=job.log.with_name(f"{piece.name}.log"), scratch=[media_dir],
+                publish=lambda j, piece=piece, work=work: work.take(piece, j.media_dir)))
+    return jobs
+
+
+def _render_on_cluster(todo: Sequence[render.Job], args: argparse.Namespace, config: Path | None, plans: Path,
+                       records: list[dict] | None, out: Path, done: int, t0: float) -> list[render.Job]:
+    quality = render.QUALITIES[args.quality]
+    voice: Voice = args.voice
+    fingerprint = narrate.fingerprint(voice)
+    settings = config.read_bytes() if config else None
+    with cluster.connect(args.scheduler) as client:
+        workers = cluster.worker_count(client)
+        pieces = _pieces(todo, args, config, plans, records, workers, t0)
+        tasks = []
+        for job in todo:
+            parts = pieces[job.entry.cls]
+            work = _scene_work(job, parts, out, quality)
+            plan = Path(job.env[PLAN_ENV]).read_bytes() if PLAN_ENV in job.env else None
+            tasks += [(work, cluster.PieceTask(job.entry, piece, quality.name, job.digest, fingerprint, voice.spec,
+                                               settings, plan), job) for piece in parts]
+        print(f"{len(tasks)} chunk(s) on {args.scheduler} ({workers} worker(s)): {_chunk_summary(pieces)}",
+              flush=True)
+        return cluster.render_pieces(client, tasks, done + len(tasks), done, t0,
+                                     lambda line: print(line, flush=True))
 
 
 def _outputs_digest(entries: Sequence[SceneEntry], clip_dir: Path, fmt: str, voice: str) -> str:

@@ -27,3 +27,13 @@ class SceneFailedError(LectureError):
 
 class MediaError(LectureError, ValueError):
     """A clip cannot be read or joined (exit status 1)."""
+
+
+class SchedulerUnreachableError(LectureError):
+    """The Dask scheduler named by --scheduler cannot be reached (exit status 3, like a missing tool)."""
+
+    exit_code = 3
+
+
+class CodeMismatchError(SceneFailedError):
+    """A Dask worker's copy of the project differs from the caller's: it refuses to render (exit status 1)."""

@@ -109,8 +109,9 @@ def input_hash(entry: SceneEntry, quality: Quality, config: Path | None, mode: s
     speaks)."""
     digest = hashlib.sha256()
     files = dependencies(entry.path) | {p for pattern in SHARED_INPUTS for p in ROOT.glob(pattern) if p.is_file()}
-    for path in sorted(files):
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted(files):  # named from the project root: a checkout elsewhere (a Dask worker's) hashes alike
+        name = path.relative_to(ROOT) if ROOT in path.parents else path
+        digest.update(str(name).encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(b"config\0" + (config.read_bytes() if config else b"<defaults>") + b"\0")
     meta = [entry.cls, quality.width, quality.height, quality.fps, mode, importlib.metadata.version("manim"),
             list(flags)] + ([voice] if voice else [])
@@ -151,6 +152,15 @@ def manim_command(entry: SceneEntry, quality: Quality, media_dir: Path, verbose:
         "-v", "INFO" if verbose else "WARNING",
         "--progress_bar", "display" if verbose else "none",
     ]
+
+
+def job_flags(command: Sequence[str], entry: SceneEntry, media_dir: Path) -> list[str]:
+    """The options of a scene's ``command`` that decide its pixels, for :func:`input_hash`: without the
+    interpreter, the scene file, the working folder and the log settings (``--verbose`` changes no pixel),
+    and with project paths relative to the root (the same on every machine with the same checkout)."""
+    drop = {sys.executable, str(entry.path), str(media_dir), "INFO", "WARNING", "display", "none"}
+    return [str(Path(a).relative_to(ROOT)) if a.startswith(f"{ROOT}{os.sep}") else a
+            for a in command if a not in drop]
 
 
 def scene_env(config: Path | None, slides: bool, voice: str = "none", narration_out: Path | None = None
@@ -219,7 +229,13 @@ def _error_line(tail: list[str]) -> str:
     return tail[-1].strip() if tail else "no output"
 
 
-def _clock(seconds: float) -> str:
+def log_error(log: Path, code: int) -> tuple[str, list[str]]:
+    """A failed render's error line (the exception of its traceback) and the last lines of its ``log``."""
+    tail = _tail(log)
+    return (_error_line(tail) if tail else f"manim exited with status {code}"), tail
+
+
+def clock(seconds: float) -> str:
     m, s = divmod(int(seconds), 60)
     return f"{m}:{s:02d}"
 
@@ -267,8 +283,8 @@ class Runner:
             except (OSError, SceneFailedError) as exc:
                 job.error = str(exc)
         else:
-            job.tail = _tail(job.log) if not self.verbose else []
-            job.error = _error_line(job.tail) if job.tail else f"manim exited with status {code}"
+            job.error, job.tail = log_error(job.log, code) if not self.verbose else \
+                (f"manim exited with status {code}", [])
 
     def stop_all(self) -> None:
         """Terminate the scene processes this runner started (each its own process group)."""
@@ -306,7 +322,7 @@ class Runner:
                 while queue and len(self.running) < self.jobs:
                     job = queue.popleft()
                     self._start(job)
-                    self.say(f"[{done}/{total} done, {_clock(time.monotonic() - t0)}] rendering "
+                    self.say(f"[{done}/{total} done, {clock(time.monotonic() - t0)}] rendering "
                              f"{job.entry.cls} ({job.entry.file})")
                 for job in list(self.running):
                     code = job.proc.poll() if job.proc else 1
@@ -316,13 +332,13 @@ class Runner:
                     done += 1
                     status = f"FAILED {job.entry.cls}: {job.error}" if job.error else \
                         f"finished {job.entry.cls} in {job.seconds:.1f} s"
-                    self.say(f"[{done}/{total} done, {_clock(time.monotonic() - t0)}] {status}")
+                    self.say(f"[{done}/{total} done, {clock(time.monotonic() - t0)}] {status}")
                     if job.error:
                         failed.append(job)
                 if self.running and time.monotonic() - last_beat > self.HEARTBEAT:
                     last_beat = time.monotonic()
-                    names = ", ".join(f"{j.entry.cls} ({_clock(last_beat - j.started)})" for j in self.running)
-                    self.say(f"[{done}/{total} done, {_clock(last_beat - t0)}] still rendering: {names}")
+                    names = ", ".join(f"{j.entry.cls} ({clock(last_beat - j.started)})" for j in self.running)
+                    self.say(f"[{done}/{total} done, {clock(last_beat - t0)}] still rendering: {names}")
                 time.sleep(0.1)
         finally:
             self.stop_all()
@@ -331,10 +347,16 @@ class Runner:
 
 def publish_clip(job: Job, clip_dir: Path) -> None:
     """Move Manim's movie (and .srt) of ``job`` to ``clip_dir`` and stamp it with the input hash."""
-    name = job.entry.cls
-    movie = find_output(job.media_dir, name)
+    publish_outputs(job.media_dir, job.entry, job.digest, clip_dir)
+
+
+def publish_outputs(media_dir: Path, entry: SceneEntry, digest: str, clip_dir: Path) -> None:
+    """Move the movie, .srt and narration record of ``entry`` found in ``media_dir`` (Manim's layout) to
+    ``clip_dir``, then stamp the clip with ``digest``."""
+    name = entry.cls
+    movie = find_output(media_dir, name)
     if movie is None:
-        raise SceneFailedError(f"manim exited cleanly but wrote no {name}.mp4 under {job.media_dir}")
+        raise SceneFailedError(f"manim exited cleanly but wrote no {name}.mp4 under {media_dir}")
     clip_dir.mkdir(parents=True, exist_ok=True)
     stamp = clip_dir / f"{name}.stamp"
     stamp.unlink(missing_ok=True)  # clip and stamp change together: no stamp while they may disagree
@@ -343,12 +365,12 @@ def publish_clip(job: Job, clip_dir: Path) -> None:
         os.replace(srt, clip_dir / f"{name}.srt")
     else:
         (clip_dir / f"{name}.srt").unlink(missing_ok=True)
-    record = job.media_dir / f"{name}.narration.json"
+    record = media_dir / f"{name}.narration.json"
     if not record.exists():
         raise SceneFailedError(f"manim exited cleanly but {name} wrote no narration record")
     os.replace(record, clip_dir / record.name)
     os.replace(movie, clip_dir / f"{name}.mp4")
-    write_stamp(stamp, job.digest, job.entry)
+    write_stamp(stamp, digest, entry)
 
 
 def up_to_date(stamp: Path, digest: str, *products: Path) -> bool:

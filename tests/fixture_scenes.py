@@ -6,7 +6,7 @@ and shows the configured map's Jacobian as a MathTex, so the tests can see a con
 
 from __future__ import annotations
 
-from manim import Create, FadeIn, MathTex, Square, Write
+from manim import RIGHT, Create, FadeIn, MathTex, Rotate, Square, Write
 
 from jacobian_math import PlaneMap
 from scenes.kit import style
@@ -52,3 +52,27 @@ class FixtureBroken(LectureScene):
     def construct(self) -> None:
         self.play(FadeIn(Square()), run_time=self.rt(0.3))
         raise ZeroDivisionError("fixture scene failed on purpose")
+
+
+class FixtureBeats(LectureScene):
+    """Four beats, each with its caption and something moving (run times that are not whole frames), for
+    splitting a render at its beats."""
+
+    TITLE = "Fixture: four beats"
+
+    def construct(self) -> None:
+        square = Square(side_length=1.5, color=style.E1)
+        self.caption("A square appears", 1.3)
+        self.play(Create(square), run_time=self.rt(0.73))
+        self.pause(0.55)
+        self.beat()
+        self.caption("It moves to the right", 1.2)
+        self.play(square.animate.shift(2 * RIGHT), run_time=self.rt(0.87))
+        self.beat()
+        self.caption("and turns", 1.1)
+        self.play(Rotate(square, 0.6), run_time=self.rt(0.64))
+        self.pause(0.45)
+        self.beat()
+        self.caption("then fills, and is done", 1.2)
+        self.play(square.animate.set_fill(style.E2, opacity=0.6), run_time=self.rt(0.91))
+        self.pause(0.3)

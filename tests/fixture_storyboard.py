@@ -15,3 +15,8 @@ WITH_BROKEN = (
 SPOKEN = (
     SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
 )
+
+BEATS = (
+    SceneEntry("tests/fixture_scenes.py", "FixtureBeats", "Four beats", 1),
+    SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
+)

@@ -242,6 +242,44 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
     assert scene.mobjects[0].get_center()[0] == pytest.approx(1.0)
 
 
+def test_time_as_rendered_gives_skipped_plays_a_whole_renders_clock(media: Path) -> None:
+    """Run times that are not whole frames (0.3 s at 7 fps: 3 frames, 0.43 s): the clock after each play is
+    bit-identical whether the plays before were rendered or skipped."""
+
+    def clocks(skip_first: bool, hook: bool) -> list[float]:
+        seen: list[float] = []
+
+        class Timed(Scene):
+            def step(self, *animations, **kwargs) -> None:
+                before = self.time
+                self.play(*animations, **kwargs) if animations else self.wait(0.3, frozen_frame=True)
+                if hook:
+                    compat.time_as_rendered(self, before)
+                seen.append(self.time)
+
+            def construct(self) -> None:
+                square = Square()
+                if skip_first:
+                    compat.render_plays(first=None)
+                self.step(Create(square), run_time=0.3)
+                self.step()  # a frozen wait
+                if skip_first:
+                    compat.render_plays(first=compat.plays_so_far(self))
+                self.step(square.animate.shift(RIGHT), run_time=0.3)
+
+        name = f"timed_{skip_first}_{hook}"
+        with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64,
+                         "pixel_height": 36, "frame_rate": 7, "disable_caching": True, "write_to_movie": True,
+                         "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+            Timed().render()
+        return seen
+
+    whole = clocks(skip_first=False, hook=True)
+    assert whole == clocks(skip_first=False, hook=False)  # rendered plays: the hook changes nothing
+    assert clocks(skip_first=True, hook=True) == whole  # exact equality, floats and all
+    assert clocks(skip_first=True, hook=False) != whole  # Manim alone: exact run times, not whole frames
+
+
 def test_set_slide_notes_gives_the_slide_in_progress_its_notes(media: Path, monkeypatch) -> None:
     from manim_slides import Slide
 

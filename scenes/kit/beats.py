@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+BEATS_ENV = "JACOBIAN_BEATS"  # "FIRST:STOP": render only beats FIRST..STOP-1 (0-based; STOP empty: to the end)
+
 # what a beat's first call is not named after: the scene's own plumbing
 _NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}
 
@@ -50,6 +52,15 @@ def beat_names(path: Path, cls_name: str) -> list[str]:
     if pending:  # calls after the last beat() are a last beat
         close()
     return names
+
+
+def beat_range(spec: str) -> tuple[int, int | None]:
+    """``$JACOBIAN_BEATS``'s ``"FIRST:STOP"`` as (first, stop); ``"2:"`` is (2, None), to the scene's end."""
+    first, _, stop = spec.partition(":")
+    try:
+        return int(first), (int(stop) if stop.strip() else None)
+    except ValueError:
+        raise ValueError(f"${BEATS_ENV} must look like FIRST:STOP (beat numbers from 0), got {spec!r}") from None
 
 
 def beat_id(scene: str, index: int, names: list[str]) -> str:

@@ -12,7 +12,8 @@ Hooks:
 - glyphs (``scenes/kit/readouts.py``): :func:`forget_svg_path`, :func:`decimal_text`, :func:`font_size_of`,
   :func:`set_unit_height`, :func:`set_glyph_points`, :func:`swap_glyphs`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
-- the beat preview (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`;
+- the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
+  :func:`time_as_rendered`;
 - speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
@@ -184,6 +185,33 @@ def render_plays(first: int | None, stop_after: int | None = None) -> None:
     config.upto_animation_number = -1 if stop_after is None else stop_after - 1
 
 
+def time_as_rendered(scene: Scene, before: float) -> None:
+    """After a ``play`` Manim skipped (outside a chunk's beats, a beat preview's, or a cached partial movie),
+    set the scene clock to where rendering that play would have put it; ``before`` is the clock before it.
+
+    Internals: writes ``renderer.time``.  Manim's Cairo renderer adds the exact run time for a skipped play
+    but whole frames for a rendered one (one ``1/fps`` step per frame of ``np.arange(0, run_time, 1/fps)``,
+    or ``int(run_time * fps)`` frames of a frozen wait), so after skipped plays the clock (caption and
+    narration times, the narrated beats' waits) would differ from a whole render's by up to a frame per play.
+    The same float steps are repeated here, so the clock is bit-identical.  Not in the silent timing pass
+    (``-s``, nothing rendered: its plan keeps exact times), nor for a wait with a stop condition (its frame
+    count is only known by rendering it)."""
+    from manim import config
+
+    renderer = scene.renderer
+    waits_for_condition = any(getattr(a, "stop_condition", None) is not None for a in scene.animations or ())
+    if not renderer.skip_animations or config.save_last_frame or waits_for_condition:
+        return
+    dt = 1 / renderer.camera.frame_rate
+    if scene.is_current_animation_frozen_frame():
+        clock = before + int(scene.duration / dt) * dt
+    else:
+        clock = before
+        for _ in range(len(np.arange(0, scene.duration, 1 / config["frame_rate"]))):
+            clock += dt
+    renderer.time = clock
+
+
 # ------------------------------------------------------------------------------------------- slides
 
 
@@ -199,6 +227,7 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 __all__ = [
     "plays_so_far",
     "render_plays",
+    "time_as_rendered",
     "set_slide_notes",
     "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",

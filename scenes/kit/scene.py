@@ -36,8 +36,8 @@ from jacobian_settings import Settings, active_settings
 from narration import voice_from_env
 from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
-from scenes.kit.beats import beat_id, beat_names
-from scenes.kit.manim_compat import plays_so_far, render_plays, set_slide_notes
+from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
+from scenes.kit.manim_compat import plays_so_far, render_plays, set_slide_notes, time_as_rendered
 from scenes.kit.readouts import drop_svg_paths
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
@@ -70,11 +70,14 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self.narrator = Narrator(voice_from_env(), type(self).__name__)
         self._plan = plan_from_env() if self.narrator.voice.speaks else {}
         self._beat_ends: list[float] = []
-        if self.preview_beat is not None:
-            render_plays(first=0 if self.preview_beat == 0 else None)
+        self._render_range = self.beats_to_render()
+        if self._render_range is not None:
+            render_plays(first=0 if self._render_range[0] == 0 else None)
 
     def tear_down(self) -> None:
-        self._finish_speech()
+        stop = self._render_range[1] if self._render_range is not None else None
+        if stop is None or self._beats_done < stop:  # past a chunk's last beat nothing more is rendered
+            self._finish_speech()
         self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
         super().tear_down()
 
@@ -128,21 +131,33 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         animate, and the paths made a formula ten times slower to copy."""
         drop_svg_paths(*(m for a in args for m in (getattr(a, "mobject", None), getattr(a, "target_mobject", None))
                          if isinstance(m, Mobject)))
+        before = self.time
         super().play(*args, **kwargs)
+        time_as_rendered(self, before)  # a skipped play (chunk, beat preview, cache) keeps a whole render's clock
 
     def beat(self) -> None:
-        """End of a beat: a slide boundary when presenting; in a beat preview, where rendering starts or
-        stops; nothing else in a video."""
+        """End of a beat: a slide boundary when presenting; in a beat preview or a chunk of a split render,
+        where rendering starts or stops; nothing else in a video."""
         self._finish_speech()
         self._beat_ends.append(self.time)
         if SLIDES:  # pragma: no cover
             self.next_slide()
         self._beats_done += 1
-        if self.preview_beat is not None:
-            if self._beats_done == self.preview_beat:
+        if self._render_range is not None:
+            first, stop = self._render_range
+            if self._beats_done == first:
                 render_plays(first=plays_so_far(self))
-            elif self._beats_done == self.preview_beat + 1:
+            elif self._beats_done == stop:
                 render_plays(first=None, stop_after=plays_so_far(self))
+
+    def beats_to_render(self) -> tuple[int, int | None] | None:
+        """The beats this render draws, (first, stop) 0-based with ``stop`` excluded (None: to the end), or
+        None for all: the beat preview's one beat, else ``$JACOBIAN_BEATS`` (a chunk of a split render,
+        see ``lecture/chunks.py``)."""
+        if self.preview_beat is not None:
+            return self.preview_beat, self.preview_beat + 1
+        spec = os.environ.get(BEATS_ENV)
+        return beat_range(spec) if spec else None
 
     def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
         """Show a short title card, then clear it (both fades by :func:`uncover` / :func:`cover`)."""
