@@ -74,6 +74,10 @@ def track(scene_records: Sequence[dict], starts: Sequence[float], total: float, 
     placed = [Placed(start + u["start"], Path(u["file"]))
               for record, start in zip(scene_records, starts, strict=True)
               for u in record["utterances"] if u["file"]]
+    gone = [p.path for p in placed if not p.path.is_file()]
+    if gone:
+        raise MediaError(f"{len(gone)} speech file(s) of the rendered clips are gone, e.g. {gone[0]} (was the "
+                         f"speech cache cleared?); render again with --force")
     try:
         mixed = mix(placed, total)
         for limit in LIMITS_DBFS:

@@ -187,3 +187,14 @@ def test_normalised_track_meets_the_loudness_target_by_ffmpegs_meter(tmp_path: P
 
 def test_silence_stays_silent() -> None:
     assert not normalise(np.zeros(RATE, np.float32)).any()
+
+
+def test_a_lost_speech_file_is_one_error_saying_what_to_do(tmp_path: Path) -> None:
+    from lecture.errors import MediaError
+    from lecture.narrate import track
+
+    record = {"utterances": [{"start": 0.5, "file": str(tmp_path / "gone.wav")}]}
+    with pytest.raises(MediaError, match=r"1 speech file\(s\) of the rendered clips are gone, e\.g\. .*gone\.wav "
+                                         r"\(was the speech cache cleared\?\); render again with --force"):
+        track([record], [0.0], 2.0, "mp4", tmp_path / "out.mp4")
+    assert not (tmp_path / "out.mp4").exists()
