@@ -126,8 +126,11 @@ class OursSweep(_Timed, RBFJacobian):
         self.next_section("setup", skip_animations=True)
         self.build_figure()
         self.show_bumps()
+        self.beat()  # one caption per beat, as in the scene
         self.show_derivatives()
+        self.beat()
         self.show_probe()
+        self.beat()
         self.next_section("measured")
 
     def construct(self) -> None:
