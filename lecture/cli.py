@@ -245,6 +245,10 @@ def _render_all(entries, args, config, mode, out, t0) -> None:
         records = _silent_records([job.entry for job in todo], args, config, plans, t0)
         for job in todo:
             job.env[PLAN_ENV] = str(narrate.record_path(plans / job.entry.cls, job.entry.cls))
+        started = time.monotonic()
+        args.speech = narrate.presynthesise(args.voice, records)
+        print(f"speech of {sum(len(s) for s in args.speech.values())} beat(s) ready in "
+              f"{time.monotonic() - started:.1f} s (cached speech is reused)", flush=True)
     if mode == "slides" or not todo:
         failed = render.Runner(workers, args.verbose).run(todo, len(entries), len(fresh), t0)
     elif args.scheduler is None:
@@ -330,8 +334,10 @@ def _render_on_cluster(todo: Sequence[render.Job], args: argparse.Namespace, con
             parts = pieces[job.entry.cls]
             work = _scene_work(job, parts, out, quality)
             plan = Path(job.env[PLAN_ENV]).read_bytes() if PLAN_ENV in job.env else None
+            speech = {name: path.read_bytes() for name, path in getattr(args, "speech", {}).get(job.entry.cls,
+                                                                                                {}).items()}
             tasks += [(work, cluster.PieceTask(job.entry, piece, quality.name, job.digest, fingerprint, voice.spec,
-                                               settings, plan), job) for piece in parts]
+                                               settings, plan, speech), job) for piece in parts]
         print(f"{len(tasks)} chunk(s) on {args.scheduler} ({workers} worker(s)): {_chunk_summary(pieces)}",
               flush=True)
         return cluster.render_pieces(client, tasks, done + len(tasks), done, t0,

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lecture import media, render
@@ -37,6 +37,7 @@ from lecture.chunks import Piece, SceneWork, piece_outputs
 from lecture.errors import CodeMismatchError, SceneFailedError, SchedulerUnreachableError, UsageError
 from lecture.storyboard import ROOT, SceneEntry
 from narration.narrator import PLAN_ENV
+from narration.synth import cache_dir
 
 CONNECT_TIMEOUT = 5.0  # seconds to reach a tcp:// scheduler
 LOG_LIMIT = 200_000  # characters of a failed render's log sent back
@@ -54,6 +55,7 @@ class PieceTask:
     voice: str
     config: bytes | None
     plan: bytes | None
+    speech: dict[str, bytes] = field(default_factory=dict)  # the caller's synthesised speech, by cache path
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the forked child
@@ -83,6 +85,12 @@ def run_piece(task: PieceTask) -> dict:
         raise CodeMismatchError(f"worker {worker.address} refuses {task.piece.name}: its copy of the project "
                                 f"differs from the caller's (input hash {mine[:12]} != {task.digest[:12]}); start "
                                 f"every worker from the same checkout and commit, with the same Manim")
+    for name, data in task.speech.items():  # the caller's speech: every chunk of a scene hears the same
+        cached = cache_dir() / name
+        if not cached.is_file():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            with media.atomic_path(cached) as tmp:
+                tmp.write_bytes(data)
     env = {**render.scene_env(config, False, task.voice, media_dir), **task.piece.env()}
     if task.plan is not None:
         plan = work / f"{task.entry.cls}.plan.json"
