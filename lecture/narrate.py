@@ -12,11 +12,13 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from lecture.errors import MediaError, UsageError
 from lecture.media import encode_audio
 from lecture.storyboard import SceneEntry
 from narration import NarrationError, Voice, parse_voice
-from narration.audio import decode
+from narration.audio import RATE, decode
 from narration.narrator import read_record
 from narration.synth import Synthesiser, file_digest, piper_version
 from narration.track import CEILING_DBTP, Placed, mix, normalise, true_peak_dbtp
@@ -85,6 +87,7 @@ def records(entries: Sequence[SceneEntry], clip_dir: Path) -> list[dict]:
     return out
 
 
+FADE_IN_SECONDS = 0.05
 LIMITS_DBFS = (-2.0, -3.0, -4.0, -5.0, -6.0)  # limiter ceilings tried until the encoded peak is low enough
 
 
@@ -101,6 +104,10 @@ def track(scene_records: Sequence[dict], starts: Sequence[float], total: float, 
                          f"speech cache cleared?); render again with --force")
     try:
         mixed = mix(placed, total)
+        # AAC's first frames overshoot a loud start (measured: +0.1 dBTP encoded from -2.0 in the PCM when the
+        # first word starts at 0 s); a 50 ms fade-in at the very start brings it back to -1.45
+        lead = min(mixed.size, round(FADE_IN_SECONDS * RATE))
+        mixed[:lead] *= np.linspace(0.0, 1.0, lead, dtype=np.float32)
         for limit in LIMITS_DBFS:
             encode_audio(normalise(mixed, limit_dbfs=limit), dest, fmt)
             peak = true_peak_dbtp(decode(dest))
