@@ -181,15 +181,6 @@ def _direction(value: Any) -> tuple[float, float]:
     return vec  # type: ignore[return-value]
 
 
-def _integer(lo: int, hi: int) -> Check:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise TypeError(f"a whole number from {lo} to {hi}")
-        return value
-
-    return check
-
-
 def _covariance(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
     (a, b), (c, d) = _matrix2(value)
     if b != c or not (a > 0 and a * d - b * c > 0):
