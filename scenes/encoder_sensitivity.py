@@ -36,7 +36,7 @@ class EncoderSensitivity(LectureScene):
     TITLE = "Encoders: what the code ignores"
     SIDE = 5.4
     PANEL_CENTRE = (-3.0, 0.1)
-    CODE_X = 1.6  # the vertical code axis
+    CODE_X = 1.1  # the vertical code axis
     CODE_LENGTH = 5.0
     READOUT_X = 4.7
     LEVELS = 7
@@ -132,8 +132,15 @@ class EncoderSensitivity(LectureScene):
             MathTex(rf"\sigma_1 = {self.sigma[0]:.2f}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
             MathTex(rf"\sigma_2 = {self.sigma[1]:.2f}", font_size=style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
+        block = VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
             [self.READOUT_X, -1.6, 0])
+        # clear of the code readout wherever the probe takes it on the axis: its widest value beside the marker
+        widest = VGroup(MathTex("z =", font_size=style.LABEL_SIZE),
+                        DecimalNumber(-max(abs(v) for v in self.z_range), num_decimal_places=2,
+                                      font_size=style.LABEL_SIZE)).arrange(RIGHT, buff=0.12)
+        reach = self.marker.get_right()[0] + 0.15 + widest.width + 0.3
+        if block.get_left()[0] < reach:
+            block.shift((reach - block.get_left()[0]) * RIGHT)
         null_true, amp_true = self.code_change(1)[0], self.code_change(0)[0]
         size = "only " if abs(null_true) < self.SMALL * abs(amp_true) else ""
         self.caption(f"J(x) has a null direction, dashed, along the curve through x. J predicts no change there; "

@@ -92,6 +92,8 @@ CORPUS = {
                                         "encoder_points = [[0.0, 0.0], [0.1, 0.0]]"),
     "encoder_one_point": (EncoderSensitivity, "[ml]\nencoder_box = [-10.0, 10.0, -0.5, 0.5]\n"
                                               "encoder_points = [[5.0, 0.2]]\nencoder_point = [0.0, 0.0]"),
+    # the probe's code readout sat on J(x) when z ended low on the axis (z = -1.66, found by eye)
+    "encoder_low_code": (EncoderSensitivity, "[ml]\nencoder_point = [-0.8, 0.6]\nencoder_step = 0.4"),
     "maml_default": (MAMLStep, ""),
     "maml_far": (MAMLStep, "[ml]\nmaml_theta = [-2.5, 1.8]\nmaml_alpha = 2.0\nmaml_cell = 2.0\n"
                            "maml_x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
