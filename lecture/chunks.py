@@ -28,7 +28,7 @@ from pathlib import Path
 from lecture import captions, media, render
 from lecture.errors import MediaError, SceneFailedError, UsageError
 from lecture.storyboard import SceneEntry
-from narration.narrator import read_record
+from narration.narrator import read_record, record_path
 from scenes.kit.beats import BEATS_ENV
 
 SPLIT_QUALITIES = ("high", "4k")  # --chunks auto splits only here: at 480p/720p a scene's start-up dominates
@@ -144,7 +144,7 @@ class PieceOutput:
 def piece_outputs(media_dir: Path, piece: Piece) -> PieceOutput:
     """The outputs of ``piece`` rendered by Manim into ``media_dir``."""
     movie = render.find_output(media_dir, piece.scene)
-    record = media_dir / f"{piece.scene}.narration.json"
+    record = record_path(media_dir, piece.scene)
     if movie is None or not record.is_file():
         raise SceneFailedError(f"manim exited cleanly but {piece.name} wrote no movie or narration record")
     data = read_record(record)
@@ -217,7 +217,7 @@ class SceneWork:
         if cues:
             media.write_text_atomic(movie.with_suffix(".srt"), captions.format_srt(cues))
         merged = merge_records(self.pieces, records)
-        media.write_text_atomic(joined / f"{self.entry.cls}.narration.json",
+        media.write_text_atomic(record_path(joined, self.entry.cls),
                                 json.dumps(merged, indent=1, ensure_ascii=False) + "\n")
         render.publish_outputs(joined, self.entry, self.digest, self.clip_dir)
         render.remove_tree(self.folder)

@@ -30,7 +30,7 @@ from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, loa
 from narration import ENV_VAR as VOICE_ENV
 from narration import Voice
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
-from narration.narrator import PLAN_ENV
+from narration.narrator import PLAN_ENV, record_path
 from narration.voices import DEFAULT_VOICE
 from scenes.kit.beats import beat_names
 
@@ -197,7 +197,7 @@ def _jobs(entries: Sequence[SceneEntry], args: argparse.Namespace, config: Path 
             stamp, products = build / "stamps" / f"{entry.cls}.stamp", (decks / f"{entry.cls}.json",)
         else:
             stamp = clip_dir / f"{entry.cls}.stamp"
-            products = (clip_dir / f"{entry.cls}.mp4", narrate.record_path(clip_dir, entry.cls))
+            products = (clip_dir / f"{entry.cls}.mp4", record_path(clip_dir, entry.cls))
         if not args.force and render.up_to_date(stamp, digest, *products):
             fresh.append(entry)
             continue
@@ -244,7 +244,7 @@ def _render_all(entries, args, config, mode, out, t0) -> None:
         print(f"timing the beats of {len(todo)} scene(s) (a silent pass, animations skipped)", flush=True)
         records = _silent_records([job.entry for job in todo], args, config, plans, t0)
         for job in todo:
-            job.env[PLAN_ENV] = str(narrate.record_path(plans / job.entry.cls, job.entry.cls))
+            job.env[PLAN_ENV] = str(record_path(plans / job.entry.cls, job.entry.cls))
         started = time.monotonic()
         args.speech = narrate.presynthesise(args.voice, records)
         print(f"speech of {sum(len(s) for s in args.speech.values())} beat(s) ready in "
@@ -459,7 +459,7 @@ def _silent_records(entries: Sequence[SceneEntry], args: argparse.Namespace, con
         render.remove_tree(media_dir)
 
         def publish(job: render.Job) -> None:
-            if not narrate.record_path(job.media_dir, job.entry.cls).exists():
+            if not record_path(job.media_dir, job.entry.cls).exists():
                 raise SceneFailedError(f"{job.entry.cls} wrote no narration record")
         todo.append(render.Job(
             index=index, entry=entry, digest="",

@@ -19,7 +19,7 @@ from lecture.media import encode_audio
 from lecture.storyboard import SceneEntry
 from narration import NarrationError, Voice, parse_voice
 from narration.audio import RATE, decode
-from narration.narrator import read_record
+from narration.narrator import read_record, record_path
 from narration.synth import Synthesiser, file_digest, piper_version
 from narration.track import CEILING_DBTP, Placed, mix, normalise, true_peak_dbtp
 
@@ -67,10 +67,6 @@ def presynthesise(voice: Voice, plan_records: Sequence[dict]) -> dict[str, dict[
         raise MediaError(str(exc)) from None
     return {scene: {str(paths[t].relative_to(synth.cache)): paths[t] for t in spoken}
             for scene, spoken in wanted.items()}
-
-
-def record_path(clip_dir: Path, scene: str) -> Path:
-    return clip_dir / f"{scene}.narration.json"
 
 
 def records(entries: Sequence[SceneEntry], clip_dir: Path) -> list[dict]:

@@ -29,6 +29,7 @@ from lecture.media import write_text_atomic
 from lecture.storyboard import ROOT, SceneEntry
 from narration import ENV_VAR as VOICE_ENV
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
+from narration.narrator import record_path
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def clear_outputs(media_dir: Path, name: str) -> None:
         for p in (media_dir / "videos").glob(f"**/{pattern}"):
             if "partial_movie_files" not in p.parts:
                 p.unlink(missing_ok=True)
-    (media_dir / f"{name}.narration.json").unlink(missing_ok=True)
+    record_path(media_dir, name).unlink(missing_ok=True)
 
 
 def read_stamp(path: Path) -> str:
@@ -365,7 +366,7 @@ def publish_outputs(media_dir: Path, entry: SceneEntry, digest: str, clip_dir: P
         os.replace(srt, clip_dir / f"{name}.srt")
     else:
         (clip_dir / f"{name}.srt").unlink(missing_ok=True)
-    record = media_dir / f"{name}.narration.json"
+    record = record_path(media_dir, name)
     if not record.exists():
         raise SceneFailedError(f"manim exited cleanly but {name} wrote no narration record")
     os.replace(record, clip_dir / record.name)

@@ -79,13 +79,18 @@ class Narrator:
         if folder is None:
             return None
         folder.mkdir(parents=True, exist_ok=True)
-        dest = folder / f"{self.scene}.narration.json"
+        dest = record_path(folder, self.scene)
         record = {"scene": self.scene, "voice": self.voice.spec, "beats": beats, "beat_ends": beat_ends,
                   "utterances": [asdict(u) for u in self.utterances]}
         tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, dest)
         return dest
+
+
+def record_path(folder: Path, scene: str) -> Path:
+    """Where the narration record of ``scene`` lies in ``folder`` (a scene's Manim folder or the clips)."""
+    return Path(folder) / f"{scene}.narration.json"
 
 
 def planned_seconds(record: dict) -> dict[int, float]:

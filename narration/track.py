@@ -86,11 +86,7 @@ def _filter(samples: np.ndarray, chain: Sequence[tuple[str, str]], rate: int) ->
             except (av.error.BlockingIOError, av.error.EOFError):
                 return
 
-    step = 4096
-    for i in range(0, samples.size, step):
-        frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(samples[None, i:i + step]), format="flt",
-                                           layout="mono")
-        frame.sample_rate, frame.pts, frame.time_base = rate, i, Fraction(1, rate)
+    for frame in frames(samples, rate, size=4096):
         source.push(frame)
         drain()
     source.push(None)
