@@ -23,7 +23,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench import mathbench
+from bench import beats, mathbench
 from bench.core import (
     CONSTRUCTS,
     MANIM,
@@ -43,7 +43,7 @@ from jacobian_math.ml import loglog_slope
 from jacobian_settings import ENV_VAR
 from lecture.render import Quality
 
-PARTS = ("scenes", "constructs", "preview", "scaling", "math", "lecture", "narration", "distributed")
+PARTS = ("scenes", "constructs", "preview", "beats", "scaling", "math", "lecture", "narration", "distributed")
 DEFAULT_PARTS = ("scenes", "constructs", "preview", "scaling", "math")
 HEAVY = ("RBFJacobian", "GridSquaresUnderF", "JacobianNormHeatmap")
 CONSTRUCT_PAIRS = (("sweep", "OursSweep", "BaselineSweep"), ("grid morph", "OursGridMorph", "BaselineGridMorph"),
@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--preview-scenes", default=",".join(PREVIEW_EDITS), metavar="A,B",
                    help="scenes for the preview loop (a built-in one-line edit, or a changed TITLE); "
                         "'all' for every scene")
+    p.add_argument("--beat-scenes", default="all", metavar="A,B",
+                   help="scenes whose longest beat the part beats previews (default: all)")
+    p.add_argument("--beat-saves", type=int, default=3, metavar="N", help="warm re-renders per scene (part beats)")
     p.add_argument("--long-scene", default="RBFModel", help="the long scene of the distributed part (whole vs 4)")
     p.add_argument("--max-load", type=float, default=1.5, help="wait while the 1-minute load is above this")
     p.add_argument("--max-wait", type=float, default=900.0, help="give up waiting for the load after this (s)")
@@ -586,6 +589,11 @@ def _main(args: argparse.Namespace) -> int:
             "constructs", [d for q in construct_qualities for d in bench.constructs(q)])))
     if "preview" in parts:
         steps.append(("preview", lambda: sections.__setitem__("preview", bench.preview(preview_names))))
+    if "beats" in parts:
+        beat_names = [c for _, c in all_scenes] if args.beat_scenes == "all" else [
+            c for _, c in _pick(all_scenes, args.beat_scenes)]
+        steps.append(("beats", lambda: sections.__setitem__(
+            "beats", beats.measure(work, log_dir, beat_names, args.beat_saves))))
     if "scaling" in parts:
         steps.append(("scaling", lambda: sections.__setitem__("scaling", bench.scaling())))
     if "lecture" in parts:
@@ -609,6 +617,8 @@ def _main(args: argparse.Namespace) -> int:
             step()
             if name == "math":
                 print(mathbench.format_math(sections["math"]), flush=True)
+            if name == "beats" and args.markdown:
+                print(beats.format_beats(sections["beats"]), flush=True)
             save()
     finally:
         if not args.keep:
