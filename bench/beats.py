@@ -29,17 +29,16 @@ WARM_TARGET_S = 1.5
 WRITTEN = re.compile(r"preview written in (\d+(?:\.\d+)?) s .*peak (\d+(?:\.\d+)?) MiB")
 
 
-def longest_beats(script_dir: Path, names: Sequence[str]) -> dict[str, tuple[str, int, float]]:
+def longest_beats(script_dir: Path, paths: dict[str, Path]) -> dict[str, tuple[str, int, float]]:
     """``{scene: (beat name, 1-based number, written seconds)}`` of each scene's longest beat, from the
-    narration records the silent pass wrote under ``script_dir`` (``build/script/<Scene>/``)."""
+    narration records the silent pass wrote under ``script_dir`` (``build/script/<Scene>/``); ``paths``
+    maps each scene to its source file."""
     from lecture.chunks import beat_seconds
-    from lecture.storyboard import load_storyboard
     from narration.narrator import read_record, record_path
     from scenes.kit.beats import beat_names
 
-    paths = {e.cls: e.path for e in load_storyboard(None)}
     out = {}
-    for cls in names:
+    for cls in paths:
         seconds = beat_seconds(read_record(record_path(script_dir / "build" / "script" / cls, cls)))
         beats = beat_names(paths[cls], cls)
         if len(beats) != len(seconds):
@@ -99,10 +98,10 @@ def measure(work: Path, log_dir: Path, names: Sequence[str], saves: int = 3) -> 
                      log=log_dir / "beats_script.log")
     if m.returncode != 0:
         raise BenchError(f"lecture script failed with status {m.returncode}:\n{m.tail}")
-    longest = longest_beats(script, names)
     from lecture.storyboard import load_storyboard
 
-    files = {e.cls: e.file for e in load_storyboard(None)}
+    entries = {e.cls: e for e in load_storyboard(None)}
+    longest = longest_beats(script, {cls: entries[cls].path for cls in names})
     out = []
     for cls in names:
         beat, number, written = longest[cls]
@@ -120,7 +119,7 @@ def measure(work: Path, log_dir: Path, names: Sequence[str], saves: int = 3) -> 
             time.sleep(1.0)  # the watcher takes its snapshot right after its first render
             for _ in range(saves):
                 t0 = time.perf_counter()
-                os.utime(clone / files[cls])
+                os.utime(clone / entries[cls].file)
                 when, render_s, peak = watcher.report()
                 warm.append({"wall_s": when - t0, "render_s": render_s, "peak_mib": peak})
                 time.sleep(0.5)

@@ -14,6 +14,7 @@ from narration.narrator import record_path
 from scenes.kit.beats import beat_names
 
 SCENE = "TaylorError"  # four beats: title_card, show_curves, shrink_step, read_slope
+PATH = {e.cls: e.path for e in load_storyboard(None)}[SCENE]
 
 
 def _write_record(root: Path, ends: list[float]) -> None:
@@ -23,18 +24,17 @@ def _write_record(root: Path, ends: list[float]) -> None:
 
 
 def test_the_longest_beat_is_the_one_with_most_seconds_not_the_last_end(tmp_path: Path) -> None:
-    path = {e.cls: e.path for e in load_storyboard(None)}[SCENE]
-    names = beat_names(path, SCENE)
+    names = beat_names(PATH, SCENE)
     assert len(names) == 4
     # beat lengths 2, 9, 4, 3: beat 2 is longest though beat 4 ends last
     _write_record(tmp_path, [2.0, 11.0, 15.0, 18.0])
-    assert longest_beats(tmp_path, [SCENE]) == {SCENE: (names[1], 2, pytest.approx(9.0))}
+    assert longest_beats(tmp_path, {SCENE: PATH}) == {SCENE: (names[1], 2, pytest.approx(9.0))}
 
 
 def test_a_record_with_other_beats_than_the_source_is_an_error(tmp_path: Path) -> None:
     _write_record(tmp_path, [2.0, 11.0, 15.0])
     with pytest.raises(BenchError, match="3 timed beats"):
-        longest_beats(tmp_path, [SCENE])
+        longest_beats(tmp_path, {SCENE: PATH})
 
 
 def test_the_table_has_one_row_per_scene_with_its_numbers() -> None:
