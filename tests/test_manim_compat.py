@@ -300,3 +300,57 @@ def test_set_slide_notes_gives_the_slide_in_progress_its_notes(media: Path, monk
 
     deck = json.loads((media / "slides" / "Two.json").read_text(encoding="utf-8"))
     assert [slide["notes"] for slide in deck["slides"]] == ["the first beat", "the second beat"]
+
+
+# ---------------------------------------------------------------------------------------------- TeX
+
+
+def test_set_tex_miss_handler_sees_each_uncompiled_formula_once_and_can_stand_in(tmp_path: Path) -> None:
+    seen: list[tuple[Path, str, str]] = []
+    stand_in = tmp_path / "square.svg"
+    stand_in.write_text("<svg xmlns='http://www.w3.org/2000/svg'><path d='M0 0h1v1h-1z'/></svg>")
+
+    def handler(tex_file: Path, compiler: str, output_format: str) -> Path | None:
+        seen.append((tex_file, compiler, output_format))
+        return stand_in if "stood in" in tex_file.read_text() else None
+
+    with tempconfig({"media_dir": str(tmp_path / "media"), "verbosity": "ERROR"}):
+        compat.set_tex_miss_handler(handler)
+        try:
+            first = MathTex(r"x^2 + y")  # missing: the handler sees it, Manim compiles it
+            again = MathTex(r"x^2 + y")  # compiled now: not a miss
+            fake = MathTex(r"\text{stood in}")  # the handler's SVG is used instead
+        finally:
+            compat.set_tex_miss_handler(None)
+        after = MathTex(r"q")  # Manim's own behaviour again: nobody is asked
+    assert len(seen) == 2
+    (tex, compiler, fmt), (fake_tex, _, _) = seen
+    assert tex.suffix == ".tex" and "x^2 + y" in tex.read_text() and tex.with_suffix(".svg").is_file()
+    assert (compiler, fmt) == ("latex", ".dvi")
+    assert not fake_tex.with_suffix(".svg").exists()  # Manim did not compile the stood-in formula
+    np.testing.assert_array_equal(first.get_all_points(), again.get_all_points())
+    assert len(fake.family_members_with_points()) == 1 and fake.get_all_points().shape == (16, 3)
+    assert len(after.family_members_with_points()) == 1
+
+
+class _ThreePlays(Scene):
+    def construct(self) -> None:
+        self.square = Square()
+        self.play(Create(self.square), run_time=0.4)
+        compat.skip_every_play(self)
+        self.play(self.square.animate.shift(RIGHT), run_time=0.4)
+        self.wait(0.2)
+
+
+def test_skip_every_play_runs_later_plays_unrendered(media: Path) -> None:
+    with tempconfig({"media_dir": str(media / "skip"), "output_file": "skip", "pixel_width": 64,
+                     "pixel_height": 36, "frame_rate": 5, "disable_caching": True, "write_to_movie": True,
+                     "save_last_frame": False, "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+        scene = _ThreePlays()
+        scene.render()
+        video = compat.movie_file_of(scene)
+    with av.open(str(video)) as container:
+        frames = sum(1 for _ in container.decode(video=0))
+    assert frames == 2  # the first play's 0.4 s at 5 fps; the other two were skipped
+    np.testing.assert_allclose(scene.square.get_center(), RIGHT)  # ... but they ran
+    assert scene.renderer.time == pytest.approx(1.0)

@@ -14,7 +14,9 @@ Hooks:
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
-- speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`.
+- speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`;
+- formulas compiled ahead in one batch (``scenes/kit/tex_lookahead.py``): :func:`set_tex_miss_handler`,
+  :func:`skip_every_play`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
@@ -24,7 +26,7 @@ changelog; it was not available to test against when this file was written.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -212,6 +214,53 @@ def time_as_rendered(scene: Scene, before: float) -> None:
     renderer.time = clock
 
 
+# ---------------------------------------------------------------------------------------------- TeX
+
+
+def set_tex_miss_handler(handler: Callable[[Path, str, str], Path | None] | None) -> None:
+    """Call ``handler(tex_file, compiler, output_format)`` each time a ``MathTex``/``Tex`` needs a formula
+    whose SVG is not in Manim's TeX folder yet, before Manim compiles it; ``tex_file`` is the formula's
+    document (written by Manim, named by its hash).  The handler may write ``tex_file``'s SVG (Manim then
+    reads it instead of compiling) or return another SVG file to use instead; ``None`` restores Manim's own
+    behaviour.
+
+    Internals: replaces ``tex_to_svg_file`` in ``manim.mobject.text.tex_mobject``, the name
+    ``SingleStringMathTex`` calls, by a wrapper around the original that finds the file with Manim's
+    ``generate_tex_file`` (so the text and the hash are Manim's).  Manim has no hook between writing a
+    formula's document and compiling it, and compiles each formula in its own two processes."""
+    from manim.mobject.text import tex_mobject
+    from manim.utils import tex_file_writing
+
+    original = tex_file_writing.tex_to_svg_file
+    if handler is None:
+        tex_mobject.tex_to_svg_file = original
+        return
+
+    def tex_to_svg_file(expression: str, environment: str | None = None, tex_template=None) -> Path:
+        from manim import config
+
+        template = tex_template if tex_template is not None else config["tex_template"]
+        tex_file = tex_file_writing.generate_tex_file(expression, environment, template)
+        if not tex_file.with_suffix(".svg").exists():
+            instead = handler(tex_file, str(template.tex_compiler), str(template.output_format))
+            if instead is not None:
+                return Path(instead)
+        return original(expression, environment, template)
+
+    tex_mobject.tex_to_svg_file = tex_to_svg_file
+
+
+def skip_every_play(scene: Scene) -> None:
+    """Run every later ``play``/``wait`` of ``scene`` unrendered, whatever the animation range says (the
+    state still advances exactly as in a render).
+
+    Internals: sets ``renderer._original_skipping_status``, the value Cairo's renderer resets
+    ``skip_animations`` to before each play (the public ``-s``/``save_last_frame`` would also draw and write
+    a final image)."""
+    scene.renderer._original_skipping_status = True
+    scene.renderer.skip_animations = True
+
+
 # ------------------------------------------------------------------------------------------- slides
 
 
@@ -229,6 +278,7 @@ __all__ = [
     "render_plays",
     "time_as_rendered",
     "set_slide_notes",
+    "set_tex_miss_handler", "skip_every_play",
     "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -39,6 +40,7 @@ from scenes.kit import style
 from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import plays_so_far, render_plays, set_slide_notes, time_as_rendered
 from scenes.kit.readouts import drop_svg_paths
+from scenes.kit.tex_lookahead import TexLookahead
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
 SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next beat
@@ -73,8 +75,14 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self._render_range = self.beats_to_render()
         if self._render_range is not None:
             render_plays(first=0 if self._render_range[0] == 0 else None)
+        # the formulas this render will need, compiled in one batch at its first missing one
+        self._tex_lookahead = TexLookahead.start(type(self))
+        if self._tex_lookahead is not None:
+            weakref.finalize(self, self._tex_lookahead.close)
 
     def tear_down(self) -> None:
+        if self._tex_lookahead is not None:
+            self._tex_lookahead.close()
         stop = self._render_range[1] if self._render_range is not None else None
         if stop is None or self._beats_done < stop:  # past a chunk's last beat nothing more is rendered
             self._finish_speech()
