@@ -305,29 +305,33 @@ def test_set_slide_notes_gives_the_slide_in_progress_its_notes(media: Path, monk
 # ---------------------------------------------------------------------------------------------- TeX
 
 
-def test_set_tex_miss_handler_sees_each_uncompiled_formula_once_and_can_stand_in(tmp_path: Path) -> None:
-    seen: list[tuple[Path, str, str]] = []
+def test_set_tex_handler_sees_every_formula_before_manim_and_can_stand_in(tmp_path: Path) -> None:
+    seen: list[tuple[str, Path, bool]] = []
     stand_in = tmp_path / "square.svg"
     stand_in.write_text("<svg xmlns='http://www.w3.org/2000/svg'><path d='M0 0h1v1h-1z'/></svg>")
 
-    def handler(tex_file: Path, compiler: str, output_format: str) -> Path | None:
-        seen.append((tex_file, compiler, output_format))
-        return stand_in if "stood in" in tex_file.read_text() else None
+    def handler(document: str, svg: Path, compiler: str, output_format: str) -> Path | None:
+        assert (compiler, output_format) == ("latex", ".dvi")
+        seen.append((document, svg, svg.exists()))
+        return stand_in if "stood in" in document else None
 
     with tempconfig({"media_dir": str(tmp_path / "media"), "verbosity": "ERROR"}):
-        compat.set_tex_miss_handler(handler)
+        compat.set_tex_handler(handler)
         try:
-            first = MathTex(r"x^2 + y")  # missing: the handler sees it, Manim compiles it
-            again = MathTex(r"x^2 + y")  # compiled now: not a miss
+            first = MathTex(r"x^2 + y")  # new: the handler sees it first, then Manim compiles it
+            again = MathTex(r"x^2 + y")  # compiled now
             fake = MathTex(r"\text{stood in}")  # the handler's SVG is used instead
         finally:
-            compat.set_tex_miss_handler(None)
+            compat.set_tex_handler(None)
         after = MathTex(r"q")  # Manim's own behaviour again: nobody is asked
-    assert len(seen) == 2
-    (tex, compiler, fmt), (fake_tex, _, _) = seen
-    assert tex.suffix == ".tex" and "x^2 + y" in tex.read_text() and tex.with_suffix(".svg").is_file()
-    assert (compiler, fmt) == ("latex", ".dvi")
-    assert not fake_tex.with_suffix(".svg").exists()  # Manim did not compile the stood-in formula
+        tex_dir = Path(config.get_dir("tex_dir"))
+    assert [(svg, existed) for _, svg, existed in seen] == [(seen[0][1], False), (seen[0][1], True),
+                                                            (seen[2][1], False)]
+    document, svg, _ = seen[0]
+    assert "x^2 + y" in document and document.startswith("\\documentclass")
+    # the file Manim compiles the document into and reads back: the same name and text as its own
+    assert svg.parent == tex_dir and svg.is_file() and svg.with_suffix(".tex").read_text() == document
+    assert not seen[2][1].exists() and not seen[2][1].with_suffix(".tex").exists()  # nothing written for it
     np.testing.assert_array_equal(first.get_all_points(), again.get_all_points())
     assert len(fake.family_members_with_points()) == 1 and fake.get_all_points().shape == (16, 3)
     assert len(after.family_members_with_points()) == 1

@@ -5,12 +5,11 @@ the same frames."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import DecimalNumber, MathTex, Tex, Write, tempconfig
+from manim import MathTex, Tex, Text, Write, tempconfig
 from manim.utils import tex_file_writing
 
 from scenes.kit import style, tex_batch
@@ -24,15 +23,13 @@ FORMULAS = [  # (args, kwargs) of MathTex, as the scenes build them: parts, matr
     ((r"\|J_f\|_F = \sqrt{\sum_{ij} J_{ij}^2}",), {"substrings_to_isolate": ["J_f", "="]}),
     ((r"\frac{\partial \phi_i}{\partial x} = -\frac{x - c_i}{\sigma^2}\,\phi_i(x)",), {}),
     ((r"\sigma_1 \geq \sigma_2",), {}),
+    (("-0.27",), {}),  # a number's text (DecimalNumber keeps its characters in a cache across scenes)
 ]
 
 
 def build_all() -> list:
-    """The test's formulas (MathTex, a Tex paragraph and two numbers) built in the active TeX folder."""
-    mobs = [MathTex(*args, **kwargs) for args, kwargs in FORMULAS]
-    mobs.append(Tex(r"Gauss--Newton, 3 steps"))
-    mobs += [DecimalNumber(-0.27, num_decimal_places=2), DecimalNumber(12.5, num_decimal_places=1)]
-    return mobs
+    """The test's formulas (MathTex and a Tex paragraph) built in the active TeX folder."""
+    return [*(MathTex(*args, **kwargs) for args, kwargs in FORMULAS), Tex(r"Gauss--Newton, 3 steps")]
 
 
 def outline(mob) -> list:
@@ -64,15 +61,14 @@ def one_by_one(tmp_path_factory) -> tuple[Path, list]:
 
 def test_a_batch_gives_every_formula_the_outlines_of_its_own_compile(one_by_one, tmp_path, monkeypatch) -> None:
     tex_dir, expected = one_by_one
-    batch_dir = tmp_path / "Tex"
-    batch_dir.mkdir()
     sources = sorted(tex_dir.glob("*.tex"))
-    assert len(sources) >= 8  # the five formulas, the paragraph and the characters of the numbers
-    for tex in sources:
-        shutil.copy(tex, batch_dir)
-    written = tex_batch.compile_batch(sorted(batch_dir.glob("*.tex")))
-    assert sorted(written) == sorted(batch_dir / f"{t.stem}.svg" for t in sources)
+    assert len(sources) == len(FORMULAS) + 1
+    batch_dir = tmp_path / "Tex"
+    formulas = [(t.read_text(encoding="utf-8"), batch_dir / f"{t.stem}.svg") for t in sources]
+    written = tex_batch.compile_batch(formulas)
+    assert sorted(written) == sorted(svg for _, svg in formulas)
     assert not list(tmp_path.glob(".Tex-batch-*"))  # the work folder is gone
+    assert not list(batch_dir.glob("*.tex"))  # nothing but the SVGs went into the TeX folder
     calls = count_compiles(monkeypatch)
     with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR"}):
         got = [outline(m) for m in build_all()]
@@ -80,23 +76,23 @@ def test_a_batch_gives_every_formula_the_outlines_of_its_own_compile(one_by_one,
     assert got == expected
 
 
+def document(expression: str) -> str:
+    return tex_file_writing.config["tex_template"].get_texcode_for_expression_in_env(expression, "align*")
+
+
 def test_a_batch_with_a_tex_error_publishes_nothing(tmp_path) -> None:
-    with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR"}):
-        template = tex_file_writing.config["tex_template"]
-        good = tex_file_writing.generate_tex_file("x + 1", "align*", template)
-        bad = tex_file_writing.generate_tex_file(r"\frac{1}{", "align*", template)
+    good = (document("x + 1"), tmp_path / "Tex" / "good.svg")
+    bad = (document(r"\frac{1}{"), tmp_path / "Tex" / "bad.svg")
     assert tex_batch.compile_batch([good, bad]) == []
     assert not list((tmp_path / "Tex").glob("*.svg"))
     assert not list(tmp_path.glob(".Tex-batch-*"))
-    assert tex_batch.compile_batch([good]) == [good.with_suffix(".svg")]
+    assert tex_batch.compile_batch([good]) == [good[1]]
 
 
 def test_only_manims_standalone_preview_documents_are_batched(tmp_path) -> None:
-    other = tmp_path / "Tex" / "0123456789abcdef.tex"
-    other.parent.mkdir()
-    other.write_text("\\documentclass{article}\n\\begin{document}\n$x$\n\\end{document}\n")
-    assert tex_batch.split_document(other.read_text()) is None
-    assert tex_batch.compile_batch([other]) == []
+    other = "\\documentclass{article}\n\\begin{document}\n$x$\n\\end{document}\n"
+    assert tex_batch.split_document(other) is None
+    assert tex_batch.compile_batch([(other, tmp_path / "Tex" / "other.svg")]) == []
     truncated = "\\documentclass[preview]{standalone}\n\\begin{document}\n$x$"  # half-written by another process
     assert tex_batch.split_document(truncated) is None
 
@@ -125,6 +121,7 @@ class ManyFormulas(LectureScene):
 
     def construct(self) -> None:
         self.caption("Formulas, one after another", 1.0)
+        self.add(Text("formulas", font_size=20).to_corner([-1, 1, 0]))
         for k in range(6):
             self.add(MathTex(rf"\phi_{k}(x) = e^{{-(x - {k})^2 / 2}}", font_size=style.LABEL_SIZE)
                      .to_edge([0, 1, 0]).shift([0, -0.6 * k, 0]))
@@ -170,3 +167,38 @@ def test_the_look_ahead_stops_where_a_beat_preview_stops(tmp_path, monkeypatch) 
     # the first beat's six and the one the second beat builds before its first play (where a beat preview
     # stops, and the render too), not the other five
     assert scene._tex_lookahead.report["found"] == 7
+
+
+def test_the_look_ahead_leaves_the_tex_folder_alone_and_finds_only_the_missing(tmp_path, monkeypatch) -> None:
+    from scenes.kit import tex_lookahead
+
+    monkeypatch.setenv(ENV_VAR, "0")
+    render_scene(ManyFormulas, tmp_path, 160, 90, last_frame=True)  # every formula compiled
+    tex_dir = tmp_path / "Tex"
+    svgs = sorted(tex_dir.glob("*.svg"))
+    assert len(svgs) == 12
+    for svg in svgs[:5]:  # five of them are missing again
+        svg.unlink()
+        svg.with_suffix(".tex").unlink()
+    texts = tmp_path / "texts"
+    text_svgs = {p.name: p.stat().st_mtime_ns for p in texts.iterdir()}
+    assert text_svgs  # the scene's Text
+    before = {p.name: p.stat().st_mtime_ns for p in tex_dir.iterdir()}
+    monkeypatch.setattr(tex_lookahead, "_in_lookahead", True)
+    monkeypatch.setenv("JACOBIAN_VOICE", "none")
+    from manim.mobject.svg import svg_mobject
+
+    parsed: list[Path] = []
+    real_parse = svg_mobject.ET.parse
+    monkeypatch.setattr(svg_mobject.ET, "parse", lambda path, *a, **k: parsed.append(Path(path)) or
+                        real_parse(path, *a, **k))
+    with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR", "progress_bar": "none",
+                     "write_to_movie": False, "format": None}):
+        found = tex_lookahead._formulas_ahead(ManyFormulas)
+    assert sorted(svg for _, svg in found) == svgs[:5]
+    assert all(doc.startswith("\\documentclass") for doc, _ in found)
+    assert {p.name: p.stat().st_mtime_ns for p in tex_dir.iterdir()} == before  # nothing written or touched
+    # ... nor read: Manim writes <hash>_.svg beside every SVG it parses, which raced the render beside it
+    assert len(parsed) >= 12 and not [p for p in parsed if tex_dir in p.parents or texts in p.parents]
+    assert {p.name: p.stat().st_mtime_ns for p in texts.iterdir()} == text_svgs
+    assert not list(tmp_path.glob("*.svg")) and not list(tmp_path.glob(".Tex-batch-*"))

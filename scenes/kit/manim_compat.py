@@ -15,7 +15,7 @@ Hooks:
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
 - speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`;
-- formulas compiled ahead in one batch (``scenes/kit/tex_lookahead.py``): :func:`set_tex_miss_handler`,
+- formulas compiled ahead in one batch (``scenes/kit/tex_lookahead.py``): :func:`set_tex_handler`,
   :func:`skip_every_play`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
@@ -217,17 +217,19 @@ def time_as_rendered(scene: Scene, before: float) -> None:
 # ---------------------------------------------------------------------------------------------- TeX
 
 
-def set_tex_miss_handler(handler: Callable[[Path, str, str], Path | None] | None) -> None:
-    """Call ``handler(tex_file, compiler, output_format)`` each time a ``MathTex``/``Tex`` needs a formula
-    whose SVG is not in Manim's TeX folder yet, before Manim compiles it; ``tex_file`` is the formula's
-    document (written by Manim, named by its hash).  The handler may write ``tex_file``'s SVG (Manim then
-    reads it instead of compiling) or return another SVG file to use instead; ``None`` restores Manim's own
-    behaviour.
+def set_tex_handler(handler: Callable[[str, Path, str, str], Path | None] | None) -> None:
+    """Call ``handler(document, svg, compiler, output_format)`` each time a ``MathTex``/``Tex`` needs a
+    formula, before Manim looks for it: ``document`` is the full LaTeX text Manim would compile, ``svg`` the
+    file in Manim's TeX folder it reads the result from (named by the document's hash).  The handler may
+    write ``svg`` (Manim then reads it instead of compiling) or return another SVG file to use instead;
+    ``None`` restores Manim's own behaviour.  Nothing is written to the TeX folder before Manim's own code
+    runs (so a process that only looks ahead leaves it alone).
 
     Internals: replaces ``tex_to_svg_file`` in ``manim.mobject.text.tex_mobject``, the name
-    ``SingleStringMathTex`` calls, by a wrapper around the original that finds the file with Manim's
-    ``generate_tex_file`` (so the text and the hash are Manim's).  Manim has no hook between writing a
-    formula's document and compiling it, and compiles each formula in its own two processes."""
+    ``SingleStringMathTex`` calls, by a wrapper around the original; the document and the file name follow
+    ``manim.utils.tex_file_writing.generate_tex_file`` (the template's ``get_texcode_for_expression[_in_env]``
+    and ``tex_hash`` in ``config.get_dir("tex_dir")``).  Manim has no hook between making a formula's
+    document and compiling it, and compiles each formula in its own two processes."""
     from manim.mobject.text import tex_mobject
     from manim.utils import tex_file_writing
 
@@ -240,11 +242,14 @@ def set_tex_miss_handler(handler: Callable[[Path, str, str], Path | None] | None
         from manim import config
 
         template = tex_template if tex_template is not None else config["tex_template"]
-        tex_file = tex_file_writing.generate_tex_file(expression, environment, template)
-        if not tex_file.with_suffix(".svg").exists():
-            instead = handler(tex_file, str(template.tex_compiler), str(template.output_format))
-            if instead is not None:
-                return Path(instead)
+        if environment is not None:
+            document = template.get_texcode_for_expression_in_env(expression, environment)
+        else:
+            document = template.get_texcode_for_expression(expression)
+        svg = config.get_dir("tex_dir") / f"{tex_file_writing.tex_hash(document)}.svg"
+        instead = handler(document, svg, str(template.tex_compiler), str(template.output_format))
+        if instead is not None:
+            return Path(instead)
         return original(expression, environment, template)
 
     tex_mobject.tex_to_svg_file = tex_to_svg_file
@@ -278,7 +283,7 @@ __all__ = [
     "render_plays",
     "time_as_rendered",
     "set_slide_notes",
-    "set_tex_miss_handler", "skip_every_play",
+    "set_tex_handler", "skip_every_play",
     "decimal_text", "font_size_of", "forget_svg_path", "movie_file_of", "rendered_seconds", "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
 ]

@@ -2,12 +2,12 @@
 
 Manim compiles each formula on its own: one ``latex`` and one ``dvisvgm`` process, about 0.2 s a formula
 here, so a scene with 30 formulas spends 6 s in TeX on its first render.  Most of that is each process's
-start (the format, the preamble's packages, the fonts).  :func:`compile_batch` takes the ``.tex`` files
-Manim wrote (``generate_tex_file``: one full document per formula, named by the hash of its text), puts
-the bodies of those sharing a preamble into one document of ``standalone``'s multi-page preview mode (each
-formula its own page, typeset exactly as in its own document), runs ``latex`` and ``dvisvgm --page=1-``
-once, and publishes page k as ``<hash of formula k>.svg`` beside the ``.tex``, where Manim looks before
-compiling.  The SVGs differ from Manim's own only in the ids of the page and of the glyph definitions
+start (the format, the preamble's packages, the fonts).  :func:`compile_batch` takes the formulas' full
+documents as Manim makes them (one per formula, its SVG named by the hash of its text), puts the bodies of
+those sharing a preamble into one document of ``standalone``'s multi-page preview mode (each formula its own
+page, typeset exactly as in its own document), runs ``latex`` and ``dvisvgm --page=1-`` once, in a work
+folder beside Manim's TeX folder, and publishes page k as formula k's ``<hash>.svg``, where Manim looks
+before compiling.  The SVGs differ from Manim's own only in the ids of the page and of the glyph definitions
 (``tests/test_tex_batch.py`` compares the parsed outlines).
 
 Only documents of Manim's ``latex`` + DVI templates with ``\\documentclass[preview]{standalone}`` are
@@ -55,18 +55,16 @@ def split_document(source: str) -> tuple[str, str] | None:
     return preamble, body
 
 
-def compile_batch(tex_files: Sequence[Path], latex: str = "latex") -> list[Path]:
-    """Compile the formula documents ``tex_files`` (Manim's ``<hash>.tex``, all in one folder) into the
-    ``<hash>.svg`` beside each, one ``latex`` + ``dvisvgm`` run per distinct preamble; returns the SVGs
-    written.  Files whose SVG exists, or that cannot be batched, are skipped; a batch that fails publishes
-    nothing (Manim then compiles its formulas one by one)."""
+def compile_batch(formulas: Sequence[tuple[str, Path]], latex: str = "latex") -> list[Path]:
+    """Compile ``formulas``, pairs of (a formula's full document as Manim writes it, the SVG file Manim
+    reads it from), one ``latex`` + ``dvisvgm`` run per distinct preamble; returns the SVGs written.
+    Formulas whose SVG exists, or that cannot be batched, are skipped; a batch that fails publishes nothing
+    (Manim then compiles its formulas one by one)."""
     groups: dict[str, list[tuple[Path, str]]] = {}
-    for tex in dict.fromkeys(Path(t) for t in tex_files):
-        if tex.with_suffix(".svg").exists() or not tex.is_file():
-            continue
-        parts = split_document(tex.read_text(encoding="utf-8"))
-        if parts is not None:
-            groups.setdefault(parts[0], []).append((tex, parts[1]))
+    for document, svg in dict(((d, Path(p)) for d, p in formulas)).items():
+        parts = split_document(document)
+        if parts is not None and not svg.exists():
+            groups.setdefault(parts[0], []).append((svg, parts[1]))
     written: list[Path] = []
     for preamble, members in groups.items():
         written += _compile_group(preamble, members, latex)
@@ -75,6 +73,7 @@ def compile_batch(tex_files: Sequence[Path], latex: str = "latex") -> list[Path]
 
 def _compile_group(preamble: str, members: list[tuple[Path, str]], latex: str) -> list[Path]:
     tex_dir = members[0][0].parent
+    tex_dir.mkdir(parents=True, exist_ok=True)
     head = preamble.replace(BATCHABLE_CLASS, _MULTI_CLASS, 1)
     pages = "".join(f"\\begin{{jacobianformula}}{body}\\end{{jacobianformula}}\n" for _, body in members)
     # beside the TeX folder, not in it: Manim's clean-up deletes every non-SVG file in the TeX folder
@@ -90,8 +89,7 @@ def _compile_group(preamble: str, members: list[tuple[Path, str]], latex: str) -
         if sorted(svgs) != list(range(1, len(members) + 1)):
             return []  # a formula made no page (or two): the pages cannot be matched to the formulas
         written = []
-        for k, (tex, _) in enumerate(members, start=1):
-            dest = tex.with_suffix(".svg")
+        for k, (dest, _) in enumerate(members, start=1):
             os.replace(svgs[k], dest)  # same file system: atomic
             written.append(dest)
         return written

@@ -4,14 +4,16 @@ Manim compiles each formula when a ``MathTex`` is built, one at a time, so a sce
 for 30 ``latex`` + ``dvisvgm`` pairs in turn.  To batch them, the formulas must be known before they are
 needed.  A :class:`TexLookahead` is a process forked when the scene starts (cheap: nothing is copied until
 written) that waits.  At the scene's first formula missing from Manim's TeX folder it is woken: it builds
-the scene again from the start with every play skipped and every missing formula replaced by a stand-in
-outline (:func:`scenes.kit.tex_batch.placeholder_svg`), up to where this render stops (the end of the
-scene, of a previewed beat or of a chunk), collects the formula files Manim wrote on the way, and compiles
-them with one ``latex`` and one ``dvisvgm`` run (:func:`scenes.kit.tex_batch.compile_batch`).  Meanwhile
-the scene compiles that first formula itself; at the next miss it waits for the batch, and finds the SVGs
-in place.  A formula the look-ahead did not reach (its stand-ins led the scene elsewhere, or it stopped at
-an error they caused) is compiled by Manim as before: the look-ahead can only save time, never change a
-picture, since nothing it built is drawn.  A render that needs no new formula only pays the fork.
+the scene again from the start with every play skipped and every formula replaced by a stand-in outline
+(:func:`scenes.kit.tex_batch.placeholder_svg`), up to where this render stops (the end of the scene, of a
+previewed beat or of a chunk), collects the documents of the formulas missing on the way, and compiles them
+with one ``latex`` and one ``dvisvgm`` run (:func:`scenes.kit.tex_batch.compile_batch`).  It neither reads
+nor writes Manim's TeX folder until it publishes each SVG atomically, so it never races the render (Manim
+writes ``<hash>_.svg`` beside an SVG while parsing it; the look-ahead's ``Text`` SVGs go to a folder of its
+own too).  Meanwhile the scene compiles that first formula itself; at the next miss it waits for the batch,
+and finds the SVGs in place.  A formula the look-ahead did not reach (its stand-ins led the scene elsewhere,
+or it stopped at an error they caused) is compiled by Manim as before: the look-ahead can only save time,
+never change a picture, since nothing it built is drawn.  A render that needs no new formula only pays the fork.
 
 Set ``JACOBIAN_TEX_LOOKAHEAD=0`` to turn it off.
 """
@@ -28,7 +30,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scenes.kit.manim_compat import set_tex_miss_handler, skip_every_play
+from scenes.kit.manim_compat import set_tex_handler, skip_every_play
 from scenes.kit.tex_batch import compile_batch, placeholder_svg
 
 __all__ = ["ENV_VAR", "TexLookahead"]
@@ -62,12 +64,15 @@ class TexLookahead:
         os.close(go_r)
         os.close(done_w)
         lookahead = cls(pid, go_w, done_r)
-        set_tex_miss_handler(lookahead.on_miss)
+        set_tex_handler(lookahead.on_formula)
         return lookahead
 
-    def on_miss(self, tex_file: Path, compiler: str, output_format: str) -> None:
-        """This process is about to compile ``tex_file`` alone: wake the look-ahead at the first miss, wait
-        for its batch at the second (Manim then finds the SVG, or compiles it when the batch lacks it)."""
+    def on_formula(self, document: str, svg: Path, compiler: str, output_format: str) -> None:
+        """The scene needs the formula ``document`` (its SVG: ``svg``).  When Manim is about to compile it
+        alone: wake the look-ahead at the first such miss, wait for its batch at the second (Manim then finds
+        the SVG, or compiles it when the batch lacks it)."""
+        if svg.exists():
+            return
         if self.state == "standby":
             os.write(self._go, b"g")
             self.state = "running"
@@ -85,7 +90,7 @@ class TexLookahead:
         process compiles its formulas itself from now on."""
         if self.state == "closed":
             return
-        set_tex_miss_handler(None)
+        set_tex_handler(None)
         if self.state == "running":
             try:
                 os.kill(self.pid, signal.SIGTERM)
@@ -103,14 +108,14 @@ def _standby(scene_cls: type, go_fd: int, done_fd: int) -> None:  # pragma: no c
     _in_lookahead = True
     code = 0
     try:
-        set_tex_miss_handler(None)
+        set_tex_handler(None)
         if not os.read(go_fd, 1):
             return  # the render ended (or died) without a miss
         signal.signal(signal.SIGTERM, _exit_on_term)
         started = time.perf_counter()
         found = _formulas_ahead(scene_cls)
         ahead_s = time.perf_counter() - started
-        written = compile_batch([tex for tex, compiler, fmt in found if compiler == "latex" and fmt == ".dvi"])
+        written = compile_batch(found)
         report = {"found": len(found), "compiled": len(written), "ahead_s": round(ahead_s, 3),
                   "batch_s": round(time.perf_counter() - started - ahead_s, 3)}
         os.write(done_fd, json.dumps(report).encode())
@@ -124,23 +129,31 @@ def _exit_on_term(signum: int, frame: object) -> None:  # pragma: no cover - loo
     raise SystemExit(1)  # unwinds through compile_batch's clean-up (and kills a running latex)
 
 
-def _formulas_ahead(scene_cls: type) -> list[tuple[Path, str, str]]:  # pragma: no cover - look-ahead process
-    """Build a fresh ``scene_cls`` with every play skipped and stand-ins for missing formulas, up to where
-    this render stops; the (document, compiler, output format) of each formula it was missing."""
+def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no cover - look-ahead process
+    """Build a fresh ``scene_cls`` with every play skipped and a stand-in for every formula, up to where
+    this render stops; the (document, SVG file) of each formula missing from Manim's TeX folder that the
+    ``latex`` + DVI pipeline compiles.  Nothing is written to, or read from, Manim's TeX and text folders: the
+    render beside this process uses them."""
     from narration.voices import ENV_VAR as VOICE_ENV
 
-    found: list[tuple[Path, str, str]] = []
+    found: list[tuple[str, Path]] = []
     stand_ins = Path(tempfile.mkdtemp(prefix="jacobian-tex-ahead-"))
 
-    def stand_in(tex_file: Path, compiler: str, output_format: str) -> Path:
-        found.append((tex_file, compiler, output_format))
-        svg = stand_ins / f"{tex_file.stem}.svg"
-        svg.write_text(placeholder_svg(tex_file.read_text(encoding="utf-8")), encoding="utf-8")
-        return svg
+    def stand_in(document: str, svg: Path, compiler: str, output_format: str) -> Path:
+        if compiler == "latex" and output_format == ".dvi" and not svg.exists():
+            found.append((document, svg))
+        path = stand_ins / svg.name
+        if not path.exists():
+            path.write_text(placeholder_svg(document), encoding="utf-8")
+        return path
+
+    from manim import config
 
     logging.getLogger("manim").setLevel(logging.CRITICAL)
+    # Text's SVGs too: Pango writes them non-atomically, and Manim writes <hash>_.svg beside each it parses
+    config.text_dir = str(stand_ins / "texts")
     os.environ[VOICE_ENV] = "none"  # the timing of speech changes no formula; never synthesise here
-    set_tex_miss_handler(stand_in)
+    set_tex_handler(stand_in)
     try:
         scene = scene_cls()
         scene.setup()
@@ -149,6 +162,6 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[Path, str, str]]:  # pragma: 
     except Exception:  # noqa: BLE001, S110 - the end of the range, or an error the stand-ins caused
         pass
     finally:
-        set_tex_miss_handler(None)
+        set_tex_handler(None)
         shutil.rmtree(stand_ins, ignore_errors=True)
     return found
