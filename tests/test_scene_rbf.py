@@ -271,21 +271,3 @@ def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
             assert np.linalg.norm(dense - anchor, axis=1).min() < 1e-3
     assert merged.get_stroke_width() == curve.get_stroke_width()
     assert merged.get_stroke_color() == curve.get_stroke_color()
-
-
-def test_drop_svg_paths_keeps_the_glyphs_and_their_copies(media):
-    """After drop_svg_paths a formula has the same outlines, and so do its copies and transforms."""
-    from manim import MathTex, tempconfig
-
-    from scenes.kit.readouts import drop_svg_paths
-
-    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
-        tex = MathTex(r"f'(x) = \sum_i w_i\,\phi_i'(x)", font_size=30)
-        before = [m.points.copy() for m in tex.family_members_with_points()]
-        drop_svg_paths(tex)
-        assert all(getattr(m, "path_obj", None) is None for m in tex.family_members_with_points())
-        for mob in (tex, tex.copy(), tex.copy().shift([1, 0, 0]).shift([-1, 0, 0])):
-            got = [m.points for m in mob.family_members_with_points()]
-            assert len(got) == len(before)
-            for a, b in zip(got, before, strict=True):
-                np.testing.assert_allclose(a, b, atol=1e-12)

@@ -10,21 +10,10 @@ from manim import RIGHT, DecimalMatrix, DecimalNumber, ManimColor, MathTex, Mobj
 from scenes.kit import style
 from scenes.kit.manim_compat import (
     decimal_text,
-    forget_svg_path,
     set_glyph_points,
     set_unit_height,
     swap_glyphs,
 )
-
-
-def drop_svg_paths(*mobjects: Mobject) -> None:
-    """Let every glyph of ``mobjects`` (MathTex, Text, DecimalNumber, ...) forget the parsed SVG path
-    it was built from (:func:`scenes.kit.manim_compat.forget_svg_path`): every deep copy copies it, and
-    FadeIn, Write, Create and Transform deep-copy what they animate: without it a formula copies about ten
-    times faster.  Points, style and look are unchanged."""
-    for mob in mobjects:
-        for glyph in mob.get_family():
-            forget_svg_path(glyph)
 
 
 class LiveDecimal(DecimalNumber):
@@ -44,7 +33,6 @@ class LiveDecimal(DecimalNumber):
         super().__init__(number, **kwargs)
         self._shown = decimal_text(self, number)
         self._fast = not (self.unit or self.show_ellipsis or self.include_background_rectangle)
-        drop_svg_paths(self)
         if not LiveDecimal._chars:
             refs = (DecimalNumber(-0.1234567895, num_decimal_places=10, font_size=self._REF_SIZE),
                     DecimalNumber(1.0, num_decimal_places=1, include_sign=True, font_size=self._REF_SIZE))

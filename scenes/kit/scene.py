@@ -38,12 +38,20 @@ from narration import voice_from_env
 from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
 from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
-from scenes.kit.manim_compat import plays_so_far, render_plays, set_slide_notes, time_as_rendered
-from scenes.kit.readouts import drop_svg_paths
+from scenes.kit.manim_compat import (
+    forget_svg_paths_when_parsed,
+    plays_so_far,
+    render_plays,
+    set_slide_notes,
+    time_as_rendered,
+)
 from scenes.kit.tex_lookahead import TexLookahead
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
 SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next beat
+
+# glyphs keep no parsed SVG path: every copy of a formula (FadeIn, Write, Transform, DecimalNumber) is ~10x cheaper
+forget_svg_paths_when_parsed()
 
 if SLIDES:  # pragma: no cover - exercised by the slides export
     from manim_slides import Slide as _Base
@@ -134,14 +142,11 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self.wait(self.rt(seconds), frozen_frame=True)
 
     def play(self, *args, **kwargs) -> None:
-        """Manim's ``play``, after the glyphs of everything it animates forget their parsed SVG paths
-        (:func:`scenes.kit.readouts.drop_svg_paths`): FadeIn, Write, Create and Transform deep-copy what they
-        animate, and the paths made a formula ten times slower to copy."""
-        drop_svg_paths(*(m for a in args for m in (getattr(a, "mobject", None), getattr(a, "target_mobject", None))
-                         if isinstance(m, Mobject)))
+        """Manim's ``play``; a play Manim skips (a chunk's or beat preview's earlier beats) keeps a whole
+        render's clock."""
         before = self.time
         super().play(*args, **kwargs)
-        time_as_rendered(self, before)  # a skipped play (chunk, beat preview, cache) keeps a whole render's clock
+        time_as_rendered(self, before)
 
     def beat(self) -> None:
         """End of a beat: a slide boundary when presenting; in a beat preview or a chunk of a split render,
