@@ -8,7 +8,7 @@ empty ``media/``, so an empty TeX cache; the clone shares this checkout's ``.ven
   imports and the scene's LaTeX included (issue #17's target: at most 5 s);
 - **warm**: ``scripts/preview SCENE --beat NAME --watch``; after its first render the scene file is saved
   unchanged ``saves`` times, and each save gives the seconds from writing the file to the watcher's report
-  line (its 0.1 s polling included; target: at most 1.5 s) and the render time the watcher itself reports.
+  line (its 0.05 s polling included; target: at most 1.5 s) and the render time the watcher itself reports.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from scenes.kit.beats import beat_names
 
 PREVIEW_DIR = ROOT / "media" / "preview"
 PROJECT_PACKAGES = ("scenes", "jacobian_math", "narration")
-POLL_SECONDS = 0.1
+POLL_SECONDS = 0.05
 DEFAULT_PRESET = "ultrafast"
 X264_PRESETS = ("ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow")
 
@@ -225,9 +225,12 @@ class Previewer:
                 continue
             changed = sorted(str(p.relative_to(ROOT)) if ROOT in p.parents else str(p)
                              for p in files if now.get(p) != seen.get(p))
-            files = watched_files(self.target, self.config)  # imports may have changed
-            seen = snapshot(files)
-            self._report(self.render(), say, f"changed {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}")
+            result = self.render()  # of the files as they were now: a save during the render renders again
+            # imports may have changed: watch the new set (reading every import costs 0.1 s, so after the
+            # render); a file new to the set is taken as it is after the render
+            files = watched_files(self.target, self.config)
+            seen = {**snapshot(files), **{p: now[p] for p in files if p in now}}
+            self._report(result, say, f"changed {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}")
 
     def _report(self, result: Result, say: Callable[[str], None], why: str) -> None:
         stamp = time.strftime("%H:%M:%S")

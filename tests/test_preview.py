@@ -181,3 +181,40 @@ def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -
     assert beat_names(*_where("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
     for scene in ("RBFJacobian", "GridSquaresUnderF", "ChainRule", "SoftmaxJacobian", "FlowDensity", "TaylorError"):
         assert len(beat_names(*_where(scene))) >= 4, scene
+
+
+def test_watch_renders_again_for_a_save_made_during_a_render_and_watches_new_imports(tmp_path, monkeypatch) -> None:
+    from lecture import preview as module
+    from lecture.preview import Previewer, Result
+
+    scene, helper = tmp_path / "scene.py", tmp_path / "helper.py"
+    scene.write_text("x = 1\n")
+    helper.write_text("y = 1\n")
+    watched = [{scene}]
+    monkeypatch.setattr(module, "watched_files", lambda target, config: set(watched[-1]))
+    renders: list[int] = []
+
+    def render(self) -> Result:
+        renders.append(len(renders))
+        if len(renders) == 2:  # the first re-render: the scene now imports helper, and is saved again meanwhile
+            watched.append({scene, helper})
+            scene.write_text("x = 3  # saved while rendering\n")
+        return Result(True, 0.0, tmp_path / "out.mp4")
+
+    monkeypatch.setattr(Previewer, "render", render)
+    monkeypatch.setattr(Previewer, "warm_up", staticmethod(lambda: None))
+    monkeypatch.setattr(Previewer, "_report", lambda self, result, say, why: None)
+    previewer = Previewer(Target(scene, "S"), None, None)
+    polls = iter(range(12))
+
+    def stop() -> bool:
+        n = next(polls, None)
+        if n == 1:
+            scene.write_text("x = 22\n")
+        if n == 6:
+            helper.write_text("y = 2  # a newly imported file is watched\n")
+        return n is None
+
+    previewer.watch(say=lambda line: None, poll=0.01, stop=stop)
+    # first render, the save, the save made during that render, the helper's save
+    assert len(renders) == 4
