@@ -25,6 +25,7 @@ import importlib
 import importlib.util
 import json
 import os
+import pickle
 import signal
 import sys
 import time
@@ -122,6 +123,7 @@ class Result:
     video_seconds: float = 0.0
     error: str = ""
     peak_mib: float = 0.0  # the render child's peak resident memory
+    svg_parses: int = 0  # SVG files the render child parsed (not copied from the warm parent's memo)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -138,6 +140,10 @@ class Previewer:
         self.target, self.quality, self.config, self.beat = target, quality, config, beat
         self.out_dir, self.preset, self.verbose = out_dir, preset, verbose
         self.work = out_dir / ".work" / target.cls
+        # what Manim made of each SVG (formulas, Text) in the last render, for the next child to copy
+        self.svg_memo: dict = {}
+        self._svg_used: set = set()
+        self._svg_news = b""  # the last child's new parses, pickled (absorbed before the next fork)
         self.warm_up()
 
     @staticmethod
@@ -147,6 +153,21 @@ class Previewer:
         import numpy  # noqa: F401
         import sympy  # noqa: F401
 
+    def _absorb_svg_parses(self) -> None:
+        """Keep, of the parses the children know, those the last render used (a pickle from our own child,
+        through a pipe: never read from a file)."""
+        news, self._svg_news = self._svg_news, b""
+        if not news:
+            return
+        try:
+            used, new = pickle.loads(news)  # noqa: S301 - written by this process's own fork
+        except Exception:  # noqa: BLE001 - a damaged message only costs the next render its parses
+            return
+        kept = {k: self.svg_memo[k] for k in used if k in self.svg_memo}
+        kept.update(new)
+        self.svg_memo.clear()
+        self.svg_memo.update(kept)
+
     # ---------------------------------------------------------------- parent
     def render(self) -> Result:
         """Render once in a forked child; publish the video atomically on success.
@@ -155,6 +176,7 @@ class Previewer:
         (it re-imports ``scenes`` and ``jacobian_math``, not ``jacobian_settings``).  A bad settings file is
         a failed render: one error line, the last good preview kept."""
         t0 = time.perf_counter()
+        self._absorb_svg_parses()
         try:
             activate(load_settings(self.config))
         except ConfigError as exc:
@@ -172,7 +194,7 @@ class Previewer:
                 if self.verbose:
                     traceback.print_exc()
             try:
-                os.write(write_fd, json.dumps(message).encode())
+                _write_all(write_fd, json.dumps(message).encode() + b"\n" + self._svg_parses_for_parent())
             finally:
                 os._exit(code)
         os.close(write_fd)
@@ -187,8 +209,9 @@ class Previewer:
             raise
         finally:
             os.close(read_fd)
+        head, _, self._svg_news = b"".join(chunks).partition(b"\n")
         try:
-            message = json.loads(b"".join(chunks) or b"{}")
+            message = json.loads(head or b"{}")
         except ValueError:
             message = {}
         peak = usage.ru_maxrss / 1024.0  # KiB on Linux
@@ -198,7 +221,8 @@ class Previewer:
         if not message.get("ok"):
             return Result(False, time.perf_counter() - t0, error=message.get("error", "failed"), peak_mib=peak)
         video = self._publish(Path(message["video"]), message.get("srt"))
-        return Result(True, time.perf_counter() - t0, video, message.get("video_seconds", 0.0), peak_mib=peak)
+        return Result(True, time.perf_counter() - t0, video, message.get("video_seconds", 0.0), peak_mib=peak,
+                      svg_parses=message.get("svg_parses", 0))
 
     def _publish(self, video: Path, srt: str | None) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -242,7 +266,17 @@ class Previewer:
             say(f"[{stamp}] {self.target.cls}: error: {result.error}  [{why}; the last good preview is kept]")
 
     # ---------------------------------------------------------------- child
+    def _svg_parses_for_parent(self) -> bytes:  # pragma: no cover - runs in the forked child
+        """The keys of the SVG parses this render used and the parses the parent lacks, pickled."""
+        try:
+            new = {k: self.svg_memo[k] for k in self._svg_used if k not in self._svg_inherited}
+            return pickle.dumps((sorted(self._svg_used), new), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001 - the parent then just parses again
+            return b""
+
     def _child(self) -> dict:  # pragma: no cover - runs in the forked child
+        self._svg_inherited = set(self.svg_memo)
+        self._svg_used.clear()
         for name in list(sys.modules):
             if name.split(".")[0] in PROJECT_PACKAGES:
                 del sys.modules[name]
@@ -277,7 +311,8 @@ class Previewer:
         scene_cls = getattr(module, self.target.cls, None)
         if scene_cls is None:
             raise LookupError(f"{self.target.path.name} defines no class {self.target.cls}")
-        from scenes.kit.manim_compat import movie_file_of, rendered_seconds, set_x264_preset
+        from scenes.kit.manim_compat import movie_file_of, remember_svg_parses, rendered_seconds, set_x264_preset
+        remember_svg_parses(self.svg_memo, self._svg_used)  # this child's copy of the parent's memo
         from scenes.kit.scene import LectureScene
 
         if self.beat is not None:
@@ -294,7 +329,13 @@ class Previewer:
         srt = video.with_suffix(".srt")
         seconds = rendered_seconds(scene) if self.beat is None else float(media.video_duration(video))
         return {"ok": True, "video": str(video), "srt": str(srt) if srt.is_file() else None,
-                "video_seconds": seconds}
+                "video_seconds": seconds, "svg_parses": len(set(self.svg_memo) - self._svg_inherited)}
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -5,6 +5,7 @@ After a Manim upgrade run this file first: a failing test names the hook (and so
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import av
@@ -365,3 +366,65 @@ def test_skip_every_play_runs_later_plays_unrendered(media: Path) -> None:
     assert frames == 2  # the first play's 0.4 s at 5 fps; the other two were skipped
     np.testing.assert_allclose(scene.square.get_center(), RIGHT)  # ... but they ran
     assert scene.renderer.time == pytest.approx(1.0)
+
+
+def test_remember_svg_parses_hands_out_copies_of_the_same_outlines(tmp_path: Path) -> None:
+    from manim import Text
+    from manim.mobject.svg import svg_mobject
+
+    def build() -> list:
+        svg_mobject.SVG_HASH_TO_MOB_MAP.clear()  # Manim's own cache (MathTex only, per process) aside
+        return [MathTex(r"J_f", "=", r"\sigma_1", tex_to_color_map={r"\sigma_1": "#FF0000"}),
+                Text("spatial outputs", font_size=24, t2c={"outputs": "#00FF00"})]
+
+    def outline(mob) -> list:
+        return [(type(m).__name__, len(m.submobjects), m.points.round(9).tolist(), m.get_fill_color().to_hex())
+                for m in mob.get_family()]
+
+    plain = svg_mobject.SVGMobject.generate_mobject
+    parses: list[str] = []
+
+    def counting(self):
+        parses.append(str(self.file_name))
+        return plain(self)
+
+    memo: dict = {}
+    used: set = set()
+    svg_mobject.SVGMobject.generate_mobject = counting
+    try:
+        with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR"}):
+            reference = [outline(m) for m in build()]
+            compat.remember_svg_parses(memo, used)
+            parses.clear()
+            first = build()  # parsed, and remembered
+            assert len(parses) == 2 and len(memo) == 2 and len(used) == 2
+            second = build()  # copied
+            assert len(parses) == 2
+            second[0].get_part_by_tex(r"\sigma_1").shift([5, 0, 0])  # its groups point at its own glyphs ...
+            third = build()  # ... and the memo is untouched by that
+    finally:
+        svg_mobject.SVGMobject.generate_mobject = plain
+    assert len(parses) == 2
+    assert [outline(m) for m in first] == reference
+    assert [outline(m) for m in third] == reference
+    assert outline(second[0]) != reference[0] and outline(second[1]) == reference[1]
+
+
+def test_remember_svg_parses_reads_an_edited_svg_file_again(tmp_path: Path) -> None:
+    from manim import SVGMobject
+    from manim.mobject.svg import svg_mobject
+
+    drawing = tmp_path / "shape.svg"
+    drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'><path d='M0 0h1v1h-1z'/></svg>")
+    plain = svg_mobject.SVGMobject.generate_mobject
+    compat.remember_svg_parses({})
+    try:
+        with tempconfig({"media_dir": str(tmp_path / "media"), "verbosity": "ERROR"}):
+            square = SVGMobject(str(drawing), use_svg_cache=False)
+            drawing.write_text("<svg xmlns='http://www.w3.org/2000/svg'><path d='M0 0h2v1h-2z'/></svg>")
+            os.utime(drawing, ns=(10**9, 10**9))  # another time, whatever the file system's clock
+            wide = SVGMobject(str(drawing), use_svg_cache=False)
+    finally:
+        svg_mobject.SVGMobject.generate_mobject = plain
+    assert square.width / square.height == pytest.approx(1.0, rel=1e-3)
+    assert wide.width / wide.height == pytest.approx(2.0, rel=1e-3)

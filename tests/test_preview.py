@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import av
+import numpy as np
 import pytest
 
 from jacobian_settings import ENV_VAR
@@ -218,3 +219,36 @@ def test_watch_renders_again_for_a_save_made_during_a_render_and_watches_new_imp
     previewer.watch(say=lambda line: None, poll=0.01, stop=stop)
     # first render, the save, the save made during that render, the helper's save
     assert len(renders) == 4
+
+
+FORMULA_SCENE = '''
+from manim import MathTex, Text, Write, DOWN
+from scenes.kit.scene import LectureScene
+
+
+class Formulas(LectureScene):
+    def construct(self) -> None:
+        tex = MathTex(r"J_f = \\\\begin{bmatrix} 2x & -1 \\\\\\\\ 1 & 2y \\\\end{bmatrix}")
+        words = Text("a warm render copies these", font_size=24).next_to(tex, DOWN)
+        self.play(Write(tex), Write(words), run_time=0.5)
+'''
+
+
+def test_a_warm_render_copies_the_svgs_the_last_render_parsed(tmp_path: Path) -> None:
+    from lecture import render
+    from lecture.preview import Previewer
+
+    scene = tmp_path / "formulas.py"
+    scene.write_text(FORMULA_SCENE)
+    previewer = Previewer(Target(scene, "Formulas"), render.QUALITIES["tiny"], None, out_dir=tmp_path / "out")
+    first = previewer.render()
+    assert first.ok, first.error
+    before = decoded(first.video)
+    second = previewer.render()
+    assert second.ok, second.error
+    assert first.svg_parses >= 2  # the formula and the Text (at least)
+    assert second.svg_parses == 0  # copied from what the first render's child sent back
+    after = decoded(second.video)
+    assert len(before) == len(after) == 5
+    for a, b in zip(before, after, strict=True):
+        assert np.array_equal(a, b)

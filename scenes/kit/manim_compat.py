@@ -17,7 +17,8 @@ Hooks:
   :func:`time_as_rendered`;
 - speaker notes (``scenes/kit/scene.py``, manim-slides 5.7): :func:`set_slide_notes`;
 - formulas compiled ahead in one batch (``scenes/kit/tex_lookahead.py``): :func:`set_tex_handler`,
-  :func:`skip_every_play`.
+  :func:`skip_every_play`;
+- SVGs parsed once for every render of a preview (``lecture/preview.py``): :func:`remember_svg_parses`.
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
@@ -279,6 +280,48 @@ def skip_every_play(scene: Scene) -> None:
     scene.renderer.skip_animations = True
 
 
+def remember_svg_parses(memo: dict, used: set | None = None) -> None:
+    """Parse each SVG file (a formula's, a ``Text``'s) once: what Manim makes of it goes into ``memo``, keyed
+    by everything the result depends on (the mobject's style as Manim hashes it, and the file's path, size
+    and, outside Manim's TeX and text folders, modification time), and a later mobject with the same key gets
+    a copy instead of a new parse.  The
+    keys looked up are added to ``used``.  The preview's warm parent keeps ``memo`` for every render child it
+    forks (a ``Text`` is never in Manim's own SVG cache, and that cache dies with each child).
+
+    Internals: wraps ``SVGMobject.generate_mobject``, whose result is the submobjects it adds (flipped to
+    Manim's y-up) and ``id_to_vgroup_dict``; both are stored and handed out as one deep copy, so the groups
+    keep pointing at the submobjects."""
+    import copy
+
+    from manim.mobject.svg.svg_mobject import SVGMobject
+
+    original = getattr(SVGMobject.generate_mobject, "manim_original", SVGMobject.generate_mobject)
+
+    def generate_mobject(self: SVGMobject) -> SVGMobject:
+        from manim import config
+
+        path = Path(self.get_file_path()).resolve()
+        stat = path.stat()
+        # Manim's formula and Text SVGs are named by a hash of what they show (and Text rewrites its file each
+        # time it is built: Pango's output, then remove_last_M), so their name is their content; any other
+        # SVG file counts by its modification time too
+        named_by_content = path.parent in (config.get_dir("tex_dir").resolve(), config.get_dir("text_dir").resolve())
+        key = (repr(self.hash_seed), str(path), stat.st_size, 0 if named_by_content else stat.st_mtime_ns)
+        if used is not None:
+            used.add(key)
+        if key in memo and not self.submobjects:
+            submobjects, groups = copy.deepcopy(memo[key])
+            self.add(*submobjects)
+            self.id_to_vgroup_dict = groups
+            return self
+        original(self)
+        memo[key] = copy.deepcopy((list(self.submobjects), self.id_to_vgroup_dict))
+        return self
+
+    generate_mobject.manim_original = original
+    SVGMobject.generate_mobject = generate_mobject
+
+
 # ------------------------------------------------------------------------------------------- slides
 
 
@@ -296,7 +339,7 @@ __all__ = [
     "render_plays",
     "time_as_rendered",
     "set_slide_notes",
-    "set_tex_handler", "skip_every_play",
+    "set_tex_handler", "skip_every_play", "remember_svg_parses",
     "decimal_text", "font_size_of", "forget_svg_paths_when_parsed", "movie_file_of", "rendered_seconds",
     "set_unit_height",
     "set_glyph_points", "set_image_corners", "set_image_pixels", "set_x264_preset", "swap_glyphs",
