@@ -18,8 +18,6 @@ from pathlib import Path
 
 import av
 import numpy as np
-import pyloudnorm
-from scipy.signal import resample_poly
 
 from narration.audio import RATE, decode
 from narration.errors import NarrationError
@@ -56,6 +54,8 @@ def mix(placed: Iterable[Placed], seconds: float, rate: int = RATE) -> np.ndarra
 
 def loudness_lufs(samples: np.ndarray, rate: int = RATE) -> float:
     """Integrated loudness in LUFS (``-inf`` for silence)."""
+    import pyloudnorm  # here, not at the top: it imports scipy.signal (0.65 s), which a preview never needs
+
     if samples.size < rate // 2:
         samples = np.pad(samples, (0, rate // 2 - samples.size))
     return float(pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64)))
@@ -63,6 +63,8 @@ def loudness_lufs(samples: np.ndarray, rate: int = RATE) -> float:
 
 def true_peak_dbtp(samples: np.ndarray) -> float:
     """The peak of the signal reconstructed at 4x the rate, in dB (BS.1770's true-peak estimate)."""
+    from scipy.signal import resample_poly  # (see loudness_lufs)
+
     peak = float(np.abs(resample_poly(samples.astype(np.float64), OVERSAMPLE, 1)).max(initial=0.0))
     return 20 * np.log10(peak) if peak > 0 else float("-inf")
 
