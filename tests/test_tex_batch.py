@@ -147,10 +147,10 @@ def test_the_look_ahead_compiles_a_scenes_formulas_in_one_batch_and_changes_no_p
     monkeypatch.setenv(ENV_VAR, "1")
     calls.clear()
     ahead, scene = last_frame(tmp_path / "ahead")
-    # the first formula was compiled while the look-ahead ran; it found all twelve and batched them
-    assert len(calls) == 1
+    # an empty TeX folder: the look-ahead ran from the start, found all twelve and batched them
+    assert calls == []
     assert scene._tex_lookahead.state == "closed"
-    assert scene._tex_lookahead.report["found"] == 12 and scene._tex_lookahead.report["compiled"] >= 11
+    assert scene._tex_lookahead.report["found"] == 12 and scene._tex_lookahead.report["compiled"] == 12
     np.testing.assert_array_equal(ahead, alone)
     assert np.count_nonzero(np.any(alone != alone[0, 0], axis=-1)) > 100  # the formulas are drawn
     calls.clear()
@@ -159,11 +159,22 @@ def test_the_look_ahead_compiles_a_scenes_formulas_in_one_batch_and_changes_no_p
     np.testing.assert_array_equal(again, alone)
 
 
+def test_the_first_missing_formula_wakes_the_look_ahead(tmp_path, monkeypatch) -> None:
+    with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR"}):
+        MathTex("q")  # a TeX folder with something in it: the look-ahead waits for a miss
+    calls = count_compiles(monkeypatch)
+    frame, scene = last_frame(tmp_path)
+    # the first formula was compiled while the look-ahead ran; it found all twelve and batched them
+    assert len(calls) == 1
+    assert scene._tex_lookahead.report["found"] == 12 and scene._tex_lookahead.report["compiled"] >= 11
+    assert np.count_nonzero(np.any(frame != frame[0, 0], axis=-1)) > 100
+
+
 def test_the_look_ahead_stops_where_a_beat_preview_stops(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(LectureScene, "preview_beat", 0)
     calls = count_compiles(monkeypatch)
     _, scene = last_frame(tmp_path)
-    assert len(calls) == 1
+    assert calls == []
     # the first beat's six and the one the second beat builds before its first play (where a beat preview
     # stops, and the render too), not the other five
     assert scene._tex_lookahead.report["found"] == 7

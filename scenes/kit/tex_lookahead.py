@@ -3,8 +3,9 @@
 Manim compiles each formula when a ``MathTex`` is built, one at a time, so a scene's first render waits
 for 30 ``latex`` + ``dvisvgm`` pairs in turn.  To batch them, the formulas must be known before they are
 needed.  A :class:`TexLookahead` is a process forked when the scene starts (cheap: nothing is copied until
-written) that waits.  At the scene's first formula missing from Manim's TeX folder it is woken: it builds
-the scene again from the start with every play skipped and every formula replaced by a stand-in outline
+written) that waits.  At the scene's first formula missing from Manim's TeX folder it is woken (at once when
+that folder holds no SVG at all, as in a fresh clone): it builds the scene again from the start with every
+play skipped and every formula replaced by a stand-in outline
 (:func:`scenes.kit.tex_batch.placeholder_svg`), up to where this render stops (the end of the scene, of a
 previewed beat or of a chunk), collects the documents of the formulas missing on the way, and compiles them
 with one ``latex`` and one ``dvisvgm`` run (:func:`scenes.kit.tex_batch.compile_batch`).  It neither reads
@@ -65,7 +66,13 @@ class TexLookahead:
         os.close(done_w)
         lookahead = cls(pid, go_w, done_r)
         set_tex_handler(lookahead.on_formula)
+        if _no_formula_compiled():  # a fresh clone (or a cleared cache): every formula will be missing
+            lookahead._wake()
         return lookahead
+
+    def _wake(self) -> None:
+        os.write(self._go, b"g")
+        self.state = "running"
 
     def on_formula(self, document: str, svg: Path, compiler: str, output_format: str) -> None:
         """The scene needs the formula ``document`` (its SVG: ``svg``).  When Manim is about to compile it
@@ -74,8 +81,7 @@ class TexLookahead:
         if svg.exists():
             return
         if self.state == "standby":
-            os.write(self._go, b"g")
-            self.state = "running"
+            self._wake()
         elif self.state == "running":
             ready, _, _ = select.select([self._done], [], [], WAIT_S)
             if ready:
@@ -100,6 +106,14 @@ class TexLookahead:
         os.close(self._done)
         os.waitpid(self.pid, 0)
         self.state = "closed"
+
+
+def _no_formula_compiled() -> bool:
+    """Whether Manim's TeX folder holds no SVG at all."""
+    from manim import config
+
+    tex_dir = Path(config.get_dir("tex_dir"))
+    return not tex_dir.is_dir() or next(tex_dir.glob("*.svg"), None) is None
 
 
 def _standby(scene_cls: type, go_fd: int, done_fd: int) -> None:  # pragma: no cover - look-ahead process
