@@ -156,7 +156,8 @@ class JacobianNormHeatmap(LectureScene):
                         stroke_width=style.THIN_WIDTH)
             label = MathTex(fmt_number(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT, 0.08)
             ticks.add(tick, label)
-        title = MathTex(r"\|J_f\|_F", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(border, UP, 0.2)
+        title = MathTex(rf"\|J_{{{self.settings.map.name}}}\|_F", font_size=style.LABEL_SIZE,
+                        color=style.TEXT).next_to(border, UP, 0.2)
         self.colour_bar = Group(bar, border, ticks, title)
 
     def bar_y(self, value: float) -> float:

@@ -127,3 +127,10 @@ def test_heatmap_scene_layout(name, use_map, media):
         assert apart(b, plot) and apart(b, bar), f"panel {b} overlaps the plot {plot} or the colour bar {bar}"
     assert apart(formulas, readout)
     assert apart(bar, plot)
+
+
+@pytest.mark.render
+def test_heatmap_colour_bar_names_the_configured_map(use_map, media):
+    use_map('name = "g"\n' + CORPUS["issue"])
+    scene = render_scene(JacobianNormHeatmap, media, 96, 54, last_frame=True)
+    assert scene.colour_bar[-1].tex_string == r"\|J_{g}\|_F"  # not J_f: the map on screen is g
