@@ -76,8 +76,8 @@ class TexLookahead:
 
     def on_formula(self, document: str, svg: Path, compiler: str, output_format: str) -> None:
         """The scene needs the formula ``document`` (its SVG: ``svg``).  When Manim is about to compile it
-        alone: wake the look-ahead at the first such miss, wait for its batch at the second (Manim then finds
-        the SVG, or compiles it when the batch lacks it)."""
+        alone: wake a sleeping look-ahead (Manim compiles this one meanwhile), or wait for a running one's batch
+        (Manim then finds the SVG, or compiles it when the batch lacks it)."""
         if svg.exists():
             return
         if self.state == "standby":
