@@ -284,9 +284,9 @@ def remember_svg_parses(memo: dict, used: set | None = None) -> None:
     """Parse each SVG file (a formula's, a ``Text``'s) once: what Manim makes of it goes into ``memo``, keyed
     by everything the result depends on (the mobject's style as Manim hashes it, and the file's path, size
     and, outside Manim's TeX and text folders, modification time), and a later mobject with the same key gets
-    a copy instead of a new parse.  The
-    keys looked up are added to ``used``.  The preview's warm parent keeps ``memo`` for every render child it
-    forks (a ``Text`` is never in Manim's own SVG cache, and that cache dies with each child).
+    a copy instead of a new parse.  The keys looked up are added to ``used``.  The preview's warm parent keeps
+    ``memo`` for every render child it forks (a ``Text`` is never in Manim's own SVG cache, and that cache
+    dies with each child).
 
     Internals: wraps ``SVGMobject.generate_mobject``, whose result is the submobjects it adds (flipped to
     Manim's y-up) and ``id_to_vgroup_dict``; both are stored and handed out as one deep copy, so the groups

@@ -148,20 +148,20 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     this render stops; the (document, SVG file) of each formula missing from Manim's TeX folder that the
     ``latex`` + DVI pipeline compiles.  Nothing is written to, or read from, Manim's TeX and text folders: the
     render beside this process uses them."""
+    from manim import config
+
     from narration.voices import ENV_VAR as VOICE_ENV
 
-    found: list[tuple[str, Path]] = []
+    found: dict[str, Path] = {}  # each missing formula once, however often the scene builds it
     stand_ins = Path(tempfile.mkdtemp(prefix="jacobian-tex-ahead-"))
 
     def stand_in(document: str, svg: Path, compiler: str, output_format: str) -> Path:
         if compiler == "latex" and output_format == ".dvi" and not svg.exists():
-            found.append((document, svg))
+            found[document] = svg
         path = stand_ins / svg.name
         if not path.exists():
             path.write_text(placeholder_svg(document), encoding="utf-8")
         return path
-
-    from manim import config
 
     logging.getLogger("manim").setLevel(logging.CRITICAL)
     # Text's SVGs too: Pango writes them non-atomically, and Manim writes <hash>_.svg beside each it parses
@@ -178,4 +178,4 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     finally:
         set_tex_handler(None)
         shutil.rmtree(stand_ins, ignore_errors=True)
-    return found
+    return list(found.items())
