@@ -250,11 +250,11 @@ class Previewer:
             changed = sorted(str(p.relative_to(ROOT)) if ROOT in p.parents else str(p)
                              for p in files if now.get(p) != seen.get(p))
             result = self.render()  # of the files as they were now: a save during the render renders again
+            self._report(result, say, f"changed {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}")
             # imports may have changed: watch the new set (reading every import costs 0.1 s, so after the
-            # render); a file new to the set is taken as it is after the render
+            # render and its report); a file new to the set is taken as it is after the render
             files = watched_files(self.target, self.config)
             seen = {**snapshot(files), **{p: now[p] for p in files if p in now}}
-            self._report(result, say, f"changed {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}")
 
     def _report(self, result: Result, say: Callable[[str], None], why: str) -> None:
         stamp = time.strftime("%H:%M:%S")

@@ -221,6 +221,39 @@ def test_watch_renders_again_for_a_save_made_during_a_render_and_watches_new_imp
     assert len(renders) == 4
 
 
+
+def test_watch_reports_a_re_render_before_it_reads_the_imports_again(tmp_path, monkeypatch) -> None:
+    """The report line (what a creator waits for) is not delayed by re-reading the imports (~0.1 s)."""
+    from lecture import preview as module
+    from lecture.preview import Previewer, Result
+
+    scene = tmp_path / "scene.py"
+    scene.write_text("x = 1\n")
+    events: list[str] = []
+
+    def listed(target, config) -> set:
+        events.append("list")
+        return {scene}
+
+    def render(self) -> Result:
+        events.append("render")
+        return Result(True, 0.0, tmp_path / "out.mp4")
+
+    monkeypatch.setattr(module, "watched_files", listed)
+    monkeypatch.setattr(Previewer, "render", render)
+    monkeypatch.setattr(Previewer, "warm_up", staticmethod(lambda: None))
+    monkeypatch.setattr(Previewer, "_report", lambda self, result, say, why: events.append("report"))
+    polls = iter(range(4))
+
+    def stop() -> bool:
+        n = next(polls, None)
+        if n == 1:
+            scene.write_text("x = 2\n")
+        return n is None
+
+    Previewer(Target(scene, "S"), None, None).watch(say=lambda line: None, poll=0.01, stop=stop)
+    assert events == ["list", "render", "report", "render", "report", "list"]
+
 FORMULA_SCENE = '''
 from manim import MathTex, Text, Write, DOWN
 from scenes.kit.scene import LectureScene
