@@ -90,6 +90,94 @@ def test_movie_file_of_and_rendered_seconds_name_the_video_written(media: Path) 
     assert frames == round(compat.rendered_seconds(scene) * 5)
 
 
+# ------------------------------------------------------------------------------------ families, skipping
+
+
+def test_fast_families_lists_what_manims_own_code_lists() -> None:
+    from manim import Circle, VGroup
+    from manim.utils.family import extract_mobject_family_members
+    from manim.utils.iterables import remove_list_redundancies
+
+    # shared children, so a family holds repeats: keeping their first or last occurrence gives other orders
+    a, b, c, d = Square(), Circle(), Square().shift(RIGHT), Circle().set_z_index(-1)
+    left, right, empty = VGroup(a, b), VGroup(b, c), VGroup()
+    top = VGroup(left, d, right, VGroup(VGroup(a)), empty)
+    roots = [top, left, right, a, empty]
+
+    def lists() -> list[list[int]]:
+        out = [[id(m) for m in root.get_family()] for root in roots]
+        out += [[id(m) for m in root.family_members_with_points()] for root in roots]
+        for z in (False, True):
+            for points in (False, True):
+                out.append([id(m) for m in extract_mobject_family_members(
+                    [right, d, top, left], use_z_index=z, only_those_with_points=points)])
+        return out
+
+    compat.fast_families(on=False)
+    try:
+        manims = lists()
+        assert compat._last_occurrences([3, 1, 3, 2, 1]) == remove_list_redundancies([3, 1, 3, 2, 1]) == [3, 2, 1]
+    finally:
+        compat.fast_families()
+    compat.fast_families()  # idempotent
+    assert lists() == manims
+    assert [id(m) for m in top.get_family()] != [id(m) for m in dict.fromkeys(manims[0])]  # repeats were there
+
+
+class _SkipThenDraw(Scene):
+    """Two plays and a wait skipped, then one play drawn."""
+
+    def construct(self) -> None:
+        square, dot = Square(), Square(side_length=0.5).shift(LEFT)
+        self.add(dot)
+        compat.render_plays(first=None)
+        self.play(Create(square), run_time=0.4)
+        self.play(square.animate.shift(RIGHT), run_time=0.4)
+        self.wait(0.4, frozen_frame=True)
+        self.draws_skipped = self.camera.draws
+        compat.render_plays(first=compat.plays_so_far(self))
+        self.play(square.animate.shift(UR), run_time=0.4)
+
+
+def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media: Path, monkeypatch) -> None:
+    capture_mobjects = Camera.capture_mobjects
+
+    def counted(self, *args, **kwargs):
+        self.draws = getattr(self, "draws", 0) + 1
+        return capture_mobjects(self, *args, **kwargs)
+
+    monkeypatch.setattr(Camera, "capture_mobjects", counted)
+    monkeypatch.setattr(Camera, "draws", 0, raising=False)
+
+    def render(on: bool, still: bool) -> tuple[int, list[np.ndarray]]:
+        name = f"skipdraw_{on}_{still}"
+        compat.draw_nothing_while_skipping(on)
+        try:
+            with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64,
+                             "pixel_height": 36, "frame_rate": 5, "disable_caching": True,
+                             "write_to_movie": not still, "save_last_frame": still, "format": "mp4",
+                             "verbosity": "ERROR", "progress_bar": "none"}):
+                scene = _SkipThenDraw()
+                scene.render()
+                if still:
+                    images = sorted((media / name).rglob("*.png"))
+                    assert len(images) == 1
+                    from PIL import Image
+                    return scene.draws_skipped, [np.asarray(Image.open(images[0]))]
+                with av.open(str(compat.movie_file_of(scene))) as box:
+                    return scene.draws_skipped, [f.to_ndarray(format="rgb24") for f in box.decode(video=0)]
+        finally:
+            compat.draw_nothing_while_skipping()
+
+    manims_draws, manims_frames = render(on=False, still=False)
+    draws, frames = render(on=True, still=False)
+    assert manims_draws >= 4 and draws == 0  # Manim drew each skipped play twice; the hook draws nothing
+    assert len(frames) == 2 and all(np.array_equal(a, b) for a, b in zip(frames, manims_frames, strict=True))
+    _, manims_still = render(on=False, still=True)
+    _, still = render(on=True, still=True)  # -s: everything skipped, the last frame still drawn
+    assert still[0][..., :3].any() and np.array_equal(still[0], manims_still[0])  # drawn, not the background
+
+
 # --------------------------------------------------------------------------------------------- glyphs
 
 

@@ -12,6 +12,7 @@ Hooks:
 - glyphs (``scenes/kit/scene.py``, ``scenes/kit/readouts.py``): :func:`forget_svg_paths_when_parsed`,
   :func:`decimal_text`, :func:`font_size_of`, :func:`set_unit_height`, :func:`set_glyph_points`,
   :func:`swap_glyphs`;
+- every render (``scenes/kit/scene.py``): :func:`fast_families`, :func:`draw_nothing_while_skipping`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
@@ -77,6 +78,86 @@ def rendered_seconds(scene: Scene) -> float:
 
     Internals: ``scene.renderer.time`` (the Cairo renderer's clock; the preview prints it)."""
     return float(scene.renderer.time)
+
+
+# ------------------------------------------------------------------------------------ families, skipping
+
+
+def _last_occurrences(items: Sequence) -> list:
+    """``items`` without repeats, each kept at its last occurrence (Manim's ``remove_list_redundancies``,
+    in C: dicts keep insertion order)."""
+    kept = list(dict.fromkeys(reversed(items)))
+    kept.reverse()
+    return kept
+
+
+def _family(self: Mobject, recurse: bool = True) -> list[Mobject]:
+    """The same list as Manim's ``Mobject.get_family``, from one depth-first walk."""
+    walked: list[Mobject] = []
+    stack = [self]
+    while stack:
+        mob = stack.pop()
+        walked.append(mob)
+        if mob.submobjects:
+            stack.extend(reversed(mob.submobjects))
+    return _last_occurrences(walked) if len(walked) > 1 else walked
+
+
+def fast_families(on: bool = True) -> None:
+    """From now on (``on``), a mobject's family and Manim's de-duplicated mobject lists are computed in one
+    pass instead of one per level; ``on=False`` restores Manim's code.  The lists, and so every frame, are
+    the same.  Idempotent.
+
+    Internals: replaces ``Mobject.get_family`` (recursive, de-duplicating every level's list again) and the
+    name ``remove_list_redundancies`` in ``manim.mobject.mobject`` and ``manim.utils.family``, whose Python
+    loop runs for every mobject of every family the camera and ``play`` extract (about 180,000 calls in a
+    GridSquaresUnderF beat preview).  Repeats keep their last occurrence, as in Manim: de-duplicating the
+    whole walk once keeps the same elements in the same order as de-duplicating each level's list."""
+    from manim.mobject import mobject as mobject_module
+    from manim.utils import family as family_module
+    from manim.utils.iterables import remove_list_redundancies
+
+    Mobject.get_family = _family if on else getattr(Mobject.get_family, "manim_original", Mobject.get_family)
+    for module in (mobject_module, family_module):
+        module.remove_list_redundancies = _last_occurrences if on else remove_list_redundancies
+
+
+_family.manim_original = getattr(Mobject.get_family, "manim_original", Mobject.get_family)  # re-imports
+
+
+def draw_nothing_while_skipping(on: bool = True) -> None:
+    """From now on (``on``), a ``play``/``wait`` Manim skips (a beat preview's or a chunk's earlier beats, a
+    silent timing pass) draws nothing; ``on=False`` restores Manim's behaviour.  Idempotent.
+
+    Internals: Cairo's renderer draws a skipped play's static mobjects (``save_static_frame_data``) and its
+    last frame (``render`` or, for a wait, ``update_frame``) and then throws both away (``add_frame`` writes
+    nothing while skipping): two full frames per skipped play.  This wraps ``CairoRenderer.play`` to mark
+    the renderer as playing and ``CairoRenderer.update_frame`` to return at once while playing and skipping.
+    Drawing only reads the mobjects, and the first rendered play draws its static image afresh
+    (``save_static_frame_data`` resets it), so rendered frames are unchanged; ``update_frame`` outside a
+    play (the last frame of ``-s``, stills) still draws."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    play = getattr(CairoRenderer.play, "manim_original", CairoRenderer.play)
+    update_frame = getattr(CairoRenderer.update_frame, "manim_original", CairoRenderer.update_frame)
+    if not on:
+        CairoRenderer.play, CairoRenderer.update_frame = play, update_frame
+        return
+
+    def playing(self: CairoRenderer, *args, **kwargs) -> None:
+        self.jacobian_playing = True
+        try:
+            play(self, *args, **kwargs)
+        finally:
+            self.jacobian_playing = False
+
+    def drawing(self: CairoRenderer, *args, **kwargs) -> None:
+        if self.skip_animations and getattr(self, "jacobian_playing", False):
+            return
+        update_frame(self, *args, **kwargs)
+
+    playing.manim_original, drawing.manim_original = play, update_frame
+    CairoRenderer.play, CairoRenderer.update_frame = playing, drawing
 
 
 # --------------------------------------------------------------------------------------------- glyphs
@@ -335,6 +416,7 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 
 
 __all__ = [
+    "fast_families", "draw_nothing_while_skipping",
     "plays_so_far",
     "render_plays",
     "time_as_rendered",

@@ -39,6 +39,8 @@ from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
 from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import (
+    draw_nothing_while_skipping,
+    fast_families,
     forget_svg_paths_when_parsed,
     plays_so_far,
     render_plays,
@@ -52,6 +54,9 @@ SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next b
 
 # glyphs keep no parsed SVG path: every copy of a formula (FadeIn, Write, Transform, DecimalNumber) is ~10x cheaper
 forget_svg_paths_when_parsed()
+# the same frames, less Python: families walked once; plays Manim skips (earlier beats) draw nothing
+fast_families()
+draw_nothing_while_skipping()
 
 if SLIDES:  # pragma: no cover - exercised by the slides export
     from manim_slides import Slide as _Base
