@@ -31,13 +31,16 @@ class BatchedJacobian(LectureScene):
     BATCH_Y = 1.6  # centre height of X and Y
     STACK_Y = -2.2  # centre height of the per-example Jacobians
     Z_STILL = -1  # labels and lines that never move (drawn before the moving cells)
+    Z_TRACKER = 10
 
     def construct(self) -> None:
         ml = self.settings.ml
         self.B = ml.batch_size
         self.X = np.array(ml.batch_inputs[: self.B])
         self.layer = TanhLayer(np.array(ml.batch_w), np.array(ml.batch_b))
-        self.c = ValueTracker(0.0)  # the fraction of the batch mean subtracted
+        # the fraction of the batch mean subtracted; it has no points, so it sorts last: Manim redraws on each
+        # frame everything from the first moving mobject in z order up
+        self.c = ValueTracker(0.0).set_z_index(self.Z_TRACKER)
         self.followers = Followers()
         self._state_at = lru_cache(maxsize=2)(
             lambda c: (BatchLayer(self.layer, c)(self.X), BatchLayer(self.layer, c).jacobian(self.X)))
@@ -65,14 +68,19 @@ class BatchedJacobian(LectureScene):
     # ------------------------------------------------------------------ beats
 
     def _number_grid(self, rows: int, cols: int, value, centre: np.ndarray, dx: float, dy: float,
-                     color: ManimColor) -> VGroup:
-        """Live numbers ``value(i, j)`` in a rows x cols grid centred at ``centre``, between brackets."""
+                     color: ManimColor, follow: bool) -> VGroup:
+        """Numbers ``value(i, j)`` in a rows x cols grid centred at ``centre``, between brackets; ``follow``:
+        they follow the centring ``c`` (the inputs X do not: as followers they would make Manim redraw
+        everything above them on every frame in which ``c`` moves)."""
         nums = VGroup()
         for i in range(rows):
             for j in range(cols):
                 pos = centre + [(j - (cols - 1) / 2) * dx, ((rows - 1) / 2 - i) * dy, 0]
                 num = LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color).move_to(pos)
-                self.followers.add(num, lambda mob, i=i, j=j, pos=pos: set_centred(mob, value(i, j), pos))
+                if follow:
+                    self.followers.add(num, lambda mob, i=i, j=j, pos=pos: set_centred(mob, value(i, j), pos))
+                else:
+                    set_centred(num, value(i, j), pos)
                 nums.add(num)
         brackets = VGroup(*[MathTex(t, font_size=style.LABEL_SIZE).stretch_to_fit_height(rows * dy)
                             for t in ("[", "]")])
@@ -84,9 +92,9 @@ class BatchedJacobian(LectureScene):
         B = self.B
         dy = min(0.5, 2.2 / B)
         self.x_grid = self._number_grid(B, self.n, lambda i, j: self.X[i, j], np.array([-5.4, self.BATCH_Y, 0]),
-                                        0.95, dy, style.TEXT)
+                                        0.95, dy, style.TEXT, follow=False)
         self.y_grid = self._number_grid(B, self.m, lambda i, j: self.state()[0][i, j],
-                                        np.array([-1.6, self.BATCH_Y, 0]), 0.95, dy, style.HIGHLIGHT)
+                                        np.array([-1.6, self.BATCH_Y, 0]), 0.95, dy, style.HIGHLIGHT, follow=True)
         arrow = Arrow(self.x_grid.get_right(), self.y_grid.get_left(), buff=0.2, color=style.MUTED, stroke_width=3)
         self.layer_label = MathTex(r"\tanh(W x_i + b)", font_size=style.SMALL_SIZE).next_to(arrow, UP, buff=0.1)
         names = VGroup(MathTex(r"X \in \mathbb{R}^{B\times n}", font_size=style.SMALL_SIZE, color=style.MUTED)
@@ -97,7 +105,7 @@ class BatchedJacobian(LectureScene):
                         .next_to(self.x_grid[1][0], LEFT, buff=0.15).set_y(self.x_grid[0][i * self.n].get_y())
                         for i in range(B)])
         self.batch_group = VGroup(self.x_grid, self.y_grid, arrow, names, rows)
-        VGroup(self.x_grid, self.y_grid[1], arrow, names, rows).set_z_index(self.Z_STILL)
+        VGroup(self.x_grid, self.y_grid[1], arrow, self.layer_label, names, rows).set_z_index(self.Z_STILL)
         self.caption(f"A batch stacks B = {B} examples as the rows of X, B×n; the layer maps each row on its own, "
                      "giving Y, B×m.", 5.5)
         uncover(self, [[self.x_grid, names[0], rows]], self.rt(1), buff=0.05)

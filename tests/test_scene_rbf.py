@@ -245,6 +245,27 @@ def test_live_decimal_with_sign_draws_what_decimal_number_draws(media):
             np.testing.assert_allclose(got, want, atol=1e-9)
 
 
+def test_live_decimal_glyphs_keep_the_numbers_depth(media):
+    """After set_value the new glyphs sit at the number's z-index, as its first glyphs did: a glyph at z 0
+    inside a number at z 12 is drawn under what lies between, and makes Manim redraw everything from z 0 up
+    on every frame in which the number changes."""
+    from manim import Scene, Square, tempconfig
+
+    from scenes.kit.readouts import LiveDecimal
+
+    with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
+        live = LiveDecimal(0.5, num_decimal_places=2, font_size=30).set_z_index(12)
+        for v in (-0.27, 13.5, 0.0, -123.25):
+            live.set_value(v)
+            glyphs = live.family_members_with_points()
+            assert glyphs and {g.z_index for g in live.get_family()} == {12}, v
+        scene = Scene()
+        still = Square().set_z_index(5)
+        scene.add(still, live)
+        moving, static = scene.get_moving_and_static_mobjects([live.animate.set_value(2.5).build()])
+        assert still in static and still not in moving  # below the number: kept in the cached background
+
+
 def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
     """DashedCurve (one path) draws the dashes DashedVMobject draws (one mobject per dash)."""
     from manim import Axes, DashedVMobject, tempconfig

@@ -74,8 +74,11 @@ class LiveDecimal(DecimalNumber):
             self._pool.append(VMobject())
         for slot, pts in zip(self._pool, outlines, strict=False):
             set_glyph_points(slot, (pts - local_anchor) * size + anchor)
-            if id(slot) not in styled:  # slots already shown carry the current style
+            if id(slot) not in styled:  # slots already shown carry the current style and depth
                 slot.match_style(style_src)
+                # the glyphs' depth too: a glyph at z 0 inside a number at z 12 sorts first, so Manim would
+                # redraw everything from z 0 up on every frame in which the number moves
+                slot.z_index = style_src.z_index
         swap_glyphs(self, self._pool[: len(outlines)])  # Cairo may still hold the old glyphs: they are emptied
         set_unit_height(self, (hi - lo)[1])  # keeps the font_size property exact
         self._shown = text
