@@ -178,6 +178,66 @@ def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media:
     assert still[0][..., :3].any() and np.array_equal(still[0], manims_still[0])  # drawn, not the background
 
 
+
+class _RecordingContext:
+    """Stands in for a Cairo context: records each path call with its arguments, as the doubles Cairo gets."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name: str):
+        return lambda *args: self.calls.append((name, *map(float, args)))
+
+
+def test_fast_cairo_paths_makes_the_cairo_calls_manim_makes(media: Path) -> None:
+    from manim import Arc, Circle, Text
+
+    from scenes.kit.text import single_path
+
+    def mob(points) -> VMobject:
+        m = VMobject()
+        m.points = np.asarray(points, dtype=float)
+        return m
+
+    square, moved = Square(), Square(side_length=0.5).shift(RIGHT * 2)
+    rng = np.random.default_rng(3)
+    with tempconfig({"media_dir": str(media / "paths"), "verbosity": "ERROR"}):
+        shapes = [
+            square, Circle(), Arc(angle=2), single_path(Text("Jacobian, 2 paths", font_size=30)),
+            mob(np.vstack([square.points, moved.points])),  # two closed subpaths
+            mob(np.vstack([square.points, rng.normal(size=(6, 3))])),  # a trailing partial curve
+            mob(rng.normal(size=(2, 3))),  # under one curve
+            mob(np.zeros((0, 3))),
+            mob(np.vstack([square.points[:4], [[np.nan, 0, 0]] * 4])),  # not finite: Manim draws nothing sane
+            mob(rng.normal(size=(40, 3))),  # many open subpaths
+        ]
+    camera = Camera()
+
+    def calls() -> list[list[tuple]]:
+        out = []
+        for shape in shapes:
+            ctx = _RecordingContext()
+            camera.set_cairo_context_path(ctx, shape)
+            out.append(ctx.calls)
+        return out
+
+    compat.fast_cairo_paths(on=False)
+    try:
+        manims = calls()
+    finally:
+        compat.fast_cairo_paths()
+    compat.fast_cairo_paths()  # idempotent
+    assert calls() == manims
+    assert sum(c[0] == "close_path" for c in manims[4]) == 2 and len(manims[3]) > 100  # the cases are real
+    # and Cairo draws the same pixels
+    before = capture(*shapes[:5])
+    compat.fast_cairo_paths(on=False)
+    try:
+        assert np.array_equal(capture(*shapes[:5]), before)
+    finally:
+        compat.fast_cairo_paths()
+
+
 # --------------------------------------------------------------------------------------------- glyphs
 
 

@@ -40,6 +40,7 @@ from scenes.kit import style
 from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import (
     draw_nothing_while_skipping,
+    fast_cairo_paths,
     fast_families,
     forget_svg_paths_when_parsed,
     plays_so_far,
@@ -57,6 +58,7 @@ forget_svg_paths_when_parsed()
 # the same frames, less Python: families walked once; plays Manim skips (earlier beats) draw nothing
 fast_families()
 draw_nothing_while_skipping()
+fast_cairo_paths()
 
 if SLIDES:  # pragma: no cover - exercised by the slides export
     from manim_slides import Slide as _Base
