@@ -255,7 +255,7 @@ def test_live_decimal_glyphs_keep_the_numbers_depth(media):
 
     with tempconfig({"media_dir": str(media), "verbosity": "ERROR"}):
         live = LiveDecimal(0.5, num_decimal_places=2, font_size=30).set_z_index(12)
-        for v in (-0.27, 13.5, 0.0, -123.25):
+        for v in (-0.27, 13.5, 12345.5, 0.0, -123.25):  # 12,345.50: Manim's own set_value (no comma glyph cached)
             live.set_value(v)
             glyphs = live.family_members_with_points()
             assert glyphs and {g.z_index for g in live.get_family()} == {12}, v

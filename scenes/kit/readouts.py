@@ -55,9 +55,15 @@ class LiveDecimal(DecimalNumber):
         return out
 
     def set_value(self, number: float) -> LiveDecimal:
+        # new glyphs keep the old ones' depth (Manim's own set_value and fresh slots bring z 0): a glyph at z 0
+        # inside a number at z 12 sorts first, so Manim would redraw everything from z 0 up on every frame in
+        # which the number moves
+        depth = (self.submobjects[0] if self.submobjects else self).z_index
         text = decimal_text(self, number)
         if not self._fast or any(ch not in LiveDecimal._chars for ch in text):
             super().set_value(number)
+            for glyph in self.submobjects:
+                glyph.set_z_index(depth)
             self._shown = text
             return self
         self.number = number
@@ -76,9 +82,7 @@ class LiveDecimal(DecimalNumber):
             set_glyph_points(slot, (pts - local_anchor) * size + anchor)
             if id(slot) not in styled:  # slots already shown carry the current style and depth
                 slot.match_style(style_src)
-                # the glyphs' depth too: a glyph at z 0 inside a number at z 12 sorts first, so Manim would
-                # redraw everything from z 0 up on every frame in which the number moves
-                slot.z_index = style_src.z_index
+                slot.z_index = depth
         swap_glyphs(self, self._pool[: len(outlines)])  # Cairo may still hold the old glyphs: they are emptied
         set_unit_height(self, (hi - lo)[1])  # keeps the font_size property exact
         self._shown = text
