@@ -81,6 +81,26 @@ def rendered_seconds(scene: Scene) -> float:
     return float(scene.renderer.time)
 
 
+# --------------------------------------------------------------------------------- replacing a method
+
+
+def _manims(owner: object, name: str) -> Callable:
+    """Manim's own ``owner.name``, also from under a replacement installed by :func:`_install` (the preview's
+    render child imports this module afresh, so the replacement there may come from an earlier copy)."""
+    current = getattr(owner, name)
+    return getattr(current, "manim_original", current)
+
+
+def _install(owner: object, name: str, replacement: Callable | None) -> None:
+    """Make ``replacement`` ``owner.name``, remembering Manim's own; ``None`` puts Manim's own back."""
+    original = _manims(owner, name)
+    if replacement is None:
+        setattr(owner, name, original)
+        return
+    replacement.manim_original = original
+    setattr(owner, name, replacement)
+
+
 # ------------------------------------------------------------------------------------ families, skipping
 
 
@@ -118,12 +138,10 @@ def fast_families(on: bool = True) -> None:
     from manim.utils import family as family_module
     from manim.utils.iterables import remove_list_redundancies
 
-    Mobject.get_family = _family if on else getattr(Mobject.get_family, "manim_original", Mobject.get_family)
+    _install(Mobject, "get_family", _family if on else None)
     for module in (mobject_module, family_module):
         module.remove_list_redundancies = _last_occurrences if on else remove_list_redundancies
 
-
-_family.manim_original = getattr(Mobject.get_family, "manim_original", Mobject.get_family)  # re-imports
 
 
 def draw_nothing_while_skipping(on: bool = True) -> None:
@@ -139,11 +157,7 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
     play (the last frame of ``-s``, stills) still draws."""
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    play = getattr(CairoRenderer.play, "manim_original", CairoRenderer.play)
-    update_frame = getattr(CairoRenderer.update_frame, "manim_original", CairoRenderer.update_frame)
-    if not on:
-        CairoRenderer.play, CairoRenderer.update_frame = play, update_frame
-        return
+    play, update_frame = _manims(CairoRenderer, "play"), _manims(CairoRenderer, "update_frame")
 
     def playing(self: CairoRenderer, *args, **kwargs) -> None:
         self.jacobian_playing = True
@@ -157,8 +171,8 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
             return
         update_frame(self, *args, **kwargs)
 
-    playing.manim_original, drawing.manim_original = play, update_frame
-    CairoRenderer.play, CairoRenderer.update_frame = playing, drawing
+    _install(CairoRenderer, "play", playing if on else None)
+    _install(CairoRenderer, "update_frame", drawing if on else None)
 
 
 def _set_cairo_context_path(self, ctx, vmobject: VMobject):
@@ -196,10 +210,7 @@ def fast_cairo_paths(on: bool = True) -> None:
     curves); here each subpath becomes one list of floats, 1.6x faster per text line."""
     from manim import Camera
 
-    current = Camera.set_cairo_context_path
-    original = getattr(current, "manim_original", current)
-    Camera.set_cairo_context_path = _set_cairo_context_path if on else original
-    _set_cairo_context_path.manim_original = original
+    _install(Camera, "set_cairo_context_path", _set_cairo_context_path if on else None)
 
 
 # --------------------------------------------------------------------------------------------- glyphs
@@ -216,19 +227,14 @@ def forget_svg_paths_when_parsed(on: bool = True) -> None:
     copies each character from its cache, Manim's SVG cache stores and hands out copies.  Without it a
     formula copies about ten times faster (13 ms -> 1.3 ms) and a warm BatchedJacobian beat preview (51
     numbers) went 2.0 s -> 1.7 s.  Points, style and look are unchanged."""
-    current = VMobjectFromSVGPath.generate_points
-    original = getattr(current, "manim_original", current)
-    if not on:
-        VMobjectFromSVGPath.generate_points = original
-        return
+    original = _manims(VMobjectFromSVGPath, "generate_points")
 
     def generate_points(self: VMobjectFromSVGPath) -> VMobjectFromSVGPath:
         result = original(self)
         self.path_obj = None
         return result
 
-    generate_points.manim_original = original
-    VMobjectFromSVGPath.generate_points = generate_points
+    _install(VMobjectFromSVGPath, "generate_points", generate_points if on else None)
 
 
 def decimal_text(number: DecimalNumber, value: float) -> str:
@@ -418,7 +424,7 @@ def remember_svg_parses(memo: dict, used: set | None = None) -> None:
 
     from manim.mobject.svg.svg_mobject import SVGMobject
 
-    original = getattr(SVGMobject.generate_mobject, "manim_original", SVGMobject.generate_mobject)
+    original = _manims(SVGMobject, "generate_mobject")
 
     def generate_mobject(self: SVGMobject) -> SVGMobject:
         from manim import config
@@ -441,8 +447,7 @@ def remember_svg_parses(memo: dict, used: set | None = None) -> None:
         memo[key] = copy.deepcopy((list(self.submobjects), self.id_to_vgroup_dict))
         return self
 
-    generate_mobject.manim_original = original
-    SVGMobject.generate_mobject = generate_mobject
+    _install(SVGMobject, "generate_mobject", generate_mobject)
 
 
 # ------------------------------------------------------------------------------------------- slides
