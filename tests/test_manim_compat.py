@@ -48,6 +48,14 @@ def capture(*mobjects, width: int = 160, height: int = 90) -> np.ndarray:
         return camera.pixel_array.copy()
 
 
+def tiny(media: Path, name: str, **overrides) -> dict:
+    """Manim settings for a tiny test video ``name`` in a folder of its own under ``media``: 64 x 36 at 5 fps,
+    mp4, no cache, quiet; ``overrides`` change or add settings."""
+    return {"media_dir": str(media / name), "output_file": name, "pixel_width": 64, "pixel_height": 36,
+            "frame_rate": 5, "disable_caching": True, "write_to_movie": True, "save_last_frame": False,
+            "format": "mp4", "verbosity": "ERROR", "progress_bar": "none", **overrides}
+
+
 # ------------------------------------------------------------------------------------------- encoding
 
 
@@ -58,9 +66,7 @@ class _Tiny(Scene):
 
 
 def _render(media: Path, name: str, preset: str | None) -> tuple[Scene, bool]:
-    with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64, "pixel_height": 36,
-                     "frame_rate": 5, "disable_caching": True, "write_to_movie": True, "save_last_frame": False,
-                     "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+    with tempconfig(tiny(media, name)):
         scene = _Tiny()
         switched = compat.set_x264_preset(scene, preset) if preset else False
         scene.render()
@@ -153,10 +159,7 @@ def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media:
         name = f"skipdraw_{on}_{still}"
         compat.draw_nothing_while_skipping(on)
         try:
-            with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64,
-                             "pixel_height": 36, "frame_rate": 5, "disable_caching": True,
-                             "write_to_movie": not still, "save_last_frame": still, "format": "mp4",
-                             "verbosity": "ERROR", "progress_bar": "none"}):
+            with tempconfig(tiny(media, name, write_to_movie=not still, save_last_frame=still)):
                 scene = _SkipThenDraw()
                 scene.render()
                 if still:
@@ -385,9 +388,7 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
             self.play(square.animate.shift(LEFT), run_time=0.4)  # play 2: ends the scene before it runs
             seen["ran_on"] = True
 
-    with tempconfig({"media_dir": str(media / "three"), "output_file": "Three", "pixel_width": 64,
-                     "pixel_height": 36, "frame_rate": 5, "disable_caching": True, "write_to_movie": True,
-                     "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+    with tempconfig(tiny(media, "three")):
         scene = Three()
         scene.render()
         movie = compat.movie_file_of(scene)
@@ -424,9 +425,7 @@ def test_time_as_rendered_gives_skipped_plays_a_whole_renders_clock(media: Path)
                 self.step(square.animate.shift(RIGHT), run_time=0.3)
 
         name = f"timed_{skip_first}_{hook}"
-        with tempconfig({"media_dir": str(media / name), "output_file": name, "pixel_width": 64,
-                         "pixel_height": 36, "frame_rate": 7, "disable_caching": True, "write_to_movie": True,
-                         "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+        with tempconfig(tiny(media, name, frame_rate=7)):
             Timed().render()
         return seen
 
@@ -503,9 +502,7 @@ class _ThreePlays(Scene):
 
 
 def test_skip_every_play_runs_later_plays_unrendered(media: Path) -> None:
-    with tempconfig({"media_dir": str(media / "skip"), "output_file": "skip", "pixel_width": 64,
-                     "pixel_height": 36, "frame_rate": 5, "disable_caching": True, "write_to_movie": True,
-                     "save_last_frame": False, "format": "mp4", "verbosity": "ERROR", "progress_bar": "none"}):
+    with tempconfig(tiny(media, "skip")):
         scene = _ThreePlays()
         scene.render()
         video = compat.movie_file_of(scene)
