@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import av
@@ -184,6 +185,28 @@ def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -
         assert len(beat_names(*_where(scene))) >= 4, scene
 
 
+def _stub_renders(monkeypatch, render, report=lambda self, result, say, why: None) -> None:
+    """Make ``Previewer.render`` and ``_report`` the given stand-ins, and its warm-up nothing."""
+    from lecture.preview import Previewer
+
+    monkeypatch.setattr(Previewer, "render", render)
+    monkeypatch.setattr(Previewer, "warm_up", staticmethod(lambda: None))
+    monkeypatch.setattr(Previewer, "_report", report)
+
+
+def _stop_after(polls: int, edits: dict[int, Callable[[], object]]):
+    """A ``stop`` for ``Previewer.watch``: True after ``polls`` polls, running ``edits[n]`` at poll ``n``."""
+    counter = iter(range(polls))
+
+    def stop() -> bool:
+        n = next(counter, None)
+        if n in edits:
+            edits[n]()
+        return n is None
+
+    return stop
+
+
 def test_watch_renders_again_for_a_save_made_during_a_render_and_watches_new_imports(tmp_path, monkeypatch) -> None:
     from lecture import preview as module
     from lecture.preview import Previewer, Result
@@ -202,24 +225,12 @@ def test_watch_renders_again_for_a_save_made_during_a_render_and_watches_new_imp
             scene.write_text("x = 3  # saved while rendering\n")
         return Result(True, 0.0, tmp_path / "out.mp4")
 
-    monkeypatch.setattr(Previewer, "render", render)
-    monkeypatch.setattr(Previewer, "warm_up", staticmethod(lambda: None))
-    monkeypatch.setattr(Previewer, "_report", lambda self, result, say, why: None)
-    previewer = Previewer(Target(scene, "S"), None, None)
-    polls = iter(range(12))
-
-    def stop() -> bool:
-        n = next(polls, None)
-        if n == 1:
-            scene.write_text("x = 22\n")
-        if n == 6:
-            helper.write_text("y = 2  # a newly imported file is watched\n")
-        return n is None
-
-    previewer.watch(say=lambda line: None, poll=0.01, stop=stop)
+    _stub_renders(monkeypatch, render)
+    stop = _stop_after(12, {1: lambda: scene.write_text("x = 22\n"),
+                            6: lambda: helper.write_text("y = 2  # a newly imported file is watched\n")})
+    Previewer(Target(scene, "S"), None, None).watch(say=lambda line: None, poll=0.01, stop=stop)
     # first render, the save, the save made during that render, the helper's save
     assert len(renders) == 4
-
 
 
 def test_watch_reports_a_re_render_before_it_reads_the_imports_again(tmp_path, monkeypatch) -> None:
@@ -240,19 +251,11 @@ def test_watch_reports_a_re_render_before_it_reads_the_imports_again(tmp_path, m
         return Result(True, 0.0, tmp_path / "out.mp4")
 
     monkeypatch.setattr(module, "watched_files", listed)
-    monkeypatch.setattr(Previewer, "render", render)
-    monkeypatch.setattr(Previewer, "warm_up", staticmethod(lambda: None))
-    monkeypatch.setattr(Previewer, "_report", lambda self, result, say, why: events.append("report"))
-    polls = iter(range(4))
-
-    def stop() -> bool:
-        n = next(polls, None)
-        if n == 1:
-            scene.write_text("x = 2\n")
-        return n is None
-
+    _stub_renders(monkeypatch, render, report=lambda self, result, say, why: events.append("report"))
+    stop = _stop_after(4, {1: lambda: scene.write_text("x = 2\n")})
     Previewer(Target(scene, "S"), None, None).watch(say=lambda line: None, poll=0.01, stop=stop)
     assert events == ["list", "render", "report", "render", "report", "list"]
+
 
 FORMULA_SCENE = '''
 from manim import MathTex, Text, Write, DOWN
