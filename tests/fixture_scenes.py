@@ -6,6 +6,10 @@ and shows the configured map's Jacobian as a MathTex, so the tests can see a con
 
 from __future__ import annotations
 
+import os
+import time
+from pathlib import Path
+
 from manim import RIGHT, Create, FadeIn, MathTex, Rotate, Square, Write
 
 from jacobian_math import PlaneMap
@@ -31,11 +35,21 @@ class FixtureJacobian(LectureScene):
 
 
 class FixtureSquare(LectureScene):
-    """A square drawn and filled, with two captions."""
+    """A square drawn and filled, with two captions.
+
+    With ``$JACOBIAN_TEST_HOLD`` naming a folder, the scene writes ``started`` there and then waits while
+    ``hold`` exists in it (at most 60 s): an interrupt test can stop the render while this scene is surely
+    running, instead of racing a two-second scene."""
 
     TITLE = "Fixture: a square"
 
     def construct(self) -> None:
+        hold = os.environ.get("JACOBIAN_TEST_HOLD")
+        if hold:
+            (Path(hold) / "started").touch()
+            deadline = time.monotonic() + 60
+            while (Path(hold) / "hold").exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
         square = Square(side_length=2.0, color=style.E1)
         self.caption("A square is drawn", 1.0)
         self.play(Create(square), run_time=self.rt(1.0))

@@ -236,17 +236,26 @@ def test_interrupted_render_publishes_nothing_partial_and_resumes(tmp_path: Path
     previous.write_bytes(b"the lecture from last week")
     env = dict(os.environ)
     env.pop(ENV_VAR, None)
+    # FixtureSquare (the second scene) waits while hold/hold exists, so the interrupt surely finds it rendering
+    # (a two-second scene could finish between the stamp check and the signal: the race this replaces)
+    hold = tmp_path / "hold"
+    hold.mkdir()
+    (hold / "hold").touch()
+    env["JACOBIAN_TEST_HOLD"] = str(hold)
     proc = subprocess.Popen(
         [sys.executable, "-m", "lecture", "--storyboard", TWO[0], "--quality", "tiny", "--jobs", "1",
          "--voice", "none", "--output", str(tmp_path)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first_stamp = tmp_path / "clips" / "tiny" / "FixtureJacobian.stamp"
-    deadline = time.monotonic() + 60
-    while not first_stamp.exists() and proc.poll() is None and time.monotonic() < deadline:
+    deadline = time.monotonic() + 120
+    while not (first_stamp.exists() and (hold / "started").exists()) and proc.poll() is None \
+            and time.monotonic() < deadline:
         time.sleep(0.02)
     assert proc.poll() is None, "the render ended before it could be interrupted"
+    assert (hold / "started").exists(), "the second scene never started"
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
+    (hold / "hold").unlink()
     assert proc.returncode == 130 and "interrupted" in err
     assert previous.read_bytes() == b"the lecture from last week"
     assert not list(tmp_path.rglob("*tmp-*"))
