@@ -23,7 +23,6 @@ from manim import ManimColor, config
 from PIL import Image
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
-BEAT_GOLDEN_DIR = GOLDEN_DIR / "beats"
 GOLDEN_SIZE = (320, 180)
 
 
@@ -157,17 +156,19 @@ def diff_image(frame: np.ndarray, golden: np.ndarray, result: dict) -> np.ndarra
     return out
 
 
-def assert_matches_golden(frame: np.ndarray, name: str, folder: Path = GOLDEN_DIR) -> None:
+def assert_matches_golden(frame: np.ndarray, name: str, folder: Path | None = None) -> None:
     """Compare ``frame`` with ``<folder>/<name>.png`` (default ``tests/golden/``; :func:`golden_difference`).
 
     ``UPDATE_GOLDEN=1`` writes the golden instead; a missing golden is a failure otherwise.  On failure the
     frame is saved next to the golden as ``<name>.actual.png`` and the differences as ``<name>.diff.png``."""
+    folder = GOLDEN_DIR if folder is None else folder
     path = folder / f"{name}.png"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(frame).save(path)
         return
     if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
         out = path.with_name(f"{name}.actual.png")
         Image.fromarray(frame).save(out)
         raise AssertionError(f"golden frame {path} is missing (frame saved to {out}); if the frame is right: "
@@ -204,7 +205,7 @@ def assert_beats_match_golden(beat_frames: list[tuple[str, np.ndarray]], scene: 
     folder must hold exactly these beats' goldens: a golden of a beat that no longer exists fails too
     (``UPDATE_GOLDEN=1`` deletes it)."""
     assert beat_frames, f"{scene}: no beat end frames were kept"
-    folder = BEAT_GOLDEN_DIR / scene
+    folder = GOLDEN_DIR / "beats" / scene
     stems = []
     failures = []
     for beat_id, frame in beat_frames:
