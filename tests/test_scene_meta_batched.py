@@ -259,3 +259,25 @@ def test_batched_cells_show_the_sign_colours_in_the_frame(rendered) -> None:
             else:
                 assert t <= 0.8 * 0.2 + 0.06, (beat, k, v, t)
     assert checked >= 10
+
+
+# MAML's two gradient roles, written out here (not read from style.py): the meta-gradient pulled back through the
+# step in the gradient colour, first-order MAML's gradient (used as it is) in its own pink
+MAML_GRADIENT, FIRST_ORDER = "#FFE066", "#FF7AC6"
+
+
+def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:
+    """Each gradient arrow has its role's colour, and the formula row that names the role (the key beside the
+    panels) has the same one: the meta-gradient arrow and the (I - alpha H)^T grad L_val row, the first-order
+    arrows (at theta' and at theta) and the grad L_val row; the difference row is neither."""
+    scene, _ = rendered("MAMLStep")
+
+    def hex_of(mob) -> str:
+        return mob.get_color().to_hex().upper()
+
+    keys = [hex_of(row[1][0]) for row in scene.rows]  # each row: (name, (formula, numbers))
+    assert keys[:2] == [FIRST_ORDER, MAML_GRADIENT], keys
+    assert keys[2] not in (FIRST_ORDER, MAML_GRADIENT)
+    assert hex_of(scene.maml_arrow) == hex_of(scene.maml_arrow.tip) == keys[1]
+    for arrow in (scene.val_arrow, scene.fo_arrow):
+        assert hex_of(arrow) == hex_of(arrow.tip) == keys[0]
