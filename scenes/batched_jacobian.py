@@ -31,6 +31,8 @@ class BatchedJacobian(LectureScene):
     BATCH_Y = 1.6  # centre height of X and Y
     STACK_Y = -2.2  # centre height of the per-example Jacobians
     Z_STILL = -1  # labels and lines that never move (drawn before the moving cells)
+    Z_ENTRIES = 1  # the matrix's numbers, always drawn over their cells (a played group of cells, e.g. the
+    # diagonal blocks' Indicate, is added to the scene after the numbers and would otherwise hide them)
     Z_TRACKER = 10
 
     def construct(self) -> None:
@@ -146,6 +148,7 @@ class BatchedJacobian(LectureScene):
         self.block_lines = lines
         self.matrix_group = VGroup(self.cells, self.entries, lines, col_labels, row_labels, head)
         VGroup(lines, col_labels, row_labels, head).set_z_index(self.Z_STILL)
+        self.entries.set_z_index(self.Z_ENTRIES)
         self.caption(f"The Jacobian of the whole batch map is a (Bm)×(Bn) = {rows}×{cols} matrix. Output i depends "
                      "only on example i, so every block off the diagonal is zero.", 7)
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [head]], self.rt(1.5),

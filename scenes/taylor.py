@@ -138,7 +138,9 @@ class TaylorError(LectureScene):
     def shrink_step(self) -> None:
         self.axes = self._log_axes().move_to([3.6, 0.1, 0])
         labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN, buff=0.45),
-                        MathTex(r"\text{error}", font_size=style.LABEL_SIZE).next_to(self.axes.y_axis, UP, buff=0.1))
+                        # beside the axis' top, where the plot is empty (above the axes it touched the readout row)
+                        MathTex(r"\text{error}", font_size=style.LABEL_SIZE).next_to(self.axes.y_axis.get_end(),
+                                                                                       RIGHT, buff=0.2))
         self.dots = VGroup()
         readout = VGroup(
             MathTex(r"|d| =", font_size=style.LABEL_SIZE),
@@ -151,6 +153,7 @@ class TaylorError(LectureScene):
         self.followers.add(readout[1], lambda m: m.set_value(self.s.get_value()))
         self.error_ratio = readout[3]
         self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
+        self.axis_labels, self.ratio_readout = labels, readout
         VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
         first, last = self.error_ratio_at(self.steps[0]), self.error_ratio_at(self.steps[-1])
         settles = abs(self.slope - 2) < 0.25

@@ -1,10 +1,16 @@
-"""Render scenes inside pytest at tiny resolution and compare final frames with golden PNGs.
+"""Render scenes inside pytest at tiny resolution and compare final frames, and every beat's end frame, with
+golden PNGs.
 
 Regenerate the golden frames after an intended visual change with
     UPDATE_GOLDEN=1 scripts/test -k golden
-and look at the new PNGs under tests/golden/ before committing them.  Only UPDATE_GOLDEN=1 writes a golden:
-a missing one fails.  A failing comparison leaves ``<name>.actual.png`` and ``<name>.diff.png`` (differing
-pixels in magenta, failing tiles outlined) next to the golden; both are git-ignored.
+and look at the new PNGs under tests/golden/ (final frames) and tests/golden/beats/<Scene>/ (one per beat,
+``<NN>-<beat name>.png``) before committing them.  Only UPDATE_GOLDEN=1 writes a golden (and deletes the beat
+goldens of beats that no longer exist): a missing one fails, and so does a stale one.  A failing comparison
+leaves ``<name>.actual.png`` and ``<name>.diff.png`` (differing pixels in magenta, failing tiles outlined)
+next to the golden; both are git-ignored.
+
+Beat end frames come from the same render as the final frame (``render_scene(..., beat_frames=True)`` sets
+``$JACOBIAN_BEAT_FRAMES``: ``LectureScene.beat()`` draws the picture the beat ends on, with ``-s`` as in a movie).
 """
 
 from __future__ import annotations
@@ -37,13 +43,24 @@ def _config(name: str, tmp_dir: Path, width: int, height: int, fps: int, last_fr
 
 
 def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int = 144, fps: int = 5,
-                 last_frame: bool = False):
-    """Render ``scene_cls`` (movie by default, or only its last frame); return the finished scene."""
+                 last_frame: bool = False, beat_frames: bool = False):
+    """Render ``scene_cls`` (movie by default, or only its last frame); return the finished scene.  With
+    ``beat_frames`` the scene also keeps each beat's end frame in ``scene.beat_frames`` (beat id, frame)."""
     from manim import tempconfig
 
-    with tempconfig(_config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)):
-        scene = scene_cls()
-        scene.render()
+    from scenes.kit.beats import BEAT_FRAMES_ENV
+
+    before = os.environ.pop(BEAT_FRAMES_ENV, None)
+    if beat_frames:
+        os.environ[BEAT_FRAMES_ENV] = "1"
+    try:
+        with tempconfig(_config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)):
+            scene = scene_cls()
+            scene.render()
+    finally:
+        os.environ.pop(BEAT_FRAMES_ENV, None)
+        if before is not None:
+            os.environ[BEAT_FRAMES_ENV] = before
     return scene
 
 
@@ -59,8 +76,13 @@ def scene_class(name: str) -> type:
 
 def final_frame(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_SIZE) -> np.ndarray:
     """The scene's last frame as an ``(h, w, 3)`` uint8 array."""
-    scene = render_scene(scene_cls, tmp_dir, *size, last_frame=True)
-    return np.asarray(scene.renderer.get_frame())[..., :3].copy()
+    return golden_frames(scene_cls, tmp_dir, size)[0]
+
+
+def golden_frames(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_SIZE) -> tuple[np.ndarray, list]:
+    """The scene's last frame and its beats' end frames (``[(beat id, frame), ...]``), from one ``-s`` render."""
+    scene = render_scene(scene_cls, tmp_dir, *size, last_frame=True, beat_frames=True)
+    return np.asarray(scene.renderer.get_frame())[..., :3].copy(), scene.beat_frames
 
 
 # ---------------------------------------------------------------- golden frames
@@ -134,17 +156,19 @@ def diff_image(frame: np.ndarray, golden: np.ndarray, result: dict) -> np.ndarra
     return out
 
 
-def assert_matches_golden(frame: np.ndarray, name: str) -> None:
-    """Compare ``frame`` with ``tests/golden/<name>.png`` (:func:`golden_difference`).
+def assert_matches_golden(frame: np.ndarray, name: str, folder: Path | None = None) -> None:
+    """Compare ``frame`` with ``<folder>/<name>.png`` (default ``tests/golden/``; :func:`golden_difference`).
 
     ``UPDATE_GOLDEN=1`` writes the golden instead; a missing golden is a failure otherwise.  On failure the
     frame is saved next to the golden as ``<name>.actual.png`` and the differences as ``<name>.diff.png``."""
-    path = GOLDEN_DIR / f"{name}.png"
+    folder = GOLDEN_DIR if folder is None else folder
+    path = folder / f"{name}.png"
     if os.environ.get("UPDATE_GOLDEN") == "1":
-        GOLDEN_DIR.mkdir(exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         Image.fromarray(frame).save(path)
         return
     if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True)
         out = path.with_name(f"{name}.actual.png")
         Image.fromarray(frame).save(out)
         raise AssertionError(f"golden frame {path} is missing (frame saved to {out}); if the frame is right: "
@@ -166,3 +190,101 @@ def assert_matches_golden(frame: np.ndarray, name: str) -> None:
             f"foreground mean {result['fg_mean']:.2f} (limit {FOREGROUND_MEAN}). Actual frame: {out}, differences: "
             f"{diff_out}. If the change is intended: UPDATE_GOLDEN=1"
         )
+
+
+def beat_golden_name(beat_id: str) -> tuple[str, str]:
+    """(scene, file stem) of a beat's golden: ``BatchedJacobian-03-show_matrix`` -> (``BatchedJacobian``,
+    ``03-show_matrix``), i.e. ``tests/golden/beats/BatchedJacobian/03-show_matrix.png``."""
+    scene, number, name = beat_id.split("-", 2)
+    return scene, f"{number}-{name}"
+
+
+def assert_beats_match_golden(beat_frames: list[tuple[str, np.ndarray]], scene: str) -> None:
+    """Compare every beat's end frame of ``scene`` with its golden in ``tests/golden/beats/<scene>/``
+    (:func:`assert_matches_golden` each); all beats are compared before one error lists every failure.  The
+    folder must hold exactly these beats' goldens: a golden of a beat that no longer exists fails too
+    (``UPDATE_GOLDEN=1`` deletes it)."""
+    assert beat_frames, f"{scene}: no beat end frames were kept"
+    folder = GOLDEN_DIR / "beats" / scene
+    stems = []
+    failures = []
+    for beat_id, frame in beat_frames:
+        owner, stem = beat_golden_name(beat_id)
+        assert owner == scene, f"beat {beat_id} is not of scene {scene}"
+        stems.append(stem)
+        try:
+            assert_matches_golden(frame, stem, folder)
+        except AssertionError as err:
+            failures.append(str(err))
+    stale = sorted(p for p in folder.glob("*.png") if not p.name.endswith((".actual.png", ".diff.png"))
+                   and p.stem not in stems)
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        for p in stale:
+            p.unlink()
+    elif stale:
+        failures.append(f"{scene}: goldens of beats the scene no longer has: {', '.join(p.name for p in stale)} "
+                        f"(UPDATE_GOLDEN=1 deletes them)")
+    if failures:
+        raise AssertionError(f"{scene}: {len(failures)} of {len(beat_frames)} beat end frames differ from their "
+                             "goldens:\n" + "\n".join(failures))
+
+
+# ---------------------------------------------------------------- reading rendered frames back
+
+
+def pixel_box(mob, shape: tuple[int, ...], shrink: float = 0.7) -> tuple[slice, slice]:
+    """The pixels (rows, columns) of a frame of ``shape`` inside ``mob``'s bounding box shrunk about its centre
+    by ``shrink`` (clear of its anti-aliased edges), for Manim's default frame (``config.frame_width``)."""
+    h, w = shape[:2]
+    scale = w / config.frame_width
+    (x0, y0, _), (x1, y1, _) = mob.get_corner([-1, -1, 0]), mob.get_corner([1, 1, 0])
+    cx, cy, hx, hy = (x0 + x1) / 2, (y0 + y1) / 2, shrink * (x1 - x0) / 2, shrink * (y1 - y0) / 2
+    cols = slice(int(np.ceil(w / 2 + (cx - hx) * scale)), int(np.floor(w / 2 + (cx + hx) * scale)) + 1)
+    rows = slice(int(np.ceil(h / 2 - (cy + hy) * scale)), int(np.floor(h / 2 - (cy - hy) * scale)) + 1)
+    return rows, cols
+
+
+# a pixel belongs to a cell's number when it differs from the cell's fill (the median of its inside) by more
+# than this (max channel); measured at 320x180 on BatchedJacobian: 8-25 such pixels in every cell showing its
+# number, 0 in a cell without one
+INK_TOL = 48
+MIN_INK = 4
+
+
+def cell_reading(frame: np.ndarray, cell) -> tuple[np.ndarray, int, bool]:
+    """What ``frame`` shows inside the matrix cell ``cell`` (a filled square): its fill colour (the median of its
+    inside), how many pixels of it are a number's ink (off the fill by more than ``INK_TOL``), and whether the
+    cell is shown at all (its fill is not the background)."""
+    rows, cols = pixel_box(cell, frame.shape)
+    px = frame[rows, cols].reshape(-1, 3).astype(int)
+    fill = np.median(px, axis=0)
+    ink = int((np.abs(px - fill).max(-1) > INK_TOL).sum())
+    shown = bool(np.abs(fill - BACKGROUND_RGB).max() > BACKGROUND_TOL)
+    return fill, ink, shown
+
+
+def beats_showing_cells_without_numbers(beat_frames: list[tuple[str, np.ndarray]], cells) -> dict[str, list]:
+    """Per beat: the indices of the ``cells`` the beat's end frame shows (``"shown"``) and of those shown without a
+    number on them (``"bare"``)."""
+    out = {}
+    for beat, frame in beat_frames:
+        readings = [cell_reading(frame, cell) for cell in cells]
+        out[beat] = {"shown": [k for k, (_, _, s) in enumerate(readings) if s],
+                     "bare": [k for k, (_, ink, s) in enumerate(readings) if s and ink < MIN_INK]}
+    return out
+
+
+def sign_reading(fill: np.ndarray, panel: str, positive: str, negative: str) -> tuple[str, float]:
+    """Which of two sign colours a cell's ``fill`` is blended towards from the ``panel`` colour (hex strings),
+    by the direction of ``fill - panel``, and how far (0: the panel colour, 1: the full sign colour)."""
+    def rgb(hex_: str) -> np.ndarray:
+        return np.array([int(hex_[i:i + 2], 16) for i in (1, 3, 5)], float)
+
+    base, d = rgb(panel), np.asarray(fill, float) - rgb(panel)
+    best = None
+    for sign, target in (("+", rgb(positive)), ("-", rgb(negative))):
+        t = target - base
+        cos = float(d @ t / max(np.linalg.norm(d) * np.linalg.norm(t), 1e-9))
+        if best is None or cos > best[2]:
+            best = (sign, float(d @ t / (t @ t)), cos)
+    return best[0], best[1]

@@ -8,7 +8,8 @@ Checked, per scene (attributes of the finished scene):
   apart from the bars and their labels.
 - ChainRule: panels (plane, border, heading), product, gradient_rows inside; the rows pairwise apart and
   apart from the product.
-- TaylorError: panel, axes, slope_readout inside; the slope readout apart from the plotted dots.
+- TaylorError: panel, axes, slope_readout inside; the slope readout apart from the plotted dots, the axis
+  labels apart from the readout row.
 - JacobianPenalty: panels and readouts inside; the readouts pairwise apart.
 - FlowDensity: left, right, mass_left, mass_right inside; the highlighted cells (cells_in, and those of
   cells_out still shown) inside their panels, the shown det_labels inside the frame.
@@ -165,6 +166,10 @@ def check_taylor(s) -> None:
     all_inside({"panel": s.panel, "axes": s.axes, "slope_readout": s.slope_readout})
     for d in s.dots:
         assert apart(box(s.slope_readout), box(d)), "the slope readout covers a plotted error"
+    for label in s.axis_labels:  # 'error' sat on top of the axes, 0.03 below the readout row: they touched
+        a, b = box(label), box(s.ratio_readout)
+        gap = max(max(a[0], b[0]) - min(a[1], b[1]), max(a[2], b[2]) - min(a[3], b[3]))
+        assert gap >= 0.1, f"an axis label is {gap:.2f} from the |d| and error/|d|^2 readout (at least 0.1)"
 
 
 def check_penalty(s) -> None:

@@ -182,6 +182,65 @@ def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media:
 
 
 
+class _Beats(Scene):
+    """Plays and frozen waits; ``draw``: the current frame is drawn (and kept) after the second, third and last."""
+
+    draw = True
+
+    def construct(self) -> None:
+        self.kept, square = [], Square()
+        self.add(Square(side_length=0.5).shift(LEFT))
+        self.play(Create(square), run_time=0.4)
+        self.wait(0.4, frozen_frame=True)
+        self.keep()
+        self.play(square.animate.shift(RIGHT), run_time=0.4)
+        self.keep()
+        self.play(square.animate.shift(UR), run_time=0.4)
+        self.keep()  # as the last beat's end is kept, after the last play
+
+    def keep(self) -> None:
+        if self.draw:
+            self.kept.append((len(self.renderer.jacobian_written), compat.draw_current_frame(self)))
+
+
+def test_draw_current_frame_is_the_frame_shown_there_and_changes_no_frame(media: Path, monkeypatch) -> None:
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    add_frame = CairoRenderer.add_frame
+
+    def recorded(self, frame, num_frames=1):
+        if not self.skip_animations:
+            self.jacobian_written.extend([frame[..., :3].copy()] * num_frames)
+        return add_frame(self, frame, num_frames)
+
+    monkeypatch.setattr(CairoRenderer, "add_frame", recorded)
+    monkeypatch.setattr(CairoRenderer, "jacobian_written", None, raising=False)
+
+    def render(draw: bool, still: bool) -> _Beats:
+        with tempconfig(tiny(media, f"beats_{draw}_{still}", write_to_movie=not still, save_last_frame=still)):
+            scene = type("_Beats", (_Beats,), {"draw": draw})()
+            scene.renderer.jacobian_written = []
+            scene.render()
+        return scene
+
+    drawn, plain, still = render(True, False), render(False, False), render(True, True)
+    written = drawn.renderer.jacobian_written
+    # the movie's frames are the same with the frames drawn between plays as without
+    assert len(written) == len(plain.renderer.jacobian_written) == 8
+    assert all(np.array_equal(a, b) for a, b in zip(written, plain.renderer.jacobian_written, strict=True))
+    # after a frozen wait the frame drawn is the last one the movie wrote; after a move, whose last frame
+    # written is not yet at its end (frames at t = 0, 0.2 of 0.4 s), it is the next one, where the movie first
+    # shows the finished move; -s draws the same pictures
+    assert [n for n, _ in drawn.kept] == [4, 6, 8]
+    (n0, first), (n1, second), _ = drawn.kept
+    assert first.any() and np.array_equal(first, written[n0 - 1])
+    assert not np.array_equal(second, written[n1 - 1]) and np.array_equal(second, written[n1])
+    assert all(np.array_equal(a, b) for (_, a), (_, b) in zip(drawn.kept, still.kept, strict=True))
+    # the renderer's picture after the render (the movie's last frame; -s: the last frame) is left as it was
+    assert np.array_equal(drawn.renderer.get_frame(), plain.renderer.get_frame())
+    assert np.array_equal(still.renderer.get_frame(), render(False, True).renderer.get_frame())
+
+
 class _RecordingContext:
     """Stands in for a Cairo context: records each path call with its arguments, as the doubles Cairo gets."""
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_matches_golden, final_frame, render_scene
+from scene_harness import assert_beats_match_golden, assert_matches_golden, golden_frames, render_scene
 
 from jacobian_math import NonFiniteMapError
 from jacobian_settings import COLORMAPS, ENV_VAR, activate
@@ -411,9 +411,13 @@ def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, us
 
 @pytest.mark.render
 def test_golden_heatmap(media):
-    assert_matches_golden(final_frame(JacobianNormHeatmap, media), "grid_heatmap")
+    frame, beats = golden_frames(JacobianNormHeatmap, media)  # one -s render: the last frame and each beat's end
+    assert_matches_golden(frame, "grid_heatmap")
+    assert_beats_match_golden(beats, "JacobianNormHeatmap")
 
 
 @pytest.mark.render
 def test_golden_squares(media):
-    assert_matches_golden(final_frame(GridSquaresUnderF, media), "grid_squares")
+    frame, beats = golden_frames(GridSquaresUnderF, media)
+    assert_matches_golden(frame, "grid_squares")
+    assert_beats_match_golden(beats, "GridSquaresUnderF")

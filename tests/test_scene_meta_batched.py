@@ -1,13 +1,23 @@
 """MAMLStep and BatchedJacobian render in-process (320x180, 5 fps); what they show is read back and compared
 with computations written out here (finite differences of the losses, an explicit loop over examples); final
-frames are compared with tests/golden/ml_MAMLStep.png and ml_BatchedJacobian.png."""
+frames are compared with tests/golden/ml_MAMLStep.png and ml_BatchedJacobian.png, every beat's end frame with
+tests/golden/beats/."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from manim import ManimColor, tempconfig
-from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
+from scene_harness import (
+    GOLDEN_SIZE,
+    assert_beats_match_golden,
+    assert_matches_golden,
+    beats_showing_cells_without_numbers,
+    cell_reading,
+    render_scene,
+    scene_class,
+    sign_reading,
+)
 
 from jacobian_math import numerical_jacobian
 from scenes.kit import style
@@ -24,7 +34,8 @@ def rendered(tmp_path_factory):
     def get(name: str, cls=None):
         if name not in cache:
             with tempconfig({"tex_dir": str(tex_cache)}):
-                scene = render_scene(cls or scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
+                scene = render_scene(cls or scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5,
+                                     beat_frames=cls is None)
             cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
         return cache[name]
 
@@ -36,6 +47,13 @@ def test_golden_final_frame(rendered, name: str) -> None:
     scene, frame = rendered(name)
     assert frame.std() > 5
     assert_matches_golden(frame, f"ml_{name}")
+
+
+@pytest.mark.parametrize("name", ["MAMLStep", "BatchedJacobian"])
+def test_golden_beat_frames(rendered, name: str) -> None:
+    """Every beat's end frame (drawn in the same render) against tests/golden/beats/<name>/."""
+    scene, _ = rendered(name)
+    assert_beats_match_golden(scene.beat_frames, name)
 
 
 # ----------------------------------------------------------------------------- MAMLStep
@@ -196,3 +214,70 @@ def test_batched_read_back(rendered) -> None:
         np.testing.assert_allclose(vals, plain[i * m:(i + 1) * m, i * n:(i + 1) * n], atol=0.0051)
     # the stack sits apart from the big matrix, left of it
     assert scene.stack.get_right()[0] < scene.cells.get_left()[0]
+
+
+# the lecture's sign colours for matrix entries, written out here (not read from style.py) so that swapping them
+# anywhere, in style.py or in a scene, fails: positive warm yellow, negative purple, on the panel colour
+SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#FFD166", "#C77DFF"
+
+
+def test_batched_every_shown_matrix_cell_carries_its_number(rendered) -> None:
+    """In every beat's end frame, each cell of the (Bm)x(Bn) matrix and of the per-example stack that is shown
+    has a number drawn on it (issue 26: the diagonal blocks showed a colour and no number until the centring)."""
+    scene, _ = rendered("BatchedJacobian")
+    cells = list(scene.cells) + [cell[0] for grid, _name in scene.stack for cell in grid]
+    seen = beats_showing_cells_without_numbers(scene.beat_frames, cells)
+    big = len(scene.cells)
+    shown_whole = [beat for beat, r in seen.items() if set(range(big)) <= set(r["shown"])]
+    # the matrix is on screen from show_matrix to the end, the stack in the last beat
+    assert [b.split("-", 2)[2] for b in shown_whole] == ["show_matrix", "mix_examples", "store_per_example"], seen
+    assert set(range(big, len(cells))) <= set(seen[shown_whole[-1]]["shown"])
+    bare = {beat: r["bare"] for beat, r in seen.items() if r["bare"]}
+    assert not bare, f"cells shown without their number (beat: cell indices, row-major, stack last): {bare}"
+
+
+def test_batched_cells_show_the_sign_colours_in_the_frame(rendered) -> None:
+    """Read back from the pixels of the show_matrix and mix_examples end frames: every cell whose entry (finite
+    differences here) is clearly nonzero is blended towards the positive colour when the entry is positive,
+    the negative one when negative, by 0.8 min(1, |entry| / largest) as drawn."""
+    scene, _ = rendered("BatchedJacobian")
+    ml = scene.settings.ml
+    X = np.array(ml.batch_inputs[:ml.batch_size])
+    frames = {b.split("-", 2)[2]: f for b, f in scene.beat_frames}
+    truths = {c: batch_truth(ml.batch_w, ml.batch_b, X, c)[0] for c in (0.0, 1.0)}
+    scale = max(np.abs(t).max() for t in truths.values())
+    checked = 0
+    for beat, c in (("show_matrix", 0.0), ("mix_examples", 1.0)):
+        for k, v in enumerate(truths[c].ravel()):
+            fill, _, shown = cell_reading(frames[beat], scene.cells[k])
+            assert shown, (beat, k)
+            sign, t = sign_reading(fill, SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE)
+            if abs(v) >= 0.2 * scale:
+                assert sign == ("+" if v > 0 else "-"), f"{beat}: cell {k} = {v:+.3f} drawn in the {sign} colour"
+                assert t == pytest.approx(0.8 * min(1.0, abs(v) / scale), abs=0.06), (beat, k, v, t)
+                checked += 1
+            else:
+                assert t <= 0.8 * 0.2 + 0.06, (beat, k, v, t)
+    assert checked >= 10
+
+
+# MAML's two gradient roles, written out here (not read from style.py): the meta-gradient pulled back through the
+# step in the gradient colour, first-order MAML's gradient (used as it is) in its own pink
+MAML_GRADIENT, FIRST_ORDER = "#FFE066", "#FF7AC6"
+
+
+def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:
+    """Each gradient arrow has its role's colour, and the formula row that names the role (the key beside the
+    panels) has the same one: the meta-gradient arrow and the (I - alpha H)^T grad L_val row, the first-order
+    arrows (at theta' and at theta) and the grad L_val row; the difference row is neither."""
+    scene, _ = rendered("MAMLStep")
+
+    def hex_of(mob) -> str:
+        return mob.get_color().to_hex().upper()
+
+    keys = [hex_of(row[1][0]) for row in scene.rows]  # each row: (name, (formula, numbers))
+    assert keys[:2] == [FIRST_ORDER, MAML_GRADIENT], keys
+    assert keys[2] not in (FIRST_ORDER, MAML_GRADIENT)
+    assert hex_of(scene.maml_arrow) == hex_of(scene.maml_arrow.tip) == keys[1]
+    for arrow in (scene.val_arrow, scene.fo_arrow):
+        assert hex_of(arrow) == hex_of(arrow.tip) == keys[0]

@@ -1,12 +1,23 @@
 """The machine-learning scenes: each renders in-process (320x180, 5 fps); what they show is read back
-and compared with independent computations; final frames are compared with tests/golden/ml_*.png."""
+and compared with independent computations; final frames are compared with tests/golden/ml_*.png, every beat's
+end frame with tests/golden/beats/."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 from manim import tempconfig
-from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
+from scene_harness import (
+    GOLDEN_SIZE,
+    assert_beats_match_golden,
+    assert_matches_golden,
+    beats_showing_cells_without_numbers,
+    cell_reading,
+    pixel_box,
+    render_scene,
+    scene_class,
+    sign_reading,
+)
 
 from jacobian_math import mass_outside, numerical_jacobian
 from lecture.storyboard import STORYBOARD
@@ -25,7 +36,8 @@ SCENES = ("ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivit
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
-    """Render each scene once (movie at the golden size, 5 fps), lazily; keep the scene and its last frame."""
+    """Render each scene once (movie at the golden size, 5 fps), lazily; keep the scene (with its beats' end
+    frames) and its last frame."""
     cache: dict[str, tuple] = {}
 
     tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"  # shared across runs: LaTeX is slow
@@ -33,7 +45,8 @@ def rendered(tmp_path_factory):
     def get(name: str):
         if name not in cache:
             with tempconfig({"tex_dir": str(tex_cache)}):
-                scene = render_scene(scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5)
+                scene = render_scene(scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5,
+                                     beat_frames=True)
             cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
         return cache[name]
 
@@ -51,6 +64,13 @@ def test_golden_final_frame(rendered, name: str) -> None:
     assert frame.shape == (GOLDEN_SIZE[1], GOLDEN_SIZE[0], 3)
     assert frame.std() > 5  # not a blank frame
     assert_matches_golden(frame, f"ml_{name}")
+
+
+@pytest.mark.parametrize("name", SCENES)
+def test_golden_beat_frames(rendered, name: str) -> None:
+    """Every beat's end frame (drawn in the same render) against tests/golden/beats/<name>/."""
+    scene, _ = rendered(name)
+    assert_beats_match_golden(scene.beat_frames, name)
 
 
 def test_chain_rule_read_back(rendered) -> None:
@@ -426,3 +446,77 @@ def test_show_cropped_draws_the_same_picture_from_fewer_pixels() -> None:
             frames.append(camera.pixel_array.astype(int))
     assert frames[0][..., 3].max() > 0  # something was drawn
     assert np.abs(frames[0] - frames[1]).max() <= 3  # float rounding of the resampling only
+
+
+# the lecture's sign colours, written out here (not read from style.py) so that swapping them anywhere, in
+# style.py or in a scene, fails: matrix entries positive warm yellow, negative purple, blended from the panel
+# colour; log|det J| > 0 (areas grow) orange, < 0 (areas shrink) blue
+SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#FFD166", "#C77DFF"
+LOG_DET_GROW, LOG_DET_SHRINK = "#FF9F43", "#4C8DFF"
+
+
+def _rgb(hex_: str) -> np.ndarray:
+    return np.array([int(hex_[i:i + 2], 16) for i in (1, 3, 5)], float)
+
+
+def _softmax_jacobian_here(z) -> np.ndarray:
+    p = np.exp(z - np.max(z)) / np.exp(z - np.max(z)).sum()
+    return np.diag(p) - np.outer(p, p)
+
+
+def test_softmax_every_shown_cell_carries_its_number_and_sign_colour(rendered) -> None:
+    """Read back from every beat's end frame: each matrix cell shown carries a number; each clearly nonzero
+    entry (diag(p) - pp^T of the beat's logits, written out here) is blended towards the positive colour when
+    positive, the negative one when negative; the legend's two swatches, in the order "> 0", "< 0", show
+    those two colours."""
+    scene, _ = rendered("SoftmaxJacobian")
+    ml = scene.settings.ml
+    seen = beats_showing_cells_without_numbers(scene.beat_frames, list(scene.cells))
+    whole = [b.split("-", 2)[2] for b, r in seen.items() if len(r["shown"]) == len(scene.cells)]
+    assert whole == ["show_jacobian", "show_row_sums", "move_logits", "saturate", "contrast_cross_entropy"], seen
+    assert not {b: r["bare"] for b, r in seen.items() if r["bare"]}
+    logits = {"show_jacobian": ml.logits, "move_logits": ml.logits, "saturate": ml.saturated_logits}
+    frames = {b.split("-", 2)[2]: f for b, f in scene.beat_frames}
+    checked = 0
+    for beat, z in logits.items():
+        jac = _softmax_jacobian_here(np.array(z, float))
+        for k, v in enumerate(jac.ravel()):
+            fill, _, _ = cell_reading(frames[beat], scene.cells[k])
+            sign, t = sign_reading(fill, SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE)
+            if abs(v) >= 0.2 * scene.ENTRY_SCALE:
+                assert sign == ("+" if v > 0 else "-"), f"{beat}: entry {k} = {v:+.3f} drawn in the {sign} colour"
+                checked += 1
+    assert checked >= 3
+    legend = scene.matrix_group[-1]
+    frame = frames["show_jacobian"]
+    for swatch, want in ((legend[0], SIGN_POSITIVE), (legend[2], SIGN_NEGATIVE)):
+        seen_rgb = np.median(frame[pixel_box(swatch, frame.shape, 0.5)].reshape(-1, 3), axis=0)
+        other = SIGN_NEGATIVE if want == SIGN_POSITIVE else SIGN_POSITIVE
+        assert np.abs(seen_rgb - _rgb(want)).max() < np.abs(seen_rgb - _rgb(other)).max(), (want, seen_rgb)
+        assert np.abs(seen_rgb - _rgb(want)).max() <= 12, (want, seen_rgb)
+
+
+def test_flow_log_det_shows_its_sign_colours(rendered) -> None:
+    """Read back from the last beat's end frame: where log|det Jf(x)| is far from 0 the picture shows the grow
+    colour when it is positive and the shrink colour when negative; the legend's first swatch (beside -max and
+    "f shrinks areas") shows the shrink colour, the second the grow colour."""
+    scene, _ = rendered("FlowDensity")
+    beat, frame = scene.beat_frames[-1]
+    assert beat.endswith("show_log_det")
+    field = scene.flow.inverse_log_abs_det_jacobian(scene.centres)
+    vmax = np.abs(field).max()
+    h, w = frame.shape[:2]
+    scale = w / 14.222222222222221
+    strong = np.argwhere(np.abs(field) >= 0.6 * vmax)
+    assert len(strong) >= 10 and (field > 0.6 * vmax).any() and (field < -0.6 * vmax).any()
+    grow, shrink = _rgb(LOG_DET_GROW), _rgb(LOG_DET_SHRINK)
+    for idx in strong[:: max(1, len(strong) // 60)]:
+        x, y = scene.right.point(scene.centres[tuple(idx)])[:2]
+        px = frame[int(h / 2 - y * scale), int(w / 2 + x * scale)].astype(float)
+        nearer = "grow" if np.abs(px - grow).sum() < np.abs(px - shrink).sum() else "shrink"
+        assert nearer == ("grow" if field[tuple(idx)] > 0 else "shrink"), (idx, field[tuple(idx)], px)
+    legend = scene.layers["right.marks"][-1]
+    for swatch, want in ((legend[0], shrink), (legend[3], grow)):
+        seen_rgb = np.median(frame[pixel_box(swatch, frame.shape, 0.5)].reshape(-1, 3), axis=0)
+        other = grow if want is shrink else shrink
+        assert np.abs(seen_rgb - want).sum() < np.abs(seen_rgb - other).sum(), (want, seen_rgb)

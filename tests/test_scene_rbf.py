@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_matches_golden, final_frame, render_scene, scene_class
+from scene_harness import assert_beats_match_golden, assert_matches_golden, golden_frames, render_scene, scene_class
 
 from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
@@ -201,8 +201,9 @@ def test_scene_renders(name, tmp_path, media, monkeypatch):
 def test_golden_final_frame(name, tmp_path, media, monkeypatch):
 
     _use(monkeypatch, _settings(tmp_path, scale=FAST))
-    frame = final_frame(scene_class(name), media)
+    frame, beats = golden_frames(scene_class(name), media)  # one -s render: the last frame and each beat's end
     assert_matches_golden(frame, f"rbf_{name}")
+    assert_beats_match_golden(beats, name)
 
 
 @pytest.mark.parametrize("edge", ["left", "centre"])

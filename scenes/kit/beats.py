@@ -12,6 +12,9 @@ import ast
 from pathlib import Path
 
 BEATS_ENV = "JACOBIAN_BEATS"  # "FIRST:STOP": render only beats FIRST..STOP-1 (0-based; STOP empty: to the end)
+# "1": every beat's end frame is drawn in the same render and kept in ``scene.beat_frames`` as (beat id,
+# (h, w, 3) uint8); a folder: each is also saved there as <folder>/<beat id>.png (BatchedJacobian-03-show_matrix.png)
+BEAT_FRAMES_ENV = "JACOBIAN_BEAT_FRAMES"
 
 # what a beat's first call is not named after: the scene's own plumbing
 _NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}

@@ -13,7 +13,7 @@ Hooks:
   :func:`decimal_text`, :func:`font_size_of`, :func:`set_unit_height`, :func:`set_glyph_points`,
   :func:`swap_glyphs`;
 - every render (``scenes/kit/scene.py``): :func:`fast_families`, :func:`draw_nothing_while_skipping`,
-  :func:`fast_cairo_paths`;
+  :func:`fast_cairo_paths`; beat end frames for the goldens: :func:`draw_current_frame`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
@@ -173,6 +173,27 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
 
     _install(CairoRenderer, "play", playing if on else None)
     _install(CairoRenderer, "update_frame", drawing if on else None)
+
+
+def draw_current_frame(scene: Scene) -> np.ndarray:
+    """The picture ``scene`` shows now, drawn afresh: every mobject (and foreground mobject) in z order on
+    the background, as ``(h, w, 3)`` uint8; the renderer's current picture and cached background are left
+    as they were, so a render that calls this between plays writes the same frames.
+
+    Internals: ``CairoRenderer.update_frame`` with ``static_image`` cleared (the background a play cached may
+    be stale after a skipped or frozen play), then ``camera.pixel_array`` and ``static_image`` restored.  Works
+    with ``-s``, where no play draws (``update_frame`` outside a play always draws, see
+    :func:`draw_nothing_while_skipping`)."""
+    renderer = scene.renderer
+    # drawn into the camera's own array (Cairo's context for it is cached by the array's id), then put back
+    picture, static = renderer.camera.pixel_array.copy(), renderer.static_image
+    try:
+        renderer.static_image = None
+        renderer.update_frame(scene)
+        return np.asarray(renderer.get_frame())[..., :3].copy()
+    finally:
+        np.copyto(renderer.camera.pixel_array, picture)
+        renderer.static_image = static
 
 
 def _set_cairo_context_path(self, ctx, vmobject: VMobject):
@@ -463,7 +484,7 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 
 
 __all__ = [
-    "fast_families", "draw_nothing_while_skipping", "fast_cairo_paths",
+    "fast_families", "draw_nothing_while_skipping", "draw_current_frame", "fast_cairo_paths",
     "plays_so_far",
     "render_plays",
     "time_as_rendered",

@@ -9,6 +9,10 @@ its run times (:meth:`rt`) stretch by (speech + pause) / planned time when that 
 beat's end waits (a frozen frame) for whatever speech is left.  The planned time is what the beat runs after
 its caption with the written run times: measured by a silent run whose record ``$JACOBIAN_BEAT_PLAN`` names
 (the lecture command makes it), else the caption's ``seconds``.  Silent, a beat keeps its written run times.
+
+Beat end frames (``$JACOBIAN_BEAT_FRAMES``, see ``scenes.kit.beats.BEAT_FRAMES_ENV``): each beat's end is drawn, in the
+same render, and kept in ``scene.beat_frames`` (the golden tests compare them), also written as PNGs when the
+variable names a folder.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 from manim import (
     DOWN,
     Animation,
@@ -37,8 +42,9 @@ from jacobian_settings import Settings, active_settings
 from narration import voice_from_env
 from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
-from scenes.kit.beats import BEATS_ENV, beat_id, beat_names, beat_range
+from scenes.kit.beats import BEAT_FRAMES_ENV, BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import (
+    draw_current_frame,
     draw_nothing_while_skipping,
     fast_cairo_paths,
     fast_families,
@@ -87,6 +93,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self.narrator = Narrator(voice_from_env(), type(self).__name__)
         self._plan = plan_from_env() if self.narrator.voice.speaks else {}
         self._beat_ends: list[float] = []
+        self.beat_frames: list[tuple[str, np.ndarray]] | None = [] if os.environ.get(BEAT_FRAMES_ENV) else None
         self._render_range = self.beats_to_render()
         if self._render_range is not None:
             render_plays(first=0 if self._render_range[0] == 0 else None)
@@ -101,6 +108,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         stop = self._render_range[1] if self._render_range is not None else None
         if stop is None or self._beats_done < stop:  # past a chunk's last beat nothing more is rendered
             self._finish_speech()
+        if self._beats_done < len(self._beat_names):  # calls after the last beat() are a last beat
+            self._keep_beat_frame()
         self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
         super().tear_down()
 
@@ -160,6 +169,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         where rendering starts or stops; nothing else in a video."""
         self._finish_speech()
         self._beat_ends.append(self.time)
+        self._keep_beat_frame()
         if SLIDES:  # pragma: no cover
             self.next_slide()
         self._beats_done += 1
@@ -169,6 +179,24 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
                 render_plays(first=plays_so_far(self))
             elif self._beats_done == stop:
                 render_plays(first=None, stop_after=plays_so_far(self))
+
+    def _keep_beat_frame(self) -> None:
+        """With ``$JACOBIAN_BEAT_FRAMES``: draw the frame the beat ends on and keep it (see ``BEAT_FRAMES_ENV``).
+
+        Drawn afresh (every mobject, none from Manim's cached background), so it is the same with ``-s``, where
+        no play draws anything, as in a movie, where it is the beat's last picture; the renderer's picture and
+        cached background are put back afterwards, so the render itself is unchanged."""
+        if self.beat_frames is None:
+            return
+        frame = draw_current_frame(self)
+        name = beat_id(type(self).__name__, self._beats_done, self._beat_names)
+        self.beat_frames.append((name, frame))
+        folder = os.environ.get(BEAT_FRAMES_ENV, "")
+        if folder != "1":
+            from PIL import Image
+
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            Image.fromarray(frame).save(Path(folder) / f"{name}.png")
 
     def beats_to_render(self) -> tuple[int, int | None] | None:
         """The beats this render draws, (first, stop) 0-based with ``stop`` excluded (None: to the end), or

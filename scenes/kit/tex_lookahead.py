@@ -31,6 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from scenes.kit.beats import BEAT_FRAMES_ENV
 from scenes.kit.manim_compat import set_tex_handler, skip_every_play
 from scenes.kit.tex_batch import compile_batch, placeholder_svg
 
@@ -167,6 +168,7 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     # Text's SVGs too: Pango writes them non-atomically, and Manim writes <hash>_.svg beside each it parses
     config.text_dir = str(stand_ins / "texts")
     os.environ[VOICE_ENV] = "none"  # the timing of speech changes no formula; never synthesise here
+    os.environ.pop(BEAT_FRAMES_ENV, None)  # its stand-in formulas are never drawn, nor kept as beat frames
     set_tex_handler(stand_in)
     try:
         scene = scene_cls()
