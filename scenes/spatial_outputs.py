@@ -114,7 +114,7 @@ class SpatialOutputs(LectureScene):
         """Cell sizes and places: the formula and kernel on top, the three grids under their headings, two lines
         of notes below; the whole block centred in the frame."""
         H, W, C = self.H, self.W, self.C
-        self.kcell = min(0.56, 1.6 / self.k)
+        self.kcell = min(0.56, 1.6 / self.k) if C == 1 else min(0.42, 1.2 / self.k)  # four kernel blocks for C = 2
         strip = self.k * self.kcell
         room = config.frame_height - 2 * style.FRAME_MARGIN - strip - self.HEADS - self.NOTES
         width = 2 * W + self.Wo
@@ -164,26 +164,19 @@ class SpatialOutputs(LectureScene):
         """The shown Jacobian row (or saliency map) at input pixel (r, c, ch), to the two decimals shown."""
         return float(np.round(self.shown_map[r, c, ch], 2)) + 0.0
 
-    def window_box(self, pixel: tuple[int, int]) -> tuple[Rectangle, DashedVMobject]:
-        """The receptive field of output ``pixel`` on the input grid, cut at the border (solid), and the whole
-        k x k window (dashed; over the padding where it is cut)."""
+    def window_box(self, pixel: tuple[int, int]) -> VGroup:
+        """The receptive field of output ``pixel`` on the input grid (one outline per channel), cut at the border:
+        the k x k window's part inside the image (the rest would read the zeros of same padding)."""
         win = self.layer.receptive_field(self.x.shape, pixel)
         boxes = []
         for ch in range(self.C):
             a = self.cell_centre(0, win.top, win.left, ch) + [-self.cell / 2, self.cell / 2, 0]
             b = self.cell_centre(0, win.bottom - 1, win.right - 1, ch) + [self.cell / 2, -self.cell / 2, 0]
             boxes.append(Rectangle(width=b[0] - a[0], height=a[1] - b[1]).move_to((a + b) / 2))
-        solid = VGroup(*boxes).set_stroke(style.HIGHLIGHT, 3).set_fill(opacity=0).set_z_index(2)
-        p = self.layer.pad
-        full = []
-        for ch in range(self.C):
-            a = self.cell_centre(0, pixel[0] - p, pixel[1] - p, ch) + [-self.cell / 2, self.cell / 2, 0]
-            full.append(Square(self.k * self.cell).move_to(a + [self.k * self.cell / 2, -self.k * self.cell / 2, 0]))
-        dashed = VGroup(*[DashedVMobject(s, num_dashes=4 * self.k * 3) for s in full]).set_stroke(style.MUTED, 2)
-        return solid, dashed
+        return VGroup(*boxes).set_stroke(style.HIGHLIGHT, 3).set_fill(opacity=0).set_z_index(2)
 
-    def output_box(self, pixel: tuple[int, int]) -> Square:
-        return Square(self.cell).move_to(self.cell_centre(1, pixel[0], pixel[1], 0)).set_stroke(
+    def output_box(self, pixel: tuple[int, int], ch: int = 0) -> Square:
+        return Square(self.cell).move_to(self.cell_centre(1, pixel[0], pixel[1], ch)).set_stroke(
             style.HIGHLIGHT, 3).set_fill(opacity=0)
 
     # ------------------------------------------------------------------ beats
@@ -216,8 +209,8 @@ class SpatialOutputs(LectureScene):
         arrow.set_y(self.cell_centre(1, (self.Ho - 1) / 2, 0, 0)[1])
         self.padding_note = Text(f"padding: {sp.padding} ({'zeros' if sp.padding == 'same' else 'none'}), stride 1",
                                  font_size=style.SMALL_SIZE - 4, color=style.MUTED)
-        if self.padding_note.width > self.x_cells.width + 0.6 * self.GAP:
-            self.padding_note.scale_to_fit_width(self.x_cells.width + 0.6 * self.GAP)
+        if self.padding_note.width > self.x_cells.width + 0.4 * self.GAP:
+            self.padding_note.scale_to_fit_width(self.x_cells.width + 0.4 * self.GAP)
         self.padding_note.next_to(self.x_cells, DOWN, buff=0.15).align_to(self.x_cells, LEFT)
         self.top = top
         self.heads = heads
@@ -236,7 +229,7 @@ class SpatialOutputs(LectureScene):
         """K as cells with their numbers: one k x k block per (input, output) channel pair, labelled."""
         K, kc = self.layer.kernel, self.kcell
         blocks = VGroup()
-        self.kernel_nums = []  # [(c, o, numbers in row-major order)]
+        self.kernel_nums = []  # [(c, o, cells, numbers)], each in row-major order
         for o in range(self.C):
             for c in range(self.C):
                 cells, nums = VGroup(), VGroup()
@@ -246,9 +239,9 @@ class SpatialOutputs(LectureScene):
                         cells.add(Square(kc * 0.94, stroke_width=0, fill_color=style.PANEL, fill_opacity=1)
                                   .move_to(pos))
                         num = LiveDecimal(0, num_decimal_places=2, font_size=self.knum_size, color=style.TEXT)
-                        nums.add(set_centred(num, K[a, b, c, o], pos))
+                        nums.add(set_centred(num.move_to(pos), K[a, b, c, o], pos))
                 label = MathTex("K" if self.C == 1 else rf"K_{{{c + 1}\to {o + 1}}}", font_size=style.SMALL_SIZE)
-                self.kernel_nums.append((c, o, nums))
+                self.kernel_nums.append((c, o, cells, nums))
                 blocks.add(VGroup(label, VGroup(cells, nums)).arrange(RIGHT, buff=0.12))
         blocks.arrange(RIGHT, buff=0.3)
         self.kernel_blocks = blocks
@@ -262,7 +255,7 @@ class SpatialOutputs(LectureScene):
         self.row_cells, self.row_nums = self._grid(2, self.H, self.W, self.row_value, 2, follow=True)
         self.row_head = MathTex(r"\partial y_{ij} / \partial x", font_size=style.SMALL_SIZE, color=style.TEXT)
         self.row_head.move_to([self.row_cells.get_x(), self.heads[0].get_y(), 0])
-        self.window, self.full_window = self.window_box(self.current)
+        self.window = self.window_box(self.current)
         self.out_box = self.output_box(self.current)
         field = Text("receptive field", font_size=style.SMALL_SIZE - 6, color=style.HIGHLIGHT)
         self.field_label = field
@@ -275,12 +268,14 @@ class SpatialOutputs(LectureScene):
             MathTex(",\\ j =", font_size=style.SMALL_SIZE),
             LiveDecimal(0, num_decimal_places=0, font_size=style.SMALL_SIZE),
             MathTex(slope_tex[sp.activation], font_size=style.SMALL_SIZE),
-            LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.1)
-        self.readout[4].shift(RIGHT * 0.25)
-        self.readout[5].next_to(self.readout[4], RIGHT, buff=0.1)
-        self.readout.next_to(self.y_cells, DOWN, buff=0.15).set_x(self.y_cells.get_x())
-        if self.readout.width > self.y_cells.width + self.GAP * 1.5:
-            self.readout.scale_to_fit_width(self.y_cells.width + self.GAP * 1.5).set_x(self.y_cells.get_x())
+            LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE))
+        self.readout[:4].arrange(RIGHT, buff=0.1)
+        self.readout[4:].arrange(RIGHT, buff=0.1)
+        VGroup(self.readout[:4], self.readout[4:]).arrange(DOWN, buff=0.1)
+        self.readout.next_to(self.y_cells, DOWN, buff=0.12).set_x(self.y_cells.get_x())
+        if self.readout.width > self.y_cells.width + self.GAP * 0.8:
+            self.readout.scale_to_fit_width(self.y_cells.width + self.GAP * 0.8).next_to(
+                self.y_cells, DOWN, buff=0.12).set_x(self.y_cells.get_x())
         slots = [(self.readout[1], lambda: self.current[0]), (self.readout[3], lambda: self.current[1]),
                  (self.readout[5], lambda: self.layer.slope(self.x)[self.current[0], self.current[1], 0])]
         for mob, value in slots:
@@ -301,7 +296,6 @@ class SpatialOutputs(LectureScene):
                      f"{win.bottom - win.top} by {win.right - win.left} window around it, so its Jacobian row, "
                      f"reshaped to {self.dims(self.H, self.W)}, is zero outside it; inside, {inside}.", 11)
         self.play(Create(self.out_box), run_time=self.rt(0.6))
-        self.add(self.full_window)
         self.play(Create(self.window), FadeIn(field), run_time=self.rt(0.8))
         uncover(self, [[self.row_cells, self.row_nums, self.row_head, self.entry_rule], [self.readout]],
                 self.rt(1.2), buff=0.05)
@@ -317,8 +311,7 @@ class SpatialOutputs(LectureScene):
         """Move the chosen output pixel one step: the window, the output box and the row follow."""
         self.current = pixel
         self.shown_map = self.layer.jacobian_row(self.x, pixel)
-        solid, dashed = self.window_box(pixel)
-        self.followers.play(self, Transform(self.window, solid), Transform(self.full_window, dashed),
+        self.followers.play(self, Transform(self.window, self.window_box(pixel)),
                             self.out_box.animate.move_to(self.cell_centre(1, pixel[0], pixel[1], 0)),
                             run_time=self.rt(0.3))
 
@@ -350,7 +343,7 @@ class SpatialOutputs(LectureScene):
         # what is on screen, shown again for the saliency maps
         self.grids = [[self.x_cells, self.x_nums, self.heads, self.channel_labels, self.top, self.arrow,
                        self.padding_note, self.y_cells, self.y_nums, self.row_cells, self.row_nums, self.row_head,
-                       self.entry_rule, self.readout, self.window, self.full_window, self.out_box, self.field_label]]
+                       self.entry_rule, self.readout, self.window, self.out_box, self.field_label]]
         cover(self, self.grids, self.rt(0.6), buff=0.05)
         self.remove(*self.mobjects)  # and the followers' groups their plays left in the scene
         c = self.MATRIX_SIDE / max(rows, cols)
@@ -375,7 +368,7 @@ class SpatialOutputs(LectureScene):
         head = MathTex(r"J = \frac{\partial\,\mathrm{vec}(y)}{\partial\,\mathrm{vec}(x)}:\ " + f"{rows}" + r"\times"
                        + f"{cols}", font_size=style.LABEL_SIZE).next_to(frame, UP, buff=0.15)
         side = Text("rows: output pixels", font_size=style.SMALL_SIZE - 6, color=style.MUTED).rotate(PI / 2)
-        side.next_to(frame, LEFT, buff=0.12)
+        side.scale_to_fit_height(min(side.height, rows * c)).next_to(frame, LEFT, buff=0.12)
         under = Text("columns: input pixels, row by row", font_size=style.SMALL_SIZE - 6, color=style.MUTED)
         under.next_to(frame, DOWN, buff=0.12)
         mark = Text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.SMALL_SIZE - 6,
@@ -387,6 +380,7 @@ class SpatialOutputs(LectureScene):
             MathTex(rf"k^2 C^2 = {counts.weights}\ \text{{weights define them}}", font_size=style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         facts.next_to(frame, RIGHT, buff=1.0).align_to(frame, UP).shift(DOWN * 0.2)
+        facts.set_x(max(facts.get_x(), mark.get_right()[0] + 0.5 + facts.width / 2))  # clear of the row's label
         self.facts = facts
         self.matrix_group = Group(img, lines, frame, self.row_mark, head, side, under, mark, facts)
         VGroup(lines, frame, head, side, under, facts).set_z_index(self.Z_STILL)
@@ -427,9 +421,7 @@ class SpatialOutputs(LectureScene):
         self.shown_map = self.saliency
         self.current = self.pixel
         self.followers.refresh()
-        solid, dashed = self.window_box(self.pixel)
-        self.window.become(solid)
-        self.full_window.become(dashed)
+        self.window.become(self.window_box(self.pixel))
         self.out_box.move_to(self.cell_centre(1, i, j, 0))
         self.sal_head = MathTex(rf"\partial y_{{{i},{j}}} / \partial x = J^\top e_{{{i},{j}}}",
                                 font_size=style.SMALL_SIZE, color=style.TEXT).move_to(self.row_head)
@@ -450,7 +442,8 @@ class SpatialOutputs(LectureScene):
         self.row_scale = max(float(np.abs(total).max()), 1e-9)
         sum_head = MathTex(r"\partial \textstyle\sum y / \partial x = J^\top \mathbf{1}", font_size=style.SMALL_SIZE,
                            color=style.TEXT).move_to(self.sal_head)
-        every = VGroup(*[self.output_box((r, c)) for r in range(self.Ho) for c in range(self.Wo)]).set_stroke(width=1.5)
+        every = VGroup(*[self.output_box((r, c), ch) for ch in range(self.C) for r in range(self.Ho)
+                         for c in range(self.Wo)]).set_stroke(width=1.5)
         self.every_box = every
         big = np.unravel_index(np.argmax(np.abs(total)), total.shape)
         ch = f", channel {big[2] + 1}" if self.C > 1 else ""
@@ -458,7 +451,7 @@ class SpatialOutputs(LectureScene):
         self.caption(f"Summed over all {n_out} outputs, Jᵀ times a vector of ones is a single transposed convolution: "
                      f"the input-gradient map of the sum of y, largest in size {total[big]:.2f} at input row {big[0]}, "
                      f"column {big[1]}{ch}.", 10)
-        self.play(FadeOut(self.window), FadeOut(self.full_window), FadeOut(self.field_label), FadeOut(self.readout),
+        self.play(FadeOut(self.window), FadeOut(self.field_label), FadeOut(self.readout),
                   ReplacementTransform(self.out_box, every), ReplacementTransform(self.sal_head, sum_head),
                   run_time=self.rt(1))
         self.shown_map = total

@@ -5,6 +5,9 @@ tests/golden/ml_SpatialOutputs.png.  Captions' numbers are checked in tests/test
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 from manim import ManimColor, tempconfig
@@ -12,6 +15,7 @@ from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
 from test_math_spatial import loop_jacobian, loop_layer
 
 from scenes.kit import style
+from scenes.kit.beats import beat_names
 
 pytestmark = pytest.mark.render
 
@@ -34,6 +38,11 @@ def recorded_class():
             super().show_saliency()
             self.saliency_shown = self.snapshot()
 
+        def beat(self) -> None:
+            super().beat()
+            self.beat_frames = [*getattr(self, "beat_frames", []),
+                                np.asarray(self.renderer.get_frame())[..., :3].copy()]
+
         def snapshot(self) -> dict:
             return {"pixel": self.current,
                     "window": [(w.get_left()[0], w.get_right()[0], w.get_bottom()[1], w.get_top()[1])
@@ -46,12 +55,32 @@ def recorded_class():
     return Recorded
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"
-    with tempconfig({"tex_dir": str(tex_cache)}):
-        scene = render_scene(recorded_class(), tmp_path_factory.mktemp("spatial"), *GOLDEN_SIZE, fps=5)
-    return scene, np.asarray(scene.renderer.get_frame())[..., :3].copy()
+# the defaults (tanh, same padding, a kernel without zeros), and valid padding with a kernel with zeros
+CONFIGS = {"default": "", "valid_sobel": "[spatial]\npadding = 'valid'\nkernel = 'sobel'\npixel = [1, 2]\n"
+                                         "path = [[0, 0], [3, 3]]\n"}
+
+
+@pytest.fixture(scope="module", params=list(CONFIGS))
+def rendered(request, tmp_path_factory):
+    from jacobian_settings import ENV_VAR, activate
+
+    path = tmp_path_factory.mktemp("spatial_config") / "user.toml"
+    path.write_text(CONFIGS[request.param])
+    old = os.environ.get(ENV_VAR)
+    os.environ[ENV_VAR] = str(path)
+    activate(None)
+    try:
+        tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"
+        with tempconfig({"tex_dir": str(tex_cache)}):
+            scene = render_scene(recorded_class(), tmp_path_factory.mktemp("spatial"), *GOLDEN_SIZE, fps=5)
+        scene.config_name = request.param
+        yield scene, np.asarray(scene.renderer.get_frame())[..., :3].copy()
+    finally:
+        if old is None:
+            os.environ.pop(ENV_VAR, None)
+        else:
+            os.environ[ENV_VAR] = old
+        activate(None)
 
 
 def truth(sp):
@@ -68,9 +97,24 @@ def by_grid(values: np.ndarray, C: int, rows: int, cols: int) -> np.ndarray:
 
 
 def test_golden_final_frame(rendered) -> None:
-    _, frame = rendered
+    scene, frame = rendered
     assert frame.std() > 5
-    assert_matches_golden(frame, "ml_SpatialOutputs")
+    assert_matches_golden(frame, "ml_SpatialOutputs" + ("" if scene.config_name == "default" else "_valid_sobel"))
+
+
+def test_golden_end_frame_of_every_beat(rendered) -> None:
+    """Each beat's last frame (the defaults only), named by the beat: ml_SpatialOutputs_03_show_row, ..."""
+    scene, frame = rendered
+    if scene.config_name != "default":
+        pytest.skip("beat goldens are kept for the defaults")
+    from scenes import spatial_outputs
+
+    names = beat_names(Path(spatial_outputs.__file__), "SpatialOutputs")
+    assert len(scene.beat_frames) == len(names) == 8
+    np.testing.assert_array_equal(scene.beat_frames[-1], frame)
+    for k, (name, shot) in enumerate(zip(names, scene.beat_frames, strict=True)):
+        if k:  # the title card's beat ends on an empty frame
+            assert_matches_golden(shot, f"ml_SpatialOutputs_{k + 1:02d}_{name}")
 
 
 def test_every_grid_cell_carries_its_number(rendered) -> None:
@@ -100,8 +144,10 @@ def test_every_grid_cell_carries_its_number(rendered) -> None:
                 if r:
                     assert a.get_y() < scene.x_cells[(ch * H + r - 1) * W + c].get_y()
     # the kernel's numbers
-    for c, o, nums in scene.kernel_nums:
+    for c, o, cells, nums in scene.kernel_nums:
         np.testing.assert_allclose([n.get_value() for n in nums], K[:, :, c, o].ravel(), atol=0.0051)
+        for cell, num in zip(cells, nums, strict=True):
+            assert np.abs(num.get_center() - cell.get_center()).max() < 1e-6
 
 
 def expected_window(scene, pixel) -> list[tuple[float, float, float, float]]:
