@@ -33,8 +33,7 @@ class MLOutlook(LectureScene):
          (SoftmaxJacobian.TITLE, VectorRegression.TITLE)),
         ("Batched inputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact",
          (BatchedJacobian.TITLE,)),
-        ("Spatial outputs (H×W×C)",
-         "flattened, one Jacobian row per output value: H·W·C rows, banded for a convolution",
+        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows, banded",
          (SpatialOutputs.TITLE,)),
     )
 
