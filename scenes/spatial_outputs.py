@@ -328,12 +328,12 @@ class SpatialOutputs(LectureScene):
                       f"its {k2} pixels here.")
         else:
             border = f"Along this path it stays inside the image: all {k2} of its pixels."
-        self.caption(f"Move the output pixel and its window follows, stride 1. {border}", 0.35 * len(route) + 4)
+        self.caption(f"Move the output pixel one step at a time (stride 1) and its window follows. {border}",
+                     0.35 * len(route) + 4)
         for pixel in route[1:]:
             self._go_to(pixel)
             if pixel in sp.path:
                 self.pause(0.5)
-        self.route = route
         self.hold(2)
 
     def show_matrix(self) -> None:
