@@ -74,6 +74,7 @@ from jacobian_math.regression import (
     relative_error,
     sample_covariance,
 )
+from jacobian_math.spatial import ConvCounts, ConvLayer, Window, conv_counts, sample_image
 
 __all__ = [
     "ALLOWED_FUNCTIONS",
@@ -86,6 +87,11 @@ __all__ = [
     "maml_gradient",
     "off_diagonal_size",
     "storage_sizes",
+    "ConvCounts",
+    "ConvLayer",
+    "Window",
+    "conv_counts",
+    "sample_image",
     "Composition",
     "DifferentiableMap",
     "CouplingFlow",

@@ -188,6 +188,83 @@ def _covariance(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
     return (a, b), (c, d)
 
 
+MAX_SPATIAL_SIDE = 8  # SpatialOutputs: an image side of at most 8 pixels keeps its numbers readable in three grids
+MAX_SPATIAL_CHANNELS = 2  # each channel is drawn as its own grid
+MAX_SPATIAL_VALUES = 64  # H W C <= 64: the (HWC) x (HWC) Jacobian, drawn as cells, stays legible up to 64 x 64
+MAX_SPATIAL_KERNEL = 5
+# named kernels (k x k); with 2 channels, output channel o reads input channel c with weight kernel * SPATIAL_MIX
+SPATIAL_PRESETS: dict[str, tuple[tuple[float, ...], ...]] = {
+    "blur": ((0.05, 0.1, 0.05), (0.1, 0.4, 0.1), (0.05, 0.1, 0.05)),
+    "edge": ((0.0, -0.25, 0.0), (-0.25, 1.0, -0.25), (0.0, -0.25, 0.0)),
+    "sobel": ((0.25, 0.0, -0.25), (0.5, 0.0, -0.5), (0.25, 0.0, -0.25)),
+    "tilted": ((0.3, -0.2, 0.1), (0.5, 0.8, -0.4), (0.1, 0.3, -0.2)),
+}
+SPATIAL_MIX = (1.0, -0.5)  # (same channel, other channel)
+ACTIVATIONS = ("tanh", "relu", "identity")
+PADDINGS = ("same", "valid")
+
+
+def _choice(options: tuple[str, ...]) -> Check:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise TypeError(f"one of {', '.join(options)}")
+        return value
+
+    return check
+
+
+def _kernel(value: Any) -> tuple | str:
+    """A preset name, a k x k list of numbers, or k x k x C x C nested lists [row][col][c_in][c_out]; k odd,
+    1 to 5 (the channels are checked against [spatial].channels later)."""
+    what = (f"one of {', '.join(SPATIAL_PRESETS)}, or a k x k list of numbers (k odd, 1 to {MAX_SPATIAL_KERNEL}) "
+            "or k x k x C x C nested lists")
+    if isinstance(value, str):
+        if value not in SPATIAL_PRESETS:
+            raise TypeError(what)
+        return value
+    if not isinstance(value, list) or len(value) % 2 == 0 or not 1 <= len(value) <= MAX_SPATIAL_KERNEL:
+        raise TypeError(what)
+    k = len(value)
+
+    def nested(v: Any, depth: int) -> Any:
+        if depth == 0:
+            return _number(v)
+        if not isinstance(v, list) or not v:
+            raise TypeError(what)
+        return tuple(nested(e, depth - 1) for e in v)
+
+    try:
+        depth = 2 if all(isinstance(row, list) and row and not isinstance(row[0], list) for row in value) else 4
+        out = nested(value, depth)
+    except TypeError:
+        raise TypeError(what) from None
+    if any(len(row) != k for row in out):
+        raise TypeError(what)
+    if depth == 4:
+        c = len(out[0][0])
+        if any(len(cell) != c or any(len(io) != c for io in cell) for row in out for cell in row):
+            raise TypeError(what)
+    return out
+
+
+def _pixel(value: Any) -> tuple[int, int]:
+    what = "[row, column], two whole numbers >= 0"
+    if not isinstance(value, list) or len(value) != 2 or not all(
+            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
+        raise TypeError(what)
+    return value[0], value[1]
+
+
+def _pixels(value: Any) -> tuple[tuple[int, int], ...]:
+    what = "a list of 1 to 6 [row, column] pairs of whole numbers >= 0"
+    if not isinstance(value, list) or not 1 <= len(value) <= 6:
+        raise TypeError(what)
+    try:
+        return tuple(_pixel(p) for p in value)
+    except TypeError:
+        raise TypeError(what) from None
+
+
 def _inside(point: tuple[float, ...], box: tuple[float, ...]) -> bool:
     return box[0] <= point[0] <= box[1] and box[2] <= point[1] <= box[3]
 
@@ -289,6 +366,43 @@ class MLSettings:
     batch_inputs: tuple[tuple[float, float], ...]
 
 
+@dataclass(frozen=True)
+class SpatialSettings:
+    """SpatialOutputs (scenes/spatial_outputs.py): an image-to-image layer y = act(conv2d(x, K) + b)."""
+
+    height: int
+    width: int
+    channels: int
+    kernel: tuple | str
+    bias: float
+    activation: str
+    padding: str
+    input_seed: int
+    pixel: tuple[int, int]
+    path: tuple[tuple[int, int], ...]
+
+    @property
+    def kernel_weights(self) -> tuple:
+        """The kernel as k x k x C x C nested tuples [row][col][c_in][c_out]: a preset or a k x k list reads
+        input channel c into output channel o with weight kernel[row][col] * SPATIAL_MIX[c != o]."""
+        K = SPATIAL_PRESETS[self.kernel] if isinstance(self.kernel, str) else self.kernel
+        if isinstance(K[0][0], tuple):
+            return K
+        C = self.channels
+        return tuple(tuple(tuple(tuple(w * SPATIAL_MIX[c != o] for o in range(C)) for c in range(C)) for w in row)
+                     for row in K)
+
+    @property
+    def kernel_size(self) -> int:
+        return len(self.kernel_weights)
+
+    @property
+    def output_size(self) -> tuple[int, int]:
+        """(H_out, W_out): H x W with same padding, (H - k + 1) x (W - k + 1) with valid."""
+        cut = 0 if self.padding == "same" else self.kernel_size - 1
+        return self.height - cut, self.width - cut
+
+
 SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
     "render": (RenderSettings, {"run_time_scale": _positive}),
     "rbf": (
@@ -373,6 +487,21 @@ SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
             "batch_inputs": _pairs(2, MAX_BATCH),
         },
     ),
+    "spatial": (
+        SpatialSettings,
+        {
+            "height": _integer(3, MAX_SPATIAL_SIDE),
+            "width": _integer(3, MAX_SPATIAL_SIDE),
+            "channels": _integer(1, MAX_SPATIAL_CHANNELS),
+            "kernel": _kernel,
+            "bias": _number,
+            "activation": _choice(ACTIVATIONS),
+            "padding": _choice(PADDINGS),
+            "input_seed": _integer(0, 2**32 - 1),
+            "pixel": _pixel,
+            "path": _pixels,
+        },
+    ),
 }
 
 
@@ -385,6 +514,7 @@ class Settings:
     map: MapSettings
     colors: ColorSettings
     ml: MLSettings
+    spatial: SpatialSettings
     source: str = str(DEFAULT_CONFIG)
 
 
@@ -522,7 +652,30 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if ml.batch_size > len(ml.batch_inputs):
         raise ConfigError(f"{source}: [ml].batch_inputs must hold at least batch_size = {ml.batch_size} examples, "
                           f"got {len(ml.batch_inputs)}")
+    _check_spatial(settings.spatial, source)
     return settings
+
+
+def _check_spatial(sp: SpatialSettings, source: str) -> None:
+    K = sp.kernel_weights
+    k, c = len(K), len(K[0][0])
+    if c != sp.channels:
+        raise ConfigError(f"{source}: [spatial].kernel must have channels = {sp.channels} input and output channels "
+                          f"(k x k x C x C), got {c}")
+    if k > min(sp.height, sp.width):
+        raise ConfigError(f"{source}: [spatial].kernel ({k}x{k}) must not be larger than the image "
+                          f"({sp.height}x{sp.width}), got k = {k}")
+    values = sp.height * sp.width * sp.channels
+    if values > MAX_SPATIAL_VALUES:
+        raise ConfigError(f"{source}: [spatial].height x width x channels must be at most {MAX_SPATIAL_VALUES} (the "
+                          f"(HWC)x(HWC) Jacobian is drawn cell by cell; {MAX_SPATIAL_VALUES}x{MAX_SPATIAL_VALUES} is "
+                          f"the most that stays legible), got {sp.height}x{sp.width}x{sp.channels} = {values}")
+    rows, cols = sp.output_size
+    for key, pixels in (("pixel", (sp.pixel,)), ("path", sp.path)):
+        for r, col in pixels:
+            if r >= rows or col >= cols:
+                raise ConfigError(f"{source}: [spatial].{key} must lie in the {rows}x{cols} output ({sp.padding} "
+                                  f"padding: rows 0..{rows - 1}, columns 0..{cols - 1}), got [{r}, {col}]")
 
 
 _active: Settings | None = None

@@ -46,6 +46,7 @@ STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/maml_step.py", "MAMLStep", "MAML: differentiating through a gradient step", 2),
     SceneEntry("scenes/taylor.py", "TaylorError", "Local linearity: the Taylor error", 2),
     SceneEntry("scenes/batched_jacobian.py", "BatchedJacobian", "Batched inputs: a block-diagonal Jacobian", 2),
+    SceneEntry("scenes/spatial_outputs.py", "SpatialOutputs", "Spatial outputs: the Jacobian of a convolution", 2),
     SceneEntry("scenes/outlook.py", "MLOutlook", "Outlook", 2),
 )
 

@@ -16,15 +16,16 @@ from scenes.kit import style
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
 from scenes.softmax import SoftmaxJacobian
+from scenes.spatial_outputs import SpatialOutputs
 from scenes.vector_regression import VectorRegression
 
 
 class MLOutlook(LectureScene):
-    """Closing card: where vector-valued functions appear, and the scene that shows each (or that none does)."""
+    """Closing card: where vector-valued functions appear, and the scene that shows each."""
 
     TITLE = "Outlook"
     HEADING = "Where vector-valued functions appear"
-    # (the page's case, what its Jacobian is, the titles of the scenes that show it; empty: not animated here)
+    # (the page's case, what its Jacobian is, the titles of the scenes that show it)
     ITEMS = (
         ("Every hidden layer", "activations are vectors: back-propagation multiplies the layers' Jacobians",
          (ChainRule.TITLE,)),
@@ -32,7 +33,8 @@ class MLOutlook(LectureScene):
          (SoftmaxJacobian.TITLE, VectorRegression.TITLE)),
         ("Batched inputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact",
          (BatchedJacobian.TITLE,)),
-        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows", ()),
+        ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows, banded",
+         (SpatialOutputs.TITLE,)),
     )
 
     def construct(self) -> None:
@@ -47,7 +49,7 @@ class MLOutlook(LectureScene):
             UP, buff=0.5)
         rows = VGroup()
         for name, what, scene in self.ITEMS:
-            pointer = f"see: {'; '.join(scene)}" if scene else "not animated in this lecture"
+            pointer = f"see: {'; '.join(scene)}"
             rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
                             VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
                                    single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
@@ -60,7 +62,7 @@ class MLOutlook(LectureScene):
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
         self.rows = rows
         self.caption("Vector-valued functions are everywhere: hidden layers, the outputs of classifiers and "
-                     "regressors, batches, and spatial outputs, the one case not animated here.", 0.8 + 5)
+                     "regressors, batches, and spatial outputs; each has its scene in this lecture.", 0.8 + 5)
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
         self.foot = foot

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.render
 ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
                                              "ChainRule", "SoftmaxJacobian", "VectorRegression",
                                              "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
-                                             "MAMLStep", "TaylorError", "BatchedJacobian", "MLOutlook"))
+                                             "MAMLStep", "TaylorError", "BatchedJacobian", "SpatialOutputs",
+                                             "MLOutlook"))
 # code syntax a caption must not show (they are written in Unicode math: see scenes/kit/text.py)
 CODE_SYNTAX = re.compile(r"\*\*|_[A-Za-z0-9{]|\^T|\b(phi|sigma|lambda)|\|\|")
 SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
@@ -356,3 +357,76 @@ def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
     texts = captions(scene_class("BatchedJacobian"), media)
     assert not any("fill in" in t for t in texts)
     assert one(texts, r"every entry is 0\.00")
+
+
+SPATIAL_CONFIGS = [
+    "",
+    "[spatial]\nheight = 5\nwidth = 5\nchannels = 2\nactivation = 'relu'\npixel = [2, 2]\npath = [[0, 0], [4, 4]]\n",
+    "[spatial]\npadding = 'valid'\npixel = [1, 2]\npath = [[0, 0], [3, 3]]\nkernel = 'sobel'\n",
+    "[spatial]\nactivation = 'identity'\npixel = [1, 1]\npath = [[2, 2]]\n",
+]
+
+
+@pytest.mark.parametrize("config", SPATIAL_CONFIGS, ids=["default", "relu_2ch", "valid_sobel", "identity_inside"])
+def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, media, use_config):
+    from test_scene_spatial import truth
+
+    from narration.spoken import spoken_form, unspeakable
+
+    use_config(config)
+    sp = active_settings().spatial
+    x, K, y, J = truth(sp)
+    H, W, C = x.shape
+    Ho, Wo = y.shape[:2]
+    k = K.shape[0]
+    p = (k - 1) // 2 if sp.padding == "same" else 0
+    texts = captions(scene_class("SpatialOutputs"), media)
+    assert one(texts, rf"a {H} by {W} by {C} input x, a {k} by {k} convolution")
+    assert one(texts, rf"gives a {Ho} by {Wo} by {C} output y")
+    i, j = sp.pixel
+
+    def window(i, j):  # the receptive field's rows and columns inside the image, counted one by one
+        return (sum(0 <= r < H for r in range(i - p, i - p + k)), sum(0 <= c < W for c in range(j - p, j - p + k)))
+
+    assert one(texts, rf"column {j}\b.* reads only the {window(i, j)[0]} by {window(i, j)[1]} window")
+    z = np.arctanh(np.clip(y[i, j, 0], -1 + 1e-15, 1 - 1e-15)) if sp.activation == "tanh" else None
+    if sp.activation == "tanh":
+        m = one(texts, rf"times tanh′ = {NUMBER}, the slope there")
+        assert float(m.group(1)) == pytest.approx(1 - np.tanh(z) ** 2, abs=0.006)
+    elif sp.activation == "relu":
+        m = one(texts, rf"times ReLU′ = {NUMBER}, the slope there")
+        assert float(m.group(1)) == float(y[i, j, 0] > 0)
+    else:
+        assert one(texts, r"a kernel weight itself: the slope is 1")
+    # the walk: the smallest window on the way, or no cut at all
+    stops = [(i, j), *map(tuple, sp.path), (i, j)]
+    route = [q for a, b in zip(stops, stops[1:], strict=False) for q in (a, (b[0], a[1]), b)]  # rows, then columns
+    smallest = min(a * b for a, b in (window(*q) for q in route))  # on a straight stretch, least at an end
+    if sp.padding == "valid":
+        assert one(texts, rf"so the output is only {Ho} by {Wo}\.")
+    elif smallest < k * k:
+        assert one(texts, rf"down to {smallest} of its {k * k} pixels here\.")
+    else:
+        assert one(texts, rf"all {k * k} of its pixels\.")
+    # the matrix: its size, the pairs (output, input in its window) counted by brute force, the weights
+    pairs = sum(window(a, b)[0] * window(a, b)[1] for a in range(Ho) for b in range(Wo)) * C * C
+    m = one(texts, rf"make the Jacobian, {J.shape[0]} by {J.shape[1]}: {NUMBER} entries, yet only {NUMBER} can be "
+                   rf"nonzero, {NUMBER} percent: .* from {NUMBER} kernel weights")
+    assert (int(m.group(1)), int(m.group(2)), int(m.group(4))) == (J.size, pairs, k * k * C * C)
+    assert float(m.group(3)) == pytest.approx(100 * pairs / J.size, abs=0.5)
+    assert np.count_nonzero(J) <= pairs
+    # the saliency of the pixel's first channel, and J^T 1: the largest entry in size and where it is
+    for row, pattern in ((J[(i * Wo + j) * C], r"saliency map shows: largest in size {N}, at input row (\d+), "
+                                               r"column (\d+)"),
+                         (J.T @ np.ones(J.shape[0]), r"map of the sum of y, largest in size {N} at input row (\d+), "
+                                                     r"column (\d+)")):
+        m = one(texts, pattern.replace("{N}", NUMBER))
+        img = row.reshape(H, W, C)
+        big = np.unravel_index(np.argmax(np.abs(img)), img.shape)
+        assert float(m.group(1)) == pytest.approx(img[big], abs=0.006)
+        assert (int(m.group(2)), int(m.group(3))) == big[:2]
+    # said well: dimensions read "by", nothing a voice cannot say
+    for text in texts:
+        said = spoken_form(text)
+        assert unspeakable(said) == "", (text, said)
+        assert not re.search(r"\d (times|×) \d", said), said

@@ -17,6 +17,10 @@ Checked, per scene (attributes of the finished scene):
   and apart from the Jacobian row and the panels; every drawn shape and arrow inside its panel.
 - BatchedJacobian: X, Y, the matrix (cells, labels, heading), the per-example stack and its line inside; the
   entries pairwise apart; the matrix apart from X, Y and the stack.
+- SpatialOutputs: the formula and kernel strip, the grid headings, the three grids, the padding note, the receptive
+  field's key, the readout and the entry rule inside; the three grids pairwise apart and apart from the strip, the
+  notes apart from each other and from the grids; the matrix (frame, labels, the marked row's label), its facts and
+  the transpose note inside, the facts and the note apart from the matrix and its row label.
 - RBFJacobian / RBFModel: legend and formula (or f_formula, df_formula; the weights at least 0.12 high)
   inside; readout and row (part of the readout) inside the frame minus half the margin (with the defaults
   the readout is 0.18 from the bottom edge); the readout apart from the others.
@@ -38,6 +42,7 @@ from scenes.penalty import JacobianPenalty
 from scenes.rbf_jacobian import RBFJacobian
 from scenes.rbf_model import RBFModel
 from scenes.softmax import SoftmaxJacobian
+from scenes.spatial_outputs import SpatialOutputs
 from scenes.taylor import TaylorError
 from scenes.vector_regression import VectorRegression
 
@@ -104,6 +109,20 @@ CORPUS = {
     "batch_4_big": (BatchedJacobian, "[ml]\nbatch_size = 4\nbatch_w = [[-9.5, 8.0], [0.05, -12.0]]\n"
                                      "batch_b = [-3.0, 3.0]\nbatch_inputs = [[-10.0, 10.0], [0.01, -0.01], "
                                      "[5.5, -7.25], [-0.3, 0.4]]"),
+    "spatial_default": (SpatialOutputs, ""),
+    "spatial_relu_2ch": (SpatialOutputs, "[spatial]\nheight = 5\nwidth = 5\nchannels = 2\nactivation = 'relu'\n"
+                                         "pixel = [2, 2]\npath = [[0, 0], [4, 4]]"),
+    "spatial_valid": (SpatialOutputs, "[spatial]\npadding = 'valid'\nkernel = 'sobel'\npixel = [1, 2]\n"
+                                      "path = [[0, 0], [3, 3]]"),
+    "spatial_8x8_k5_corner": (SpatialOutputs, "[spatial]\nheight = 8\nwidth = 8\nbias = -0.5\npixel = [0, 0]\n"
+                                              "path = [[7, 7], [0, 7]]\nkernel = [[0.1, -0.2, 0.3, -0.2, 0.1], "
+                                              "[0.05, 0.2, -0.4, 0.2, 0.05], [-0.3, 0.5, 1.0, 0.5, -0.3], "
+                                              "[0.05, 0.2, -0.4, 0.2, 0.05], [0.1, -0.2, 0.3, -0.2, 0.1]]"),
+    "spatial_64_values": (SpatialOutputs, "[spatial]\nheight = 4\nwidth = 8\nchannels = 2\nkernel = 'edge'\n"
+                                          "activation = 'identity'\npixel = [3, 7]\npath = [[0, 0]]"),
+    "spatial_3x3_big": (SpatialOutputs, "[spatial]\nheight = 3\nwidth = 3\nkernel = [[9.5, -8.0, 7.25], "
+                                        "[-6.0, 10.0, -5.5], [4.0, -3.0, 12.0]]\nbias = 3.0\n"
+                                        "activation = 'identity'\npixel = [1, 1]\npath = [[0, 0], [2, 2]]"),
 }
 
 
@@ -253,7 +272,33 @@ def check_batched(s) -> None:
     assert apart(box(s.stack_head), box(s.y_grid)) and apart(box(s.stack), box(s.x_grid))
 
 
-CHECKS = {VectorRegression: check_regression, EncoderSensitivity: check_encoder,
+def check_spatial(s) -> None:
+    grids = [VGroup(s.x_cells, s.x_nums), VGroup(s.y_cells, s.y_nums), VGroup(s.row_cells, s.row_nums)]
+    notes = [s.padding_note, s.field_label, s.readout, s.entry_rule]
+    all_inside({"strip": s.top, "heads": s.heads, "row head": s.row_head} | {f"grid {k}": g for k, g in
+                                                                             enumerate(grids)}
+               | {f"note {k}": n for k, n in enumerate(notes)})
+    pairwise_apart("grid", grids)
+    pairwise_apart("note", notes)
+    for g in grids:
+        assert apart(box(g), box(s.top)), "a grid overlaps the formula and kernel"
+        for k, n in enumerate(notes):
+            assert apart(box(g), box(n)), f"note {k} overlaps a grid"
+    for k, h in enumerate([*s.heads, s.row_head]):
+        assert apart(box(h), box(s.top)), f"heading {k} overlaps the kernel"
+        for g in grids:
+            assert apart(box(h), box(g)), f"heading {k} overlaps a grid"
+    for n in [*s.x_nums, *s.y_nums, *s.row_nums]:  # every number fits its cell
+        assert n.width < s.cell and n.height < s.cell
+    matrix = [s.matrix_group[k] for k in (0, 2, 4, 5, 6, 7)]  # image, frame, head, side, under, row label
+    all_inside({f"matrix part {k}": m for k, m in enumerate(matrix)} | {"facts": s.facts,
+                                                                         "transpose note": s.transpose_note})
+    for k, m in enumerate(matrix):
+        assert apart(box(m), box(s.facts)) and apart(box(m), box(s.transpose_note)), f"matrix part {k} overlaps"
+    assert apart(box(s.facts), box(s.transpose_note))
+
+
+CHECKS = {VectorRegression: check_regression, SpatialOutputs: check_spatial, EncoderSensitivity: check_encoder,
           MAMLStep: check_maml, BatchedJacobian: check_batched,
           SoftmaxJacobian: check_softmax, ChainRule: check_chain, TaylorError: check_taylor,
           JacobianPenalty: check_penalty, FlowDensity: check_flow, RBFJacobian: check_rbf, RBFModel: check_rbf}

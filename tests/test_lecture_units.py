@@ -84,11 +84,11 @@ def test_chapter_warnings_name_short_chapters() -> None:
 
 def test_real_storyboard_has_both_parts_in_order() -> None:
     assert [e.cls for e in STORYBOARD[:4]] == ["RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF"]
-    # part 2 follows the page's machine-learning section: items 1-7, then batched inputs, then the outlook
+    # part 2 follows the page's machine-learning section: items 1-7, then batched inputs, spatial outputs, the outlook
     assert [e.cls for e in STORYBOARD[4:]] == [
         "ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
-        "MAMLStep", "TaylorError", "BatchedJacobian", "MLOutlook"]
-    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 10
+        "MAMLStep", "TaylorError", "BatchedJacobian", "SpatialOutputs", "MLOutlook"]
+    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 11
     assert len({e.cls for e in STORYBOARD}) == len(STORYBOARD)
 
 

@@ -314,3 +314,58 @@ def test_huge_bad_value_is_clipped(tmp_path):
 def test_ml_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):
     message = config_error(write_config(tmp_path, {"ml": values}))
     assert needle in message and "got " in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "needle"),
+    [
+        ("height", 2, "whole number from 3 to 8"),
+        ("width", 9, "whole number from 3 to 8"),
+        ("channels", 3, "whole number from 1 to 2"),
+        ("kernel", "sharpen", "one of blur, edge, sobel, tilted"),
+        ("kernel", [[1.0, 0.0], [0.0, 1.0]], "k odd"),
+        ("kernel", [[1.0, 0.0, 0.0], [0.0, 1.0]], "k x k list"),
+        ("kernel", [[1.0] * 7] * 7, "1 to 5"),
+        ("activation", "sigmoid", "one of tanh, relu, identity"),
+        ("padding", "full", "one of same, valid"),
+        ("pixel", [-1, 0], "[row, column]"),
+        ("pixel", [1.5, 0], "[row, column]"),
+        ("path", [], "1 to 6 [row, column] pairs"),
+    ],
+)
+def test_bad_spatial_values(tmp_path, key, value, needle):
+    message = config_error(write_config(tmp_path, {"spatial": {key: value}}))
+    assert f"[spatial].{key} must be" in message and needle in message, message
+
+
+@pytest.mark.parametrize(
+    ("values", "needle"),
+    [
+        ({"height": 4, "kernel": [[0.1] * 5] * 5}, "[spatial].kernel (5x5) must not be larger than the image (4x6)"),
+        ({"height": 8, "width": 8, "channels": 2},
+         "[spatial].height x width x channels must be at most 64 (the (HWC)x(HWC) Jacobian is drawn cell by cell; "
+         "64x64 is the most that stays legible), got 8x8x2 = 128"),
+        ({"pixel": [6, 0]}, "[spatial].pixel must lie in the 6x6 output (same padding: rows 0..5"),
+        ({"padding": "valid", "pixel": [2, 4], "path": [[0, 0]]},
+         "[spatial].pixel must lie in the 4x4 output (valid padding: rows 0..3, columns 0..3), got [2, 4]"),
+        ({"path": [[0, 0], [5, 6]]}, "[spatial].path must lie in the 6x6 output"),
+        ({"channels": 2, "height": 5, "width": 5, "path": [[0, 0]], "pixel": [1, 1],
+          "kernel": [[[[1.0]]] * 3] * 3}, "[spatial].kernel must have channels = 2 input and output channels"),
+    ],
+)
+def test_spatial_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):
+    message = config_error(write_config(tmp_path, {"spatial": values}))
+    assert needle in message and "got " in message, message
+
+
+def test_spatial_kernels_preset_plain_and_full():
+    from jacobian_settings import SPATIAL_MIX, SPATIAL_PRESETS, SpatialSettings
+
+    base = {f.name: getattr(load_settings().spatial, f.name) for f in SpatialSettings.__dataclass_fields__.values()}
+    one = SpatialSettings(**{**base, "kernel": "sobel"})
+    assert [[w[0][0] for w in row] for row in one.kernel_weights] == [list(r) for r in SPATIAL_PRESETS["sobel"]]
+    two = SpatialSettings(**{**base, "channels": 2, "kernel": ((0.0, 1.0, 0.0),) * 3})
+    assert two.kernel_weights[1][1] == ((1.0, SPATIAL_MIX[1]), (SPATIAL_MIX[1], 1.0))
+    full = (((((1.0, 2.0), (3.0, 4.0)),) * 3),) * 3
+    assert SpatialSettings(**{**base, "channels": 2, "kernel": full}).kernel_weights is full
+    assert SpatialSettings(**{**base, "padding": "valid", "kernel": ((0.0,) * 5,) * 5}).output_size == (2, 2)
