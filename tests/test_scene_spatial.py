@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import ManimColor, tempconfig
-from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene
+from scene_harness import GOLDEN_SIZE, assert_beats_match_golden, assert_matches_golden, render_scene
 from test_math_spatial import loop_jacobian, loop_layer
 
 from scenes.kit import style
@@ -37,11 +37,6 @@ def recorded_class():
         def show_saliency(self) -> None:
             super().show_saliency()
             self.saliency_shown = self.snapshot()
-
-        def beat(self) -> None:
-            super().beat()
-            self.beat_frames = [*getattr(self, "beat_frames", []),
-                                np.asarray(self.renderer.get_frame())[..., :3].copy()]
 
         def snapshot(self) -> dict:
             return {"pixel": self.current,
@@ -72,7 +67,8 @@ def rendered(request, tmp_path_factory):
     try:
         tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"
         with tempconfig({"tex_dir": str(tex_cache)}):
-            scene = render_scene(recorded_class(), tmp_path_factory.mktemp("spatial"), *GOLDEN_SIZE, fps=5)
+            scene = render_scene(recorded_class(), tmp_path_factory.mktemp("spatial"), *GOLDEN_SIZE, fps=5,
+                                 beat_frames=True)
         scene.config_name = request.param
         yield scene, np.asarray(scene.renderer.get_frame())[..., :3].copy()
     finally:
@@ -103,18 +99,16 @@ def test_golden_final_frame(rendered) -> None:
 
 
 def test_golden_end_frame_of_every_beat(rendered) -> None:
-    """Each beat's last frame (the defaults only), named by the beat: ml_SpatialOutputs_03_show_row, ..."""
+    """Each beat's end frame (the defaults only) against tests/golden/beats/SpatialOutputs/, named by the beat."""
     scene, frame = rendered
     if scene.config_name != "default":
         pytest.skip("beat goldens are kept for the defaults")
     from scenes import spatial_outputs
 
     names = beat_names(Path(spatial_outputs.__file__), "SpatialOutputs")
-    assert len(scene.beat_frames) == len(names) == 8
-    np.testing.assert_array_equal(scene.beat_frames[-1], frame)
-    for k, (name, shot) in enumerate(zip(names, scene.beat_frames, strict=True)):
-        if k:  # the title card's beat ends on an empty frame
-            assert_matches_golden(shot, f"ml_SpatialOutputs_{k + 1:02d}_{name}")
+    assert [b.split("-", 2)[2] for b, _ in scene.beat_frames] == names and len(names) == 8
+    np.testing.assert_array_equal(scene.beat_frames[-1][1], frame)
+    assert_beats_match_golden(scene.beat_frames, "SpatialOutputs")
 
 
 def test_every_grid_cell_carries_its_number(rendered) -> None:
