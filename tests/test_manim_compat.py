@@ -223,6 +223,27 @@ def test_draw_nothing_while_skipping_keeps_manims_cache(media: Path, monkeypatch
     assert manims_draws == 3 and draws == 1  # Manim draws each cached play once; the hook only the first
 
 
+def test_install_render_hooks_installs_and_removes_every_render_hook() -> None:
+    """What ``scenes/kit/scene.py`` installs and ``scripts/test --manim-suite`` runs Manim's tests with."""
+    from manim.mobject.mobject import Mobject
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    def methods() -> list:
+        return [Mobject.get_family, CairoRenderer.play, CairoRenderer.update_frame, Camera.set_cairo_context_path,
+                VMobjectFromSVGPath.generate_points]
+
+    try:
+        compat.install_render_hooks(on=False)
+        manims = methods()
+        assert not any(hasattr(m, "manim_original") for m in manims)
+        compat.install_render_hooks()
+        compat.install_render_hooks()  # idempotent
+        assert [m.manim_original for m in methods()] == manims
+    finally:
+        compat.install_render_hooks()
+
+
 class _RecordingContext:
     """Stands in for a Cairo context: records each path call with its arguments, as the doubles Cairo gets."""
 
