@@ -3,7 +3,8 @@
 
 Manim's tests are not on PyPI (its sdist has no ``tests`` folder) and the CI machine reaches only package
 registries, so they come from a checkout of https://github.com/ManimCommunity/manim at the installed version's
-tag: ``--tests DIR`` or ``MANIM_TESTS=DIR`` (the checkout, or its ``tests`` folder), else a shallow clone into
+tag: ``--tests DIR`` or ``MANIM_TESTS=DIR`` (the checkout, or its ``tests`` folder; ``docs/source/_static/click.wav``
+beside it is used too), else a shallow clone into
 ``~/.cache/jacobian-lecture/manim-tests-<version>`` when GitHub is reachable.  Nothing is written into that
 source: the tests are copied into a scratch folder.
 
@@ -80,6 +81,12 @@ def prepare(source: Path, work: Path) -> Path:
     control = tests / "test_graphical_units" / "control_data"
     shutil.rmtree(control)
     control.mkdir()  # --set_test makes each module's folder in it, not this one
+    # test_file_writer's scenes play the documentation's click sound, found beside the tests folder
+    click = Path("docs", "source", "_static", "click.wav")
+    if not (source.parent / click).is_file():
+        raise SuiteError(f"{source.parent / click} missing: the tests need it (take it from the same checkout)")
+    (work / click).parent.mkdir(parents=True)
+    shutil.copy2(source.parent / click, work / click)
     conftest = tests / "conftest.py"
     text = conftest.read_text()
     if _HEADER not in text:
