@@ -23,6 +23,7 @@ from manim import (
     Camera,
     Create,
     DecimalNumber,
+    FadeIn,
     ImageMobject,
     MathTex,
     Scene,
@@ -239,6 +240,67 @@ def test_draw_current_frame_is_the_frame_shown_there_and_changes_no_frame(media:
     # the renderer's picture after the render (the movie's last frame; -s: the last frame) is left as it was
     assert np.array_equal(drawn.renderer.get_frame(), plain.renderer.get_frame())
     assert np.array_equal(still.renderer.get_frame(), render(False, True).renderer.get_frame())
+
+
+class _ThreeFades(Scene):
+    """Three plays, each fading a square of its own size into an emptied scene (as Manim's own cache test)."""
+
+    def construct(self) -> None:
+        for side in (0.5, 1.0, 1.5):
+            self.play(FadeIn(Square(side_length=side)), run_time=0.4)
+            self.clear()
+
+
+def test_draw_nothing_while_skipping_keeps_manims_cache(media: Path, monkeypatch) -> None:
+    """With Manim's cache on, a re-render of an unchanged scene reuses every cached partial movie (Manim's
+    ``test_parallel_encoding_cache_behavior``), and the hook still leaves out the skipped plays' draws after
+    the camera's first one."""
+    capture_mobjects, draws_now = Camera.capture_mobjects, [0]  # counted outside the camera, which is hashed
+
+    def counted(self, *args, **kwargs):
+        draws_now[0] += 1
+        return capture_mobjects(self, *args, **kwargs)
+
+    monkeypatch.setattr(Camera, "capture_mobjects", counted)
+
+    def render(name: str) -> tuple[dict[str, int], int]:
+        draws_now[0] = 0
+        with tempconfig(tiny(media, name, disable_caching=False)):
+            _ThreeFades().render()
+        partial = sorted((media / name).rglob("partial_movie_files/*/*.mp4"))
+        return {p.name: p.stat().st_mtime_ns for p in partial}, draws_now[0]
+
+    compat.draw_nothing_while_skipping(on=False)
+    try:
+        render("cache_manims")
+        _, manims_draws = render("cache_manims")  # Manim's own: every play cached, each drawn twice
+    finally:
+        compat.draw_nothing_while_skipping()
+    first, _ = render("cache_hooked")
+    again, draws = render("cache_hooked")
+    assert len(first) == 3 and again == first  # nothing re-encoded, no partial movie added
+    assert manims_draws == 3 and draws == 1  # Manim draws each cached play once; the hook only the first
+
+
+def test_install_render_hooks_installs_and_removes_every_render_hook() -> None:
+    """What ``scenes/kit/scene.py`` installs and ``scripts/test --manim-suite`` runs Manim's tests with."""
+    from manim.mobject.mobject import Mobject
+    from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    def methods() -> list:
+        return [Mobject.get_family, CairoRenderer.play, CairoRenderer.update_frame, Camera.set_cairo_context_path,
+                VMobjectFromSVGPath.generate_points]
+
+    try:
+        compat.install_render_hooks(on=False)
+        manims = methods()
+        assert not any(hasattr(m, "manim_original") for m in manims)
+        compat.install_render_hooks()
+        compat.install_render_hooks()  # idempotent
+        assert [m.manim_original for m in methods()] == manims
+    finally:
+        compat.install_render_hooks()
 
 
 class _RecordingContext:

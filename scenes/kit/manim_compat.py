@@ -144,9 +144,30 @@ def fast_families(on: bool = True) -> None:
 
 
 
+def _drawing_changes_nothing_hashed(renderer, scene: Scene) -> bool:
+    """Whether drawing now would leave unchanged every part of the camera that Manim's cache hashes.
+
+    ``get_hash_from_play_call`` hashes the camera's attributes (all but its pixels and background).  Drawing
+    sets some of them: the Cairo camera's ``display_funcs`` table on its first draw of any mobject, its
+    ``background_colored_vmobject_displayer`` (with each background image it loaded) on drawing a VMobject
+    coloured by an image; ``ThreeDCamera`` resets its ``rotation_matrix``, ``MultiCamera`` draws into its
+    sub-cameras.  So the draw may be left out only for a plain or moving camera that has drawn once and no
+    VMobject with a background image."""
+    from manim import MovingCamera
+    from manim.camera.camera import Camera
+
+    camera = renderer.camera
+    if type(camera) not in (Camera, MovingCamera) or getattr(camera, "display_funcs", None) is None:
+        return False
+    mobjects = [*scene.mobjects, *scene.foreground_mobjects]
+    return not any(isinstance(m, VMobject) and m.get_background_image() is not None
+                   for top in mobjects for m in top.get_family())
+
+
 def draw_nothing_while_skipping(on: bool = True) -> None:
     """From now on (``on``), a ``play``/``wait`` Manim skips (a beat preview's or a chunk's earlier beats, a
-    silent timing pass) draws nothing; ``on=False`` restores Manim's behaviour.  Idempotent.
+    silent timing pass, a play whose partial movie Manim's cache already has) draws nothing; ``on=False``
+    restores Manim's behaviour.  Idempotent.
 
     Internals: Cairo's renderer draws a skipped play's static mobjects (``save_static_frame_data``) and its
     last frame (``render`` or, for a wait, ``update_frame``) and then throws both away (``add_frame`` writes
@@ -154,7 +175,15 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
     the renderer as playing and ``CairoRenderer.update_frame`` to return at once while playing and skipping.
     Drawing only reads the mobjects, and the first rendered play draws its static image afresh
     (``save_static_frame_data`` resets it), so rendered frames are unchanged; ``update_frame`` outside a
-    play (the last frame of ``-s``, stills) still draws."""
+    play (the last frame of ``-s``, stills) still draws.
+
+    With Manim's cache on, a draw that would change a camera attribute the cache hashes still happens
+    (:func:`_drawing_changes_nothing_hashed`: in practice, the camera's first draw), so every play gets the
+    hash Manim's own code gives it.  Without that, a re-render of an unchanged scene re-encoded its second
+    play instead of reusing the cached partial movie (the first play, cached, was skipped undrawn, so the
+    camera had never drawn and hashed differently: Manim's ``test_parallel_encoding_cache_behavior``).  The
+    beat preview renders with the cache off and so still draws nothing."""
+    from manim import config
     from manim.renderer.cairo_renderer import CairoRenderer
 
     play, update_frame = _manims(CairoRenderer, "play"), _manims(CairoRenderer, "update_frame")
@@ -166,10 +195,11 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
         finally:
             self.jacobian_playing = False
 
-    def drawing(self: CairoRenderer, *args, **kwargs) -> None:
-        if self.skip_animations and getattr(self, "jacobian_playing", False):
+    def drawing(self: CairoRenderer, scene: Scene, *args, **kwargs) -> None:
+        if (self.skip_animations and getattr(self, "jacobian_playing", False)
+                and (config.disable_caching or _drawing_changes_nothing_hashed(self, scene))):
             return
-        update_frame(self, *args, **kwargs)
+        update_frame(self, scene, *args, **kwargs)
 
     _install(CairoRenderer, "play", playing if on else None)
     _install(CairoRenderer, "update_frame", drawing if on else None)
@@ -306,6 +336,17 @@ def swap_glyphs(number: Mobject, glyphs: Sequence[Mobject]) -> None:
             for m in old.get_family():
                 m.points = np.zeros((0, 3))
     number.submobjects = list(glyphs)
+
+
+def install_render_hooks(on: bool = True) -> None:
+    """Install (``on``) or remove every hook a render of the lecture runs with: the four above,
+    :func:`forget_svg_paths_when_parsed`, :func:`fast_families`, :func:`draw_nothing_while_skipping` and
+    :func:`fast_cairo_paths` (``scenes/kit/scene.py`` installs them at import; ``scripts/test --manim-suite``
+    runs Manim's own test suite with them).  Idempotent."""
+    forget_svg_paths_when_parsed(on)
+    fast_families(on)
+    draw_nothing_while_skipping(on)
+    fast_cairo_paths(on)
 
 
 # --------------------------------------------------------------------------------------------- images
@@ -484,7 +525,7 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 
 
 __all__ = [
-    "fast_families", "draw_nothing_while_skipping", "draw_current_frame", "fast_cairo_paths",
+    "install_render_hooks", "fast_families", "draw_nothing_while_skipping", "draw_current_frame", "fast_cairo_paths",
     "plays_so_far",
     "render_plays",
     "time_as_rendered",

@@ -45,10 +45,7 @@ from scenes.kit import style
 from scenes.kit.beats import BEAT_FRAMES_ENV, BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import (
     draw_current_frame,
-    draw_nothing_while_skipping,
-    fast_cairo_paths,
-    fast_families,
-    forget_svg_paths_when_parsed,
+    install_render_hooks,
     plays_so_far,
     render_plays,
     set_slide_notes,
@@ -59,12 +56,9 @@ from scenes.kit.tex_lookahead import TexLookahead
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
 SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next beat
 
-# glyphs keep no parsed SVG path: every copy of a formula (FadeIn, Write, Transform, DecimalNumber) is ~10x cheaper
-forget_svg_paths_when_parsed()
-# the same frames, less Python: families walked once; plays Manim skips (earlier beats) draw nothing
-fast_families()
-draw_nothing_while_skipping()
-fast_cairo_paths()
+# glyphs keep no parsed SVG path; families walked once; plays Manim skips (earlier beats) draw nothing; Cairo paths
+# with less Python: the same frames, less time (Manim's own tests run with them on: scripts/test --manim-suite)
+install_render_hooks()
 
 if SLIDES:  # pragma: no cover - exercised by the slides export
     from manim_slides import Slide as _Base
