@@ -66,14 +66,51 @@ def test_a_users_map_is_shown_in_caption_form(media, use_config):
     assert one(captions(scene_class("TaylorError"), media), r"on the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
 
 
-def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
-    use_config("")
-    assert "page's figure" in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
-    use_config("[rbf]\nx0_final = 1.0\n")
-    text = one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 1:").string
-    assert "page's figure" not in text and "φᵢ(x₀)" in text
-    use_config("[rbf]\ncenters = [-1.0, 0.0, 1.0]\n")
-    assert "page's figure" not in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
+RBF_CASES = ("", "[rbf]\nx0_final = 1.0\n", "[rbf]\ncenters = [-4.0, -2.0, 0.0, 2.0, 4.0]\n"
+             "weights = [0.6, 1.0, -0.7, 0.8, -0.4]\nx0_final = -0.5\n")
+
+
+@pytest.mark.parametrize("config", RBF_CASES)
+def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, media, use_config, monkeypatch):
+    """phi maps a number to k features: its Jacobian is a k by 1 column (shown transposed), never "the
+    Jacobian row"; RBF is spelled out on the title card, the first thing said; no caption refers to a page the
+    viewer has not got; the minus signs are minus signs."""
+    from scenes.kit.scene import LectureScene
+
+    said = []  # every caption, the title card's too (a silent render keeps that one out of the .srt)
+    original = LectureScene.caption
+    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (said.append(text),
+                                                                                original(self, text, *a, **kw)))
+    use_config(config)
+    s = active_settings().rbf
+    k = len(s.centers)
+    texts = captions(scene_class("RBFJacobian"), media)
+    assert "radial basis function (rbf) features" in said[0].lower() and "RBF" not in " ".join(said[1:])
+    joined = " ".join(texts)
+    assert "row" not in joined and "page" not in joined
+    assert one(texts, rf"^As x₀ sweeps, the Jacobian dφ/dx\(x₀\) .* a {k} by 1 column of φ₁′, .*transpose")
+    x0 = f"{s.x0_final:g}".replace("-", "−")
+    assert one(texts, rf"^At x₀ = {x0}: .* the {k} by 1 Jacobian column .*transpose")
+    assert one(texts, rf"feature vector φ\(x\) of {k} numbers")
+    assert not any(re.search(r"-\d", t) for t in texts), texts  # a hyphen before a digit: ASCII minus
+
+
+@pytest.mark.parametrize("config", RBF_CASES)
+def test_rbf_model_caption_states_the_slope_as_one_number(config, media, use_config):
+    use_config(config)
+    s = active_settings().rbf
+    k, x0 = len(s.centers), s.x0_final
+
+    def f(x):  # the model written out here
+        return sum(w * np.exp(-((x - c) ** 2) / (2 * s.sigma**2)) for c, w in zip(s.centers, s.weights, strict=True))
+
+    slope = (f(x0 + 1e-5) - f(x0 - 1e-5)) / 2e-5
+    texts = captions(scene_class("RBFModel"), media)
+    assert one(texts, r"^A model weights the features")
+    m = one(texts, rf"f′\(x₀\) = wᵀ dφ/dx\(x₀\) = (−?\d+(?:\.\d+)?): a 1 by {k} row times the {k} by 1 "
+                   r"Jacobian column, one number\.")
+    assert float(m.group(1).replace("−", "-")) == pytest.approx(slope, abs=0.0051)
+    assert "row" not in " ".join(t for t in texts if t is not m.string)
 
 
 @pytest.mark.parametrize(("config", "ratio", "power"), [

@@ -148,6 +148,17 @@ def test_rbf_model_geometry_matches_closed_form(case, tmp_path, media, monkeypat
                 w * _slope(lambda x, c=c: _phi(x, c, s.sigma), x0), abs=1e-6)
 
 
+def test_jacobian_readout_is_labelled_as_the_transpose_of_a_column(tmp_path, media, monkeypatch):
+    """dphi/dx(x0) is a k x 1 column; the readout shows one row of k entries, so its label must say transpose."""
+    from scenes.rbf_jacobian import RBFJacobian
+
+    _use(monkeypatch, _settings(tmp_path, CASES["five_centres"]))
+    scene = _built(RBFJacobian, media)
+    lhs = scene.readout[1][0]
+    assert len(scene.row.mob_matrix) == 1 and len(scene.row.mob_matrix[0]) == 5
+    assert lhs.tex_string.replace(" ", "").endswith(r"(x_0)^{\top}=")
+
+
 def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
     from scenes.rbf_jacobian import RBFJacobian
 

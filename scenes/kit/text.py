@@ -29,9 +29,23 @@ def single_path(mob: VMobject) -> VMobject:
     return path.match_style(first)
 
 
-def fmt_number(v: float) -> str:
-    """A short number for labels and captions: 2.0 -> '2', -0.7 -> '-0.7', 0.333 -> '0.33'."""
-    return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
+def fmt_number(v: float, places: int = 2) -> str:
+    """A short number for labels (TeX): 2.0 -> '2', -0.7 -> '-0.7', 0.333 -> '0.33'.
+
+    At most ``places`` decimals, except that a nonzero number is never shown as zero: one that rounds to 0
+    keeps two significant digits (-0.004 -> '-0.004', 0.000123 -> '0.00012'), sign included."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    if round(v, places) == 0:
+        digits = 1 - int(np.floor(np.log10(abs(v))))
+        return f"{v:.{digits}f}".rstrip("0")
+    return f"{v:g}" if abs(v - round(v, places)) < 1e-9 else f"{v:.{places}f}"
+
+
+def caption_number(v: float, places: int = 2) -> str:
+    """:func:`fmt_number` for a caption: the same digits, with a minus sign (−) where TeX takes a hyphen."""
+    return fmt_number(v, places).replace("-", "−")
 
 
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
