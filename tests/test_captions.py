@@ -113,6 +113,54 @@ def test_rbf_model_caption_states_the_slope_as_one_number(config, media, use_con
     assert "row" not in " ".join(t for t in texts if t is not m.string)
 
 
+SIGNED = r"(−?\d+(?:\.\d+)?)"
+
+
+def _num(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+@pytest.mark.parametrize("config", ["", '[map]\nf1 = "sin(x)*y"\nf2 = "x**3 + y"\ndomain = [-3.0, 3.0, -1.0, 2.0]\n'])
+def test_heatmap_says_the_norm_is_a_size_and_contrasts_sigma1(config, media, use_config):
+    """The heatmap shows ||J||_F, not where f changes fastest: the chapter says so, and the last caption names
+    two points of equal norm and different sigma_1, checked here by central differences and numpy's SVD."""
+    use_config(config)
+    cls = scene_class("JacobianNormHeatmap")
+    assert "fastest" not in cls.TITLE and "Frobenius norm" in cls.TITLE
+    texts = captions(cls, media)
+    assert one(texts, r"Frobenius norm, the square root of the sum of its squared entries")
+    m = one(texts, rf"at \({SIGNED}, {SIGNED}\) and \({SIGNED}, {SIGNED}\) it is {SIGNED}(?: and {SIGNED}| at both), "
+                   rf"but the largest stretch σ₁ of a small step is {SIGNED} at the first and {SIGNED} at the second")
+    assert m.string.startswith("The norm is an overall size of Jf, not how fast f changes in its fastest direction")
+    a, b = np.array([_num(m.group(1)), _num(m.group(2))]), np.array([_num(m.group(3)), _num(m.group(4))])
+    f1, f2 = active_settings().map.expressions[:2]
+
+    def f(p):
+        x, y = p
+        return np.array([eval(f1, {"x": x, "y": y, "sin": np.sin}), eval(f2, {"x": x, "y": y, "sin": np.sin})])
+
+    def jac(p, h=1e-6):
+        return np.stack([(f(p + h * e) - f(p - h * e)) / (2 * h) for e in np.eye(2)], axis=1)
+
+    norms = [np.linalg.norm(jac(p)) for p in (a, b)]
+    s1 = [np.linalg.svd(jac(p), compute_uv=False)[0] for p in (a, b)]
+    assert _num(m.group(5)) == pytest.approx(norms[0], abs=0.0051)
+    assert _num(m.group(6) or m.group(5)) == pytest.approx(norms[1], abs=0.0051)
+    assert norms[0] == pytest.approx(norms[1], rel=0.006)
+    assert (_num(m.group(7)), _num(m.group(8))) == pytest.approx(tuple(s1), abs=0.0051)
+    assert s1[1] / s1[0] >= 1.1
+    if not config:  # the page's map: (1, 1) and (1, -1), norm sqrt(10) at both, sigma_1 sqrt(5) and 3
+        assert m.group(0).startswith("at (1, 1) and (1, −1) it is 3.16 at both")
+        assert (_num(m.group(7)), _num(m.group(8))) == pytest.approx((np.sqrt(5), 3.0), abs=0.0051)
+
+
+def test_heatmap_of_a_linear_map_claims_no_contrast(media, use_config):
+    use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
+    texts = captions(scene_class("JacobianNormHeatmap"), media)
+    assert one(texts, r"^The norm is an overall size of Jf, not how fast f changes in its fastest direction\.$")
+    assert not any("σ₁" in t for t in texts)
+
+
 @pytest.mark.parametrize(("config", "ratio", "power"), [
     ("", 4.0, "h squared"),  # page map: the gap is sqrt(2) h^2 exactly at every sample point
     # x^3 at the corner (0, 0) of its square: the remainder is d1^3, so each halving divides it by 8

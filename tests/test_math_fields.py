@@ -464,3 +464,17 @@ def test_probe_waypoints_stay_inside_and_end_at_the_last_sample_point():
     w = probe_waypoints(DOMAIN, [(-1, -1), (0, 0), (1, 1), (9, 9)])
     assert (np.abs(w) <= 2).all()
     np.testing.assert_allclose(w[-1], [1, 1])
+
+
+def test_same_norm_different_stretch_on_the_pages_map():
+    """f = (x^2 - y, y^2 + x): J = [[2x, -1], [1, 2y]], ||J||_F^2 = 4x^2 + 4y^2 + 2 (radial), while J^T J at
+    (1, 1) is 5 I (sigma_1 = sqrt 5) and at (1, -1) [[5, -4], [-4, 5]] (sigma_1 = 3): the pair it finds."""
+    from jacobian_math import PlaneMap
+    from jacobian_math.fields import same_norm_different_stretch
+
+    pts, norms, s1 = same_norm_different_stretch(PlaneMap.from_expressions("x**2 - y", "y**2 + x"), (-2, 2, -2, 2))
+    np.testing.assert_allclose(pts, [[1, 1], [1, -1]])
+    np.testing.assert_allclose(norms, [np.sqrt(10)] * 2, rtol=1e-12)
+    np.testing.assert_allclose(s1, [np.sqrt(5), 3.0], rtol=1e-12)
+    # a linear map has one Jacobian: no pair differs
+    assert same_norm_different_stretch(PlaneMap.from_expressions("2*x + y", "y - x"), (-2, 2, -2, 2)) is None
