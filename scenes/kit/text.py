@@ -43,6 +43,24 @@ def fmt_number(v: float, places: int = 2) -> str:
     return f"{v:g}" if abs(v - round(v, places)) < 1e-9 else f"{v:.{places}f}"
 
 
+def readout_notation(values, sig: int = 3, min_places: int = 0, max_places: int = 5) -> tuple[int, int]:
+    """How a live readout that runs through ``values`` shows each with at least ``sig`` significant digits:
+    ``(places, exponent)``, the number shown as ``v / 10**exponent`` to ``places`` decimals.
+
+    Fixed notation (exponent 0) with at least ``min_places`` decimals while the smallest nonzero ``|v|`` needs
+    no more than ``max_places``; beyond that, scientific with one exponent for the whole readout (the
+    smallest value's), so that a nonzero value is never shown as zero: 0.00000221 -> (2, -6), 2.21 x 10^-6."""
+    v = np.abs(np.asarray(values, float))
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return min_places, 0
+    lowest = int(np.floor(np.log10(v.min())))
+    places = sig - 1 - lowest
+    if places <= max_places:
+        return max(places, min_places), 0
+    return sig - 1, lowest
+
+
 def caption_number(v: float, places: int = 2) -> str:
     """:func:`fmt_number` for a caption: the same digits, with a minus sign (−) where TeX takes a hyphen."""
     return fmt_number(v, places).replace("-", "−")
