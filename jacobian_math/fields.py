@@ -322,6 +322,20 @@ def plot_width(content: Sequence[float], height: float, preferred: float, widest
     return float(min(widest, max(preferred, height * (x1 - x0) / (y1 - y0))))
 
 
+def square_box(points: np.ndarray, base: Sequence[float], margin: float = 0.08) -> Box:
+    """The box ``base`` if it holds every point of ``points (..., 2)``; else the smallest square holding
+    ``base`` and the points, widened by ``margin`` of its side on each side (a panel's view fitted to its data)."""
+    x0, x1, y0, y1 = _box(base, "base")
+    pts = np.asarray(points, float).reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if pts.size == 0 or ((pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)).all():
+        return (float(x0), float(x1), float(y0), float(y1))
+    lo = np.minimum(pts.min(axis=0), [x0, y0])
+    hi = np.maximum(pts.max(axis=0), [x1, y1])
+    centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2 * (1 + 2 * margin)
+    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
+
+
 def fit_scale(size: Sequence[float], room: Sequence[float]) -> float:
     """The factor (at most 1) that shrinks a ``(width, height)`` block to fit ``room (width, height)``."""
     w, h = (float(v) for v in size)

@@ -38,6 +38,18 @@ def captions(scene_cls: type, media: Path) -> list[str]:
     return [c.content for c in scene.renderer.file_writer.subcaptions]
 
 
+def said_and_captions(scene_cls: type, media: Path, monkeypatch) -> tuple[list[str], list[str]]:
+    """Every caption the scene says, the title card's too (a silent render keeps that one out of the .srt),
+    and the .srt's captions."""
+    from scenes.kit.scene import LectureScene
+
+    said = []
+    original = LectureScene.caption
+    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (said.append(text),
+                                                                                original(self, text, *a, **kw)))
+    return said, captions(scene_cls, media)
+
+
 def one(texts: list[str], pattern: str) -> re.Match:
     """The single caption matching ``pattern`` (a regex), as a match."""
     found = [m for t in texts if (m := re.search(pattern, t))]
@@ -75,16 +87,10 @@ def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, media, u
     """phi maps a number to k features: its Jacobian is a k by 1 column (shown transposed), never "the
     Jacobian row"; RBF is spelled out on the title card, the first thing said; no caption refers to a page the
     viewer has not got; the minus signs are minus signs."""
-    from scenes.kit.scene import LectureScene
-
-    said = []  # every caption, the title card's too (a silent render keeps that one out of the .srt)
-    original = LectureScene.caption
-    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (said.append(text),
-                                                                                original(self, text, *a, **kw)))
     use_config(config)
     s = active_settings().rbf
     k = len(s.centers)
-    texts = captions(scene_class("RBFJacobian"), media)
+    said, texts = said_and_captions(scene_class("RBFJacobian"), media, monkeypatch)
     assert "radial basis function (rbf) features" in said[0].lower() and "RBF" not in " ".join(said[1:])
     joined = " ".join(texts)
     assert "row" not in joined and "page" not in joined
@@ -441,3 +447,40 @@ def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
     texts = captions(scene_class("BatchedJacobian"), media)
     assert not any("fill in" in t for t in texts)
     assert one(texts, r"every entry is 0\.00")
+
+
+def test_grid_caption_lists_the_corners_as_points_with_minus_signs(media, use_config):
+    use_config('[map]\nsample_points = [[-1.5, -0.25], [0.0, 0.0], [1.0, 1.0]]\n')
+    texts = captions(scene_class("GridSquaresUnderF"), media)
+    assert one(texts, r"lower-left corners are the points \(−1\.5, −0\.25\), \(0, 0\) and \(1, 1\); ")
+    assert one(texts, r"^Zoom in at f\(")
+    assert not any(re.search(r"-\d", t) for t in texts), texts
+
+
+def test_numbers_are_never_shown_as_zero_or_with_a_hyphen_in_captions():
+    from scenes.kit.text import caption_number, fmt_number, readout_notation
+
+    assert [fmt_number(v) for v in (2.0, -0.7, 0.333, 0.0, -0.004, 0.000123)] == [
+        "2", "-0.7", "0.33", "0", "-0.004", "0.00012"]
+    assert caption_number(-0.004) == "−0.004" and caption_number(-2.5) == "−2.5"
+    # the zoom's readouts: fixed while 3 significant digits need at most 5 decimals, else one exponent
+    assert readout_notation([0.354, 0.00552], min_places=5) == (5, 0)
+    assert readout_notation([1.414], min_places=3) == (3, 0)
+    assert readout_notation([3.5e-4, 2.21e-6], min_places=5) == (2, -6)
+    assert readout_notation([0.0, 0.0], min_places=5) == (5, 0)  # a true zero (affine map) stays 0.00000
+
+
+def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, monkeypatch):
+    """Back-propagation never multiplies the Jacobians: it carries one vector through one vector-Jacobian product
+    per layer, pulled back through Jg (giving vᵀJg), then through Jf."""
+    use_config("")
+    said, texts = said_and_captions(scene_class("ChainRule"), media, monkeypatch)
+    assert "multiplies" not in " ".join(said)
+    assert said[0] == ("The chain rule: products of Jacobians. The Jacobian of a composition is the product of the "
+                       "layers' Jacobians.")
+    m = one(texts, r"^Back-propagation carries one vector: the gradient v at the output is pulled back through "
+                   r"Jg\(f\(p\)\), giving vᵀJg\(f\(p\)\), then through Jf\(p\)\. One vector–Jacobian product "
+                   r"per layer; the product of the Jacobians is never formed "
+                   r"\(arrows drawn at ([\d.]+) of their length")
+    assert float(m.group(1)) == scene_class("ChainRule").GRADIENT_SCALE
+    assert "pulled back by" not in " ".join(texts)

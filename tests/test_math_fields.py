@@ -478,3 +478,14 @@ def test_same_norm_different_stretch_on_the_pages_map():
     np.testing.assert_allclose(s1, [np.sqrt(5), 3.0], rtol=1e-12)
     # a linear map has one Jacobian: no pair differs
     assert same_norm_different_stretch(PlaneMap.from_expressions("2*x + y", "y - x"), (-2, 2, -2, 2)) is None
+
+
+def test_square_box_keeps_the_base_or_grows_to_a_square_around_the_data():
+    from jacobian_math.fields import square_box
+
+    base = (-1.6, 1.6, -1.6, 1.6)
+    assert square_box(np.array([[0.0, 0.0], [1.5, -1.5]]), base) == base
+    x0, x1, y0, y1 = square_box(np.array([[0.0, 0.0], [4.0, 1.0]]), base, margin=0.1)
+    assert x1 - x0 == pytest.approx(y1 - y0)  # square
+    assert x0 <= -1.6 and y0 <= -1.6 and y1 >= 1.6 and x1 >= 4.0 + 0.1 * (4.0 + 1.6) - 1e-9  # holds both, margin
+    assert (x0 + x1) / 2 == pytest.approx((4.0 - 1.6) / 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from manim import DL, UR, tempconfig
 from scene_harness import GOLDEN_SIZE, assert_matches_golden, render_scene, scene_class
 
 from jacobian_math import mass_outside, numerical_jacobian
@@ -77,6 +77,32 @@ def test_chain_rule_read_back(rendered) -> None:
     shown = [shown_values(row[1])[0] for row in scene.gradient_rows]
     np.testing.assert_allclose(shown[1], v @ jg, atol=0.0051)
     np.testing.assert_allclose(shown[2], v @ jg @ jf, atol=0.0051)
+
+
+STEEP_CHAIN = ("[ml]\nchain_w1 = [[4.0, -2.0], [1.5, 3.5]]\nchain_b1 = [0.0, 0.0]\n"
+               "chain_w2 = [[3.0, 2.5], [-2.0, 3.5]]\nchain_b2 = [0.0, 0.0]\n"
+               "chain_point = [0.0, 0.0]\nchain_cell = 0.8\n")
+
+
+@pytest.mark.parametrize("config", ["", STEEP_CHAIN])
+def test_chain_rule_keeps_cells_and_gradients_inside_their_panels(config, use_config, tmp_path) -> None:
+    """Steeper layers stretch the cell's image and the gradient: each panel's view is fitted to its data, so
+    every cell, parallelogram, edge arrow and gradient arrow stays inside its panel's frame."""
+    use_config(config)
+    with tempconfig({"tex_dir": str(tmp_path.parent / "ml_tex_cache")}):
+        scene = render_scene(scene_class("ChainRule"), tmp_path, 128, 72, last_frame=True)
+    layers, grads = scene.cell_layers, scene.grad_arrows
+    drawn = {0: [*layers[0:2], grads[2]], 1: [*layers[2:5], grads[1]], 2: [*layers[5:8], grads[0]]}
+    for k, mobs in drawn.items():
+        border = scene.panels[k].border
+        lo, hi = border.get_corner(DL), border.get_corner(UR)
+        for mob in mobs:
+            pts = np.vstack([m.points for m in mob.family_members_with_points()])
+            assert (pts[:, :2] >= lo[:2] - 1e-6).all() and (pts[:, :2] <= hi[:2] + 1e-6).all(), (k, mob)
+    if not config:  # the page's layers fit the fixed box, gradients at half length
+        assert all(p.box == scene.BOX for p in scene.panels) and scene.gradient_scale == scene.GRADIENT_SCALE
+    else:
+        assert any(p.box != scene.BOX for p in scene.panels)
 
 
 def test_softmax_read_back(rendered) -> None:
