@@ -484,3 +484,27 @@ def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, 
                    r"\(arrows drawn at ([\d.]+) of their length")
     assert float(m.group(1)) == scene_class("ChainRule").GRADIENT_SCALE
     assert "pulled back by" not in " ".join(texts)
+
+
+@pytest.mark.parametrize(("config", "ending"), [
+    ("", "so it does not vanish although the softmax has saturated on a wrong class."),
+    ("[ml]\nsaturated_logits = [-1.0, 4.5, -1.5]\n", "the softmax has saturated on the true class, so p − y is "
+                                                       "small too, of length"),
+    ("[ml]\nlogits = [1.0, 0.2, -0.6, 0.0]\nsaturated_logits = [1.0, 0.5, 0.0, -0.5]\n", "p − y has length"),
+])
+def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, media, use_config):
+    use_config(config)
+    z = np.array(active_settings().ml.saturated_logits)
+    t = scene_class("SoftmaxJacobian").TRUE_CLASS
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    texts = captions(scene_class("SoftmaxJacobian"), media)
+    m = one(texts, rf"the gradient with respect to the logits is p − y, where y is the one-hot vector of the true "
+                   rf"class, here class {t + 1}: .*length {NUMBER}")
+    assert ending in m.string
+    y = np.zeros(len(z))
+    y[t] = 1.0
+    assert float(m.group(1)) == pytest.approx(np.linalg.norm(p - y), abs=0.0051)
+    # the matrix is named so that it reads aloud: its shape "by", diag(p) in words
+    k = len(z)
+    assert one(texts, rf"^Its Jacobian, a {k} by {k} matrix, is the diagonal matrix of p minus p pᵀ")
+    assert not any(re.search(r"\bdiag\b|×", x) for x in texts)

@@ -13,6 +13,7 @@ from lecture.storyboard import STORYBOARD
 from scenes.kit import style
 from scenes.kit.colormaps import cross_fade
 from scenes.kit.followers import Followers
+from scenes.kit.manim_compat import decimal_text
 from scenes.kit.panel import Panel
 from scenes.kit.readouts import shown_values
 from scenes.kit.text import single_path
@@ -117,6 +118,20 @@ def test_softmax_read_back(rendered) -> None:
     heights = np.array([b.height for b in scene.bars])
     np.testing.assert_allclose(heights, p * scene.BAR_HEIGHT, atol=2e-3)
     np.testing.assert_allclose([m.get_value() for m in scene.p_labels], p, atol=0.0051)
+    # what the entries read, sign included: a small negative entry (-0.004, -0.00001) never reads "+0.00"
+    texts = [decimal_text(e, e.get_value()) for e in scene.entries]
+    assert [t.startswith("-") for t in texts] == list((jac < 0).ravel()), texts
+    np.testing.assert_allclose([float(t) for t in texts], jac.ravel(), atol=0.00051)
+    # no probability of the saturated softmax reads as zero
+    assert all(float(decimal_text(m, m.get_value())) > 0 for m in scene.p_labels)
+    # the true class of p - y is marked by a label and its one-hot digit, not by colour only
+    t = scene.TRUE_CLASS
+    digits, ring, key = scene.true_class_marks
+    assert [d.tex_string for d in digits] == ["1" if i == t else "0" for i in range(K)]
+    assert key.tex_string.endswith(rf"true class }} {t + 1}")
+    for mob in (scene.z_labels[t], digits[t]):
+        assert ring.get_left()[0] < mob.get_left()[0] and mob.get_right()[0] < ring.get_right()[0]
+        assert ring.get_bottom()[1] < mob.get_bottom()[1] and mob.get_top()[1] < ring.get_top()[1]
 
 
 def _coupling_flow(scales, shifts):
