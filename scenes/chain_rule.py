@@ -188,7 +188,7 @@ class ChainRule(LectureScene):
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
         self.caption(f"Back-propagation carries one vector: the gradient v at the output is pulled back through "
-                     f"Jg(f(p)), giving vᵀJg(f(p)), then through Jf(p). One vector–Jacobian product per layer; the "
+                     f"Jg(f(p)), giving vᵀ Jg(f(p)), then through Jf(p). One vector–Jacobian product per layer; the "
                      f"product of the Jacobians is never formed (arrows drawn at {s:g} of their length).", 6)
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)

@@ -63,7 +63,7 @@ from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
-from scenes.kit.text import caption_number, fmt_number, readout_notation
+from scenes.kit.text import caption_number, fmt_number, point_list, readout_notation
 
 
 class GridSquaresUnderF(LectureScene):
@@ -232,11 +232,14 @@ class GridSquaresUnderF(LectureScene):
             self.arrow(p, p + s * e, color) for p in self.points
             for e, color in ((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2))))
         self.show_panel()
-        pts = [f"({caption_number(p[0])}, {caption_number(p[1])})" for p in self.points]
-        corners = (f"lower-left corner is the point {pts[0]}" if len(pts) == 1 else
-                   f"lower-left corners are the points {', '.join(pts[:-1])} and {pts[-1]}")
-        self.caption(f"A grid on the input plane, with squares of side {caption_number(self.h)} whose {corners}; "
-                     "e₁ and e₂ run along their edges.", 4.0)
+        one = len(self.points) == 1
+        corners = "lower-left corner is the point" if one else "lower-left corners are the points"
+        text = (f"A grid on the input plane, with squares of side {caption_number(self.h)} whose {corners} "
+                f"{point_list(self.points)}; e₁ and e₂ run along their edges.")
+        said = (f"A grid on the input plane, with squares of side {caption_number(self.h)} whose lower-left "
+                f"{'corner is' if one else 'corners are'} {point_list(self.points, said=True)}. e₁ and e₂ run "
+                "along their edges.")
+        self.caption(text, 4.0, spoken=said)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))

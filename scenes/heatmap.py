@@ -55,7 +55,7 @@ from scenes.kit.coords import PlotFrame
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
-from scenes.kit.text import caption_number, fmt_number, readable_map
+from scenes.kit.text import caption_number, fmt_number, point_list, readable_map
 
 
 class JacobianNormHeatmap(LectureScene):
@@ -265,21 +265,19 @@ class JacobianNormHeatmap(LectureScene):
         self.pause(1.0)
         self.probe_parts = (dot, pointer)
 
-    def stretch_claim(self) -> str:
+    def stretch_claim(self, said: bool = False) -> str:
         """What the last beat says: the norm is an overall size, and (when the map shows it) two points of equal
-        norm whose largest stretch sigma_1 differs, from :func:`same_norm_different_stretch`."""
+        norm whose largest stretch sigma_1 differs, from :func:`same_norm_different_stretch`; ``said``: the
+        points as the voice reads them, pair by pair."""
         name = self.settings.map.name
         head = f"The norm is an overall size of J{name}, not how fast {name} changes in its fastest direction"
         if self.stretch_pair is None:
             return head + "."
-        (a, b), norms, s1 = self.stretch_pair
-
-        def point(p) -> str:
-            return f"({caption_number(p[0], 3)}, {caption_number(p[1], 3)})"
-
+        points, norms, s1 = self.stretch_pair
         na, nb = (caption_number(v) for v in norms)
         norm = f"it is {na} at both" if na == nb else f"it is {na} and {nb}"
-        return (f"{head}: at {point(a)} and {point(b)} {norm}, but the largest stretch σ₁ of a small step is "
+        where = point_list(points, said=said, places=3)
+        return (f"{head}: at {where}{',' if said else ''} {norm}, but the largest stretch σ₁ of a small step is "
                 f"{caption_number(s1[0])} at the first and {caption_number(s1[1])} at the second.")
 
     def _place_beside(self, label, ring, others: VGroup) -> None:
@@ -317,7 +315,7 @@ class JacobianNormHeatmap(LectureScene):
                 self._place_beside(label, ring, marks)
                 marks.add(VGroup(ring, label))
         self.stretch_marks = marks
-        self.caption(self.stretch_claim(), 4.0)
+        self.caption(self.stretch_claim(), 4.0, spoken=self.stretch_claim(said=True))
         if len(marks):
             self.play(FadeIn(marks), run_time=self.rt(0.8))
         self.pause(3.2)

@@ -479,7 +479,7 @@ def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, 
     assert said[0] == ("The chain rule: products of Jacobians. The Jacobian of a composition is the product of the "
                        "layers' Jacobians.")
     m = one(texts, r"^Back-propagation carries one vector: the gradient v at the output is pulled back through "
-                   r"Jg\(f\(p\)\), giving vᵀJg\(f\(p\)\), then through Jf\(p\)\. One vector–Jacobian product "
+                   r"Jg\(f\(p\)\), giving vᵀ Jg\(f\(p\)\), then through Jf\(p\)\. One vector–Jacobian product "
                    r"per layer; the product of the Jacobians is never formed "
                    r"\(arrows drawn at ([\d.]+) of their length")
     assert float(m.group(1)) == scene_class("ChainRule").GRADIENT_SCALE
@@ -508,3 +508,24 @@ def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, me
     k = len(z)
     assert one(texts, rf"^Its Jacobian, a {k} by {k} matrix, is the diagonal matrix of p minus p pᵀ")
     assert not any(re.search(r"\bdiag\b|×", x) for x in texts)
+
+
+def test_point_lists_are_said_pair_by_pair(media, use_config, monkeypatch):
+    """Six loose numbers ("minus 1, minus 1, 0, 0, and, 1, 1") do not say which go together: the voice reads
+    each pair as a point, while the written caption keeps (−1, −1), (0, 0) and (1, 1)."""
+    from narration.spoken import spoken_form
+    from scenes.kit.scene import LectureScene
+
+    spoken = {}
+    original = LectureScene.caption
+    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (
+        spoken.__setitem__(text, kw.get("spoken")), original(self, text, *a, **kw)))
+    use_config("")
+    for name, pattern, said in (
+        ("GridSquaresUnderF", r"the points \(−1, −1\), \(0, 0\) and \(1, 1\)",
+         "the point minus 1, minus 1; the point 0, 0; and the point 1, 1."),
+        ("JacobianNormHeatmap", r"at \(1, 1\) and \(1, −1\) it is",
+         "at the point 1, 1 and the point 1, minus 1, it is 3.16 at both"),
+    ):
+        text = one(captions(scene_class(name), media), pattern).string
+        assert said in spoken_form(spoken[text]), spoken[text]

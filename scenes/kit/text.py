@@ -66,6 +66,18 @@ def caption_number(v: float, places: int = 2) -> str:
     return fmt_number(v, places).replace("-", "−")
 
 
+def point_list(points, said: bool = False, places: int = 2) -> str:
+    """Points for a caption, ``(−1, −1), (0, 0) and (1, 1)``; ``said``: as a voice should read them, pair by
+    pair, ``the point −1, −1; the point 0, 0; and the point 1, 1`` (six loose numbers otherwise)."""
+    if said:
+        items = [f"the point {caption_number(p[0], places)}, {caption_number(p[1], places)}" for p in points]
+        if len(items) <= 2:
+            return " and ".join(items)
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    items = [f"({caption_number(p[0], places)}, {caption_number(p[1], places)})" for p in points]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
