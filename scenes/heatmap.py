@@ -53,7 +53,7 @@ from scenes.kit import style
 from scenes.kit.colormaps import colormap_rgb
 from scenes.kit.coords import PlotFrame
 from scenes.kit.followers import Followers
-from scenes.kit.readouts import LiveDecimal
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.text import caption_number, fmt_number, point_list, readable_map
 
@@ -225,12 +225,12 @@ class JacobianNormHeatmap(LectureScene):
                                                     self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
         name = self.settings.map.name
         head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        px = SignedDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        py = SignedDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
         widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
-        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
+        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=SignedDecimal,
                                element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
                                h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)

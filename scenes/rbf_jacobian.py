@@ -38,7 +38,7 @@ from manim import (
 
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
-from scenes.kit.readouts import LiveDecimal
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
 from scenes.kit.text import caption_number, fmt_number, subscript
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
 
@@ -154,7 +154,7 @@ class RBFJacobian(RBFPanelsScene):
         lhs = label_tex(r"\frac{d\phi}{dx}(x_0)^{\top} =", style.MATRIX_SIZE)
         # size the brackets for the widest entry the sweep can show (negative, largest magnitude)
         widest = -float(np.abs(self.rbf.derivatives(self.x_samples())).max())
-        row = DecimalMatrix([[widest] * self.rbf.k], element_to_mobject=LiveDecimal,
+        row = DecimalMatrix([[widest] * self.rbf.k], element_to_mobject=SignedDecimal,
                             element_to_mobject_config={"num_decimal_places": 2},
                             h_buff=1.6, bracket_h_buff=0.15)
         row.scale(style.MATRIX_SIZE / 48)

@@ -33,7 +33,7 @@ from manim import (
 from jacobian_math.plotting import partial_sums
 from jacobian_math.rbf import WeightedRBF
 from scenes.kit import style
-from scenes.kit.readouts import LiveDecimal
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
 from scenes.kit.shapes import DashedCurve
 from scenes.kit.text import caption_number
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
@@ -146,8 +146,8 @@ class RBFModel(RBFPanelsScene):
         st = self.state()
         size = style.MATRIX_SIZE
         x0_num = LiveDecimal(float(st["x0"]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
-        f_num = LiveDecimal(float(st["f"][0]), num_decimal_places=2, font_size=size, color=style.MODEL)
-        df_num = LiveDecimal(float(st["df"][0]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
+        f_num = SignedDecimal(float(st["f"][0]), num_decimal_places=2, font_size=size, color=style.MODEL)
+        df_num = SignedDecimal(float(st["df"][0]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
         group = VGroup(
             VGroup(label_tex("x_0 =", size, style.HIGHLIGHT), x0_num).arrange(RIGHT, buff=0.15),
             VGroup(label_tex("f(x_0) =", size), f_num).arrange(RIGHT, buff=0.15),

@@ -18,6 +18,7 @@ from scene_harness import assert_matches_golden, final_frame, render_scene, scen
 
 from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
+from scenes.kit.manim_compat import decimal_text
 
 pytestmark = pytest.mark.render
 
@@ -93,8 +94,11 @@ def test_rbf_jacobian_geometry_matches_closed_form(case, tmp_path, media, monkey
             (xa, ya), (xb, yb) = (_coords(scene.top, p) for p in scene.tangents[i].get_start_and_end())
             assert (yb - ya) / (xb - xa) == pytest.approx(_slope(phi, x0), abs=1e-6)
             assert ((xa + xb) / 2, (ya + yb) / 2) == pytest.approx((x0, phi(x0)), abs=1e-6)
-            shown = scene.row.get_entries()[i].get_value()
+            entry = scene.row.get_entries()[i]
+            shown = entry.get_value()
             assert shown == pytest.approx(_slope(phi, x0), abs=5e-3)  # printed to 2 decimals
+            if abs(_slope(phi, x0)) > 1e-9:  # the sign read off the screen: -0.0002 reads -0.00, not 0.00
+                assert decimal_text(entry, shown).startswith("-") == (_slope(phi, x0) < 0), (x0, i, shown)
     _check_layout(scene)
 
 

@@ -91,12 +91,12 @@ class LiveDecimal(DecimalNumber):
 
 class SignedDecimal(LiveDecimal):
     """A LiveDecimal whose sign is never a lie: Manim shows a negative number that rounds to zero as "+0.00"
-    (with ``include_sign``) or "0.00"; this shows "-0.00", so -0.004 never reads as positive.  Set it with
-    :func:`set_if_changed`, which keeps the sign of such a number."""
+    (with ``include_sign``) or "0.00"; this shows "-0.00", so -0.004 never reads as positive (an exact zero,
+    -0.0 included, still reads 0.00).  :func:`set_if_changed` keeps such a number negative."""
 
     def _get_num_string(self, number) -> str:
         text = super()._get_num_string(number)
-        if not isinstance(number, complex) and np.signbit(number) and not text.startswith("-"):
+        if not isinstance(number, complex) and number < 0 and not text.startswith("-"):
             text = "-" + text.removeprefix("+")
         return text
 
@@ -126,11 +126,11 @@ def shown_values(matrix: DecimalMatrix) -> np.ndarray:
 
 def set_if_changed(number: DecimalNumber, value: float) -> DecimalNumber:
     """Set ``number`` only when the shown digits would change (rebuilding text every frame is slow)."""
-    shown = round(float(value), number.num_decimal_places) + 0.0  # + 0.0: no -0.0 from a positive value
+    shown = round(float(value), number.num_decimal_places) + 0.0  # + 0.0 turns -0.0 into 0.0
     if shown == 0 and value < 0:
-        shown = -0.0  # a negative value that rounds to zero keeps its sign (a SignedDecimal shows it)
+        shown = float(value)  # a negative value that rounds to zero stays negative (a SignedDecimal shows "-0.00")
     before = number.get_value()
-    if shown != before or np.signbit(shown) != np.signbit(before):
+    if shown != before:
         number.set_value(shown)
     return number
 
