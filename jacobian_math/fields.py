@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from jacobian_math.geometry import cell_image, linearised_cell
-from jacobian_math.linalg import frobenius_norm
+from jacobian_math.linalg import frobenius_norm, singular_values
 from jacobian_math.protocols import DifferentiableMap
 
 Box = tuple[float, float, float, float]
@@ -62,6 +62,39 @@ def norm_field(
     """``(points (rows, cols, 2), ||J_f||_F (rows, cols))`` at the raster's pixel centres."""
     points = pixel_centres(domain, shape)
     return points, frobenius_norm(fmap.jacobian(points))
+
+
+def same_norm_different_stretch(
+    fmap: DifferentiableMap, domain: Sequence[float], tol: float = 0.005, min_ratio: float = 1.1
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Two points of ``domain`` where ||J_f||_F is the same (to ``tol``, relative) but the largest singular
+    value sigma_1 (how fast f changes in its fastest direction) differs most: the norm is an overall size,
+    not the rate in the fastest direction.
+
+    Candidates are the tick points of the domain (:func:`nice_ticks` in x and y), then, if no pair there has
+    a sigma_1 ratio of at least ``min_ratio``, a 41 x 41 lattice.  Among the candidates ordered by x then y,
+    both descending, the first pair with the largest ratio wins.  Returns ``(points (2, 2), norms (2,),
+    sigma_1 (2,))``, smaller sigma_1 first, or ``None`` when no pair reaches ``min_ratio`` (e.g. a map
+    whose sigma_1 is a function of its norm, such as any linear map)."""
+    x0, x1, y0, y1 = _box(domain, "domain")
+    xs, ys = lattice(domain, 41)
+    for cx, cy in ((nice_ticks(x0, x1, 5), nice_ticks(y0, y1, 5)), (xs, ys)):
+        gx, gy = np.meshgrid(np.sort(cx)[::-1], np.sort(cy)[::-1], indexing="ij")
+        pts = np.stack([gx.ravel(), gy.ravel()], axis=-1)
+        jac = fmap.jacobian(pts)
+        norms, s1 = frobenius_norm(jac), singular_values(jac)[:, 0]
+        ok = np.isfinite(norms) & np.isfinite(s1) & (s1 > 0)
+        pts, norms, s1 = pts[ok], norms[ok], s1[ok]
+        if len(pts) < 2:
+            continue
+        same = np.abs(norms[:, None] - norms[None, :]) <= tol * np.maximum(norms[:, None], norms[None, :])
+        ratio = np.where(same, np.maximum(s1[:, None], s1[None, :]) / np.minimum(s1[:, None], s1[None, :]), 0.0)
+        ratio = np.triu(np.round(ratio, 9), k=1)
+        i, j = np.unravel_index(int(np.argmax(ratio)), ratio.shape)
+        if ratio[i, j] >= min_ratio:
+            pair = [i, j] if s1[i] <= s1[j] else [j, i]
+            return pts[pair], norms[pair], s1[pair]
+    return None
 
 
 def lattice(domain: Sequence[float], n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -287,6 +320,20 @@ def plot_width(content: Sequence[float], height: float, preferred: float, widest
     if not (height > 0 and 0 < preferred <= widest):
         raise FieldError(f"need height > 0 and 0 < preferred <= widest, got {height!r}, {preferred!r}, {widest!r}")
     return float(min(widest, max(preferred, height * (x1 - x0) / (y1 - y0))))
+
+
+def square_box(points: np.ndarray, base: Sequence[float], margin: float = 0.08) -> Box:
+    """The box ``base`` if it holds every point of ``points (..., 2)``; else the smallest square holding
+    ``base`` and the points, widened by ``margin`` of its side on each side (a panel's view fitted to its data)."""
+    x0, x1, y0, y1 = _box(base, "base")
+    pts = np.asarray(points, float).reshape(-1, 2)
+    pts = pts[np.isfinite(pts).all(axis=1)]
+    if pts.size == 0 or ((pts[:, 0] >= x0) & (pts[:, 0] <= x1) & (pts[:, 1] >= y0) & (pts[:, 1] <= y1)).all():
+        return (float(x0), float(x1), float(y0), float(y1))
+    lo = np.minimum(pts.min(axis=0), [x0, y0])
+    hi = np.maximum(pts.max(axis=0), [x1, y1])
+    centre, half = (lo + hi) / 2, float((hi - lo).max()) / 2 * (1 + 2 * margin)
+    return (float(centre[0] - half), float(centre[0] + half), float(centre[1] - half), float(centre[1] + half))
 
 
 def fit_scale(size: Sequence[float], room: Sequence[float]) -> float:

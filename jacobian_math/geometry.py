@@ -64,6 +64,13 @@ def linearisation_gap(fmap: DifferentiableMap, point: np.ndarray, h: float, samp
     return float(np.max(np.linalg.norm(fmap(boundary) - linear, axis=-1)))
 
 
+def gap_noise(fmap: DifferentiableMap, point: np.ndarray, h: float) -> float:
+    """The rounding noise of f(q) - f(p) - J(p)(q - p) on a cell of side up to ``h`` at ``point``: a
+    :func:`linearisation_gap` at or below it is 0 (f affine on the cell), above it a true gap."""
+    p = _point(point)
+    return 1e-12 * (1.0 + float(np.abs(fmap(p)).max()) + float(h * np.abs(fmap.jacobian(p)).max()))
+
+
 def gap_halving_ratios(fmap: DifferentiableMap, point: np.ndarray, sizes: np.ndarray,
                        samples_per_side: int = 16) -> np.ndarray:
     """gap(h_k) / gap(h_{k+1}) for consecutive cell sizes ``sizes (n,)``: ``(n - 1,)``.
@@ -73,7 +80,6 @@ def gap_halving_ratios(fmap: DifferentiableMap, point: np.ndarray, sizes: np.nda
     (f affine on the cell)."""
     p, hs = _point(point), np.asarray(sizes, float)
     gaps = np.array([linearisation_gap(fmap, p, float(h), samples_per_side) for h in hs])
-    scale = 1.0 + float(np.abs(fmap(p)).max()) + float(hs.max() * np.abs(fmap.jacobian(p)).max())
-    gaps = np.where(gaps > 1e-12 * scale, gaps, 0.0)  # rounding noise of f(q) - f(p) - J (q - p)
+    gaps = np.where(gaps > gap_noise(fmap, p, float(hs.max())), gaps, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(gaps[1:] > 0, gaps[:-1] / np.where(gaps[1:] > 0, gaps[1:], 1.0), np.nan)

@@ -46,7 +46,7 @@ class RBFBasis:
         return np.exp(-(d**2) / (2 * self.sigma**2))
 
     def derivatives(self, x: float | Sequence[float] | np.ndarray) -> np.ndarray:
-        """d phi / dx: shape ``(n, k)``; row j is the Jacobian row at x_j."""
+        """d phi / dx: shape ``(n, k)``; row j holds the k x 1 Jacobian column at x_j, transposed."""
         d = _as_x(x)[:, None] - self.centers[None, :]
         return np.exp(-(d**2) / (2 * self.sigma**2)) * (-d / self.sigma**2)
 

@@ -35,7 +35,7 @@ PART_TITLES = {1: "The Jacobian, in motion", 2: "Jacobians in machine learning"}
 STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/rbf_jacobian.py", "RBFJacobian", "RBF features and their Jacobian", 1),
     SceneEntry("scenes/rbf_model.py", "RBFModel", "From features to a model", 1),
-    SceneEntry("scenes/heatmap.py", "JacobianNormHeatmap", "Where f changes fastest", 1),
+    SceneEntry("scenes/heatmap.py", "JacobianNormHeatmap", "The size of the Jacobian: its Frobenius norm", 1),
     SceneEntry("scenes/grid_squares.py", "GridSquaresUnderF", "Grid squares under f", 1),
     SceneEntry("scenes/chain_rule.py", "ChainRule", "The chain rule: products of Jacobians", 2),
     SceneEntry("scenes/softmax.py", "SoftmaxJacobian", "The softmax Jacobian", 2),

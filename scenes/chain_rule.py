@@ -1,4 +1,6 @@
-"""ChainRule: two tanh layers; cells and parallelograms compose, a gradient pulls back by v^T J.
+"""ChainRule: two tanh layers; cells and parallelograms compose (J of g after f = Jg Jf), and a gradient is
+pulled back through one layer at a time by vector-Jacobian products (the product of the Jacobians is never formed).
+Each panel's view is fitted to what it shows (BOX, or larger for steep layers).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
 
@@ -19,7 +21,7 @@ from jacobian_math import (
     square_cell,
     vjp,
 )
-from jacobian_math.fields import grid_lines
+from jacobian_math.fields import grid_lines, nice_step, square_box
 from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import (
@@ -48,7 +50,8 @@ class ChainRule(LectureScene):
         self.p = np.array(ml.chain_point)
         self.h = ml.chain_cell
         self.v = np.array(ml.chain_gradient)
-        self.title_card(self.TITLE, "back-propagation multiplies Jacobians")
+        self.fit_views()
+        self.title_card(self.TITLE, "the Jacobian of a composition is the product of the layers' Jacobians")
         self.beat()
         self.show_layers()
         self.beat()
@@ -61,11 +64,41 @@ class ChainRule(LectureScene):
         self.pull_back_gradient()
         self.beat()
 
+    GRADIENT_SCALES = (GRADIENT_SCALE, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01)
+
+    def fit_views(self) -> None:
+        """Each panel's box: BOX, or a larger square holding its cell, the cell's image and parallelogram and its
+        gradient arrow (steep layers stretch them); the gradient scale is the largest of GRADIENT_SCALES that
+        keeps every arrow inside those boxes (else the smallest, the boxes grown to hold the arrows)."""
+        fg = Composition(self.f, self.g)
+        cell = np.vstack([square_cell(self.p, self.h), self.p])
+        shapes = [cell, np.vstack([cell_image(self.f, self.p, self.h), linearised_cell(self.f, self.p, self.h)]),
+                  np.vstack([cell_image(fg, self.p, self.h), linearised_cell(fg, self.p, self.h)])]
+        jg = self.g.jacobian(self.f(self.p))
+        v_hidden = vjp(self.v, jg)
+        starts = [self.p, self.f(self.p), fg(self.p)]
+        vectors = [vjp(v_hidden, self.f.jacobian(self.p)), v_hidden, self.v]
+        boxes = [square_box(pts, self.BOX) for pts in shapes]
+
+        def fits(s: float) -> bool:
+            return all(x0 <= (a + s * v)[0] <= x1 and y0 <= (a + s * v)[1] <= y1
+                       for (x0, x1, y0, y1), a, v in zip(boxes, starts, vectors, strict=True))
+
+        self.gradient_scale = next((s for s in self.GRADIENT_SCALES if fits(s)), self.GRADIENT_SCALES[-1])
+        s = self.gradient_scale
+        self.boxes = [square_box(np.vstack([pts, a, a + s * v]), self.BOX)
+                      for pts, a, v in zip(shapes, starts, vectors, strict=True)]
+
+    def panel(self, k: int, heading: str) -> Panel:
+        box = self.boxes[k]
+        span = box[1] - box[0]
+        return Panel(box, self.SIDE, heading, step=1.0 if span <= 8 else nice_step(span, 8))
+
     def show_layers(self) -> None:
         self.panels = [
-            Panel(self.BOX, self.SIDE, r"x"),
-            Panel(self.BOX, self.SIDE, r"h = f(x) = \tanh(W_1 x + b_1)"),
-            Panel(self.BOX, self.SIDE, r"y = g(h) = \tanh(W_2 h + b_2)"),
+            self.panel(0, r"x"),
+            self.panel(1, r"h = f(x) = \tanh(W_1 x + b_1)"),
+            self.panel(2, r"y = g(h) = \tanh(W_2 h + b_2)"),
         ]
         for k, panel in enumerate(self.panels):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
@@ -137,21 +170,11 @@ class ChainRule(LectureScene):
         uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
         self.pause(2.5)
 
-    def _gradient_scale(self, arrows) -> float:
-        """GRADIENT_SCALE, or the largest of 0.25, 0.2, 0.1, ... 0.01 that keeps every gradient arrow
-        (start, vector) inside the panels' box."""
-        x0, x1, y0, y1 = self.BOX
-
-        def fits(s: float) -> bool:
-            return all(x0 <= (a + s * v)[0] <= x1 and y0 <= (a + s * v)[1] <= y1 for a, v in arrows)
-
-        return next((s for s in (self.GRADIENT_SCALE, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01) if fits(s)), 0.01)
-
     def pull_back_gradient(self) -> None:
         y, hid = self.g(self.f(self.p)), self.f(self.p)
         self.v_hidden = vjp(self.v, self.jg)
         self.v_input = vjp(self.v_hidden, self.jf)
-        s = self.gradient_scale = self._gradient_scale([(y, self.v), (hid, self.v_hidden), (self.p, self.v_input)])
+        s = self.gradient_scale  # chosen with the views (fit_views)
         self.grad_arrows = VGroup(
             self.panels[2].arrow(y, y + s * self.v, style.GRADIENT),
             self.panels[1].arrow(hid, hid + s * self.v_hidden, style.GRADIENT),
@@ -160,12 +183,13 @@ class ChainRule(LectureScene):
         rows = VGroup(
             number_row(r"v^\top =", self.v, style.GRADIENT),
             number_row(r"v^\top J_g =", self.v_hidden, style.GRADIENT),
-            number_row(r"v^\top J_g J_f =", self.v_input, style.GRADIENT),
+            number_row(r"(v^\top J_g)\, J_f =", self.v_input, style.GRADIENT),
         )
         for row, panel in zip(rows, reversed(self.panels), strict=True):
             row.next_to(panel.border, DOWN, buff=0.15)
-        self.caption(f"Back-propagation: a gradient v at the output is pulled back by vᵀ Jg(f(p)), then by "
-                     f"Jf(p) (arrows drawn at {s:g} of their length).", 6)
+        self.caption(f"Back-propagation carries one vector: the gradient v at the output is pulled back through "
+                     f"Jg(f(p)), giving vᵀ Jg(f(p)), then through Jf(p). One vector–Jacobian product per layer; the "
+                     f"product of the Jacobians is never formed (arrows drawn at {s:g} of their length).", 6)
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)

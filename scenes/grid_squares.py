@@ -39,7 +39,7 @@ from manim import (
     linear,
 )
 
-from jacobian_math import PlaneMap, gap_halving_ratios, linearisation_gap, linearised_cell
+from jacobian_math import PlaneMap, gap_halving_ratios, gap_noise, linearisation_gap, linearised_cell
 from jacobian_math.fields import (
     arrow_scale,
     cell_image,
@@ -63,7 +63,7 @@ from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
-from scenes.kit.text import fmt_number
+from scenes.kit.text import caption_number, fmt_number, point_list, readout_notation
 
 
 class GridSquaresUnderF(LectureScene):
@@ -232,9 +232,14 @@ class GridSquaresUnderF(LectureScene):
             self.arrow(p, p + s * e, color) for p in self.points
             for e, color in ((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2))))
         self.show_panel()
-        pts = ", ".join(f"({fmt_number(p[0])}, {fmt_number(p[1])})" for p in self.points)
-        self.caption(f"A grid on the input plane, with squares of side {fmt_number(self.h)} whose lower-left corners "
-                     f"are {pts}; e₁ and e₂ run along their edges.", 4.0)
+        one = len(self.points) == 1
+        corners = "lower-left corner is the point" if one else "lower-left corners are the points"
+        text = (f"A grid on the input plane, with squares of side {caption_number(self.h)} whose {corners} "
+                f"{point_list(self.points)}; e₁ and e₂ run along their edges.")
+        said = (f"A grid on the input plane, with squares of side {caption_number(self.h)} whose lower-left "
+                f"{'corner is' if one else 'corners are'} {point_list(self.points, said=True)}. e₁ and e₂ run "
+                "along their edges.")
+        self.caption(text, 4.0, spoken=said)
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
@@ -375,8 +380,9 @@ class GridSquaresUnderF(LectureScene):
         @lru_cache(maxsize=1)  # once per value of h, not once per follower
         def at_h(hh: float) -> dict:
             pts = frame(np.concatenate([cell_image(fmap, p, hh, 4), linearised_cell(fmap, p, hh)]))
+            gap = linearisation_gap(fmap, p, hh, self.CELL_SAMPLES)
             return {"lo": pts.min(axis=0) - 0.06, "hi": pts.max(axis=0) + 0.06,
-                    "gap": linearisation_gap(fmap, p, hh, self.CELL_SAMPLES),
+                    "gap": gap if gap > gap_noise(fmap, p, hh) else 0.0,  # an affine map's rounding noise: 0
                     "patch": bezier_path([inset((fmap(p + hh * o) - fp) / hh) for o in offsets], smooth_handles=True)}
 
         def now() -> dict:
@@ -407,26 +413,42 @@ class GridSquaresUnderF(LectureScene):
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
         zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT).set_z_index(self.Z_INSET)
 
-        def readout(tex: str, places: int, value) -> VGroup:
-            num = LiveDecimal(value(), num_decimal_places=places, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-            followers.add(num, lambda m: m.set_value(value()))
-            return VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
+        def readout(tex: str, min_places: int, value, shown: np.ndarray) -> VGroup:
+            """``tex`` and a live number, with 3 significant digits at least for every value in ``shown`` (the
+            values at the zoom's sizes): scientific, one exponent for the whole zoom, when fixed notation would
+            need more than 5 decimals, so that a nonzero gap never reads 0.00000."""
+            places, exponent = readout_notation(shown, min_places=min_places)
+            unit = 10.0**exponent
+            num = LiveDecimal(value() / unit, num_decimal_places=places, font_size=style.LABEL_SIZE,
+                              color=style.HIGHLIGHT)
+            followers.add(num, lambda m: m.set_value(value() / unit))
+            parts = VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
+            if exponent:
+                times = MathTex(rf"\times 10^{{{exponent}}}", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
+                followers.add(times, lambda m: m.next_to(num, RIGHT, buff=0.1).align_to(num, DOWN))
+                parts.add(times.next_to(num, RIGHT, buff=0.1).align_to(num, DOWN))
+            return parts
 
-        rows = VGroup(readout("h =", 4, h.get_value), readout(r"\text{gap} =", 5, lambda: now()["gap"]),
-                      readout(r"\text{gap}/h^2 =", 3, lambda: now()["gap"] / h.get_value() ** 2))
+        gaps = np.array([at_h(float(hh))["gap"] for hh in self.zoom_sizes])
+        rows = VGroup(readout("h =", 4, h.get_value, self.zoom_sizes),
+                      readout(r"\text{gap} =", 5, lambda: now()["gap"], gaps),
+                      readout(r"\text{gap}/h^2 =", 3, lambda: now()["gap"] / h.get_value() ** 2,
+                              gaps / self.zoom_sizes**2))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(box, DOWN, buff=0.25).align_to(box, LEFT)
         for r in rows:  # numbers in one column, on the labels' baseline
             r[1].align_to(rows[2][1], LEFT).align_to(r[0], DOWN)
+            if len(r) > 2:  # the exponent's "x 10^k" after its number
+                r[2].next_to(r[1], RIGHT, buff=0.1).align_to(r[1], DOWN)
         rows.set_z_index(self.Z_INSET)  # the labels; the numbers (and their groups) move
         for r in (rows, *rows):
             r.set_z_index(self.Z_MOVING, family=False)
         for r in rows:
-            r[1].set_z_index(self.Z_MOVING)
+            VGroup(*r[1:]).set_z_index(self.Z_MOVING)
         self.zoom_parts = VGroup(box, content, marker, links, zoom_note, rows)
         self.zoom_readouts = rows
         name = self.settings.map.name
-        self.caption(f"Zoom in at {name}({fmt_number(p[0])}, {fmt_number(p[1])}) by 1/h while halving the square: "
-                     "the curved patch straightens into the parallelogram.", 2.0)
+        self.caption(f"Zoom in at {name}({caption_number(p[0])}, {caption_number(p[1])}) by 1/h while halving the "
+                     "square: the curved patch straightens into the parallelogram.", 2.0)
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))

@@ -1,4 +1,5 @@
-"""Storyboard item 3: the ||J_f||_F heatmap with colour bar, level curves, formulas and a probe.
+"""Storyboard item 3: the ||J_f||_F heatmap with colour bar, level curves, formulas and a probe; then two points of
+equal norm whose largest stretch sigma_1 differs (the norm is an overall size, not the fastest rate of change).
 
 Every number drawn comes from :mod:`jacobian_math`; this module only turns plane coordinates into mobjects.
 
@@ -14,6 +15,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     Create,
     DecimalMatrix,
     Dot,
@@ -44,22 +46,23 @@ from jacobian_math.fields import (
     pixel_centres,
     polyline_point,
     probe_waypoints,
+    same_norm_different_stretch,
     value_range,
 )
 from scenes.kit import style
 from scenes.kit.colormaps import colormap_rgb
 from scenes.kit.coords import PlotFrame
 from scenes.kit.followers import Followers
-from scenes.kit.readouts import LiveDecimal
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
 from scenes.kit.scene import LectureScene
-from scenes.kit.text import fmt_number, readable_map
+from scenes.kit.text import caption_number, fmt_number, point_list, readable_map
 
 
 class JacobianNormHeatmap(LectureScene):
     """||J_f||_F over the domain as a rasterised heatmap, with colour bar, level curves,
     the formulas of f and J_f, and a probe reading J_f off the plane."""
 
-    TITLE = "Where f changes fastest"
+    TITLE = "The size of the Jacobian: its Frobenius norm"
 
     RASTER = 200  # heatmap pixels along the longer side of the domain
     LEVEL_GRID = 121  # lattice size for the level curves
@@ -78,6 +81,8 @@ class JacobianNormHeatmap(LectureScene):
         self.show_level_curves()
         self.beat()
         self.move_probe()
+        self.beat()
+        self.compare_stretch()
         self.beat()
 
     # -- math first: nothing is drawn before the map is known to be finite
@@ -133,9 +138,9 @@ class JacobianNormHeatmap(LectureScene):
             MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP, 0.12),
         )
         self.add_colour_bar(right_of=image)
-        self.caption(f"How large is the Jacobian? The heatmap colours the Frobenius norm of "
-                     f"J{self.settings.map.name} at every point of [{fmt_number(x0)}, {fmt_number(x1)}] × "
-                     f"[{fmt_number(y0)}, {fmt_number(y1)}].", 3.0)
+        self.caption(f"How large is the Jacobian? The heatmap colours its Frobenius norm, the square root of the "
+                     f"sum of its squared entries, at every point of [{caption_number(x0)}, {caption_number(x1)}] "
+                     f"× [{caption_number(y0)}, {caption_number(y1)}].", 3.0)
         self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
         self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
         self.pause(0.7)
@@ -201,7 +206,7 @@ class JacobianNormHeatmap(LectureScene):
                            stroke_width=style.THIN_WIDTH, stroke_opacity=0.9))
         self.level_curves = curves
         if len(self.levels):
-            levels = ", ".join(fmt_number(v) for v in self.levels)
+            levels = ", ".join(caption_number(v) for v in self.levels)
             self.caption(f"Level curves where the norm equals {levels}: where they crowd, the norm changes "
                          "fast.", 2.3)
         else:
@@ -220,12 +225,12 @@ class JacobianNormHeatmap(LectureScene):
                                                     self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
         name = self.settings.map.name
         head = MathTex(f"J_{{{name}}}(", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        px = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        px = SignedDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         comma = MathTex(",", font_size=style.MATRIX_SIZE, color=style.TEXT)
-        py = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
+        py = SignedDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
         close = MathTex(") =", font_size=style.MATRIX_SIZE, color=style.TEXT)
         widest = LiveDecimal(-self.probe_max, num_decimal_places=2, font_size=style.MATRIX_SIZE).width
-        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=LiveDecimal,
+        matrix = DecimalMatrix(np.zeros((2, 2)), element_to_mobject=SignedDecimal,
                                element_to_mobject_config={"num_decimal_places": 2, "font_size": style.MATRIX_SIZE},
                                h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
@@ -258,6 +263,62 @@ class JacobianNormHeatmap(LectureScene):
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
         followers.play(self, s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
         self.pause(1.0)
+        self.probe_parts = (dot, pointer)
+
+    def stretch_claim(self, said: bool = False) -> str:
+        """What the last beat says: the norm is an overall size, and (when the map shows it) two points of equal
+        norm whose largest stretch sigma_1 differs, from :func:`same_norm_different_stretch`; ``said``: the
+        points as the voice reads them, pair by pair."""
+        name = self.settings.map.name
+        head = f"The norm is an overall size of J{name}, not how fast {name} changes in its fastest direction"
+        if self.stretch_pair is None:
+            return head + "."
+        points, norms, s1 = self.stretch_pair
+        na, nb = (caption_number(v) for v in norms)
+        norm = f"it is {na} at both" if na == nb else f"it is {na} and {nb}"
+        where = point_list(points, said=said, places=3)
+        return (f"{head}: at {where}{',' if said else ''} {norm}, but the largest stretch σ₁ of a small step is "
+                f"{caption_number(s1[0])} at the first and {caption_number(s1[1])} at the second.")
+
+    def _place_beside(self, label, ring, others: VGroup) -> None:
+        """Next to ``ring``: the first side (toward the plot's middle first) where ``label`` stays inside the plot
+        image and clear of the other marks; else the first side clear of the colour bar and inside the frame."""
+        image, bar = self.heatmap, self.bar
+        inward = RIGHT if ring.get_x() <= image.get_x() else LEFT
+        sides = (inward, -inward, UP, DOWN)
+
+        def clear(a, b) -> bool:
+            return (a.get_right()[0] <= b.get_left()[0] or b.get_right()[0] <= a.get_left()[0]
+                    or a.get_top()[1] <= b.get_bottom()[1] or b.get_top()[1] <= a.get_bottom()[1])
+
+        def inside(a, b) -> bool:
+            return (a.get_left()[0] >= b.get_left()[0] and a.get_right()[0] <= b.get_right()[0]
+                    and a.get_bottom()[1] >= b.get_bottom()[1] and a.get_top()[1] <= b.get_top()[1])
+
+        in_frame = Rectangle(width=config.frame_width, height=config.frame_height)
+        for want in (lambda: inside(label, image) and all(clear(label, o) for o in others),
+                     lambda: inside(label, in_frame) and clear(label, bar)):
+            for side in sides:
+                label.next_to(ring, side, buff=0.08)
+                if want():
+                    return
+        label.next_to(ring, inward, buff=0.08)
+
+    def compare_stretch(self) -> None:
+        self.stretch_pair = same_norm_different_stretch(self.fmap, self.domain)
+        marks = VGroup()
+        if self.stretch_pair is not None:
+            for p, s1 in zip(self.stretch_pair[0], self.stretch_pair[2], strict=True):
+                ring = Circle(radius=0.12, color=style.TEXT, stroke_width=3).move_to(self.to_frame(p))
+                label = MathTex(rf"\sigma_1 = {fmt_number(s1)}", font_size=style.SMALL_SIZE, color=style.TEXT)
+                label.add_background_rectangle(color=style.BACKGROUND, opacity=0.75, buff=0.05)
+                self._place_beside(label, ring, marks)
+                marks.add(VGroup(ring, label))
+        self.stretch_marks = marks
+        self.caption(self.stretch_claim(), 4.0, spoken=self.stretch_claim(said=True))
+        if len(marks):
+            self.play(FadeIn(marks), run_time=self.rt(0.8))
+        self.pause(3.2)
 
 
 __all__ = ["JacobianNormHeatmap"]

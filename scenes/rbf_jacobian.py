@@ -1,4 +1,7 @@
-"""Storyboard item 1: RBF features, their derivatives and the Jacobian row at a moving x0.
+"""Storyboard item 1: radial basis function (RBF) features, their derivatives and the Jacobian at a moving x0.
+
+phi maps a number x to k features, so its Jacobian dphi/dx(x0) is a k x 1 column; the readout shows it on its
+side, as its transpose (a row), to fit the frame.
 
 Every number drawn comes from ``jacobian_math``.
 
@@ -35,15 +38,17 @@ from manim import (
 
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
-from scenes.kit.readouts import LiveDecimal
-from scenes.kit.text import fmt_number, subscript
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
+from scenes.kit.text import caption_number, fmt_number, subscript
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
 
 
 class RBFJacobian(RBFPanelsScene):
-    """Three (or any number of) Gaussian bumps, their derivatives, and the Jacobian row at a moving x0."""
+    """Three (or any number of) Gaussian bumps, their derivatives, and the Jacobian at a moving x0 (a k x 1
+    column, shown transposed)."""
 
     TITLE = "RBF features and their Jacobian"
+    SUBTITLE = "radial basis function (RBF) features: one Gaussian bump per centre"
 
     AXES_TIME = 1.0
     DRAW_TIME = 1.0  # per bump
@@ -55,7 +60,7 @@ class RBFJacobian(RBFPanelsScene):
     HOLD_TIME = 2.0
 
     def construct(self) -> None:
-        self.title_card(self.TITLE)
+        self.title_card(self.TITLE, self.SUBTITLE)
         self.beat()
         self.build_figure()
         self.show_bumps()
@@ -145,10 +150,11 @@ class RBFJacobian(RBFPanelsScene):
         x0_text = label_tex("x_0 =", style.MATRIX_SIZE, style.HIGHLIGHT)
         x0_num = LiveDecimal(float(st["x0"]), num_decimal_places=2, font_size=style.MATRIX_SIZE,
                                color=style.HIGHLIGHT)
-        lhs = label_tex(r"\frac{d\phi}{dx}(x_0) =", style.MATRIX_SIZE)
+        # dphi/dx(x0) is a k x 1 column; it is shown on its side, so the label says transpose
+        lhs = label_tex(r"\frac{d\phi}{dx}(x_0)^{\top} =", style.MATRIX_SIZE)
         # size the brackets for the widest entry the sweep can show (negative, largest magnitude)
         widest = -float(np.abs(self.rbf.derivatives(self.x_samples())).max())
-        row = DecimalMatrix([[widest] * self.rbf.k], element_to_mobject=LiveDecimal,
+        row = DecimalMatrix([[widest] * self.rbf.k], element_to_mobject=SignedDecimal,
                             element_to_mobject_config={"num_decimal_places": 2},
                             h_buff=1.6, bracket_h_buff=0.15)
         row.scale(style.MATRIX_SIZE / 48)
@@ -169,7 +175,9 @@ class RBFJacobian(RBFPanelsScene):
 
     # --- beats -----------------------------------------------------------------------------------
     def show_bumps(self) -> None:
-        self.caption(f"{self.rbf.k} Gaussian bumps φᵢ, one per centre cᵢ, map x to a feature vector φ(x).",
+        k = self.rbf.k
+        self.caption(f"{k} Gaussian bumps φᵢ, one per centre cᵢ, map each number x to a feature vector φ(x) "
+                     f"of {k} numbers.",
                      self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
         self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
@@ -199,16 +207,15 @@ class RBFJacobian(RBFPanelsScene):
     def sweep_point(self) -> None:
         lo, hi = self.settings.rbf.x_range
         entries = ", ".join(f"φ{subscript(i + 1)}′" for i in range(self.rbf.k))
-        self.caption(f"As x₀ sweeps, the Jacobian row dφ/dx(x₀) = [{entries}] follows the slopes.",
-                     self.SWEEP_OUT_TIME)
+        k = self.rbf.k
+        self.caption(f"As x₀ sweeps, the Jacobian dφ/dx(x₀) follows the slopes: a {k} by 1 column of "
+                     f"{entries}, written on its side below as its transpose.", self.SWEEP_OUT_TIME)
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
-        rbf = self.settings.rbf
-        page = x_final == 0 and tuple(rbf.centers) == (-2.0, 0.0, 2.0) and rbf.sigma == 1
-        where = "the values and slopes of the page's figure" if page else "the values φᵢ(x₀) and slopes φᵢ′(x₀)"
-        self.caption(f"At x₀ = {fmt_number(x_final)}: {where}, and the Jacobian row they make.",
+        self.caption(f"At x₀ = {caption_number(x_final)}: the values φᵢ(x₀), the slopes φᵢ′(x₀), and the "
+                     f"{self.rbf.k} by 1 Jacobian column they make, boxed as its transpose.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)

@@ -33,9 +33,9 @@ from manim import (
 from jacobian_math.plotting import partial_sums
 from jacobian_math.rbf import WeightedRBF
 from scenes.kit import style
-from scenes.kit.readouts import LiveDecimal
+from scenes.kit.readouts import LiveDecimal, SignedDecimal
 from scenes.kit.shapes import DashedCurve
-from scenes.kit.text import fmt_number
+from scenes.kit.text import caption_number
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
 
 
@@ -146,8 +146,8 @@ class RBFModel(RBFPanelsScene):
         st = self.state()
         size = style.MATRIX_SIZE
         x0_num = LiveDecimal(float(st["x0"]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
-        f_num = LiveDecimal(float(st["f"][0]), num_decimal_places=2, font_size=size, color=style.MODEL)
-        df_num = LiveDecimal(float(st["df"][0]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
+        f_num = SignedDecimal(float(st["f"][0]), num_decimal_places=2, font_size=size, color=style.MODEL)
+        df_num = SignedDecimal(float(st["df"][0]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
         group = VGroup(
             VGroup(label_tex("x_0 =", size, style.HIGHLIGHT), x0_num).arrange(RIGHT, buff=0.15),
             VGroup(label_tex("f(x_0) =", size), f_num).arrange(RIGHT, buff=0.15),
@@ -165,7 +165,7 @@ class RBFModel(RBFPanelsScene):
     # --- beats -----------------------------------------------------------------------------------
     def show_weighted_bumps(self) -> None:
         k = self.model.basis.k
-        self.caption("A model weighs the features: each bump φᵢ is scaled by its weight wᵢ.",
+        self.caption("A model weights the features: each bump φᵢ is scaled by its weight wᵢ.",
                      self.WEIGHT_TIME * 2 + 1.0)
         self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label),
                   *(Create(b) for b in self.bumps), run_time=self.rt(self.WEIGHT_TIME))
@@ -227,7 +227,9 @@ class RBFModel(RBFPanelsScene):
 
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
-        self.caption(f"At x₀ = {fmt_number(x_final)}, f′(x₀) = wᵀ dφ/dx(x₀): one weighted Jacobian row.",
+        k, slope = self.model.basis.k, float(self.model.derivative(x_final)[0])
+        self.caption(f"At x₀ = {caption_number(x_final)}, f′(x₀) = wᵀ dφ/dx(x₀) = {caption_number(slope, 2)}: "
+                     f"a 1 by {k} row times the {k} by 1 Jacobian column, one number.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT, stroke_width=3).move_to(d)

@@ -1,4 +1,5 @@
-"""SoftmaxJacobian: diag(p) - p p^T live as the logits move; rows sum to zero; saturation.
+"""SoftmaxJacobian: diag(p) - p p^T live as the logits move; rows sum to zero; saturation; the cross-entropy
+gradient p - y, y the one-hot vector of the true class (TRUE_CLASS, marked on screen).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
 
@@ -22,11 +23,12 @@ from scenes.kit.colormaps import signed_color
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import (
     LiveDecimal,
+    SignedDecimal,
     set_centred,
     set_if_changed,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import subscript
+from scenes.kit.text import caption_number, subscript
 
 
 class SoftmaxJacobian(LectureScene):
@@ -38,6 +40,8 @@ class SoftmaxJacobian(LectureScene):
     BAR_HEIGHT = 3.2  # scene units for p = 1
     ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
     SATURATED = 0.9  # the largest p from which the last beat speaks of saturation
+    TRUE_CLASS = 1  # the true class of the cross-entropy beat (0-based: class 2, the one that overtakes class 1)
+    PLACES = 3  # decimals of the matrix entries: saturated entries of a few thousandths still show their size
     Z_STILL = -1  # z-index of labels, brackets and formulas (the moving parts stay at 0, drawn after them)
 
     def construct(self) -> None:
@@ -75,6 +79,10 @@ class SoftmaxJacobian(LectureScene):
         gap = width * 0.5
         self.base_y = -2.2
         xs = -4.0 + (np.arange(K) - (K - 1) / 2) * (width + gap)
+        self.bar_xs, self.bar_width = xs, width
+        # p to 3 decimals (a saturated 0.004 must not read 0.00), smaller type when the columns are narrow
+        p_size = style.SMALL_SIZE * min(1.0, 0.92 * (width + gap) / LiveDecimal(0.004, num_decimal_places=3,
+                                                                               font_size=style.SMALL_SIZE).width)
         self.bars, self.z_labels, self.p_labels = VGroup(), VGroup(), VGroup()
         for i in range(K):
             color = style.basis_color(i)
@@ -86,12 +94,12 @@ class SoftmaxJacobian(LectureScene):
                 b.stretch_to_fit_height(h).move_to([x, self.base_y, 0], aligned_edge=DOWN)
 
             self.followers.add(bar, grow)
-            p_num = LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
+            p_num = LiveDecimal(0, num_decimal_places=3, font_size=p_size, color=color)
             self.followers.add(p_num, lambda m, i=i, b=bar: set_if_changed(m, self._state()[0][i]).next_to(
                 b, UP, 0.08))
             z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
             z_name.move_to([xs[i], self.base_y - 0.3, 0])
-            z_val = LiveDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
+            z_val = SignedDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
                                   font_size=style.SMALL_SIZE, color=color).move_to([xs[i], self.base_y - 0.7, 0])
             self.followers.add(z_val, lambda m, i=i, x=xs[i]: set_centred(m, self.z[i].get_value(),
                                                                            np.array([x, self.base_y - 0.7, 0])))
@@ -115,8 +123,8 @@ class SoftmaxJacobian(LectureScene):
         # a matrix wider than the 3 x 3 one moves right, into the room right of the bars
         centre_x = 1.2 + max(0.0, K * c - 3 * self.CELL) / 2
         origin = np.array([centre_x - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])
-        # the entries' font shrinks only when "-0.00" would not fit in a cell
-        probe = LiveDecimal(-0.25, num_decimal_places=2, include_sign=True, font_size=style.SMALL_SIZE)
+        # the entries' font shrinks only when "-0.250" would not fit in a cell
+        probe = LiveDecimal(-0.25, num_decimal_places=self.PLACES, include_sign=True, font_size=style.SMALL_SIZE)
         entry_size = style.SMALL_SIZE * min(1.0, 0.75 * c / probe.width)  # a gap between neighbours
         self.cells, self.entries, self.sums = VGroup(), VGroup(), VGroup()
         for i in range(K):
@@ -124,7 +132,7 @@ class SoftmaxJacobian(LectureScene):
                 pos = origin + [j * c, -i * c, 0]
                 sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
                 self.followers.add(sq, lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
-                num = LiveDecimal(0, num_decimal_places=2, include_sign=True, font_size=entry_size,
+                num = SignedDecimal(0, num_decimal_places=self.PLACES, include_sign=True, font_size=entry_size,
                                     color=style.TEXT).move_to(pos)
                 self.followers.add(num, lambda m, i=i, j=j, pos=pos: set_centred(m, self._entry(i, j), pos))
                 self.cells.add(sq)
@@ -157,7 +165,8 @@ class SoftmaxJacobian(LectureScene):
         ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
-        self.caption("Its Jacobian is diag(p) − ppᵀ: raising one logit lifts its own p and lowers the rest.", 5)
+        self.caption(f"Its Jacobian, a {K} by {K} matrix, is the diagonal matrix of p minus p pᵀ: raising one logit "
+                     "lifts its own p and lowers the rest.", 5)
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
                 Create(brackets), buff=0.03)
@@ -172,7 +181,7 @@ class SoftmaxJacobian(LectureScene):
         return self._state()[1]
 
     def _entry(self, i: int, j: int) -> float:
-        return float(np.round(self._jac()[i, j], 2)) + 0.0  # + 0.0 turns -0.0 into 0.0
+        return float(self._jac()[i, j])  # set_if_changed rounds it, keeping the sign of a small negative entry
 
     def _row_sum(self, i: int) -> float:
         return float(np.round(self._jac()[i].sum(), 2)) + 0.0
@@ -202,14 +211,35 @@ class SoftmaxJacobian(LectureScene):
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)],
                             run_time=self.rt(3))
 
+    def cross_entropy_claim(self, target: Sequence[float]) -> str:
+        """The last beat's caption: p - y at the final logits, y the one-hot vector of TRUE_CLASS."""
+        p = softmax(np.array(target))
+        t, k = self.TRUE_CLASS, int(np.argmax(p))
+        y = np.eye(self.K)[t]
+        size = caption_number(float(np.linalg.norm(p - y)))
+        head = ("With a cross-entropy loss the gradient with respect to the logits is p − y, where y is the one-hot "
+                f"vector of the true class, here class {t + 1}")
+        if p[k] < self.SATURATED:
+            return f"{head}: p − y has length {size}."
+        if k != t:
+            return (f"{head}: p − y has length {size}, so it does not vanish although the softmax has saturated "
+                    "on a wrong class.")
+        return f"{head}: the softmax has saturated on the true class, so p − y is small too, of length {size}."
+
     def contrast_cross_entropy(self, target: Sequence[float]) -> None:
-        if softmax(np.array(target)).max() >= self.SATURATED:
-            self.caption("With a cross-entropy loss the logit gradient is p − y: it does not vanish when the "
-                         "wrong class saturates.", 3)
-        else:
-            self.caption("With a cross-entropy loss the logit gradient is p − y: the probabilities minus the "
-                         "one-hot label.", 3)
-        self.pause(3)
+        t, xs = self.TRUE_CLASS, self.bar_xs
+        y_row = self.base_y - 1.15
+        digits = VGroup(*[MathTex("1" if i == t else "0", font_size=style.SMALL_SIZE,
+                                  color=style.HIGHLIGHT if i == t else style.TEXT).move_to([x, y_row, 0])
+                          for i, x in enumerate(xs)])
+        ring = SurroundingRectangle(VGroup(self.z_labels[t], digits[t]), color=style.HIGHLIGHT, buff=0.08,
+                                    stroke_width=2)
+        key = MathTex(rf"y:\ \text{{one-hot, true class }} {t + 1}", font_size=style.SMALL_SIZE, color=style.TEXT)
+        key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=0.35)
+        self.true_class_marks = VGroup(digits, ring, key)
+        self.caption(self.cross_entropy_claim(target), 3)
+        self.play(FadeIn(digits), Create(ring), FadeIn(key), run_time=self.rt(0.8))
+        self.pause(2.2)
 
 
 __all__ = ["SoftmaxJacobian"]

@@ -39,6 +39,18 @@ def captions(scene_cls: type, media: Path) -> list[str]:
     return [c.content for c in scene.renderer.file_writer.subcaptions]
 
 
+def said_and_captions(scene_cls: type, media: Path, monkeypatch) -> tuple[list[str], list[str]]:
+    """Every caption the scene says, the title card's too (a silent render keeps that one out of the .srt),
+    and the .srt's captions."""
+    from scenes.kit.scene import LectureScene
+
+    said = []
+    original = LectureScene.caption
+    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (said.append(text),
+                                                                                original(self, text, *a, **kw)))
+    return said, captions(scene_cls, media)
+
+
 def one(texts: list[str], pattern: str) -> re.Match:
     """The single caption matching ``pattern`` (a regex), as a match."""
     found = [m for t in texts if (m := re.search(pattern, t))]
@@ -67,14 +79,93 @@ def test_a_users_map_is_shown_in_caption_form(media, use_config):
     assert one(captions(scene_class("TaylorError"), media), r"on the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
 
 
-def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
-    use_config("")
-    assert "page's figure" in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
-    use_config("[rbf]\nx0_final = 1.0\n")
-    text = one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 1:").string
-    assert "page's figure" not in text and "φᵢ(x₀)" in text
-    use_config("[rbf]\ncenters = [-1.0, 0.0, 1.0]\n")
-    assert "page's figure" not in one(captions(scene_class("RBFJacobian"), media), r"^At x₀ = 0:").string
+RBF_CASES = ("", "[rbf]\nx0_final = 1.0\n", "[rbf]\ncenters = [-4.0, -2.0, 0.0, 2.0, 4.0]\n"
+             "weights = [0.6, 1.0, -0.7, 0.8, -0.4]\nx0_final = -0.5\n")
+
+
+@pytest.mark.parametrize("config", RBF_CASES)
+def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, media, use_config, monkeypatch):
+    """phi maps a number to k features: its Jacobian is a k by 1 column (shown transposed), never "the
+    Jacobian row"; RBF is spelled out on the title card, the first thing said; no caption refers to a page the
+    viewer has not got; the minus signs are minus signs."""
+    use_config(config)
+    s = active_settings().rbf
+    k = len(s.centers)
+    said, texts = said_and_captions(scene_class("RBFJacobian"), media, monkeypatch)
+    assert "radial basis function (rbf) features" in said[0].lower() and "RBF" not in " ".join(said[1:])
+    joined = " ".join(texts)
+    assert "row" not in joined and "page" not in joined
+    assert one(texts, rf"^As x₀ sweeps, the Jacobian dφ/dx\(x₀\) .* a {k} by 1 column of φ₁′, .*transpose")
+    x0 = f"{s.x0_final:g}".replace("-", "−")
+    assert one(texts, rf"^At x₀ = {x0}: .* the {k} by 1 Jacobian column .*transpose")
+    assert one(texts, rf"feature vector φ\(x\) of {k} numbers")
+    assert not any(re.search(r"-\d", t) for t in texts), texts  # a hyphen before a digit: ASCII minus
+
+
+@pytest.mark.parametrize("config", RBF_CASES)
+def test_rbf_model_caption_states_the_slope_as_one_number(config, media, use_config):
+    use_config(config)
+    s = active_settings().rbf
+    k, x0 = len(s.centers), s.x0_final
+
+    def f(x):  # the model written out here
+        return sum(w * np.exp(-((x - c) ** 2) / (2 * s.sigma**2)) for c, w in zip(s.centers, s.weights, strict=True))
+
+    slope = (f(x0 + 1e-5) - f(x0 - 1e-5)) / 2e-5
+    texts = captions(scene_class("RBFModel"), media)
+    assert one(texts, r"^A model weights the features")
+    m = one(texts, rf"f′\(x₀\) = wᵀ dφ/dx\(x₀\) = (−?\d+(?:\.\d+)?): a 1 by {k} row times the {k} by 1 "
+                   r"Jacobian column, one number\.")
+    assert float(m.group(1).replace("−", "-")) == pytest.approx(slope, abs=0.0051)
+    assert "row" not in " ".join(t for t in texts if t is not m.string)
+
+
+SIGNED = r"(−?\d+(?:\.\d+)?)"
+
+
+def _num(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+@pytest.mark.parametrize("config", ["", '[map]\nf1 = "sin(x)*y"\nf2 = "x**3 + y"\ndomain = [-3.0, 3.0, -1.0, 2.0]\n'])
+def test_heatmap_says_the_norm_is_a_size_and_contrasts_sigma1(config, media, use_config):
+    """The heatmap shows ||J||_F, not where f changes fastest: the chapter says so, and the last caption names
+    two points of equal norm and different sigma_1, checked here by central differences and numpy's SVD."""
+    use_config(config)
+    cls = scene_class("JacobianNormHeatmap")
+    assert "fastest" not in cls.TITLE and "Frobenius norm" in cls.TITLE
+    texts = captions(cls, media)
+    assert one(texts, r"Frobenius norm, the square root of the sum of its squared entries")
+    m = one(texts, rf"at \({SIGNED}, {SIGNED}\) and \({SIGNED}, {SIGNED}\) it is {SIGNED}(?: and {SIGNED}| at both), "
+                   rf"but the largest stretch σ₁ of a small step is {SIGNED} at the first and {SIGNED} at the second")
+    assert m.string.startswith("The norm is an overall size of Jf, not how fast f changes in its fastest direction")
+    a, b = np.array([_num(m.group(1)), _num(m.group(2))]), np.array([_num(m.group(3)), _num(m.group(4))])
+    f1, f2 = active_settings().map.expressions[:2]
+
+    def f(p):
+        x, y = p
+        return np.array([eval(f1, {"x": x, "y": y, "sin": np.sin}), eval(f2, {"x": x, "y": y, "sin": np.sin})])
+
+    def jac(p, h=1e-6):
+        return np.stack([(f(p + h * e) - f(p - h * e)) / (2 * h) for e in np.eye(2)], axis=1)
+
+    norms = [np.linalg.norm(jac(p)) for p in (a, b)]
+    s1 = [np.linalg.svd(jac(p), compute_uv=False)[0] for p in (a, b)]
+    assert _num(m.group(5)) == pytest.approx(norms[0], abs=0.0051)
+    assert _num(m.group(6) or m.group(5)) == pytest.approx(norms[1], abs=0.0051)
+    assert norms[0] == pytest.approx(norms[1], rel=0.006)
+    assert (_num(m.group(7)), _num(m.group(8))) == pytest.approx(tuple(s1), abs=0.0051)
+    assert s1[1] / s1[0] >= 1.1
+    if not config:  # the page's map: (1, 1) and (1, -1), norm sqrt(10) at both, sigma_1 sqrt(5) and 3
+        assert m.group(0).startswith("at (1, 1) and (1, −1) it is 3.16 at both")
+        assert (_num(m.group(7)), _num(m.group(8))) == pytest.approx((np.sqrt(5), 3.0), abs=0.0051)
+
+
+def test_heatmap_of_a_linear_map_claims_no_contrast(media, use_config):
+    use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
+    texts = captions(scene_class("JacobianNormHeatmap"), media)
+    assert one(texts, r"^The norm is an overall size of Jf, not how fast f changes in its fastest direction\.$")
+    assert not any("σ₁" in t for t in texts)
 
 
 @pytest.mark.parametrize(("config", "ratio", "power"), [
@@ -430,3 +521,85 @@ def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, media, us
         said = spoken_form(text)
         assert unspeakable(said) == "", (text, said)
         assert not re.search(r"\d (times|×) \d", said), said
+
+
+def test_grid_caption_lists_the_corners_as_points_with_minus_signs(media, use_config):
+    use_config('[map]\nsample_points = [[-1.5, -0.25], [0.0, 0.0], [1.0, 1.0]]\n')
+    texts = captions(scene_class("GridSquaresUnderF"), media)
+    assert one(texts, r"lower-left corners are the points \(−1\.5, −0\.25\), \(0, 0\) and \(1, 1\); ")
+    assert one(texts, r"^Zoom in at f\(")
+    assert not any(re.search(r"-\d", t) for t in texts), texts
+
+
+def test_numbers_are_never_shown_as_zero_or_with_a_hyphen_in_captions():
+    from scenes.kit.text import caption_number, fmt_number, readout_notation
+
+    assert [fmt_number(v) for v in (2.0, -0.7, 0.333, 0.0, -0.004, 0.000123)] == [
+        "2", "-0.7", "0.33", "0", "-0.004", "0.00012"]
+    assert caption_number(-0.004) == "−0.004" and caption_number(-2.5) == "−2.5"
+    # the zoom's readouts: fixed while 3 significant digits need at most 5 decimals, else one exponent
+    assert readout_notation([0.354, 0.00552], min_places=5) == (5, 0)
+    assert readout_notation([1.414], min_places=3) == (3, 0)
+    assert readout_notation([3.5e-4, 2.21e-6], min_places=5) == (2, -6)
+    assert readout_notation([0.0, 0.0], min_places=5) == (5, 0)  # a true zero (affine map) stays 0.00000
+
+
+def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, monkeypatch):
+    """Back-propagation never multiplies the Jacobians: it carries one vector through one vector-Jacobian product
+    per layer, pulled back through Jg (giving vᵀJg), then through Jf."""
+    use_config("")
+    said, texts = said_and_captions(scene_class("ChainRule"), media, monkeypatch)
+    assert "multiplies" not in " ".join(said)
+    assert said[0] == ("The chain rule: products of Jacobians. The Jacobian of a composition is the product of the "
+                       "layers' Jacobians.")
+    m = one(texts, r"^Back-propagation carries one vector: the gradient v at the output is pulled back through "
+                   r"Jg\(f\(p\)\), giving vᵀ Jg\(f\(p\)\), then through Jf\(p\)\. One vector–Jacobian product "
+                   r"per layer; the product of the Jacobians is never formed "
+                   r"\(arrows drawn at ([\d.]+) of their length")
+    assert float(m.group(1)) == scene_class("ChainRule").GRADIENT_SCALE
+    assert "pulled back by" not in " ".join(texts)
+
+
+@pytest.mark.parametrize(("config", "ending"), [
+    ("", "so it does not vanish although the softmax has saturated on a wrong class."),
+    ("[ml]\nsaturated_logits = [-1.0, 4.5, -1.5]\n", "the softmax has saturated on the true class, so p − y is "
+                                                       "small too, of length"),
+    ("[ml]\nlogits = [1.0, 0.2, -0.6, 0.0]\nsaturated_logits = [1.0, 0.5, 0.0, -0.5]\n", "p − y has length"),
+])
+def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, media, use_config):
+    use_config(config)
+    z = np.array(active_settings().ml.saturated_logits)
+    t = scene_class("SoftmaxJacobian").TRUE_CLASS
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    texts = captions(scene_class("SoftmaxJacobian"), media)
+    m = one(texts, rf"the gradient with respect to the logits is p − y, where y is the one-hot vector of the true "
+                   rf"class, here class {t + 1}: .*length {NUMBER}")
+    assert ending in m.string
+    y = np.zeros(len(z))
+    y[t] = 1.0
+    assert float(m.group(1)) == pytest.approx(np.linalg.norm(p - y), abs=0.0051)
+    # the matrix is named so that it reads aloud: its shape "by", diag(p) in words
+    k = len(z)
+    assert one(texts, rf"^Its Jacobian, a {k} by {k} matrix, is the diagonal matrix of p minus p pᵀ")
+    assert not any(re.search(r"\bdiag\b|×", x) for x in texts)
+
+
+def test_point_lists_are_said_pair_by_pair(media, use_config, monkeypatch):
+    """Six loose numbers ("minus 1, minus 1, 0, 0, and, 1, 1") do not say which go together: the voice reads
+    each pair as a point, while the written caption keeps (−1, −1), (0, 0) and (1, 1)."""
+    from narration.spoken import spoken_form
+    from scenes.kit.scene import LectureScene
+
+    spoken = {}
+    original = LectureScene.caption
+    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (
+        spoken.__setitem__(text, kw.get("spoken")), original(self, text, *a, **kw)))
+    use_config("")
+    for name, pattern, said in (
+        ("GridSquaresUnderF", r"the points \(−1, −1\), \(0, 0\) and \(1, 1\)",
+         "the point minus 1, minus 1; the point 0, 0; and the point 1, 1."),
+        ("JacobianNormHeatmap", r"at \(1, 1\) and \(1, −1\) it is",
+         "at the point 1, 1 and the point 1, minus 1, it is 3.16 at both"),
+    ):
+        text = one(captions(scene_class(name), media), pattern).string
+        assert said in spoken_form(spoken[text]), spoken[text]

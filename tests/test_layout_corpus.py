@@ -127,6 +127,8 @@ def test_heatmap_scene_layout(name, use_map, media):
         assert apart(b, plot) and apart(b, bar), f"panel {b} overlaps the plot {plot} or the colour bar {bar}"
     assert apart(formulas, readout)
     assert apart(bar, plot)
+    for mark in scene.stretch_marks:  # the two points of equal norm, with their sigma_1 labels
+        assert inside(box(mark), 0.0) and apart(box(mark), bar), f"{box(mark)} leaves the frame or meets the bar"
 
 
 @pytest.mark.render

@@ -464,3 +464,28 @@ def test_probe_waypoints_stay_inside_and_end_at_the_last_sample_point():
     w = probe_waypoints(DOMAIN, [(-1, -1), (0, 0), (1, 1), (9, 9)])
     assert (np.abs(w) <= 2).all()
     np.testing.assert_allclose(w[-1], [1, 1])
+
+
+def test_same_norm_different_stretch_on_the_pages_map():
+    """f = (x^2 - y, y^2 + x): J = [[2x, -1], [1, 2y]], ||J||_F^2 = 4x^2 + 4y^2 + 2 (radial), while J^T J at
+    (1, 1) is 5 I (sigma_1 = sqrt 5) and at (1, -1) [[5, -4], [-4, 5]] (sigma_1 = 3): the pair it finds."""
+    from jacobian_math import PlaneMap
+    from jacobian_math.fields import same_norm_different_stretch
+
+    pts, norms, s1 = same_norm_different_stretch(PlaneMap.from_expressions("x**2 - y", "y**2 + x"), (-2, 2, -2, 2))
+    np.testing.assert_allclose(pts, [[1, 1], [1, -1]])
+    np.testing.assert_allclose(norms, [np.sqrt(10)] * 2, rtol=1e-12)
+    np.testing.assert_allclose(s1, [np.sqrt(5), 3.0], rtol=1e-12)
+    # a linear map has one Jacobian: no pair differs
+    assert same_norm_different_stretch(PlaneMap.from_expressions("2*x + y", "y - x"), (-2, 2, -2, 2)) is None
+
+
+def test_square_box_keeps_the_base_or_grows_to_a_square_around_the_data():
+    from jacobian_math.fields import square_box
+
+    base = (-1.6, 1.6, -1.6, 1.6)
+    assert square_box(np.array([[0.0, 0.0], [1.5, -1.5]]), base) == base
+    x0, x1, y0, y1 = square_box(np.array([[0.0, 0.0], [4.0, 1.0]]), base, margin=0.1)
+    assert x1 - x0 == pytest.approx(y1 - y0)  # square
+    assert x0 <= -1.6 and y0 <= -1.6 and y1 >= 1.6 and x1 >= 4.0 + 0.1 * (4.0 + 1.6) - 1e-9  # holds both, margin
+    assert (x0 + x1) / 2 == pytest.approx((4.0 - 1.6) / 2)

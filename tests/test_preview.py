@@ -179,7 +179,7 @@ def _where(scene: str) -> tuple:
 
 def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -> None:
     assert beat_names(*_where("JacobianNormHeatmap")) == [
-        "show_heatmap", "show_formulas", "show_level_curves", "move_probe"]
+        "show_heatmap", "show_formulas", "show_level_curves", "move_probe", "compare_stretch"]
     assert beat_names(*_where("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
     for scene in ("RBFJacobian", "GridSquaresUnderF", "ChainRule", "SoftmaxJacobian", "FlowDensity", "TaylorError"):
         assert len(beat_names(*_where(scene))) >= 4, scene

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -377,6 +378,34 @@ def test_zoom_readout_shows_the_gap_shrinking_like_h_squared(grid_scene):
     assert h == pytest.approx(0.5 / 8)
     assert gap_row[1].get_value() == pytest.approx(math.sqrt(2) * h**2, rel=1e-9)
     assert ratio_row[1].get_value() == pytest.approx(math.sqrt(2), rel=1e-9)
+
+
+def _shown(row) -> tuple[str, float]:
+    """What a zoom readout row shows: its digits, and the value they stand for (times its 10^k, if any)."""
+    num = row[1]
+    digits = f"{num.get_value():.{num.num_decimal_places}f}"
+    exponent = int(re.fullmatch(r"\\times 10\^\{(-?\d+)\}", row[2].tex_string)[1]) if len(row) > 2 else 0
+    return digits, float(digits) * 10.0**exponent
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("config", "gap_per_h2"), [
+    ("[map]\ncell_size = 0.01\n", math.sqrt(2)),  # the page map, tiny squares: gap sqrt(2) h^2 < 10^-5
+    # nearly linear: f - J-linearisation = (a d1^2, -b d2^2), maxed at the far corner: h^2 sqrt(a^2 + b^2)
+    ('[map]\nf1 = "x + 0.0001*x**2"\nf2 = "y - 0.0002*y**2"\n', math.hypot(1e-4, 2e-4)),
+])
+def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_config, media):
+    """A gap far below 10^-5 read "gap = 0.00000" beside gap/h^2 = 1.414: each readout keeps 3 significant digits
+    (scientific when tiny) and shows the true value, sqrt(2) h^2 here."""
+    use_config(config)
+    scene = render_scene(GridSquaresUnderF, media, 128, 72, last_frame=True)
+    h_row, gap_row, ratio_row = scene.zoom_readouts
+    h = h_row[1].get_value()
+    assert h == pytest.approx(scene.settings.map.cell_size / 8)
+    for row, want in ((gap_row, gap_per_h2 * h**2), (ratio_row, gap_per_h2)):
+        digits, value = _shown(row)
+        assert len(digits.replace("-", "").replace(".", "").lstrip("0")) >= 3, digits  # 3 significant digits
+        assert value == pytest.approx(want, rel=0.01), (digits, value, want)
 
 
 @pytest.mark.render

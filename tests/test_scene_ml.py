@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import tempconfig
+from manim import DL, UR, tempconfig
 from scene_harness import (
     GOLDEN_SIZE,
     assert_beats_match_golden,
@@ -24,6 +24,7 @@ from lecture.storyboard import STORYBOARD
 from scenes.kit import style
 from scenes.kit.colormaps import cross_fade
 from scenes.kit.followers import Followers
+from scenes.kit.manim_compat import decimal_text
 from scenes.kit.panel import Panel
 from scenes.kit.readouts import shown_values
 from scenes.kit.text import single_path
@@ -99,6 +100,32 @@ def test_chain_rule_read_back(rendered) -> None:
     np.testing.assert_allclose(shown[2], v @ jg @ jf, atol=0.0051)
 
 
+STEEP_CHAIN = ("[ml]\nchain_w1 = [[4.0, -2.0], [1.5, 3.5]]\nchain_b1 = [0.0, 0.0]\n"
+               "chain_w2 = [[3.0, 2.5], [-2.0, 3.5]]\nchain_b2 = [0.0, 0.0]\n"
+               "chain_point = [0.0, 0.0]\nchain_cell = 0.8\n")
+
+
+@pytest.mark.parametrize("config", ["", STEEP_CHAIN])
+def test_chain_rule_keeps_cells_and_gradients_inside_their_panels(config, use_config, tmp_path) -> None:
+    """Steeper layers stretch the cell's image and the gradient: each panel's view is fitted to its data, so
+    every cell, parallelogram, edge arrow and gradient arrow stays inside its panel's frame."""
+    use_config(config)
+    with tempconfig({"tex_dir": str(tmp_path.parent / "ml_tex_cache")}):
+        scene = render_scene(scene_class("ChainRule"), tmp_path, 128, 72, last_frame=True)
+    layers, grads = scene.cell_layers, scene.grad_arrows
+    drawn = {0: [*layers[0:2], grads[2]], 1: [*layers[2:5], grads[1]], 2: [*layers[5:8], grads[0]]}
+    for k, mobs in drawn.items():
+        border = scene.panels[k].border
+        lo, hi = border.get_corner(DL), border.get_corner(UR)
+        for mob in mobs:
+            pts = np.vstack([m.points for m in mob.family_members_with_points()])
+            assert (pts[:, :2] >= lo[:2] - 1e-6).all() and (pts[:, :2] <= hi[:2] + 1e-6).all(), (k, mob)
+    if not config:  # the page's layers fit the fixed box, gradients at half length
+        assert all(p.box == scene.BOX for p in scene.panels) and scene.gradient_scale == scene.GRADIENT_SCALE
+    else:
+        assert any(p.box != scene.BOX for p in scene.panels)
+
+
 def test_softmax_read_back(rendered) -> None:
     scene, _ = rendered("SoftmaxJacobian")
     z = np.array(scene.settings.ml.saturated_logits)
@@ -111,6 +138,20 @@ def test_softmax_read_back(rendered) -> None:
     heights = np.array([b.height for b in scene.bars])
     np.testing.assert_allclose(heights, p * scene.BAR_HEIGHT, atol=2e-3)
     np.testing.assert_allclose([m.get_value() for m in scene.p_labels], p, atol=0.0051)
+    # what the entries read, sign included: a small negative entry (-0.004, -0.00001) never reads "+0.00"
+    texts = [decimal_text(e, e.get_value()) for e in scene.entries]
+    assert [t.startswith("-") for t in texts] == list((jac < 0).ravel()), texts
+    np.testing.assert_allclose([float(t) for t in texts], jac.ravel(), atol=0.00051)
+    # no probability of the saturated softmax reads as zero
+    assert all(float(decimal_text(m, m.get_value())) > 0 for m in scene.p_labels)
+    # the true class of p - y is marked by a label and its one-hot digit, not by colour only
+    t = scene.TRUE_CLASS
+    digits, ring, key = scene.true_class_marks
+    assert [d.tex_string for d in digits] == ["1" if i == t else "0" for i in range(K)]
+    assert key.tex_string.endswith(rf"true class }} {t + 1}")
+    for mob in (scene.z_labels[t], digits[t]):
+        assert ring.get_left()[0] < mob.get_left()[0] and mob.get_right()[0] < ring.get_right()[0]
+        assert ring.get_bottom()[1] < mob.get_bottom()[1] and mob.get_top()[1] < ring.get_top()[1]
 
 
 def _coupling_flow(scales, shifts):

@@ -18,6 +18,7 @@ from scene_harness import assert_beats_match_golden, assert_matches_golden, gold
 
 from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
+from scenes.kit.manim_compat import decimal_text
 
 pytestmark = pytest.mark.render
 
@@ -93,8 +94,11 @@ def test_rbf_jacobian_geometry_matches_closed_form(case, tmp_path, media, monkey
             (xa, ya), (xb, yb) = (_coords(scene.top, p) for p in scene.tangents[i].get_start_and_end())
             assert (yb - ya) / (xb - xa) == pytest.approx(_slope(phi, x0), abs=1e-6)
             assert ((xa + xb) / 2, (ya + yb) / 2) == pytest.approx((x0, phi(x0)), abs=1e-6)
-            shown = scene.row.get_entries()[i].get_value()
+            entry = scene.row.get_entries()[i]
+            shown = entry.get_value()
             assert shown == pytest.approx(_slope(phi, x0), abs=5e-3)  # printed to 2 decimals
+            if abs(_slope(phi, x0)) > 1e-9:  # the sign read off the screen: -0.0002 reads -0.00, not 0.00
+                assert decimal_text(entry, shown).startswith("-") == (_slope(phi, x0) < 0), (x0, i, shown)
     _check_layout(scene)
 
 
@@ -146,6 +150,17 @@ def test_rbf_model_geometry_matches_closed_form(case, tmp_path, media, monkeypat
                 w * _phi(x0, c, s.sigma), abs=1e-6)
             assert _coords(scene.bottom, scene.dterm_dots[i].get_center())[1] == pytest.approx(
                 w * _slope(lambda x, c=c: _phi(x, c, s.sigma), x0), abs=1e-6)
+
+
+def test_jacobian_readout_is_labelled_as_the_transpose_of_a_column(tmp_path, media, monkeypatch):
+    """dphi/dx(x0) is a k x 1 column; the readout shows one row of k entries, so its label must say transpose."""
+    from scenes.rbf_jacobian import RBFJacobian
+
+    _use(monkeypatch, _settings(tmp_path, CASES["five_centres"]))
+    scene = _built(RBFJacobian, media)
+    lhs = scene.readout[1][0]
+    assert len(scene.row.mob_matrix) == 1 and len(scene.row.mob_matrix[0]) == 5
+    assert lhs.tex_string.replace(" ", "").endswith(r"(x_0)^{\top}=")
 
 
 def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):

@@ -89,6 +89,18 @@ class LiveDecimal(DecimalNumber):
         return self
 
 
+class SignedDecimal(LiveDecimal):
+    """A LiveDecimal whose sign is never a lie: Manim shows a negative number that rounds to zero as "+0.00"
+    (with ``include_sign``) or "0.00"; this shows "-0.00", so -0.004 never reads as positive (an exact zero,
+    -0.0 included, still reads 0.00).  :func:`set_if_changed` keeps such a number negative."""
+
+    def _get_num_string(self, number) -> str:
+        text = super()._get_num_string(number)
+        if not isinstance(number, complex) and number < 0 and not text.startswith("-"):
+            text = "-" + text.removeprefix("+")
+        return text
+
+
 def number_row(label: str, values: Sequence[float], color: ManimColor = style.TEXT, places: int = 2) -> VGroup:
     """``label`` followed by a row vector of DecimalNumbers, spaced for the widest entry (a minus sign or a
     second integer digit widens the columns, so that "-3.00 -2.00" never runs together)."""
@@ -114,8 +126,11 @@ def shown_values(matrix: DecimalMatrix) -> np.ndarray:
 
 def set_if_changed(number: DecimalNumber, value: float) -> DecimalNumber:
     """Set ``number`` only when the shown digits would change (rebuilding text every frame is slow)."""
-    shown = round(float(value), number.num_decimal_places) + 0.0
-    if shown != number.get_value():
+    shown = round(float(value), number.num_decimal_places) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if shown == 0 and value < 0:
+        shown = float(value)  # a negative value that rounds to zero stays negative (a SignedDecimal shows "-0.00")
+    before = number.get_value()
+    if shown != before:
         number.set_value(shown)
     return number
 

@@ -29,9 +29,53 @@ def single_path(mob: VMobject) -> VMobject:
     return path.match_style(first)
 
 
-def fmt_number(v: float) -> str:
-    """A short number for labels and captions: 2.0 -> '2', -0.7 -> '-0.7', 0.333 -> '0.33'."""
-    return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
+def fmt_number(v: float, places: int = 2) -> str:
+    """A short number for labels (TeX): 2.0 -> '2', -0.7 -> '-0.7', 0.333 -> '0.33'.
+
+    At most ``places`` decimals, except that a nonzero number is never shown as zero: one that rounds to 0
+    keeps two significant digits (-0.004 -> '-0.004', 0.000123 -> '0.00012'), sign included."""
+    v = float(v)
+    if v == 0:
+        return "0"
+    if round(v, places) == 0:
+        digits = 1 - int(np.floor(np.log10(abs(v))))
+        return f"{v:.{digits}f}".rstrip("0")
+    return f"{v:g}" if abs(v - round(v, places)) < 1e-9 else f"{v:.{places}f}"
+
+
+def readout_notation(values, sig: int = 3, min_places: int = 0, max_places: int = 5) -> tuple[int, int]:
+    """How a live readout that runs through ``values`` shows each with at least ``sig`` significant digits:
+    ``(places, exponent)``, the number shown as ``v / 10**exponent`` to ``places`` decimals.
+
+    Fixed notation (exponent 0) with at least ``min_places`` decimals while the smallest nonzero ``|v|`` needs
+    no more than ``max_places``; beyond that, scientific with one exponent for the whole readout (the
+    smallest value's), so that a nonzero value is never shown as zero: 0.00000221 -> (2, -6), 2.21 x 10^-6."""
+    v = np.abs(np.asarray(values, float))
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return min_places, 0
+    lowest = int(np.floor(np.log10(v.min())))
+    places = sig - 1 - lowest
+    if places <= max_places:
+        return max(places, min_places), 0
+    return sig - 1, lowest
+
+
+def caption_number(v: float, places: int = 2) -> str:
+    """:func:`fmt_number` for a caption: the same digits, with a minus sign (−) where TeX takes a hyphen."""
+    return fmt_number(v, places).replace("-", "−")
+
+
+def point_list(points, said: bool = False, places: int = 2) -> str:
+    """Points for a caption, ``(−1, −1), (0, 0) and (1, 1)``; ``said``: as a voice should read them, pair by
+    pair, ``the point −1, −1; the point 0, 0; and the point 1, 1`` (six loose numbers otherwise)."""
+    if said:
+        items = [f"the point {caption_number(p[0], places)}, {caption_number(p[1], places)}" for p in points]
+        if len(items) <= 2:
+            return " and ".join(items)
+        return "; ".join(items[:-1]) + "; and " + items[-1]
+    items = [f"({caption_number(p[0], places)}, {caption_number(p[1], places)})" for p in points]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
