@@ -54,6 +54,7 @@ class MAMLStep(LectureScene):
     PANEL_X = (-4.95, -0.75)
     COLUMN_X = 1.3  # left edge of the formulas right of the panels
     SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # gradient arrow scales to choose from
+    LABEL_ROOM = 0.45  # room (scene units) kept inside the panel on every side of theta and theta' for their labels
 
     def construct(self) -> None:
         ml = self.settings.ml
@@ -67,7 +68,8 @@ class MAMLStep(LectureScene):
         self.g_val = first_order_maml_gradient(self.step, self.val, self.theta)  # = grad L_val(theta')
         self.g_maml = maml_gradient(self.step, self.val, self.theta)
         self.arrow_scale = self._arrow_scale()
-        self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs its Jacobian")
+        self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs one Hessian–vector "
+                                    "product through it")
         self.beat()
         self.show_step()
         self.beat()
@@ -96,6 +98,22 @@ class MAMLStep(LectureScene):
             [self.theta + s * self.g_maml, self.theta + s * self.g_val, self.prime + s * self.g_val],
         ])
 
+    def view(self):
+        """The panels' view: every point drawn (:meth:`content`), with LABEL_ROOM on every side of theta and
+        theta' inside the panel, so their dots and labels never sit on its edge."""
+        pts = self.content()
+        unit = None
+        for _ in range(4):  # the room in plane units depends on the view's scale: settle it
+            room = 0.0 if unit is None else self.LABEL_ROOM / unit
+            ring = np.array([[room, 0], [-room, 0], [0, room], [0, -room]])
+            allpts = np.vstack([pts, self.theta + ring, self.prime + ring])
+            box = (*(allpts[:, 0].min(), allpts[:, 0].max()), *(allpts[:, 1].min(), allpts[:, 1].max()))
+            view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+            if unit is not None and view.unit >= unit * (1 - 1e-9):
+                break
+            unit = view.unit
+        return view
+
     def _contours(self, panel: Panel, loss: TanhRegression) -> VGroup:
         xs, ys = lattice(panel.box, 61)
         values = loss.loss(np.stack(np.meshgrid(xs, ys), axis=-1))
@@ -105,9 +123,7 @@ class MAMLStep(LectureScene):
     # ------------------------------------------------------------------ beats
 
     def show_step(self) -> None:
-        pts = self.content()
-        box = (*(pts[:, 0].min(), pts[:, 0].max()), *(pts[:, 1].min(), pts[:, 1].max()))
-        view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+        view = self.view()
         side = view.unit * max(view.box[1] - view.box[0], view.box[3] - view.box[2])
         step = nice_step(max(view.box[1] - view.box[0], view.box[3] - view.box[2]), 6)
         self.panels = [Panel(view.box, side, r"\theta = (a, b),\ \text{level curves of } L", step),
@@ -156,8 +172,9 @@ class MAMLStep(LectureScene):
         self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
         self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
         gap = linearisation_gap(self.step, th, h)
-        self.caption("The step maps the plane to itself. Its Jacobian I − α∇²L(θ) takes the square to a "
-                     f"parallelogram; ∇²L varies, so the true image bends, up to {gap:.2f} away.", 7.5)
+        self.caption("The step maps the plane to itself. Its Jacobian is I − α∇²L(θ), with ∇²L the Hessian of the "
+                     "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
+                     f"the true image bends, up to {gap:.2f} away.", 7.5)
         self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
@@ -191,8 +208,12 @@ class MAMLStep(LectureScene):
                  r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml - self.g_val, style.TEXT),
             )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
-        self.caption("MAML's meta-gradient pulls the validation gradient ∇Lᵥₐₗ(θ′) back through the step: "
-                     "(I − α∇²L(θ))ᵀ∇Lᵥₐₗ(θ′).", 7)
+        self.caption("MAML's meta-gradient pulls the validation gradient g = ∇Lᵥₐₗ(θ′) back through the step: "
+                     "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product.", 7,
+                     spoken="MAML's meta-gradient pulls the validation gradient g, the gradient of L val at theta "
+                            "prime, back through the step: the transpose of I minus alpha times the Hessian, "
+                            "times g, which is g minus alpha times the Hessian times g: one Hessian-vector "
+                            "product.")
         dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
@@ -208,8 +229,10 @@ class MAMLStep(LectureScene):
         diff = self.g_maml - self.g_val
         size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
         share = f", {100 * size / full:.0f} % of the meta-gradient's length" if full > 0 else ""
-        self.caption("First-order MAML drops the Hessian and uses ∇Lᵥₐₗ(θ′) as it is: "
-                     f"off by {size:.2f} here{share}.", 7.5)
+        self.caption("First-order MAML drops the Hessian and uses g = ∇Lᵥₐₗ(θ′) as it is: "
+                     f"off by {size:.2f} here{share}.", 7.5,
+                     spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
+                            f"as it is: off by {size:.2f} here{share}.")
         self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)

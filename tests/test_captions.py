@@ -38,6 +38,20 @@ def captions(scene_cls: type, media: Path) -> list[str]:
     return [c.content for c in scene.renderer.file_writer.subcaptions]
 
 
+def said(scene_cls: type, media: Path) -> list[tuple[str, str | None]]:
+    """Every caption the scene says, title card included, with its ``spoken=`` form (None: the caption's own)."""
+    calls: list[tuple[str, str | None]] = []
+
+    class Said(scene_cls):
+        def caption(self, text, seconds, spoken=None, silent_caption=True):
+            calls.append((text, spoken))
+            super().caption(text, seconds, spoken, silent_caption)
+
+    Said.__name__ = scene_cls.__name__
+    render_scene(Said, media, 128, 72, last_frame=True)
+    return calls
+
+
 def one(texts: list[str], pattern: str) -> re.Match:
     """The single caption matching ``pattern`` (a regex), as a match."""
     found = [m for t in texts if (m := re.search(pattern, t))]
@@ -356,3 +370,22 @@ def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
     texts = captions(scene_class("BatchedJacobian"), media)
     assert not any("fill in" in t for t in texts)
     assert one(texts, r"every entry is 0\.00")
+
+
+@pytest.mark.parametrize("config", ["", MAML_OTHER])
+def test_maml_names_the_hessian_and_needs_one_hessian_vector_product(config, media, use_config):
+    use_config(config)
+    texts = said(scene_class("MAMLStep"), media)
+    written = [t for t, _ in texts]
+    # the title card: MAML needs one Hessian-vector product, not "its Jacobian"
+    assert "Hessian–vector product" in written[0] and "needs its Jacobian" not in written[0]
+    # the Hessian is named where I - alpha grad^2 L first appears
+    first = next(t for t in written if "∇²L" in t)
+    assert re.search(r"I − α∇²L\(θ\), with ∇²L the Hessian", first), first
+    # the meta-gradient is g - alpha H g: one Hessian-vector product
+    m = one(written, r"pulls the validation gradient g = ∇Lᵥₐₗ\(θ′\) back")
+    assert "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product" in m.string
+    # said aloud: "the gradient of L val at theta prime", and the transpose of the whole bracket
+    spoken = " ".join(sp for t, sp in texts if "∇Lᵥₐₗ" in t)
+    assert spoken.count("the gradient of L val at theta prime") == 2, spoken
+    assert "the transpose of I minus alpha times the Hessian" in spoken

@@ -182,6 +182,11 @@ def test_outlook_points_to_existing_scenes(rendered) -> None:
     assert {scene_class("ChainRule").TITLE, scene_class("BatchedJacobian").TITLE} <= pointed
     assert [item[0] for item in scene.ITEMS if not item[2]] == ["Spatial outputs (H×W×C)"]
     assert len(scene.rows) == len(scene.ITEMS)
+    # back-propagation carries one vector through one vector-Jacobian product per layer; it never forms the
+    # product of the Jacobians (the card once said it "multiplies the layers' Jacobians")
+    hidden = scene.ITEMS[0][1]
+    assert "one vector–Jacobian product per layer" in hidden
+    assert "multiplies the layers" not in " ".join(item[1] for item in scene.ITEMS)
 
 
 def _sqrt2(m):
