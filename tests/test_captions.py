@@ -357,11 +357,13 @@ def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B
     jac = np.stack([(flat(v0 + eps * e) - flat(v0 - eps * e)) / (2 * eps) for e in np.eye(2 * B)], axis=1)
     off = max(np.abs(jac[2 * i:2 * i + 2, 2 * j:2 * j + 2]).max() for i in range(B) for j in range(B) if i != j)
     texts = captions(scene_class("BatchedJacobian"), media)
-    assert one(texts, rf"stacks B = {B} examples")
-    assert one(texts, rf"\(Bm\)×\(Bn\) = {2 * B}×{2 * B} matrix")
-    m = one(texts, rf"off-diagonal blocks fill in, up to {NUMBER} in size")
+    assert one(texts, rf"stacks B = {B} examples as the rows of X, B by n;")
+    # vec stacks columns: the flattening that gives diagonal blocks is row by row, and the caption says so
+    assert one(texts, rf"^Flatten X and Y row by row, example after example: .* Bm by Bn = {2 * B} by {2 * B} matrix")
+    assert not any("×" in t for t in texts)  # shapes are read "by" (the voice reads × as "times")
+    m = one(texts, rf"as batch normalisation does in training mode, .* off-diagonal blocks fill in, up to {NUMBER} in")
     assert float(m.group(1)) == pytest.approx(off, abs=0.005)
-    m = one(texts, rf"B×m×n is stored: {NUMBER} numbers, every nonzero one, instead of {NUMBER}")
+    m = one(texts, rf"B by m by n, need be stored: {NUMBER} numbers, every nonzero one, instead of {NUMBER}")
     assert (int(m.group(1)), int(m.group(2))) == (B * 4, (2 * B) ** 2)
 
 
@@ -369,7 +371,17 @@ def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
     use_config("[ml]\nbatch_w = [[0.0, 0.0], [0.0, 0.0]]\n")
     texts = captions(scene_class("BatchedJacobian"), media)
     assert not any("fill in" in t for t in texts)
-    assert one(texts, r"every entry is 0\.00")
+    assert one(texts, r"every entry off the diagonal blocks stays exactly zero")
+    # a small but nonzero filling is shown with its first significant digit, never as 0.00
+    use_config("[ml]\nbatch_w = [[0.001, 0.0], [0.0, 0.002]]\n")
+    m = one(captions(scene_class("BatchedJacobian"), media), rf"fill in, up to {NUMBER} in size")
+    # by hand: y_i = tanh(W (x_i - mean x) + b), so block (i, j), i != j, is -diag(1 - y_i^2) W / B; the largest
+    # entry is at the largest weight 0.002 and the smallest |W (x_i - mean) + b|
+    ml = active_settings().ml
+    X = np.array(ml.batch_inputs[:ml.batch_size])
+    pre = (X - X.mean(axis=0)) @ np.diag([0.001, 0.002]) + np.array(ml.batch_b)
+    largest = max(np.max((1 - np.tanh(pre[:, k]) ** 2) * w / ml.batch_size) for k, w in enumerate((0.001, 0.002)))
+    assert m.group(1) == f"{largest:.4f}" != "0.00"
 
 
 @pytest.mark.parametrize("config", ["", MAML_OTHER])

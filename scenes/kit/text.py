@@ -34,6 +34,14 @@ def fmt_number(v: float) -> str:
     return f"{v:g}" if abs(v - round(v, 2)) < 1e-9 else f"{v:.2f}"
 
 
+def fmt_decimals(v: float, places: int = 2) -> str:
+    """``v`` with ``places`` decimals, or with as many more as show its first significant digit when those would
+    show a nonzero value as zero: 0.1234 -> '0.12', 0.004 -> '0.004', -0.00003 -> '-0.00003', 0 -> '0.00'."""
+    if v == 0 or not np.isfinite(v) or abs(v) >= 0.5 * 10.0**-places:
+        return f"{v:.{places}f}"
+    return f"{v:.{max(places, -int(np.floor(np.log10(abs(v)))))}f}"
+
+
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
