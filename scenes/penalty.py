@@ -144,14 +144,14 @@ class JacobianPenalty(LectureScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
         (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
+        picked = "Both layers here are picked by hand, not trained. "
         if self.flatter_is_flatter():
-            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it favours "
-                         f"the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} instead of "
-                         f"{s_steep:.2f}, so a small input change moves its output less.", 6)
+            self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it "
+                         f"favours the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} "
+                         f"instead of {s_steep:.2f}, so a small input change moves its output less.", 6)
         else:
-            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here ‖J‖ is "
-                         f"{n_steep:.2f} "
-                         f"for the first map and {n_flat:.2f} for the second.", 6)
+            self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here "
+                         f"‖J‖ is {n_steep:.2f} for the first map and {n_flat:.2f} for the second.", 6)
         self.play(Write(penalty), run_time=self.rt(1.5))
         # last in the scene's list: Manim redraws per frame everything after the first moving mobject
         self.bring_to_front(*self.readouts)

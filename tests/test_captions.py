@@ -196,12 +196,15 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     m = one(captions(scene_class("JacobianPenalty"), media),
             rf"the flatter map: ‖J‖ {NUMBER} instead of {NUMBER}, σ₁ {NUMBER} instead of {NUMBER}")
     np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
+    # the two maps are the settings' hand-picked layers, not the result of training with the penalty: said so
+    assert m.string.startswith("Both layers here are picked by hand, not trained. A Jacobian penalty")
     # swap the two: the second is now the steeper one, and no caption may call it flatter
     use_config(f"[ml]\npenalty_w_steep = {list(map(list, s.penalty_w_flat))}\n"
                f"penalty_w_flat = {list(map(list, s.penalty_w_steep))}\n")
     texts = captions(scene_class("JacobianPenalty"), media)
     assert not any("flatter" in t for t in texts)
-    assert one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
+    m = one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
+    assert m.string.startswith("Both layers here are picked by hand, not trained.")
 
 
 def _gn_gd_counts(s):
