@@ -77,7 +77,7 @@ def test_no_caption_shows_code_syntax(scene_cls, media, use_config):
 
 def test_a_users_map_is_shown_in_caption_form(media, use_config):
     use_config('[map]\nf1 = "x**3 + 2*y"\nf2 = "y - x*y"\n')
-    assert one(captions(scene_class("TaylorError"), media), r"on the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
+    assert one(captions(scene_class("TaylorError"), media), r"of the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
 
 
 def test_the_pages_figure_only_when_the_settings_are_the_pages(media, use_config):
@@ -146,9 +146,28 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert float(m.group(1)) == pytest.approx(slope, abs=0.005)
     assert float(m.group(2)) == pytest.approx(2**slope, abs=0.05)
-    # the page's map: f(x + d) - f(x) - J d = (d1^2, d2^2), so error / |d|^2 = sqrt(u1^4 + u2^4) at every step
-    m = one(texts, rf"error / \|d\|² stays at {NUMBER}")
+    # the page's map: f(p + d) - f(p) - J d = (d1^2, d2^2), so error / |d|^2 = sqrt(u1^4 + u2^4) at every step
+    m = one(texts, rf"error / \|d\|² stays at {NUMBER}: along d the map is quadratic")
     assert float(m.group(1)) == pytest.approx(np.hypot(u[0] ** 2, u[1] ** 2), abs=5e-4)
+    # the point is p (x and y are the map's coordinates), named with its coordinates
+    assert one(texts, r"^At the point p = \(1, 1\) of the map f\(x, y\) = \(x² − y, y² \+ x\):")
+    assert not any(re.search(r"\bAt x\b|f\(x \+ d\)", t) for t in texts)
+
+
+def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(media, use_config):
+    # a tiny cubic term: the ratio changes by about 1e-4 over the steps, equal to 3 decimals, but not constant
+    use_config('[map]\nf1 = "x**2 - y + 0.0001*x**3"\nf2 = "y**2 + x"\n')
+    s = active_settings().ml
+    u = np.array(s.taylor_direction) / np.linalg.norm(s.taylor_direction)
+    texts = captions(scene_class("TaylorError"), media)
+    assert not any("stays at" in t for t in texts)
+    m = one(texts, rf"error / \|d\|² tends to about {NUMBER} \(from {NUMBER}\)")
+    # by hand: the remainder is (u1^2 s^2 + 0.0001 ((1 + u1 s)^3 - 1 - 3 u1 s), u2^2 s^2) at p = (1, 1)
+    def ratio(st):
+        e1 = u[0] ** 2 * st**2 + 0.0001 * ((1 + u[0] * st) ** 3 - 1 - 3 * u[0] * st)
+        return np.hypot(e1, u[1] ** 2 * st**2) / st**2
+    assert float(m.group(1)) == pytest.approx(ratio(s.taylor_steps[0]), abs=5e-4)
+    assert float(m.group(2)) == pytest.approx(ratio(s.taylor_steps[1]), abs=5e-4)
 
 
 def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
