@@ -255,6 +255,32 @@ def _gn_gd_counts(s):
     return out
 
 
+def _gn_loop(s):
+    """The end of Gauss-Newton (numpy.linalg.lstsq steps) from theta0 until |J^T r| < tol."""
+    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    th = np.array(s.regression_theta0, float)
+    for _ in range(s.regression_max_steps):
+        e = np.exp(th[1] * t)
+        r, jac = th[0] * e - y, np.stack([e, th[0] * t * e], axis=1)
+        if np.linalg.norm(jac.T @ r) < s.regression_tol:
+            break
+        th = th + np.linalg.lstsq(jac, -r, rcond=None)[0]
+    return th
+
+
+def _gd_end(s):
+    """The end of gradient descent from theta0 until |J^T r| < tol."""
+    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    th = np.array(s.regression_theta0, float)
+    for _ in range(s.regression_max_steps):
+        e = np.exp(th[1] * t)
+        g = np.stack([e, th[0] * t * e], axis=1).T @ (th[0] * e - y)
+        if np.linalg.norm(g) < s.regression_tol:
+            break
+        th = th - s.regression_learning_rate * g
+    return th
+
+
 def _mismatch(s, cov):
     """|J Sigma J^T - C|_F / |C|_F with C the sample covariance of the seeded cloud's images, computed here:
     the seed's standard normals through a closed-form sqrt(Sigma), the layer written out, J by differences."""
@@ -274,6 +300,44 @@ def _mismatch(s, cov):
     return np.linalg.norm(jac @ cov @ jac.T - c) / np.linalg.norm(c)
 
 
+def _true_output_cov(s, cov):
+    """The covariance of tanh(W x + b), x ~ N(mean, cov), by two million seeded samples (Cholesky factor)."""
+    x = np.array(s.regression_mean) + np.random.default_rng(5).standard_normal((2_000_000, 2)) @ np.linalg.cholesky(
+        np.array(cov)).T
+    return np.cov(np.tanh(x @ np.array(s.regression_w).T + s.regression_b).T)
+
+
+def _errors_vs_truth(s, cov):
+    """(J Sigma J^T, the seeded samples' covariance), each as a relative error against the true covariance."""
+    from jacobian_math import numerical_jacobian
+
+    cov = np.array(cov)
+    d = np.sqrt(np.linalg.det(cov))
+    root = (cov + d * np.eye(2)) / np.sqrt(np.trace(cov) + 2 * d)
+    z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+
+    def f(x):
+        return np.tanh(np.asarray(x) @ np.array(s.regression_w).T + s.regression_b)
+
+    jac = numerical_jacobian(f, np.array(s.regression_mean), 1e-6)
+    true = _true_output_cov(s, cov)
+    rel = [np.linalg.norm(c - true) / np.linalg.norm(true)
+           for c in (jac @ cov @ jac.T, np.cov(f(np.array(s.regression_mean) + z @ root).T))]
+    return rel[0], rel[1]
+
+
+def _stability_limit(s, theta):
+    """2 / the largest eigenvalue of the Hessian of 1/2 |r|^2 at theta, the Hessian by differences of J^T r."""
+    t, y = np.array(s.regression_t), np.array(s.regression_y)
+
+    def grad(th):
+        e = np.exp(th[1] * t)
+        return np.stack([e, th[0] * t * e], axis=1).T @ (th[0] * e - y)
+
+    hess = np.stack([(grad(theta + 1e-6 * u) - grad(theta - 1e-6 * u)) / 2e-6 for u in np.eye(2)], axis=1)
+    return 2 / np.linalg.eigvalsh((hess + hess.T) / 2).max()
+
+
 @pytest.mark.parametrize("config", ["", "[ml]\nregression_cov_small = [[0.09, 0.0], [0.0, 0.04]]\n"
                                         "regression_theta0 = [0.3, 0.2]\nregression_samples = 300\n"
                                         "regression_seed = 3\n",
@@ -282,12 +346,22 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
     use_config(config)
     s = active_settings().ml
     texts = captions(scene_class("VectorRegression"), media)
-    small, large = _mismatch(s, s.regression_cov_small), _mismatch(s, s.regression_cov_large)
-    m = one(texts, rf"(nearly coincide|do not coincide): J Σ Jᵀ differs from the samples' covariance by {NUMBER} %")
-    assert float(m.group(2)) == pytest.approx(100 * small, abs=0.51)
-    assert (m.group(1) == "nearly coincide") == (small <= 0.1)
-    m = one(texts, rf"J Σ Jᵀ is (?:now visibly )?off:? by {NUMBER} %")
-    assert float(m.group(1)) == pytest.approx(100 * large, abs=0.51)
+    small = _mismatch(s, s.regression_cov_small)
+    # which error is which: linearising (J Sigma J^T) and sampling (the samples' covariance), each against the
+    # true output covariance (a two-million-sample Monte Carlo here: about 0.1 % noise of its own)
+    k = s.regression_samples
+    for cov, pattern in ((s.regression_cov_small, r"(nearly coincide|do not coincide): "),
+                         (s.regression_cov_large, r"(visibly differ|Now): ")):
+        lin, samp = _errors_vs_truth(s, cov)
+        m = one(texts, pattern + rf"J Σ Jᵀ is {NUMBER} % off the true output covariance, the {k} samples' "
+                                 rf"covariance {NUMBER} % off it\.")
+        for stated, truth in ((m.group(2), lin), (m.group(3), samp)):
+            places = len(stated.split(".")[1]) if "." in stated else 0
+            assert float(stated) == pytest.approx(100 * truth, abs=0.5 * 10**-places + 0.15), (stated, truth)
+        if cov is s.regression_cov_small:
+            assert (m.group(1) == "nearly coincide") == (small <= 0.1)
+    # the ellipses' level is stated
+    assert one(texts, r"covariance as 2σ ellipses\.")
     (gn, gn_ok), (gd, gd_ok) = _gn_gd_counts(s)
     text = one(texts, r"Until ‖Jᵀr‖ <").string
     for name, steps, ok in (("Gauss–Newton", gn, gn_ok), ("gradient descent", gd, gd_ok)):
@@ -298,6 +372,17 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
         else:
             assert f"{name} stalls after {steps} step" in text, text
     assert ("far fewer" in text) == (gn_ok and (not gd_ok or gd >= 10 * max(gn, 1)))
+    # gradient descent's step size is stated, with its stability limit at the fit when there is one
+    m = re.search(rf"by −η Jᵀr with η = {NUMBER}(?:, (below|above) its stability limit 2/λₘₐₓ = {NUMBER} at the fit)?",
+                  text)
+    assert m and float(m.group(1)) == s.regression_learning_rate, text
+    if gn_ok or gd_ok:
+        fitted = _gn_loop(s) if gn_ok else None
+        limit = _stability_limit(s, fitted if fitted is not None else _gd_end(s))
+        assert float(m.group(3)) == pytest.approx(limit, rel=0.006), (text, limit)
+        assert m.group(2) == ("below" if s.regression_learning_rate < limit else "above")
+    else:
+        assert m.group(2) is None
 
 
 @pytest.mark.parametrize("config", ["", "[ml]\nencoder_point = [-1.0, 1.5]\nencoder_step = 0.8\n"])

@@ -251,6 +251,17 @@ def test_vector_regression_read_back(rendered) -> None:
     assert scene.gn_path.get_stroke_color() == style.GAUSS_NEWTON
     assert scene.gd_path.get_stroke_color() == style.DESCENT
     assert scene.clouds[1]["linear"].get_stroke_color() == style.LINEARISED
+    # the (a, b) panel carries its tick values: each label under (a) or beside (b) the point it names
+    panel = scene.theta_panel
+    x0, x1, y0, y1 = panel.box
+    for axis, ticks in enumerate(scene.theta_ticks):
+        assert len(ticks) >= 2
+        for label in ticks:
+            value = float(label.get_tex_string())
+            assert (x0, y0)[axis] - 1e-9 <= value <= (x1, y1)[axis] + 1e-9
+            at = panel.point((value, y0) if axis == 0 else (x0, value))
+            assert abs(label.get_center()[axis] - at[axis]) < 1e-6  # centred on its tick
+            assert (label.get_top()[1] < at[1]) if axis == 0 else (label.get_right()[0] < at[0])  # outside the panel
 
 
 def _encoder(s):
