@@ -413,6 +413,17 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
                                [np.linalg.norm(grad), s.encoder_step, s.encoder_step * np.linalg.norm(grad)],
                                atol=0.0051)
     assert only == (stated_null < 0.25 * stated_amp)
+    # singular values and vectors are said what they are where they first appear (JacobianPenalty comes later)
+    first = next(t for t in texts if "σ₁" in t or "v₁" in t)
+    assert "two singular values σ₁ and σ₂" in first and "right-singular vectors v₁ and v₂" in first, first
+    assert one(texts, r"Along v₁, the top right-singular vector, the code moves fastest, by its singular value σ₁")
+    # v names only the singular vectors: the readout weights are a
+    assert one(texts, r"its code z = aᵀtanh\(Wx \+ b\), a the readout weights")
+    assert not any("vᵀ" in t for t in texts)
+    # J^T J has rank one: a degenerate metric, drawn as segments at a stated scale (checked in test_scene_ml)
+    m = one(texts, rf"rank one, a degenerate metric, so its ellipses are flat: segments along v₁ reaching {NUMBER} "
+                   r"times σ₁ either side")
+    assert not any("semi-axes σ₁ and 0" in t for t in texts)
 MAML_OTHER = ("[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3\n"
               "maml_val_x = [0.5, 2.0]\nmaml_val_y = [0.9, -0.2]\n")
 

@@ -284,12 +284,18 @@ def test_encoder_read_back(rendered) -> None:
     d = ends[1] - ends[0]
     assert abs(jac @ d / np.linalg.norm(d))[0] < 1e-6
     np.testing.assert_allclose(ends.mean(axis=0), x, atol=1e-6)
-    # every needle: the ellipse of J^T J at its point, half-length scale sigma_1 along v_1, no width
+    # every needle: the ellipse of J^T J at its point, half-length scale sigma_1 along v_1, no width; the scale is
+    # the one the caption states (2 significant digits)
+    import re
+
+    said = [c.content for c in scene.renderer.file_writer.subcaptions]
+    stated = float(re.search(r"segments along v₁ reaching (\d+(?:\.\d+)?) times σ₁", said[-1]).group(1))
     for p, needle in zip(scene.metric_points, scene.needles, strict=True):
         j = numerical_jacobian(enc, p, 1e-6)
         _, sp, vp = np.linalg.svd(j)
         off = panel.to_data(needle.get_anchors()) - p
         assert np.linalg.norm(off, axis=1).max() == pytest.approx(scene.needle_scale * sp[0], rel=2e-3)
+        assert np.linalg.norm(off, axis=1).max() / sp[0] == pytest.approx(stated, rel=0.05)
         assert np.abs(off @ np.array([-vp[0, 1], vp[0, 0]])).max() < 1e-6
     # the probe is back at x and the readout shows its code
     np.testing.assert_allclose(panel.to_data(scene.probe.get_center())[0], x, atol=1e-6)
