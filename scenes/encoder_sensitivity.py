@@ -31,7 +31,7 @@ from scenes.kit.panel import Panel
 from scenes.kit.readouts import LiveDecimal, decimal_matrix, set_if_changed
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.shapes import DashedCurve
-from scenes.kit.text import fmt_decimals
+from scenes.kit.text import fmt_decimals, places_for
 
 
 class EncoderSensitivity(LectureScene):
@@ -131,7 +131,8 @@ class EncoderSensitivity(LectureScene):
 
     def ignore_direction(self) -> None:
         self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
-        self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE), decimal_matrix(self.jac))
+        self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
+                                decimal_matrix(self.jac, places_for(self.jac)))
         self.j_readout.arrange(RIGHT, buff=0.15)
         self.sigma_readout = VGroup(
             MathTex(rf"\sigma_1 = {self.sigma[0]:.2f}", font_size=style.LABEL_SIZE, color=style.LINEARISED),

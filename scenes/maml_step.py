@@ -29,7 +29,7 @@ from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import decimal_matrix, number_row
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_number, single_path
+from scenes.kit.text import fmt_number, places_for, single_path
 
 
 def free_side(vectors) -> np.ndarray:
@@ -168,7 +168,7 @@ class MAMLStep(LectureScene):
                                right.arrow(corners[0], corners[3], style.JE2))
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
                        font_size=style.LABEL_SIZE)
-        self.matrix = decimal_matrix(self.jac)
+        self.matrix = decimal_matrix(self.jac, places_for(self.jac))
         self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
         self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
         gap = linearisation_gap(self.step, th, h)
@@ -198,7 +198,7 @@ class MAMLStep(LectureScene):
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
-                   number_row(label, value, color)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+                   number_row(label, value, color, places_for(value))).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",
                  r"\nabla L_{\mathrm{val}}(\theta') =", self.g_val, style.FIRST_ORDER),

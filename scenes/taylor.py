@@ -31,7 +31,7 @@ from scenes.kit.readouts import (
     decimal_matrix,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_number, readable_map
+from scenes.kit.text import fmt_number, places_for, readable_map
 
 
 class TaylorError(LectureScene):
@@ -91,7 +91,7 @@ class TaylorError(LectureScene):
         p_txt0 = ", ".join(f"{v:g}" for v in self.p)
         u_txt = ", ".join(f"{v:.2g}" for v in self.u)
         heading = MathTex(rf"p = ({p_txt0}),\ d = s\,({u_txt}),\ J(p) =", font_size=style.SMALL_SIZE)
-        jm = decimal_matrix(self.jac, 1, 0.5)
+        jm = decimal_matrix(self.jac, places_for(self.jac, 1, 3), 0.5)
         self.j_matrix = jm
         top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
         self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)

@@ -42,6 +42,16 @@ def fmt_decimals(v: float, places: int = 2) -> str:
     return f"{v:.{max(places, -int(np.floor(np.log10(abs(v)))))}f}"
 
 
+def places_for(values, places: int = 2, most: int = 4) -> int:
+    """Decimals for a row or matrix of numbers shown with one number of decimals: ``places``, or more (up to
+    ``most``) so that no nonzero value shows as zero (-0.004 with 2 decimals would read -0.00)."""
+    v = np.abs(np.asarray(values, dtype=float))
+    small = v[(v > 0) & (v < 0.5 * 10.0**-places)]
+    if small.size == 0:
+        return places
+    return int(min(most, max(places, -np.floor(np.log10(small.min())))))
+
+
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
