@@ -47,17 +47,19 @@ class JacobianPenalty(LectureScene):
         self.beat()
         self.readouts = [None, None]
         self.ellipses: list[VGroup] = [VGroup(), VGroup()]
-        self.show_map(0, "steep")
+        # called steep and flatter only when the second map is the flatter one at x (a user may swap them)
+        self.names = ("steep", "flatter") if self.flatter_is_flatter() else ("first map", "second map")
+        self.show_map(0, self.names[0])
         self.beat()
-        self.show_map(1, "flatter")
+        self.show_map(1, self.names[1])
         self.beat()
         self.compare()
         self.beat()
 
     def show_input(self) -> None:
+        subs = (r"\mathrm{steep}", r"\mathrm{flat}") if self.flatter_is_flatter() else ("1", "2")
         self.panels = [Panel(self.BOX, self.SIDE, r"x + \delta,\ |\delta| = r", 0.5),
-                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{steep}}(x + \delta)", 0.5),
-                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{flat}}(x + \delta)", 0.5)]
+                       *[Panel(self.BOX, self.SIDE, rf"f_{{{sub}}}(x + \delta)", 0.5) for sub in subs]]
         for k, panel in enumerate(self.panels):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
         r = self.radius

@@ -227,6 +227,10 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     assert not any("flatter" in t for t in texts)
     m = one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
     assert m.string.startswith("Both layers here are picked by hand, not trained.")
+    # nor does the picture: no panel heading or readout calls the steeper one flat
+    scene = render_scene(scene_class("JacobianPenalty"), media, 128, 72, last_frame=True)
+    assert scene.names == ("first map", "second map")
+    assert [p.heading.get_tex_string() for p in scene.panels[1:]] == [r"f_{1}(x + \delta)", r"f_{2}(x + \delta)"]
 
 
 def _gn_gd_counts(s):
