@@ -28,7 +28,7 @@ from jacobian_math.fields import lattice, nice_step
 from scenes.kit import style
 from scenes.kit.followers import Followers
 from scenes.kit.panel import Panel
-from scenes.kit.readouts import LiveDecimal, decimal_matrix, set_if_changed
+from scenes.kit.readouts import LiveDecimal, decimal_matrix, fit_right, set_if_changed
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.shapes import DashedCurve
 from scenes.kit.text import fmt_decimals, places_for
@@ -132,11 +132,12 @@ class EncoderSensitivity(LectureScene):
     def ignore_direction(self) -> None:
         self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
         self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
-                                decimal_matrix(self.jac, places_for(self.jac)))
+                                decimal_matrix(self.jac, places_for(self.jac, most=6)))
         self.j_readout.arrange(RIGHT, buff=0.15)
         self.sigma_readout = VGroup(
-            MathTex(rf"\sigma_1 = {self.sigma[0]:.2f}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
-            MathTex(rf"\sigma_2 = {self.sigma[1]:.2f}", font_size=style.LABEL_SIZE),
+            MathTex(rf"\sigma_1 = {fmt_decimals(self.sigma[0])}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
+            MathTex(rf"\sigma_2 = {fmt_decimals(self.sigma[1] if self.sigma[1] > 1e-6 * self.sigma[0] else 0.0)}",
+                    font_size=style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         block = VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
             [self.READOUT_X, -1.6, 0])
@@ -147,6 +148,7 @@ class EncoderSensitivity(LectureScene):
         reach = self.marker.get_right()[0] + 0.15 + widest.width + 0.3
         if block.get_left()[0] < reach:
             block.shift((reach - block.get_left()[0]) * RIGHT)
+        fit_right(block)
         null_true, amp_true = self.code_change(1)[0], self.code_change(0)[0]
         size = "only " if abs(null_true) < self.SMALL * abs(amp_true) else ""
         self.caption("J(x) is a single row, so of its two singular values σ₁ and σ₂ (the factors by which J stretches "
@@ -162,8 +164,8 @@ class EncoderSensitivity(LectureScene):
     def amplify_direction(self) -> None:
         true, linear = self.code_change(0)
         self.caption(f"Along v₁, the top right-singular vector, the code moves fastest, by its singular value "
-                     f"σ₁ = {self.sigma[0]:.2f} per unit: a step of {self.step:g} changes z by {abs(true):.2f} "
-                     f"(J predicts {abs(linear):.2f}).", 6)
+                     f"σ₁ = {fmt_decimals(self.sigma[0])} per unit: a step of {self.step:g} changes z by "
+                     f"{fmt_decimals(abs(true))} (J predicts {fmt_decimals(abs(linear))}).", 6)
         self.play(GrowArrow(self.arrows[0]), run_time=self.rt(0.8))
         self.direction = self.vecs[:, 0]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))

@@ -27,9 +27,9 @@ from jacobian_math import (
 from jacobian_math.fields import lattice, nice_step
 from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
-from scenes.kit.readouts import decimal_matrix, number_row
+from scenes.kit.readouts import decimal_matrix, fit_right, number_row
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_number, places_for, single_path
+from scenes.kit.text import fmt_decimals, fmt_number, places_for, single_path
 
 
 def free_side(vectors) -> np.ndarray:
@@ -171,10 +171,11 @@ class MAMLStep(LectureScene):
         self.matrix = decimal_matrix(self.jac, places_for(self.jac))
         self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
         self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
+        fit_right(self.jac_row)
         gap = linearisation_gap(self.step, th, h)
         self.caption("The step maps the plane to itself. Its Jacobian is I − α∇²L(θ), with ∇²L the Hessian of the "
                      "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
-                     f"the true image bends, up to {gap:.2f} away.", 7.5)
+                     f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5)
         self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
@@ -208,6 +209,7 @@ class MAMLStep(LectureScene):
                  r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml - self.g_val, style.TEXT),
             )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
+        fit_right(self.rows)
         self.caption("MAML's meta-gradient pulls the validation gradient g = ∇Lᵥₐₗ(θ′) back through the step: "
                      "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product.", 7,
                      spoken="MAML's meta-gradient pulls the validation gradient g, the gradient of L val at theta "
@@ -228,11 +230,11 @@ class MAMLStep(LectureScene):
         self.diff_arrow = left.arrow(self.theta + s * self.g_val, self.theta + s * self.g_maml, style.TEXT, 3)
         diff = self.g_maml - self.g_val
         size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
-        share = f", {100 * size / full:.0f} % of the meta-gradient's length" if full > 0 else ""
+        share = f", {fmt_decimals(100 * size / full, 0)} % of the meta-gradient's length" if full > 0 else ""
         self.caption("First-order MAML drops the Hessian and uses g = ∇Lᵥₐₗ(θ′) as it is: "
-                     f"off by {size:.2f} here{share}.", 7.5,
+                     f"off by {fmt_decimals(size)} here{share}.", 7.5,
                      spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
-                            f"as it is: off by {size:.2f} here{share}.")
+                            f"as it is: off by {fmt_decimals(size)} here{share}.")
         self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)

@@ -392,7 +392,13 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
         assert m.group(2) is None
 
 
-@pytest.mark.parametrize("config", ["", "[ml]\nencoder_point = [-1.0, 1.5]\nencoder_step = 0.8\n"])
+ENCODER_SATURATED = ("[ml]\nencoder_w = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], [0.5, 0.5], [4.0, -4.0]]\n"
+                     "encoder_b = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\nencoder_v = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
+                     "encoder_box = [-3.0, 1.0, -1.0, 4.0]\nencoder_point = [-2.9, 3.9]\nencoder_step = 2.0\n"
+                     "encoder_points = [[0.0, 0.0], [0.1, 0.0]]\n")  # saturated at x: sigma_1 = 4e-6, once "0.00"
+
+
+@pytest.mark.parametrize("config", ["", "[ml]\nencoder_point = [-1.0, 1.5]\nencoder_step = 0.8\n", ENCODER_SATURATED])
 def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_config):
     use_config(config)
     s = active_settings().ml
@@ -416,6 +422,9 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
     m = one(texts, rf"σ₁ = {NUMBER} per unit: a step of {NUMBER} changes z by {NUMBER} \(J predicts {NUMBER}\)")
     sigma1, step, stated_amp, predicted = (float(g) for g in m.groups())
     assert min(abs(stated_amp - a) for a in amp) <= 0.0051, (stated_amp, amp)
+    assert sigma1 > 0 and predicted > 0  # nonzero, never shown as 0.00
+    assert sigma1 == pytest.approx(np.linalg.norm(grad), rel=0.2) and predicted == pytest.approx(
+        s.encoder_step * np.linalg.norm(grad), rel=0.2)
     np.testing.assert_allclose([sigma1, step, predicted],
                                [np.linalg.norm(grad), s.encoder_step, s.encoder_step * np.linalg.norm(grad)],
                                atol=0.0051)
@@ -435,7 +444,12 @@ MAML_OTHER = ("[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3
               "maml_val_x = [0.5, 2.0]\nmaml_val_y = [0.9, -0.2]\n")
 
 
-@pytest.mark.parametrize("config", ["", MAML_OTHER])
+MAML_FAR = ("[ml]\nmaml_theta = [-2.5, 1.8]\nmaml_alpha = 2.0\nmaml_cell = 2.0\n"
+            "maml_x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
+            "maml_y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]\n")
+
+
+@pytest.mark.parametrize("config", ["", MAML_OTHER, MAML_FAR])  # far: a difference of 0.0015, once said "0.00"
 def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, use_config):
     use_config(config)
     ml = active_settings().ml
@@ -465,6 +479,11 @@ def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, us
     m = one(texts, rf"off by {NUMBER} here, {NUMBER} % of the meta-gradient's length")
     assert float(m.group(1)) == pytest.approx(np.linalg.norm(meta - g_val), abs=0.006)
     assert float(m.group(2)) == pytest.approx(100 * np.linalg.norm(meta - g_val) / np.linalg.norm(meta), abs=0.6)
+    # a nonzero difference is never shown as zero: its first significant digit, within half a unit of it
+    for shown, truth in ((m.group(1), np.linalg.norm(meta - g_val)),
+                         (m.group(2), 100 * np.linalg.norm(meta - g_val) / np.linalg.norm(meta))):
+        last = 10.0 ** -(len(shown.split(".")[1]) if "." in shown else 0)
+        assert float(shown) > 0 and abs(float(shown) - truth) <= 0.5 * last + 1e-4 * truth, (shown, truth)
     assert one(texts, r"α∇L\(θ\)")
 
 
