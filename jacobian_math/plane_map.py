@@ -66,6 +66,25 @@ class PlaneMap:
         """The symbolic 2x2 Jacobian."""
         return sp.Matrix(self.components).jacobian([X, Y])
 
+    def degree_along(self, point: np.ndarray, direction: np.ndarray) -> int | None:
+        """The degree in s of f(point + s direction), exactly (SymPy): the highest power of s in either
+        component, or None when a component is not a polynomial in s along that line (exp, sin, ...).
+
+        Along a line of degree <= 2 the Taylor remainder f(p + s u) - f(p) - s J(p) u is exactly s^2 times a
+        fixed vector, so remainder / s^2 is the same for every step s; otherwise it only tends to a limit."""
+        p, u = (np.asarray(v, dtype=float).reshape(-1) for v in (point, direction))
+        if p.shape != (2,) or u.shape != (2,) or not (np.isfinite(p).all() and np.isfinite(u).all()):
+            raise ValueError(f"point and direction must be two finite numbers each, got {point!r} and {direction!r}")
+        s = sp.Symbol("s")
+        line = {X: sp.Rational(p[0]) + s * sp.Rational(u[0]), Y: sp.Rational(p[1]) + s * sp.Rational(u[1])}
+        degree = 0
+        for comp in self.components:
+            expr = sp.expand(comp.subs(line))
+            if not expr.is_polynomial(s):
+                return None
+            degree = max(degree, int(sp.degree(expr, s)) if expr.has(s) else 0)
+        return degree
+
     def __call__(self, points: np.ndarray) -> np.ndarray:
         pts = _as_points(points)
         xs, ys = pts[..., 0], pts[..., 1]

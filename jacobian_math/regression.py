@@ -67,20 +67,59 @@ def relative_error(estimate: np.ndarray, reference: np.ndarray) -> float:
     return float(np.linalg.norm(e - r)) / norm
 
 
+def gaussian_output_moments(fmap: DifferentiableMap, mean: np.ndarray | Sequence[float], cov: np.ndarray,
+                            order: int = 48) -> tuple[np.ndarray, np.ndarray]:
+    """The exact mean ``(m,)`` and covariance ``(m, m)`` of f(x) for x ~ N(mean, cov), up to quadrature error:
+    a tensor Gauss-Hermite rule of ``order`` nodes per input dimension on x = mean + S z, S = sqrt(cov).
+
+    Exact for f polynomial of degree < order; for a smooth bounded f such as tanh(W x + b) the error falls
+    faster than any power of ``order`` (48 nodes: below 1e-12 for the lecture's clouds; tested against a
+    million-sample Monte Carlo and against twice the order).  Costs order^n evaluations: meant for n <= 3."""
+    mu = _finite("mean", mean)
+    c = _covariance(cov, mu.shape[0] if mu.ndim == 1 else None)
+    if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or not 2 <= order <= 200:
+        raise MLInputError(f"order must be an integer in [2, 200], got {order!r}")
+    n = mu.shape[0]
+    if n > 3:
+        raise MLInputError(f"gaussian_output_moments needs at most 3 input dimensions, got {n}")
+    nodes, weights = np.polynomial.hermite_e.hermegauss(int(order))  # weight exp(-z^2 / 2)
+    weights = weights / np.sqrt(2 * np.pi)  # a standard normal's expectation
+    grids = np.meshgrid(*([nodes] * n), indexing="ij")
+    z = np.stack([g.ravel() for g in grids], axis=-1)  # (order^n, n)
+    w = np.prod(np.stack(np.meshgrid(*([weights] * n), indexing="ij"), axis=-1).reshape(-1, n), axis=-1)
+    y = fmap(mu + z @ psd_sqrt(c))
+    y_mean = w @ y
+    d = y - y_mean
+    return y_mean, (d * w[:, None]).T @ d
+
+
 @dataclass(frozen=True)
 class Propagation:
-    """A Gaussian cloud through a map: the mean's image, J Sigma J^T, and the Monte-Carlo truth."""
+    """A Gaussian cloud through a map: the mean's image, J Sigma J^T, the Monte-Carlo samples, and the exact
+    output covariance (quadrature) that both J Sigma J^T and the samples' covariance estimate."""
 
     centre: np.ndarray  # f(mean) (m,)
     linear_cov: np.ndarray  # J Sigma J^T (m, m), J at the mean
     inputs: np.ndarray  # the seeded samples (k, n)
     outputs: np.ndarray  # their images f(x) (k, m)
     sample_cov: np.ndarray  # sample covariance of the images (m, m)
+    true_cov: np.ndarray  # the covariance of f(x), x ~ N(mean, Sigma), by :func:`gaussian_output_moments` (m, m)
 
     @property
     def mismatch(self) -> float:
-        """Relative Frobenius error of J Sigma J^T against the images' sample covariance."""
+        """Relative Frobenius error of J Sigma J^T against the images' sample covariance (the two drawn ellipses)."""
         return relative_error(self.linear_cov, self.sample_cov)
+
+    @property
+    def linearisation_error(self) -> float:
+        """Relative Frobenius error of J Sigma J^T against the true output covariance: what linearising costs."""
+        return relative_error(self.linear_cov, self.true_cov)
+
+    @property
+    def sampling_error(self) -> float:
+        """Relative Frobenius error of the samples' covariance against the true one: Monte-Carlo noise (about
+        sqrt(2 / k) for k samples of a near-Gaussian cloud)."""
+        return relative_error(self.sample_cov, self.true_cov)
 
 
 def propagate_cloud(fmap: DifferentiableMap, mean: np.ndarray | Sequence[float], cov: np.ndarray, count: int,
@@ -90,7 +129,7 @@ def propagate_cloud(fmap: DifferentiableMap, mean: np.ndarray | Sequence[float],
     inputs = gaussian_cloud(mu, cov, count, seed)
     outputs = fmap(inputs)
     return Propagation(fmap(mu), propagate_covariance(fmap.jacobian(mu), cov), inputs, outputs,
-                       sample_covariance(outputs))
+                       sample_covariance(outputs), gaussian_output_moments(fmap, mu, cov)[1])
 
 
 # ----------------------------------------------------------------------------- least squares
@@ -138,6 +177,16 @@ class ExponentialFit:
     def loss(self, theta: np.ndarray) -> np.ndarray:
         """1/2 ||r(theta)||^2: ``(..., 2) -> (...)``."""
         return 0.5 * np.sum(self(theta) ** 2, axis=-1)
+
+    def loss_hessian(self, theta: np.ndarray) -> np.ndarray:
+        """The Hessian of 1/2 ||r||^2, J^T J + sum_i r_i Hess r_i: ``(..., 2) -> (..., 2, 2)``, with
+        Hess r_i = [[0, t_i e_i], [t_i e_i, a t_i^2 e_i]], e_i = exp(b t_i)."""
+        th = self._theta(theta)
+        j, r = self.jacobian(th), self(th)
+        e = np.exp(th[..., 1:] * self.t)
+        cross, curve = np.sum(r * self.t * e, axis=-1), np.sum(r * th[..., :1] * self.t**2 * e, axis=-1)
+        second = np.stack([np.stack([np.zeros_like(cross), cross], -1), np.stack([cross, curve], -1)], -2)
+        return np.swapaxes(j, -1, -2) @ j + second
 
 
 def gauss_newton_step(jac: np.ndarray, residual: np.ndarray) -> np.ndarray:
@@ -207,6 +256,14 @@ def _iterate(residuals: DifferentiableMap, theta0: np.ndarray | Sequence[float],
     return FitPath(np.array(thetas), np.array(rnorms), np.array(gnorms), gnorms[-1] < tol)
 
 
+def descent_stability_limit(fit: ExponentialFit, theta: np.ndarray | Sequence[float]) -> float | None:
+    """2 / lambda_max of the loss Hessian at ``theta`` (a minimum): gradient descent with a fixed rate settles
+    there only for rates below this (above it the iterates near the minimum are pushed away along the
+    steepest curvature).  None when the Hessian there is not positive definite (not a minimum)."""
+    lam = np.linalg.eigvalsh(fit.loss_hessian(_finite("theta", theta)))
+    return float(2.0 / lam[-1]) if lam[0] > 0 else None
+
+
 def gauss_newton(residuals: DifferentiableMap, theta0: np.ndarray | Sequence[float], tol: float,
                  max_steps: int) -> FitPath:
     """Gauss-Newton from ``theta0``: theta <- theta - (J^T J)^-1 J^T r, until ||J^T r|| < ``tol`` or
@@ -225,6 +282,8 @@ def gradient_descent(residuals: DifferentiableMap, theta0: np.ndarray | Sequence
 
 __all__ = [
     "ExponentialFit",
+    "descent_stability_limit",
+    "gaussian_output_moments",
     "FitPath",
     "Propagation",
     "gauss_newton",

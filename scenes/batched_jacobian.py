@@ -19,6 +19,7 @@ from scenes.kit.colormaps import signed_color
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal, set_centred
 from scenes.kit.scene import LectureScene, uncover
+from scenes.kit.text import fmt_decimals
 
 
 class BatchedJacobian(LectureScene):
@@ -108,8 +109,8 @@ class BatchedJacobian(LectureScene):
                         for i in range(B)])
         self.batch_group = VGroup(self.x_grid, self.y_grid, arrow, names, rows)
         VGroup(self.x_grid, self.y_grid[1], arrow, self.layer_label, names, rows).set_z_index(self.Z_STILL)
-        self.caption(f"A batch stacks B = {B} examples as the rows of X, B×n; the layer maps each row on its own, "
-                     "giving Y, B×m.", 5.5)
+        self.caption(f"A batch stacks B = {B} examples as the rows of X, B by n; the layer maps each row on its own, "
+                     "giving Y, B by m.", 5.5)
         uncover(self, [[self.x_grid, names[0], rows]], self.rt(1), buff=0.05)
         uncover(self, [[self.y_grid, names[1]]], self.rt(1.2), GrowArrow(arrow), Write(self.layer_label), buff=0.05)
         self.pause(3.3)
@@ -143,14 +144,16 @@ class BatchedJacobian(LectureScene):
                               .move_to([left + (j + 0.5) * n * c, top + 0.25, 0]) for j in range(B)])
         row_labels = VGroup(*[MathTex(f"y_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i))
                               .move_to([left - 0.3, top - (i + 0.5) * m * c, 0]) for i in range(B)])
-        head = MathTex(r"\frac{\partial\,\mathrm{vec}(Y)}{\partial\,\mathrm{vec}(X)}:\ " + f"{rows}" + r"\times"
-                       + f"{cols}", font_size=style.LABEL_SIZE).next_to(col_labels, UP, buff=0.2)
+        # vec stacks columns, so vec of the transposes flattens the rows example by example (block-diagonal)
+        head = MathTex(r"\frac{\partial\,\mathrm{vec}(Y^\top)}{\partial\,\mathrm{vec}(X^\top)}:\ " + f"{rows}"
+                       + r"\times" + f"{cols}", font_size=style.LABEL_SIZE).next_to(col_labels, UP, buff=0.2)
         self.block_lines = lines
         self.matrix_group = VGroup(self.cells, self.entries, lines, col_labels, row_labels, head)
         VGroup(lines, col_labels, row_labels, head).set_z_index(self.Z_STILL)
         self.entries.set_z_index(self.Z_ENTRIES)
-        self.caption(f"The Jacobian of the whole batch map is a (Bm)×(Bn) = {rows}×{cols} matrix. Output i depends "
-                     "only on example i, so every block off the diagonal is zero.", 7)
+        self.caption(f"Flatten X and Y row by row, example after example: the Jacobian of the whole batch map is a "
+                     f"Bm by Bn = {rows} by {cols} matrix. Output i depends only on example i, so every block off "
+                     "the diagonal is zero.", 7)
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [head]], self.rt(1.5),
                 Create(lines), buff=0.03)
         self.play(*[Indicate(VGroup(*[self.cells[r * cols + k] for r in range(i * m, (i + 1) * m)
@@ -163,12 +166,12 @@ class BatchedJacobian(LectureScene):
         off = off_diagonal_size(mixed, self.B)
         self.centring_label = MathTex(r"x_i \to x_i - \bar{x}", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
         self.centring_label.next_to(self.batch_group[2], DOWN, buff=0.1)
-        if off >= 0.005:
-            what = f"off-diagonal blocks fill in, up to {off:.2f} in size."
+        if off > 0:
+            what = f"off-diagonal blocks fill in, up to {fmt_decimals(off)} in size."
         else:
-            what = "yet with this W every entry is 0.00."
-        self.caption("Subtract the batch mean first, as batch normalisation does, and each output depends on every "
-                     f"example: {what}", 7.5)
+            what = "yet with this W every entry off the diagonal blocks stays exactly zero."
+        self.caption("Subtract the batch mean first, as batch normalisation does in training mode, and each output "
+                     f"depends on every example: {what}", 7.5)
         self.followers.play(self, self.c.animate.set_value(1.0), FadeIn(self.centring_label), run_time=self.rt(3))
         self.pause(4.5)
 
@@ -176,8 +179,8 @@ class BatchedJacobian(LectureScene):
         B, m, n = self.B, self.m, self.n
         cols = B * n
         small, big = storage_sizes(B, m, n)
-        self.caption(f"So for layers that keep examples apart, only the per-example Jacobian B×m×n is stored: {small} "
-                     f"numbers, every nonzero one, instead of {big}.", 8)
+        self.caption(f"So for layers that keep examples apart, only the per-example Jacobians, B by m by n, need be "
+                     f"stored: {small} numbers, every nonzero one, instead of {big}.", 8)
         self.followers.play(self, self.c.animate.set_value(0.0), FadeOut(self.centring_label), run_time=self.rt(1.5))
         c = self.cells[0].width / 0.94
         gap = 0.45

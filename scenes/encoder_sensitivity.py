@@ -1,5 +1,8 @@
 """EncoderSensitivity: an encoder from the plane to one number; the direction its Jacobian ignores, the one it
-amplifies, and the pull-back metric J^T J as flat ellipses over the input.
+amplifies, and the pull-back metric J^T J (rank one: a degenerate metric) as flat ellipses over the input.
+
+Names on screen: the readout weights are a (z = a^T tanh(W x + b); the setting is ``encoder_v``), so that v_1, v_2
+are only the right-singular vectors of J (and v in the chain-rule scene only the pulled-back gradient).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
 
@@ -25,13 +28,14 @@ from jacobian_math.fields import lattice, nice_step
 from scenes.kit import style
 from scenes.kit.followers import Followers
 from scenes.kit.panel import Panel
-from scenes.kit.readouts import LiveDecimal, decimal_matrix, set_if_changed
+from scenes.kit.readouts import LiveDecimal, decimal_matrix, fit_right, set_if_changed
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.shapes import DashedCurve
+from scenes.kit.text import fmt_decimals, places_for
 
 
 class EncoderSensitivity(LectureScene):
-    """z = v . tanh(W x + b): lines of equal code, the ignored and the amplified direction at x, and J^T J."""
+    """z = a . tanh(W x + b): lines of equal code, the ignored and the amplified direction at x, and J^T J."""
 
     TITLE = "Encoders: what the code ignores"
     SIDE = 5.4
@@ -96,7 +100,7 @@ class EncoderSensitivity(LectureScene):
                                     decimal_number_config={"num_decimal_places": 0 if nice_step(hi - lo, 5) >= 1
                                                            else 1})
         self.code_axis.move_to([self.CODE_X, self.PANEL_CENTRE[1], 0])
-        code_head = MathTex(r"z = v^\top \tanh(Wx + b)", font_size=style.LABEL_SIZE).next_to(
+        code_head = MathTex(r"z = a^\top \tanh(Wx + b)", font_size=style.LABEL_SIZE).next_to(
             self.code_axis, UP, buff=0.25).shift(0.9 * RIGHT)
         self.level_ticks = VGroup(*[Line(LEFT * 0.1, RIGHT * 0.1, color=style.MUTED, stroke_width=2).move_to(
             self.code_axis.n2p(level)) for level in self.levels])
@@ -110,8 +114,9 @@ class EncoderSensitivity(LectureScene):
         self.z_readout.arrange(RIGHT, buff=0.12)
         self.followers.add(self.z_readout, lambda m: (set_if_changed(m[1], self.code(self.probe_point())),
                                                       m.next_to(self.marker, RIGHT, buff=0.15)))
-        self.caption("An encoder squeezes each point x of the plane into one number, its code z. Points on one "
-                     "curve share a code; the brighter curve is the one through the probe x.", 5.5)
+        self.caption("An encoder squeezes each point x of the plane into one number, its code z = aᵀtanh(Wx + b), a "
+                     "the readout weights. Points on one curve share a code; the brighter curve is the one through "
+                     "the probe x.", 5.5)
         uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=0.05)
         self.play(Create(self.contours), Create(self.own_level), FadeIn(self.level_ticks), run_time=self.rt(1.5))
         self.add(self.probe, self.marker, self.z_readout)
@@ -126,11 +131,13 @@ class EncoderSensitivity(LectureScene):
 
     def ignore_direction(self) -> None:
         self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
-        self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE), decimal_matrix(self.jac))
+        self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
+                                decimal_matrix(self.jac, places_for(self.jac, most=6)))
         self.j_readout.arrange(RIGHT, buff=0.15)
         self.sigma_readout = VGroup(
-            MathTex(rf"\sigma_1 = {self.sigma[0]:.2f}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
-            MathTex(rf"\sigma_2 = {self.sigma[1]:.2f}", font_size=style.LABEL_SIZE),
+            MathTex(rf"\sigma_1 = {fmt_decimals(self.sigma[0])}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
+            MathTex(rf"\sigma_2 = {fmt_decimals(self.sigma[1] if self.sigma[1] > 1e-6 * self.sigma[0] else 0.0)}",
+                    font_size=style.LABEL_SIZE),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
         block = VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
             [self.READOUT_X, -1.6, 0])
@@ -141,10 +148,13 @@ class EncoderSensitivity(LectureScene):
         reach = self.marker.get_right()[0] + 0.15 + widest.width + 0.3
         if block.get_left()[0] < reach:
             block.shift((reach - block.get_left()[0]) * RIGHT)
+        fit_right(block)
         null_true, amp_true = self.code_change(1)[0], self.code_change(0)[0]
         size = "only " if abs(null_true) < self.SMALL * abs(amp_true) else ""
-        self.caption(f"J(x) has a null direction, dashed, along the curve through x. J predicts no change there; "
-                     f"moving x by {self.step:g} that way changes z by {size}{abs(null_true):.2f}.", 6)
+        self.caption("J(x) is a single row, so of its two singular values σ₁ and σ₂ (the factors by which J stretches "
+                     "its right-singular vectors v₁ and v₂) σ₂ is 0: v₂, dashed, is a null direction, along the curve "
+                     f"through x. J predicts no change there; moving x by {self.step:g} that way changes z by "
+                     f"{size}{fmt_decimals(abs(null_true))}.", 6)
         uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]), buff=0.05)
         self.direction = self.vecs[:, 1]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
@@ -153,8 +163,9 @@ class EncoderSensitivity(LectureScene):
 
     def amplify_direction(self) -> None:
         true, linear = self.code_change(0)
-        self.caption(f"Along the top right-singular vector v₁ the code moves fastest, σ₁ = {self.sigma[0]:.2f} per "
-                     f"unit: a step of {self.step:g} changes z by {abs(true):.2f} (J predicts {abs(linear):.2f}).", 6)
+        self.caption(f"Along v₁, the top right-singular vector, the code moves fastest, by its singular value "
+                     f"σ₁ = {fmt_decimals(self.sigma[0])} per unit: a step of {self.step:g} changes z by "
+                     f"{fmt_decimals(abs(true))} (J predicts {fmt_decimals(abs(linear))}).", 6)
         self.play(GrowArrow(self.arrows[0]), run_time=self.rt(0.8))
         self.direction = self.vecs[:, 0]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
@@ -186,8 +197,10 @@ class EncoderSensitivity(LectureScene):
         dots = VGroup(*[Dot(self.panel.point(p), radius=0.05, color=style.TEXT) for p in self.metric_points[1:]])
         formula = MathTex(r"\|J\,\delta\|^2 = \delta^\top J^\top J\,\delta", font_size=style.LABEL_SIZE)
         formula.next_to(self.panel.border, DOWN, buff=0.3)
-        self.caption("The pull-back metric JᵀJ says how far the code moves for each step δ of x. Its ellipses are "
-                     "flat, with semi-axes σ₁ and 0: across the curves the code moves, along them it does not.", 6.5)
+        self.caption("The pull-back metric JᵀJ gives the code's change for a step δ of x: ‖Jδ‖² = δᵀJᵀJδ. Here it "
+                     "has rank one, a degenerate metric, so its ellipses are flat: segments along v₁ reaching "
+                     f"{self.needle_scale:.2g} times σ₁ either side of each point, of zero width along the curves, "
+                     "where the code does not move to first order.", 6.5)
         uncover(self, [[formula]], self.rt(0.8), FadeIn(dots), self.arrows[0].animate.set_opacity(0.35), buff=0.05)
         self.play(Create(self.needles), run_time=self.rt(1.7))
         self.pause(4)

@@ -34,7 +34,7 @@ from scenes.kit.readouts import (
     set_if_changed,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import single_path
+from scenes.kit.text import fmt_decimals, single_path
 
 
 class FlowDensity(LectureScene):
@@ -225,7 +225,7 @@ class FlowDensity(LectureScene):
 
     def apply_flow(self) -> None:
         self.caption("f⁻¹ moves and stretches space: each cell's area is multiplied by about "
-                     "|det J(f⁻¹)(z)| = 1 / |det Jf(x)|.", 5)
+                     "|det Jf⁻¹(z)| = 1 / |det Jf(x)|.", 5)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.followers.play(self, self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)  # t stays 1
 
@@ -233,7 +233,8 @@ class FlowDensity(LectureScene):
         inside = self.total_mass()
         outside = mass_outside(self.flow, self.base, self.box, self.base_box())
         self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "
-                     f"integrates to {inside:.3f}: the other {outside:.3f} was carried outside the box.", 5)
+                     f"integrates to {inside:.3f}: the other {fmt_decimals(outside, 3)} of the mass lies outside "
+                     "the box.", 5)
         self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3.5)
 
@@ -245,10 +246,10 @@ class FlowDensity(LectureScene):
         head = MathTex(r"\log|\det J_f(x)|", font_size=style.LABEL_SIZE).move_to(self.right.heading)
         bar = VGroup(
             Square(0.25, fill_color=style.SHRINK, fill_opacity=0.9, stroke_width=0),
-            single_path(MathTex(f"{-vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(MathTex(f"-{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
             single_path(Text("f shrinks areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
             Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=0),
-            single_path(MathTex(f"+{vmax:.1f}", font_size=style.SMALL_SIZE)),
+            single_path(MathTex(f"+{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
             single_path(Text("f grows areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
         ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
         self.layers["right.heading"].add(head)

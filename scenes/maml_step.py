@@ -27,9 +27,9 @@ from jacobian_math import (
 from jacobian_math.fields import lattice, nice_step
 from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
-from scenes.kit.readouts import decimal_matrix, number_row
+from scenes.kit.readouts import decimal_matrix, fit_right, number_row
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_number, single_path
+from scenes.kit.text import fmt_decimals, fmt_number, places_for, single_path
 
 
 def free_side(vectors) -> np.ndarray:
@@ -54,6 +54,7 @@ class MAMLStep(LectureScene):
     PANEL_X = (-4.95, -0.75)
     COLUMN_X = 1.3  # left edge of the formulas right of the panels
     SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # gradient arrow scales to choose from
+    LABEL_ROOM = 0.45  # room (scene units) kept inside the panel on every side of theta and theta' for their labels
 
     def construct(self) -> None:
         ml = self.settings.ml
@@ -67,7 +68,8 @@ class MAMLStep(LectureScene):
         self.g_val = first_order_maml_gradient(self.step, self.val, self.theta)  # = grad L_val(theta')
         self.g_maml = maml_gradient(self.step, self.val, self.theta)
         self.arrow_scale = self._arrow_scale()
-        self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs its Jacobian")
+        self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs one Hessian–vector "
+                                    "product through it")
         self.beat()
         self.show_step()
         self.beat()
@@ -96,6 +98,22 @@ class MAMLStep(LectureScene):
             [self.theta + s * self.g_maml, self.theta + s * self.g_val, self.prime + s * self.g_val],
         ])
 
+    def view(self):
+        """The panels' view: every point drawn (:meth:`content`), with LABEL_ROOM on every side of theta and
+        theta' inside the panel, so their dots and labels never sit on its edge."""
+        pts = self.content()
+        unit = None
+        for _ in range(4):  # the room in plane units depends on the view's scale: settle it
+            room = 0.0 if unit is None else self.LABEL_ROOM / unit
+            ring = np.array([[room, 0], [-room, 0], [0, room], [0, -room]])
+            allpts = np.vstack([pts, self.theta + ring, self.prime + ring])
+            box = (*(allpts[:, 0].min(), allpts[:, 0].max()), *(allpts[:, 1].min(), allpts[:, 1].max()))
+            view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+            if unit is not None and view.unit >= unit * (1 - 1e-9):
+                break
+            unit = view.unit
+        return view
+
     def _contours(self, panel: Panel, loss: TanhRegression) -> VGroup:
         xs, ys = lattice(panel.box, 61)
         values = loss.loss(np.stack(np.meshgrid(xs, ys), axis=-1))
@@ -105,9 +123,7 @@ class MAMLStep(LectureScene):
     # ------------------------------------------------------------------ beats
 
     def show_step(self) -> None:
-        pts = self.content()
-        box = (*(pts[:, 0].min(), pts[:, 0].max()), *(pts[:, 1].min(), pts[:, 1].max()))
-        view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+        view = self.view()
         side = view.unit * max(view.box[1] - view.box[0], view.box[3] - view.box[2])
         step = nice_step(max(view.box[1] - view.box[0], view.box[3] - view.box[2]), 6)
         self.panels = [Panel(view.box, side, r"\theta = (a, b),\ \text{level curves of } L", step),
@@ -152,12 +168,14 @@ class MAMLStep(LectureScene):
                                right.arrow(corners[0], corners[3], style.JE2))
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
                        font_size=style.LABEL_SIZE)
-        self.matrix = decimal_matrix(self.jac)
+        self.matrix = decimal_matrix(self.jac, places_for(self.jac))
         self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
         self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
+        fit_right(self.jac_row)
         gap = linearisation_gap(self.step, th, h)
-        self.caption("The step maps the plane to itself. Its Jacobian I − α∇²L(θ) takes the square to a "
-                     f"parallelogram; ∇²L varies, so the true image bends, up to {gap:.2f} away.", 7.5)
+        self.caption("The step maps the plane to itself. Its Jacobian is I − α∇²L(θ), with ∇²L the Hessian of the "
+                     "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
+                     f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5)
         self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
@@ -181,7 +199,7 @@ class MAMLStep(LectureScene):
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
-                   number_row(label, value, color)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+                   number_row(label, value, color, places_for(value))).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",
                  r"\nabla L_{\mathrm{val}}(\theta') =", self.g_val, style.FIRST_ORDER),
@@ -191,8 +209,13 @@ class MAMLStep(LectureScene):
                  r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml - self.g_val, style.TEXT),
             )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
-        self.caption("MAML's meta-gradient pulls the validation gradient ∇Lᵥₐₗ(θ′) back through the step: "
-                     "(I − α∇²L(θ))ᵀ∇Lᵥₐₗ(θ′).", 7)
+        fit_right(self.rows)
+        self.caption("MAML's meta-gradient pulls the validation gradient g = ∇Lᵥₐₗ(θ′) back through the step: "
+                     "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product.", 7,
+                     spoken="MAML's meta-gradient pulls the validation gradient g, the gradient of L val at theta "
+                            "prime, back through the step: the transpose of I minus alpha times the Hessian, "
+                            "times g, which is g minus alpha times the Hessian times g: one Hessian-vector "
+                            "product.")
         dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
@@ -207,9 +230,11 @@ class MAMLStep(LectureScene):
         self.diff_arrow = left.arrow(self.theta + s * self.g_val, self.theta + s * self.g_maml, style.TEXT, 3)
         diff = self.g_maml - self.g_val
         size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
-        share = f", {100 * size / full:.0f} % of the meta-gradient's length" if full > 0 else ""
-        self.caption("First-order MAML drops the Hessian and uses ∇Lᵥₐₗ(θ′) as it is: "
-                     f"off by {size:.2f} here{share}.", 7.5)
+        share = f", {fmt_decimals(100 * size / full, 0)} % of the meta-gradient's length" if full > 0 else ""
+        self.caption("First-order MAML drops the Hessian and uses g = ∇Lᵥₐₗ(θ′) as it is: "
+                     f"off by {fmt_decimals(size)} here{share}.", 7.5,
+                     spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
+                            f"as it is: off by {fmt_decimals(size)} here{share}.")
         self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)

@@ -27,7 +27,7 @@ class MLOutlook(LectureScene):
     HEADING = "Where vector-valued functions appear"
     # (the page's case, what its Jacobian is, the titles of the scenes that show it)
     ITEMS = (
-        ("Every hidden layer", "activations are vectors: back-propagation multiplies the layers' Jacobians",
+        ("Every hidden layer", "activations are vectors; back-propagation: one vector–Jacobian product per layer",
          (ChainRule.TITLE,)),
         ("The final output", "K class probabilities, or a vector of regression targets",
          (SoftmaxJacobian.TITLE, VectorRegression.TITLE)),

@@ -47,17 +47,19 @@ class JacobianPenalty(LectureScene):
         self.beat()
         self.readouts = [None, None]
         self.ellipses: list[VGroup] = [VGroup(), VGroup()]
-        self.show_map(0, "steep")
+        # called steep and flatter only when the second map is the flatter one at x (a user may swap them)
+        self.names = ("steep", "flatter") if self.flatter_is_flatter() else ("first map", "second map")
+        self.show_map(0, self.names[0])
         self.beat()
-        self.show_map(1, "flatter")
+        self.show_map(1, self.names[1])
         self.beat()
         self.compare()
         self.beat()
 
     def show_input(self) -> None:
+        subs = (r"\mathrm{steep}", r"\mathrm{flat}") if self.flatter_is_flatter() else ("1", "2")
         self.panels = [Panel(self.BOX, self.SIDE, r"x + \delta,\ |\delta| = r", 0.5),
-                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{steep}}(x + \delta)", 0.5),
-                       Panel(self.BOX, self.SIDE, r"f_{\mathrm{flat}}(x + \delta)", 0.5)]
+                       *[Panel(self.BOX, self.SIDE, rf"f_{{{sub}}}(x + \delta)", 0.5) for sub in subs]]
         for k, panel in enumerate(self.panels):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
         r = self.radius
@@ -144,14 +146,14 @@ class JacobianPenalty(LectureScene):
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
         penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
         (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
+        picked = "Both layers here are picked by hand, not trained. "
         if self.flatter_is_flatter():
-            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it favours "
-                         f"the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} instead of "
-                         f"{s_steep:.2f}, so a small input change moves its output less.", 6)
+            self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it "
+                         f"favours the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} "
+                         f"instead of {s_steep:.2f}, so a small input change moves its output less.", 6)
         else:
-            self.caption(f"A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here ‖J‖ is "
-                         f"{n_steep:.2f} "
-                         f"for the first map and {n_flat:.2f} for the second.", 6)
+            self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here "
+                         f"‖J‖ is {n_steep:.2f} for the first map and {n_flat:.2f} for the second.", 6)
         self.play(Write(penalty), run_time=self.rt(1.5))
         # last in the scene's list: Manim redraws per frame everything after the first moving mobject
         self.bring_to_front(*self.readouts)

@@ -1,4 +1,5 @@
-"""TaylorError: ||f(x + d) - f(x) - J d|| against |d| on log-log axes, with its fitted slope.
+"""TaylorError: ||f(p + d) - f(p) - J d|| against |d| on log-log axes, with its fitted slope (p the point, so that
+x and y stay the map's coordinates).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
 
@@ -30,11 +31,11 @@ from scenes.kit.readouts import (
     decimal_matrix,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import readable_map
+from scenes.kit.text import fmt_number, places_for, readable_map
 
 
 class TaylorError(LectureScene):
-    """f(x + d) against f(x) + J d as d shrinks; the error on log-log axes and its fitted slope."""
+    """f(p + d) against f(p) + J d as d shrinks; the error on log-log axes and its fitted slope."""
 
     TITLE = "Local linearity: the Taylor error"
     SAMPLES = 9  # steps plotted on the log-log axes
@@ -43,21 +44,21 @@ class TaylorError(LectureScene):
     def construct(self) -> None:
         ml = self.settings.ml
         self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
-        self.x = np.array(ml.taylor_point)
+        self.p = np.array(ml.taylor_point)
         self.u = unit_direction(ml.taylor_direction)
         lo, hi = ml.taylor_steps
         self.steps = np.geomspace(hi, lo, self.SAMPLES)
-        self.errors = taylor_errors(self.fmap, self.x, self.u, self.steps)
+        self.errors = taylor_errors(self.fmap, self.p, self.u, self.steps)
         if not (self.errors > 1e-13 * self.steps).all():  # zero up to rounding: nothing to fit on log-log axes
-            raise ConfigError(f"{self.settings.source}: TaylorError needs a map with curvature along d at x: the "
+            raise ConfigError(f"{self.settings.source}: TaylorError needs a map with curvature along d at p: the "
                               f"Taylor error of [map] at [ml].taylor_point along taylor_direction is 0 up to "
                               f"rounding (f is linear there)")
         # the fitted line through the points: log10 e = slope log10 s + intercept
         self.slope, self.intercept = loglog_fit(self.steps, self.errors)
-        self.jac = self.fmap.jacobian(self.x)
+        self.jac = self.fmap.jacobian(self.p)
         self.s = ValueTracker(hi)
         self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
-        self.title_card(self.TITLE, "how fast the error of f(x) + J d shrinks with d")
+        self.title_card(self.TITLE, "how fast the error of f(p) + J d shrinks with d")
         self.beat()
         self.show_curves()
         self.beat()
@@ -67,11 +68,11 @@ class TaylorError(LectureScene):
         self.beat()
 
     def offsets(self, s: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
-        """f(x + s u) - f(x) and J s u, each ``(k, 2)`` for ``s (k,)`` (a scalar: ``k = 1``)."""
-        return taylor_offsets(self.fmap, self.x, self.u, s)
+        """f(p + s u) - f(p) and J s u, each ``(k, 2)`` for ``s (k,)`` (a scalar: ``k = 1``)."""
+        return taylor_offsets(self.fmap, self.p, self.u, s)
 
     def show_curves(self) -> None:
-        box = taylor_box(self.fmap, self.x, self.u, float(self.steps[0]))
+        box = taylor_box(self.fmap, self.p, self.u, float(self.steps[0]))
         self.panel = Panel(box, 4.3, step=0.5).place([-3.6, 0.2, 0])
         true_all, linear_all = self.offsets(np.linspace(0, self.steps[0], 80))
         curve = self.panel.polyline(true_all, stroke_color=style.MODEL, stroke_width=3)
@@ -79,18 +80,18 @@ class TaylorError(LectureScene):
         origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
         legend = VGroup(
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=3),
-                   MathTex(r"f(x + d) - f(x)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+                   MathTex(r"f(p + d) - f(p)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=3),
-                   MathTex(r"J(x)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+                   MathTex(r"J(p)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=4),
-                   MathTex(r"\text{error } \|f(x+d) - f(x) - J d\|", font_size=style.SMALL_SIZE)
+                   MathTex(r"\text{error } \|f(p+d) - f(p) - J d\|", font_size=style.SMALL_SIZE)
                    ).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
         legend.next_to(self.panel.border, DOWN, buff=0.15).align_to(self.panel.border, LEFT)
-        x_txt = ", ".join(f"{v:g}" for v in self.x)
+        p_txt0 = ", ".join(f"{v:g}" for v in self.p)
         u_txt = ", ".join(f"{v:.2g}" for v in self.u)
-        heading = MathTex(rf"x = ({x_txt}),\ d = s\,({u_txt}),\ J(x) =", font_size=style.SMALL_SIZE)
-        jm = decimal_matrix(self.jac, 1, 0.5)
+        heading = MathTex(rf"p = ({p_txt0}),\ d = s\,({u_txt}),\ J(p) =", font_size=style.SMALL_SIZE)
+        jm = decimal_matrix(self.jac, places_for(self.jac, 1, 3), 0.5)
         self.j_matrix = jm
         top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
         self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)
@@ -110,7 +111,9 @@ class TaylorError(LectureScene):
                                           lambda m: m.set_points_as_corners(ends()))
         # what never moves is drawn first, so Manim keeps it in the static background while s moves
         VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
-        self.caption(f"At x on the map {readable_map(self.fmap)}: the true change along d, and J d.", 5)
+        p_txt = ", ".join(fmt_number(v) for v in self.p).replace("-", "−")
+        self.caption(f"At the point p = ({p_txt}) of the map {readable_map(self.fmap)}: the true change along d, "
+                     "and J d.", 5)
         uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
         self.add(self.err_seg, self.dot_true, self.dot_lin)
@@ -133,7 +136,7 @@ class TaylorError(LectureScene):
 
     def error_ratio_at(self, step: float) -> float:
         """Taylor error / |d|^2 at step size ``step`` (constant when the error shrinks like |d|^2)."""
-        return float(taylor_error_ratios(self.fmap, self.x, self.u, step)[0])
+        return float(taylor_error_ratios(self.fmap, self.p, self.u, step)[0])
 
     def shrink_step(self) -> None:
         self.axes = self._log_axes().move_to([3.6, 0.1, 0])
@@ -157,10 +160,11 @@ class TaylorError(LectureScene):
         VGroup(self.axes, labels, readout[0], readout[2]).set_z_index(self.Z_STILL)
         first, last = self.error_ratio_at(self.steps[0]), self.error_ratio_at(self.steps[-1])
         settles = abs(self.slope - 2) < 0.25
-        if f"{first:.3f}" == f"{last:.3f}":
-            ratio = f"error / |d|² stays at {last:.3f}"
+        if self.fmap.degree_along(self.p, self.u) == 2:  # the error is exactly |d|^2 times a fixed vector
+            ratio = (f"error / |d|² stays at {last:.3f}: along d the map is quadratic, so the error is exactly "
+                     "that times |d|²")
         elif settles:
-            ratio = f"error / |d|² settles near {last:.3f} (from {first:.3f})"
+            ratio = f"error / |d|² tends to about {last:.3f} (from {first:.3f})"
         else:
             ratio = f"error / |d|² goes from {first:.3f} to {last:.3f}"
         self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6)

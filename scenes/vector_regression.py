@@ -17,6 +17,7 @@ from jacobian_math import (
     Propagation,
     TanhLayer,
     contour_paths,
+    descent_stability_limit,
     fit_view,
     gauss_newton,
     gradient_descent,
@@ -24,7 +25,7 @@ from jacobian_math import (
     propagate_cloud,
     psd_ellipse,
 )
-from jacobian_math.fields import lattice, nice_step, union_box
+from jacobian_math.fields import lattice, nice_step, nice_ticks, union_box
 from scenes.kit import style
 from scenes.kit.panel import Panel
 from scenes.kit.scene import LectureScene, cover, uncover
@@ -44,7 +45,8 @@ def _bounds(points: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def percent(x: float) -> str:
-    return f"{100 * x:.0f} %"
+    """A relative error as a percentage: one decimal below 10 % (0.0054 -> '0.5 %'), whole percents above."""
+    return f"{100 * x:.1f} %" if 100 * x < 9.95 else f"{100 * x:.0f} %"
 
 
 class VectorRegression(LectureScene):
@@ -124,12 +126,13 @@ class VectorRegression(LectureScene):
 
     def _legend(self) -> VGroup:
         rows = VGroup(
+            MathTex(rf"{self.K_SIGMA:g}\sigma \text{{ ellipses:}}", font_size=style.SMALL_SIZE),
             VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.LINEARISED, stroke_width=4),
                    MathTex(r"J\Sigma J^\top\ (J \text{ at } \mu)", font_size=style.SMALL_SIZE)),
             VGroup(DashedLine(ORIGIN, 0.45 * RIGHT, color=style.TEXT, stroke_width=2.5, dash_length=0.08),
                    MathTex(r"\text{covariance of the samples}", font_size=style.SMALL_SIZE)),
         )
-        for row in rows:
+        for row in rows[1:]:
             row.arrange(RIGHT, buff=0.15)
         return rows.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=0.45)
 
@@ -145,16 +148,24 @@ class VectorRegression(LectureScene):
         self.pause(2.2)
 
     def mismatches(self) -> tuple[float, float]:
-        """Relative error of J Sigma J^T against the images' sample covariance: small cloud, large cloud."""
+        """Relative error of J Sigma J^T against the images' sample covariance (the two drawn ellipses): small
+        cloud, large cloud."""
         return self.props[0].mismatch, self.props[1].mismatch
+
+    def errors(self, k: int) -> str:
+        """Which error is which, for cloud ``k``: J Sigma J^T and the samples' covariance, each against the true
+        output covariance (quadrature)."""
+        prop = self.props[k]
+        return (f"J Σ Jᵀ is {percent(prop.linearisation_error)} off the true output covariance, the "
+                f"{len(prop.inputs)} samples' covariance {percent(prop.sampling_error)} off it")
 
     def linearise_small(self) -> None:
         c = self.cloud
         self.legend = self._legend()
         small = self.mismatches()[0]
-        verdict = "They nearly coincide" if small <= self.CLOSE else "They do not coincide"
-        self.caption(f"Linearised at the mean, the outputs have covariance J Σ Jᵀ. {verdict}: J Σ Jᵀ differs from "
-                     f"the samples' covariance by {percent(small)}.", 6)
+        verdict = "The two ellipses nearly coincide" if small <= self.CLOSE else "The two ellipses do not coincide"
+        self.caption(f"Linearised at the mean, the outputs have covariance J Σ Jᵀ, drawn with the samples' "
+                     f"covariance as {self.K_SIGMA:g}σ ellipses. {verdict}: {self.errors(0)}.", 6)
         uncover(self, [[self.legend]], self.rt(0.6), Create(c["linear"]), buff=0.05)
         self.play(Create(c["sampled"]), run_time=self.rt(1.2))
         self.pause(4.2)
@@ -164,12 +175,9 @@ class VectorRegression(LectureScene):
         self.cloud = c = self._cloud_parts(1)
         self.clouds.append(c)
         small, large = self.mismatches()
-        if large > max(2 * small, 2 * self.CLOSE):
-            verdict = f"J Σ Jᵀ is now visibly off: by {percent(large)}"
-        else:
-            verdict = f"J Σ Jᵀ is off by {percent(large)}"
-        self.caption(f"A wide cloud reaches where tanh bends, so the outputs stop looking Gaussian. {verdict} "
-                     "(panels rescaled).", 6)
+        verdict = "The ellipses now visibly differ" if large > max(2 * small, 2 * self.CLOSE) else "Now"
+        self.caption(f"A wide cloud reaches where tanh bends, so the outputs stop looking Gaussian (panels "
+                     f"rescaled). {verdict}: {self.errors(1)}.", 6)
         cover(self, [[*old["panels"], old["inputs"], old["outputs"], old["sigma"], old["linear"], old["sampled"]]],
               self.rt(0.6), buff=0.3)
         uncover(self, [[p] for p in c["panels"]], self.rt(0.6), buff=0.05)
@@ -184,7 +192,7 @@ class VectorRegression(LectureScene):
 
     def _theta_view(self):
         paths = np.vstack([self.gn.thetas, self.gd.thetas])
-        return fit_view(_bounds(paths), 4.6, 3.6, margin=0.12)
+        return fit_view(_bounds(paths), 4.2, 3.6, margin=0.12)
 
     def show_fit_problem(self) -> None:
         t, y = self.fit.t, self.fit.y
@@ -204,10 +212,16 @@ class VectorRegression(LectureScene):
         view = self._theta_view()
         self.theta_panel = Panel(view.box, max(view.size), r"\tfrac12\|r(\theta)\|^2,\ \theta = (a, b)",
                                  step=nice_step(max(view.box[1] - view.box[0], view.box[3] - view.box[2]), 4))
-        self.theta_panel.place([-0.05, 0.2, 0])
+        self.theta_panel.place([0.1, 0.2, 0])
         border = self.theta_panel.border
-        self.theta_panel.add(MathTex("a", font_size=style.SMALL_SIZE).next_to(border, DOWN, buff=0.1),
-                             MathTex("b", font_size=style.SMALL_SIZE).next_to(border, LEFT, buff=0.1))
+        self.theta_ticks = self._theta_ticks(view.box)
+        a_ticks, b_ticks = self.theta_ticks
+        b_label = MathTex("b", font_size=style.SMALL_SIZE).next_to(b_ticks, UP, buff=0.12).align_to(b_ticks, RIGHT)
+        self.theta_panel.add(self.theta_ticks, b_label,
+                             MathTex("a", font_size=style.SMALL_SIZE).next_to(a_ticks, DOWN, buff=0.08)
+                             .match_x(border))
+        heading = self.theta_panel.heading  # over a narrow panel it would reach the b label: moved right of it
+        heading.shift(max(0.0, b_label.get_right()[0] + 0.2 - heading.get_left()[0]) * RIGHT)
         xs, ys = lattice(view.box, 70)
         grid = np.stack(np.meshgrid(xs, ys), axis=-1)
         with np.errstate(over="ignore"):
@@ -232,6 +246,16 @@ class VectorRegression(LectureScene):
                 buff=0.05)
         self.play(Create(contours), FadeIn(self.start_dot), Create(self.start_curve), run_time=self.rt(1.5))
         self.pause(3.1)
+
+    def _theta_ticks(self, box) -> VGroup:
+        """Tick values of the (a, b) panel: a under its lower edge, b left of its left edge (3 to 5 each)."""
+        x0, x1, y0, y1 = box
+        panel, size = self.theta_panel, style.SMALL_SIZE - 6
+        a_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
+            panel.point((t, y0)), DOWN, buff=0.06) for t in nice_ticks(x0, x1, 4)])
+        b_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
+            panel.point((x0, t)), LEFT, buff=0.06) for t in nice_ticks(y0, y1, 4)])
+        return VGroup(a_ticks, b_ticks)
 
     def _curve(self, theta: np.ndarray, color: ManimColor) -> VMobject:
         """The model curve a exp(b t) over the data axes, clipped to them."""
@@ -274,14 +298,28 @@ class VectorRegression(LectureScene):
             return f"{name} not within {max_steps} steps"
         return f"{name} stalls after {path.steps} step{'s' if path.steps != 1 else ''}"
 
+    def stability_limit(self) -> float | None:
+        """2 / lambda_max of the loss Hessian at the fit (the converged end of Gauss-Newton, else of gradient
+        descent): the step sizes eta below it let gradient descent settle there.  None without a fit."""
+        fitted = next((p.thetas[-1] for p in (self.gn, self.gd) if p.converged), None)
+        return None if fitted is None else descent_stability_limit(self.fit, fitted)
+
     def race_caption(self) -> str:
         ml = self.settings.ml
+        eta = ml.regression_learning_rate
         counts = (f"{self.outcome('Gauss–Newton', self.gn, ml.regression_max_steps)}, "
                   f"{self.outcome('gradient descent', self.gd, ml.regression_max_steps)}")
         far = self.gn.converged and (not self.gd.converged or self.gd.steps >= self.FAR_FEWER * max(self.gn.steps, 1))
         tail = ": far fewer for Gauss–Newton." if far else "."
-        return (f"Gauss–Newton steps by −(JᵀJ)⁻¹Jᵀr, gradient descent by −η Jᵀr. Until ‖Jᵀr‖ < {ml.regression_tol:g}: "
-                f"{counts}{tail}")
+        limit = self.stability_limit()
+        if limit is None:
+            rate = f"η = {eta:g}"
+        else:
+            side = "below" if eta < limit else "above"
+            rate = (f"η = {eta:g}, {side} its stability limit 2/λₘₐₓ = {limit:.2g} at the fit (λₘₐₓ the loss "
+                    "Hessian's largest eigenvalue)")
+        return (f"Gauss–Newton steps by −(JᵀJ)⁻¹Jᵀr, gradient descent by −η Jᵀr with {rate}. Until "
+                f"‖Jᵀr‖ < {ml.regression_tol:g}: {counts}{tail}")
 
     def race(self) -> None:
         panel = self.theta_panel
@@ -299,7 +337,8 @@ class VectorRegression(LectureScene):
             VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.GAUSS_NEWTON, stroke_width=4),
                    MathTex(r"\text{Gauss--Newton: } -(J^\top J)^{-1} J^\top r", font_size=style.SMALL_SIZE)),
             VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.DESCENT, stroke_width=3),
-                   MathTex(r"\text{gradient descent: } -\eta\, J^\top r", font_size=style.SMALL_SIZE)),
+                   MathTex(r"\text{gradient descent: } -\eta\, J^\top r,\ \eta = "
+                           + f"{self.settings.ml.regression_learning_rate:g}", font_size=style.SMALL_SIZE)),
         )
         for row in key:
             row.arrange(RIGHT, buff=0.15)

@@ -315,3 +315,43 @@ def test_random_maps_broadcast_over_batches(f1, f2):
     # a batch gives the same numbers as one point at a time (NumPy's SIMD and scalar paths may differ by an ulp)
     one_by_one = np.array([fmap.jacobian(p) for p in pts.reshape(-1, 2)]).reshape(2, 6, 2, 2)
     np.testing.assert_allclose(fmap.jacobian(pts), one_by_one, rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize(("f1", "f2", "point", "direction", "degree"), [
+    ("x**2 - y", "y**2 + x", (1.0, 1.0), (0.8, 0.6), 2),
+    ("x**3 + y", "y", (1.0, 1.0), (0.8, 0.6), 3),
+    ("x**3 + y", "y", (1.0, 1.0), (0.0, 1.0), 1),  # along y the cube is a constant
+    ("x*y", "x - 2*y", (0.5, -1.0), (0.6, -0.8), 2),
+    ("sin(x) + y**2", "y", (0.3, 0.2), (0.8, 0.6), None),
+    ("sin(x) + y**2", "y", (0.3, 0.2), (0.0, 1.0), 2),  # sin(x) is constant along y
+    ("exp(x)", "y", (0.0, 0.0), (1.0, 0.0), None),
+    ("x**2 - y + 0.0001*x**3", "y**2 + x", (1.0, 1.0), (0.8, 0.6), 3),
+])
+def test_degree_along_a_line_matches_polynomial_fits(f1, f2, point, direction, degree):
+    fmap = PlaneMap.from_expressions(f1, f2)
+    assert fmap.degree_along(point, direction) == degree
+    # independent: least-squares polynomial fits of f(p + s u) over 41 steps; degree d fits exactly, d - 1 not
+    s = np.linspace(-1, 1, 41)
+    values = fmap(np.asarray(point) + s[:, None] * np.asarray(direction))
+
+    def misfit(d):
+        return max(np.abs(np.polyval(np.polyfit(s, v, d), s) - v).max() for v in values.T)
+
+    if degree is None:
+        assert misfit(6) > 1e-12
+    else:
+        assert misfit(degree) < 1e-9
+        if degree > 0:
+            assert misfit(degree - 1) > 1e-6
+    # the Taylor remainder over s^2 is the same at every step exactly when the degree is 2
+    if degree == 2:
+        jac = fmap.jacobian(np.asarray(point))
+        steps = np.array([1.0, 0.3, 0.01])
+        rem = fmap(np.asarray(point) + steps[:, None] * np.asarray(direction)) - fmap(np.asarray(point)) \
+            - steps[:, None] * (jac @ np.asarray(direction))
+        np.testing.assert_allclose(rem / steps[:, None] ** 2, np.tile(rem[0], (3, 1)), rtol=1e-8, atol=1e-10)
+
+
+def test_degree_along_rejects_a_bad_point():
+    with pytest.raises(ValueError, match="two finite numbers"):
+        PlaneMap.from_expressions("x", "y").degree_along([1.0, float("nan")], [1.0, 0.0])

@@ -9,11 +9,14 @@ import pytest
 
 from jacobian_math import (
     ExponentialFit,
+    LinearLayer,
     MLInputError,
     TanhLayer,
+    descent_stability_limit,
     gauss_newton,
     gauss_newton_step,
     gaussian_cloud,
+    gaussian_output_moments,
     gradient_descent,
     gradient_step,
     numerical_jacobian,
@@ -229,3 +232,84 @@ def test_least_squares_rejects_bad_input() -> None:
         gradient_descent(ExponentialFit(T, Y), [1.0, 0.5], -1.0, 1e-3, 10)
     with pytest.raises(MLInputError, match="max_steps"):
         gauss_newton(ExponentialFit(T, Y), [1.0, 0.5], 1e-3, 0)
+
+
+# ----------------------------------------------------------------------------- the exact output covariance
+
+
+def _lecture_layer():
+    ml = load_settings(None).ml
+    return ml, TanhLayer(np.array(ml.regression_w), np.array(ml.regression_b))
+
+
+@pytest.mark.parametrize("which", ["regression_cov_small", "regression_cov_large"])
+def test_output_moments_match_a_large_monte_carlo(which):
+    ml, layer = _lecture_layer()
+    cov, mu = np.array(getattr(ml, which)), np.array(ml.regression_mean)
+    mean, out_cov = gaussian_output_moments(layer, mu, cov)
+    # independent: two million seeded samples through a Cholesky factor, the layer written out
+    x = mu + np.random.default_rng(11).standard_normal((2_000_000, 2)) @ np.linalg.cholesky(cov).T
+    y = np.tanh(x @ np.array(ml.regression_w).T + ml.regression_b)
+    mc_cov = np.cov(y.T)
+    # the sample covariance's standard error is about sqrt((C_ii C_jj + C_ij^2) / k) per entry; 6 of them
+    se = np.sqrt((np.outer(np.diag(mc_cov), np.diag(mc_cov)) + mc_cov**2) / len(y))
+    assert np.all(np.abs(out_cov - mc_cov) < 6 * se), (out_cov, mc_cov, se)
+    np.testing.assert_allclose(mean, y.mean(axis=0), atol=6 * np.sqrt(np.diag(mc_cov) / len(y)).max())
+    # converged: twice the nodes change nothing visible
+    np.testing.assert_allclose(gaussian_output_moments(layer, mu, cov, 96)[1], out_cov, atol=1e-10)
+
+
+def test_output_moments_of_an_affine_map_are_exact():
+    A, b = np.array([[1.5, -0.5], [0.25, 2.0], [1.0, 1.0]]), np.array([0.3, -0.2, 0.0])
+    mean, cov = gaussian_output_moments(LinearLayer(A, b), [0.4, -1.0], COV, order=3)
+    np.testing.assert_allclose(cov, A @ COV @ A.T, atol=1e-12)
+    np.testing.assert_allclose(mean, A @ [0.4, -1.0] + b, atol=1e-12)
+
+
+def test_output_moments_reject_bad_orders_and_dimensions():
+    with pytest.raises(MLInputError, match="order"):
+        gaussian_output_moments(TanhLayer(np.eye(2), np.zeros(2)), [0, 0], COV, order=1)
+    with pytest.raises(MLInputError, match="at most 3"):
+        gaussian_output_moments(TanhLayer(np.eye(4), np.zeros(4)), np.zeros(4), np.eye(4))
+
+
+def test_propagation_separates_linearisation_from_sampling_error():
+    ml, layer = _lecture_layer()
+    for cov in (ml.regression_cov_small, ml.regression_cov_large):
+        prop = propagate_cloud(layer, ml.regression_mean, np.array(cov), ml.regression_samples, ml.regression_seed)
+        np.testing.assert_allclose(prop.linearisation_error, relative_error(prop.linear_cov, prop.true_cov))
+        np.testing.assert_allclose(prop.sampling_error, relative_error(prop.sample_cov, prop.true_cov))
+        # Monte-Carlo noise of 1000 samples: of the order sqrt(2 / k), about 4.5 %, not far below or above
+        assert 0.2 * np.sqrt(2 / ml.regression_samples) < prop.sampling_error < 3 * np.sqrt(2 / ml.regression_samples)
+    small = propagate_cloud(layer, ml.regression_mean, np.array(ml.regression_cov_small), 1000, ml.regression_seed)
+    # the small cloud: linearising costs well under 1 %, ten times less than the samples' own noise
+    assert small.linearisation_error < 0.01 < small.sampling_error
+
+
+# ----------------------------------------------------------------------------- gradient descent's step size
+
+
+def test_loss_hessian_matches_differences_of_the_gradient():
+    fit = ExponentialFit(np.array([0.0, 0.5, 1.0, 1.5, 2.0]), np.array([1.05, 1.62, 2.51, 3.8, 5.95]))
+    for theta in ([2.5, 0.1], [1.04, 0.87], [-0.5, 1.3]):
+        def grad(th):
+            return fit.jacobian(th).T @ fit(th)
+        numeric = numerical_jacobian(grad, np.array(theta, float), 1e-6)
+        np.testing.assert_allclose(fit.loss_hessian(np.array(theta)), numeric, rtol=1e-6, atol=1e-6)
+
+
+def test_descent_settles_below_the_stability_limit_and_not_above():
+    ml = load_settings(None).ml
+    fit = ExponentialFit(np.array(ml.regression_t), np.array(ml.regression_y))
+    best = gauss_newton(fit, ml.regression_theta0, 1e-10, 100).thetas[-1]
+    limit = descent_stability_limit(fit, best)
+    assert limit == pytest.approx(0.0086, abs=5e-5)
+    assert ml.regression_learning_rate < limit  # the lecture's eta = 0.005 is inside, at 58 % of it
+    start = best + [1e-3, -1e-3]
+    for rate, settles in ((0.97 * limit, True), (1.03 * limit, False)):
+        th = start.copy()
+        for _ in range(3000):  # plain gradient descent, written out
+            th = th - rate * fit.jacobian(th).T @ fit(th)
+        assert (np.linalg.norm(th - best) < 1e-6) == settles, (rate, th)
+    # not at a minimum (at theta = 0 the Hessian has eigenvalues -18.6 and 23.6): no limit
+    assert descent_stability_limit(fit, [0.0, 0.0]) is None

@@ -63,3 +63,19 @@ def test_title_card_shows_and_then_clears(tmp_path: Path) -> None:
     frames = _frames(scene, tmp_path)
     assert np.abs(frames[8] - frames[0]).max() > 100 and _nothing_drawn(scene)
     assert np.abs(frames[-1] - frames[0]).mean() < 1  # nearly faded out on the last frame of the cover
+
+
+def test_small_nonzero_numbers_keep_a_significant_digit() -> None:
+    from scenes.kit.text import fmt_decimals, places_for
+
+    # a nonzero value never reads as zero: -0.004 with 2 decimals would be "-0.00"
+    assert [fmt_decimals(v) for v in (0.1234, -0.004, 0.00003, 0.0, 0.0049)] == ["0.12", "-0.004", "0.00003", "0.00",
+                                                                                 "0.005"]
+    assert fmt_decimals(0.0004, 3) == "0.0004" and fmt_decimals(0.9996, 3) == "1.000"
+    assert places_for([[1.13, -0.13], [-0.004, 0.98]]) == 3  # the whole matrix gets the decimals -0.004 needs
+    assert places_for([0.5, 0.0, -0.25]) == 2  # an exact zero is shown as 0.00
+    assert places_for([1e-9, 1.0]) == 4  # at most `most` decimals
+    assert places_for([[2.0, 0.04]], 1, 3) == 2
+    for values in ([0.004, -0.3], [-0.0071, 0.2], [0.00049, 1.0]):
+        places = places_for(values)
+        assert all(float(f"{v:.{places}f}") != 0 for v in values)

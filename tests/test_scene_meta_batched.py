@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import ManimColor, tempconfig
+from manim import DL, UR, ManimColor, tempconfig
 from scene_harness import (
     GOLDEN_SIZE,
     assert_beats_match_golden,
@@ -130,6 +130,29 @@ def test_maml_read_back(rendered) -> None:
     assert [a.get_color() for a in scene.j_arrows] == [style.JE1, style.JE2]
     assert scene.maml_arrow.get_color() == style.GRADIENT
     assert scene.fo_arrow.get_color() == scene.val_arrow.get_color() == style.FIRST_ORDER
+
+
+@pytest.mark.parametrize("config", ["", "[ml]\nmaml_theta = [-0.4, 0.2]\nmaml_alpha = 0.3\n",
+                                    "[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3\n"])
+def test_maml_view_fits_theta_its_image_and_their_labels(config, tmp_path, use_config) -> None:
+    """theta, theta' and their labels stay inside their panels, well clear of the edge (with theta = (-0.4, 0.2)
+    and alpha = 0.3 the theta' label once sat 0.1 from the lower edge)."""
+    use_config(config)
+    scene = render_scene(scene_class("MAMLStep"), tmp_path, 128, 72, last_frame=True)
+    for panel, dot, label in zip(scene.panels, scene.dots, scene.labels, strict=True):
+        left, bottom = panel.border.get_corner(DL)[:2]
+        right, top = panel.border.get_corner(UR)[:2]
+        for mob, clear in ((dot, 0.35), (label, 0.25)):
+            (x0, y0), (x1, y1) = mob.get_corner(DL)[:2], mob.get_corner(UR)[:2]
+            room = min(x0 - left, right - x1, y0 - bottom, top - y1)
+            assert room > clear, (config, type(mob).__name__, room)
+    # the square, its image and the parallelogram are in the view too
+    for poly, panel in ((scene.square, scene.panels[0]), (scene.true_image, scene.panels[1]),
+                        (scene.para, scene.panels[1])):
+        x0, x1, y0, y1 = panel.box
+        pts = panel.to_data(poly.get_anchors())
+        assert (pts[:, 0] >= x0 - 1e-9).all() and (pts[:, 0] <= x1 + 1e-9).all()
+        assert (pts[:, 1] >= y0 - 1e-9).all() and (pts[:, 1] <= y1 + 1e-9).all()
 
 
 # ----------------------------------------------------------------------------- BatchedJacobian

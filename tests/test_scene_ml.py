@@ -244,6 +244,11 @@ def test_outlook_points_to_existing_scenes(rendered) -> None:
             scene_class("SpatialOutputs").TITLE} <= pointed
     assert [item[0] for item in scene.ITEMS if not item[2]] == []  # every case is animated
     assert len(scene.rows) == len(scene.ITEMS)
+    # back-propagation carries one vector through one vector-Jacobian product per layer; it never forms the
+    # product of the Jacobians (the card once said it "multiplies the layers' Jacobians")
+    hidden = scene.ITEMS[0][1]
+    assert "one vector–Jacobian product per layer" in hidden
+    assert "multiplies the layers" not in " ".join(item[1] for item in scene.ITEMS)
 
 
 def _sqrt2(m):
@@ -308,6 +313,17 @@ def test_vector_regression_read_back(rendered) -> None:
     assert scene.gn_path.get_stroke_color() == style.GAUSS_NEWTON
     assert scene.gd_path.get_stroke_color() == style.DESCENT
     assert scene.clouds[1]["linear"].get_stroke_color() == style.LINEARISED
+    # the (a, b) panel carries its tick values: each label under (a) or beside (b) the point it names
+    panel = scene.theta_panel
+    x0, x1, y0, y1 = panel.box
+    for axis, ticks in enumerate(scene.theta_ticks):
+        assert len(ticks) >= 2
+        for label in ticks:
+            value = float(label.get_tex_string())
+            assert (x0, y0)[axis] - 1e-9 <= value <= (x1, y1)[axis] + 1e-9
+            at = panel.point((value, y0) if axis == 0 else (x0, value))
+            assert abs(label.get_center()[axis] - at[axis]) < 1e-6  # centred on its tick
+            assert (label.get_top()[1] < at[1]) if axis == 0 else (label.get_right()[0] < at[0])  # outside the panel
 
 
 def _encoder(s):
@@ -330,12 +346,18 @@ def test_encoder_read_back(rendered) -> None:
     d = ends[1] - ends[0]
     assert abs(jac @ d / np.linalg.norm(d))[0] < 1e-6
     np.testing.assert_allclose(ends.mean(axis=0), x, atol=1e-6)
-    # every needle: the ellipse of J^T J at its point, half-length scale sigma_1 along v_1, no width
+    # every needle: the ellipse of J^T J at its point, half-length scale sigma_1 along v_1, no width; the scale is
+    # the one the caption states (2 significant digits)
+    import re
+
+    said = [c.content for c in scene.renderer.file_writer.subcaptions]
+    stated = float(re.search(r"segments along v₁ reaching (\d+(?:\.\d+)?) times σ₁", said[-1]).group(1))
     for p, needle in zip(scene.metric_points, scene.needles, strict=True):
         j = numerical_jacobian(enc, p, 1e-6)
         _, sp, vp = np.linalg.svd(j)
         off = panel.to_data(needle.get_anchors()) - p
         assert np.linalg.norm(off, axis=1).max() == pytest.approx(scene.needle_scale * sp[0], rel=2e-3)
+        assert np.linalg.norm(off, axis=1).max() / sp[0] == pytest.approx(stated, rel=0.05)
         assert np.abs(off @ np.array([-vp[0, 1], vp[0, 0]])).max() < 1e-6
     # the probe is back at x and the readout shows its code
     np.testing.assert_allclose(panel.to_data(scene.probe.get_center())[0], x, atol=1e-6)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import RIGHT, DecimalMatrix, DecimalNumber, ManimColor, MathTex, Mobject, VGroup, VMobject
+from manim import LEFT, RIGHT, DecimalMatrix, DecimalNumber, ManimColor, MathTex, Mobject, VGroup, VMobject, config
 
 from scenes.kit import style
 from scenes.kit.manim_compat import (
@@ -105,7 +105,7 @@ def number_row(label: str, values: Sequence[float], color: ManimColor = style.TE
     """``label`` followed by a row vector of DecimalNumbers, spaced for the widest entry (a minus sign or a
     second integer digit widens the columns, so that "-3.00 -2.00" never runs together)."""
     widest = max((len(f"{v:.{places}f}") for v in values), default=0)
-    h_buff = 1.1 + 0.3 * max(0, widest - (places + 2))  # 1.1 fits "d.dd"
+    h_buff = 1.1 + 0.3 * max(0, widest - 4)  # 1.1 fits "d.dd"; a sign, a digit or a decimal more widens
     return VGroup(
         MathTex(label, font_size=style.LABEL_SIZE, color=color),
         DecimalMatrix([list(values)], element_to_mobject_config={"num_decimal_places": places},
@@ -114,8 +114,20 @@ def number_row(label: str, values: Sequence[float], color: ManimColor = style.TE
 
 
 def decimal_matrix(jac: np.ndarray, places: int = 2, scale: float = 0.6) -> DecimalMatrix:
+    """A DecimalMatrix of ``jac`` with ``places`` decimals, its columns spaced for the widest entry (1.6 fits
+    "-d.dd"; each character more widens them, so that "1.0011 -0.0006" never runs together)."""
+    widest = max((len(f"{v:.{places}f}") for v in np.ravel(jac)), default=0)
     return DecimalMatrix(np.asarray(jac).tolist(), element_to_mobject_config={"num_decimal_places": places},
-                         h_buff=1.6).scale(scale)
+                         h_buff=1.6 + 0.3 * max(0, widest - 5)).scale(scale)
+
+
+def fit_right(mob: Mobject) -> Mobject:
+    """Shrink ``mob`` about its left edge until it ends inside the frame's right margin (a matrix or row with
+    more decimals, for a small nonzero entry, is wider)."""
+    room = config.frame_width / 2 - style.FRAME_MARGIN - mob.get_left()[0]
+    if mob.width > room > 0:
+        mob.scale(room / mob.width, about_edge=LEFT)
+    return mob
 
 
 def shown_values(matrix: DecimalMatrix) -> np.ndarray:

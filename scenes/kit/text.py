@@ -78,6 +78,24 @@ def point_list(points, said: bool = False, places: int = 2) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def fmt_decimals(v: float, places: int = 2) -> str:
+    """``v`` with ``places`` decimals, or with as many more as show its first significant digit when those would
+    show a nonzero value as zero: 0.1234 -> '0.12', 0.004 -> '0.004', -0.00003 -> '-0.00003', 0 -> '0.00'."""
+    if v == 0 or not np.isfinite(v) or abs(v) >= 0.5 * 10.0**-places:
+        return f"{v:.{places}f}"
+    return f"{v:.{max(places, -int(np.floor(np.log10(abs(v)))))}f}"
+
+
+def places_for(values, places: int = 2, most: int = 4) -> int:
+    """Decimals for a row or matrix of numbers shown with one number of decimals: ``places``, or more (up to
+    ``most``) so that no nonzero value shows as zero (-0.004 with 2 decimals would read -0.00)."""
+    v = np.abs(np.asarray(values, dtype=float))
+    small = v[(v > 0) & (v < 0.5 * 10.0**-places)]
+    if small.size == 0:
+        return places
+    return int(min(most, max(places, -np.floor(np.log10(small.min())))))
+
+
 _SUBSCRIPT = str.maketrans("0123456789-", "₀₁₂₃₄₅₆₇₈₉₋")
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 
