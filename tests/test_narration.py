@@ -153,6 +153,21 @@ def test_synthesis_works_offline_and_is_cached(tmp_path: Path) -> None:
     assert wav.stat().st_mtime_ns == mtime
 
 
+def test_synthesis_is_the_same_speech_every_time(tmp_path: Path, monkeypatch) -> None:
+    """Two empty caches, one sentence: the same bytes (Piper's sampling noise is off; with its defaults the two
+    WAVs differed).  The settings are part of the cache key."""
+    import narration.synth as synth
+
+    voice = parse_voice("joe")
+    text = "A model y equals tanch of W x plus b predicts two outputs."
+    first = Synthesiser(voice.model, voice.config, tmp_path / "a").speak(text)
+    second = Synthesiser(voice.model, voice.config, tmp_path / "b").speak(text)
+    assert first.read_bytes() == second.read_bytes()
+    assert decode(first).size / RATE > 2.0
+    monkeypatch.setattr(synth, "SETTINGS", {**synth.SETTINGS, "noise_scale": 0.667})
+    assert Synthesiser(voice.model, voice.config, tmp_path / "a").path_for(text) != first
+
+
 # ---------------------------------------------------------------------------------------- the track
 
 def test_mix_places_each_utterance_at_its_sample(tmp_path: Path) -> None:
