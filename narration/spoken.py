@@ -110,8 +110,12 @@ def spoken_form(text: str) -> str:
     s = re.sub(r"\bexp\(([^()]*)\)(\s*[−+=])?", lambda m: f" e to the {m.group(1)}" + (f",{m.group(2)}"
                                                                                         if m.group(2) else " "), s)
     s = re.sub(r"\)\(([^()]*)\)", r") at \1 ", s)  # J(f⁻¹)(z): J of f inverse at z
-    # a function applied to arguments: f(x), φᵢ′(x), Jg(f(p)), ∇Lᵥₐₗ(θ′) -> "f of x", ...
-    s = _sub_all(rf"([{_MATH_CHARS})])\(([^()]*)\)", r"\1 of \2 ", s)
+    # two factors side by side: Jg(f(p)) Jf(p), −φᵢ(x) (x − cᵢ) -> "... times ..."
+    s = re.sub(r"\)\s+(?=[A-Z](?: ?[a-z])?\(|\([^()]*[−+·/][^()]*\))", ") · ", s)
+    # a function applied to arguments: f(x), φᵢ′(x), Jg(f(p)), ∇Lᵥₐₗ(θ′) -> "f of x", ...; a pause after
+    # two or more arguments, so that f(-1, -1) by 1/h is not heard as "minus 1 by 1"
+    s = _sub_all(rf"([{_MATH_CHARS})])\(([^()]*)\)", lambda m: f"{m.group(1)} of {m.group(2)}"
+                 + (", " if "," in m.group(2) else " "), s)
     # a group transposed or inverted: (I − αH)ᵀv -> "the transpose of I minus alpha H, times v"
     for mark, word in (("ᵀ", "transpose"), ("⁻¹", "inverse")):
         s = _sub_all(rf"\(([^()]*)\){mark}(\S?)",

@@ -56,7 +56,7 @@ def ebur128(path: Path) -> tuple[float, float]:
     ("Jᵀ", "J transpose"),
     ("f(x) = wᵀφ(x)", "f of x equals w transpose phi of x"),
     ("diag(p) − ppᵀ", "diagonal of p minus p p transpose"),
-    ("Jg(f(p)) Jf(p)", "J g of f of p J f of p"),
+    ("Jg(f(p)) Jf(p)", "J g of f of p times J f of p"),
     ("λ‖Jf(x)‖²", "lambda times the squared norm of J f of x"),
     ("log|det Jf(x)|", "log of the absolute determinant of J f of x"),
     ("at x₀ = -1.5", "at x zero equals minus 1.5"),
