@@ -69,6 +69,8 @@ NOTATION: tuple[Term, ...] = (
     Term("−(JᵀJ)⁻¹Jᵀr", "minus the inverse of J transpose J, times J transpose r", (),
          "inverse applies to the whole group before it"),
     Term("f⁻¹(z)", "f inverse of z"),
+    Term("dφ/dx(x₀)ᵀ", "the transpose of d phi d x of x zero", (), "the transpose of the value, not of x₀"),
+    Term("Jf(x)ᵀv", "the transpose of J f of x, times v"),
     Term("Jg(f(p)) Jf(p)", "J g of f of p times J f of p", (), "two factors side by side are a product"),
     Term("−φᵢ(x) (x − cᵢ)/σ²", "minus phi i of x times, x minus c i, over sigma squared"),
     Term("at f(-1, -1) by 1/h", "at f of minus 1, minus 1, by 1 over h", (),

@@ -99,12 +99,15 @@ def spoken_form(text: str) -> str:
     s = re.sub(r"\|([^|]+)\|²", r" the squared length of \1 ", s)
     s = re.sub(r"\|([^|]+)\|", r" the length of \1 ", s)
     s = re.sub(r"∂([^/\s]+)/∂(\S+)", r" the derivative of \1 with respect to \2 ", s)
+    # a function's value transposed: dφ/dx(x₀)ᵀ, Jf(x)ᵀv -> "the transpose of d phi d x of x zero", "..., times v"
+    s = re.sub(r"((?:\bd[a-zφ]/d[a-z]|(?<![\w\u0370-\u03ff])[A-Za-z\u0370-\u03ff][A-Za-z₀-₉′]*)\([^()]*\))ᵀ(\S?)",
+               lambda m: f" the transpose of {m.group(1)}," + (f" · {m.group(2)}" if m.group(2) else " "), s)
     s = re.sub(r"\bd([a-zφ])/d([a-z])", r"d \1 d \2", s)
     s = re.sub(r"ℝ([⁰¹²³⁴⁵⁶⁷⁸⁹ⁿᵐ])", lambda m: f"ℝ {SUPERSCRIPT_DIGITS[m.group(1)]}", s)
     s = re.sub(r"(\d)⁻([⁰¹²³⁴⁵⁶⁷⁸⁹]+)",
                lambda m: f"{m.group(1)} to the minus {''.join(SUPERSCRIPT_DIGITS[c] for c in m.group(2))}", s)
     s = re.sub(r"\b([a-z])\1ᵀ", r"\1 \1ᵀ", s)  # ppᵀ: p times p transpose
-    s = re.sub(r"\bJ([a-z])\b", r"J \1", s)  # Jf: J of f
+    s = re.sub(r"(?<![A-Za-z])J([a-z])\b", r"J \1", s)  # Jf: J of f
     s = re.sub(r"(?<=[\w\u0370-\u03ff′])(?=∇)", " · ", s)  # α∇L: alpha times the gradient of L
     s = s.replace("∇²", " the Hessian of ")
     s = re.sub(r"\bexp\(([^()]*)\)(\s*[−+=])?", lambda m: f" e to the {m.group(1)}" + (f",{m.group(2)}"
