@@ -82,6 +82,7 @@ NOTATION: tuple[Term, ...] = (
          "a list of points: each pair together, a longer pause between pairs"),
     Term("(0.5, -1)", "0.5, minus 1"),
     Term("−0.004", "minus 0.004"),
+    Term("until ‖Jᵀr‖ < 0.001", "until the norm of J transpose r is less than 0.001", (), "a comparison is a verb"),
     Term("‖J‖_F", "the Frobeenius norm of J", ()),
     Term("10⁻⁵", "10 to the minus 5"),
     Term("ℝ³", "R 3", ("cubed",)),

@@ -27,8 +27,8 @@ SUBSCRIPT_WORDS = ("val", "min", "max", "in", "out", "train", "test")
 SUPERSCRIPT_DIGITS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6", "⁷": "7", "⁸": "8",
                       "⁹": "9", "ⁿ": "n", "ᵐ": "m"}
 SUPERSCRIPTS = {"⁻¹": "inverse", "ᵀ": "transpose", "²": "squared", "³": "cubed"}
-SYMBOLS = {"–": " ", "—": ", ", "…": "...", "½": "half", "<": "less than", ">": "greater than", "−": "minus",
-           "+": "plus", "=": "equals", "≈": "is about", "≤": "at most", "≥": "at least", "→": "to", "·": "times",
+SYMBOLS = {"–": " ", "—": ", ", "…": "...", "½": "half", "<": "is less than", ">": "is greater than", "−": "minus",
+           "+": "plus", "=": "equals", "≈": "is about", "≤": "is at most", "≥": "is at least", "→": "to", "·": "times",
            "×": "by", "′": "prime", "∘": "after", "/": "over", "∑": "the sum of", "±": "plus or minus",
            "ℝ": "R", "∇": "the gradient of"}
 _NUMBER = r"[−-]?\d+(?:\.\d+)?"

@@ -28,6 +28,7 @@ def _voice():
     return PiperVoice(session=None, config=config)
 
 
+@cache
 def phonemes(text: str) -> str:
     """What Piper's front end makes of ``text``: its phonemes as one string (sentences joined by a space),
     with espeak-ng's punctuation marks kept."""
