@@ -13,11 +13,12 @@ lecture's .srt):
 Splitting (:func:`split_text`): a caption that does not fit one cue is cut into consecutive cues, each as
 long as fits, at the best natural break inside that length: a sentence end, else a colon or semicolon, else
 a comma, else the last word boundary (a break is only taken after at least ``MIN_PIECE`` characters, so a
-lone "Check:" never becomes a cue).  A cue or line never breaks mid-term (:func:`can_break`): not inside
+lone "Check:" never becomes a cue).  A cue or line never breaks mid-term (:func:`break_cost`): not inside
 parentheses, brackets or a norm (a point "(x, y)" stays whole), not between a number and its unit ("5 %"),
 not next to an operator ("x² −" | "y"), not between two symbols of one formula ("J Σ" | "Jᵀ"); only a formula
-too long for a whole cue is cut inside it.  Negative numbers are shown with the minus sign "−", not the
-hyphen "-" (:func:`typeset_minus`).  A last piece shorter than ``MIN_PIECE`` ("Jacobians.") takes words from
+too long for a whole cue or line is cut inside it, between its symbols if it can, inside brackets last.
+Negative numbers are shown with the minus sign "−", not the hyphen "-" (:func:`typeset_minus`).  A last
+piece shorter than ``MIN_PIECE`` ("Jacobians.") takes words from
 the piece before it (at a natural break if one leaves both at least ``MIN_PIECE`` long, else as evenly as
 they fit), so no cue is a word flashed up for a second of silence.  Words are never changed, dropped or
 reordered; only a single word longer than a line (never in the lecture) is cut into line-long pieces.  The
@@ -167,35 +168,47 @@ def _is_math(word: str) -> bool:
     return bool(_SYMBOLIC.search(core)) or (len(core) == 1 and core.isalpha() and core not in "aAI")
 
 
-def can_break(words: Sequence[str], i: int) -> bool:
-    """Whether a cue or line may end after ``words[i - 1]`` and the next begin with ``words[i]``: not inside
-    parentheses, brackets or a norm, not between a number and its unit, not next to an operator, not between
-    two symbols of one formula."""
+def break_cost(words: Sequence[str], i: int) -> int:
+    """How bad a cue or line break between ``words[i - 1]`` and ``words[i]`` is: 0 between terms; 1 inside a
+    formula (next to an operator, between two of its symbols); 2 inside parentheses, brackets or a norm, or
+    between a number and its unit."""
     before, after = words[i - 1], words[i]
     head = " ".join(words[:i])
     if head.count("(") > head.count(")") or head.count("[") > head.count("]") or head.count("‖") % 2:
-        return False
+        return 2
     if after in _UNITS and _NUMBER.match(before):
-        return False
+        return 2
     if before[-1] in _OPERATORS or after[0] in _OPERATORS:
-        return False
-    return not (before[-1] not in ",.;:!?" and _is_math(before) and _is_math(after))
+        return 1
+    return int(before[-1] not in ",.;:!?" and _is_math(before) and _is_math(after))
 
 
-def _balanced_lines(words: Sequence[str], width: int) -> list[str] | None:
-    """``words`` on one line, or on two lines as even as possible (broken between terms when that fits, see
-    :func:`can_break`); None when two lines of ``width`` do not hold them."""
+def can_break(words: Sequence[str], i: int) -> bool:
+    """Whether a cue or line may end after ``words[i - 1]``: only between terms (:func:`break_cost` 0)."""
+    return break_cost(words, i) == 0
+
+
+def _lines(words: Sequence[str], width: int) -> tuple[int, list[str]] | None:
+    """``words`` on one line, or on two lines as even as possible among the least bad breaks (see
+    :func:`break_cost`), with the cost of that break (0 for one line); None when two lines of ``width`` do not
+    hold them."""
     one = " ".join(words)
     if len(one) <= width:
-        return [one] if one else []
+        return (0, [one] if one else [])
     best = None
     for i in range(1, len(words)):
         top, bottom = " ".join(words[:i]), " ".join(words[i:])
         longest = max(len(top), len(bottom))
-        rank = (not can_break(words, i), longest)
+        rank = (break_cost(words, i), longest)
         if longest <= width and (best is None or rank < best[0]):
             best = (rank, [top, bottom])
-    return None if best is None else best[1]
+    return None if best is None else (best[0][0], best[1])
+
+
+def _balanced_lines(words: Sequence[str], width: int) -> list[str] | None:
+    """``words`` on one line or two (:func:`_lines`); None when two lines of ``width`` do not hold them."""
+    found = _lines(words, width)
+    return None if found is None else found[1]
 
 
 def _words(text: str, width: int) -> list[str]:
@@ -222,12 +235,13 @@ def split_text(text: str, width: int = MAX_LINE) -> list[str]:
     pieces = []
     while words:
         fits = [i for i in range(1, len(words) + 1) if _balanced_lines(words[:i], width) is not None]
-        longest = fits[-1]  # at least one word always fits: no word is longer than a line
-        if longest == len(words):
-            cut = longest
-        else:
-            between_terms = [i for i in fits if can_break(words, i)]
-            cut = between_terms[-1] if between_terms else longest  # a formula longer than a cue is cut inside
+        # each cut's cost: its cue break, then the piece's line break (> 0 only where a formula is too long to
+        # keep whole); all the rest in one cue is a cut too, when its lines break between terms
+        cost = {i: (break_cost(words, i) if i < len(words) else 0, _lines(words[:i], width)[0]) for i in fits}
+        least = min(cost.values())
+        between_terms = [i for i in fits if cost[i] == least]
+        cut = between_terms[-1]
+        if cut < len(words):
             for rule in _BREAKS:
                 found = [i for i in between_terms if rule.search(words[i - 1])
                          and len(" ".join(words[:i])) >= MIN_PIECE]
@@ -246,7 +260,9 @@ def _rebalance(words: Sequence[str], width: int) -> list[list[str]]:
     leaves both at least ``MIN_PIECE`` characters, else where the shorter piece is longest."""
     cuts = [i for i in range(1, len(words)) if _balanced_lines(words[:i], width) is not None
             and _balanced_lines(words[i:], width) is not None]
-    cuts = [i for i in cuts if can_break(words, i)] or cuts
+    if cuts:
+        least = min(break_cost(words, i) for i in cuts)
+        cuts = [i for i in cuts if break_cost(words, i) == least]
     if not cuts:
         return [list(words)]
 
