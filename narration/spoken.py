@@ -30,7 +30,7 @@ SUPERSCRIPTS = {"⁻¹": "inverse", "ᵀ": "transpose", "²": "squared", "³": "
 SYMBOLS = {"–": " ", "—": ", ", "…": "...", "½": "half", "<": "is less than", ">": "is greater than", "−": "minus",
            "+": "plus", "=": "equals", "≈": "is about", "≤": "is at most", "≥": "is at least", "→": "to", "·": "times",
            "×": "by", "′": "prime", "∘": "after", "/": "over", "∑": "the sum of", "±": "plus or minus",
-           "ℝ": "R", "∇": "the gradient of"}
+           "ℝ": "R", "∇": "the gradient of", "↦": "maps to", "∈": "in", "≠": "is not", "∞": "infinity"}
 _NUMBER = r"[−-]?\d+(?:\.\d+)?"
 _PAIR = rf"\(\s*({_NUMBER})\s*,\s*({_NUMBER})\s*\)"
 _SUB = "".join(SUBSCRIPT_LETTERS)
@@ -84,13 +84,15 @@ def spoken_form(text: str) -> str:
     s = " ".join(text.split())
     s = re.sub(r"(?<![\w)])-(?=\d)", "−", s)  # a minus sign typed as a hyphen
     s = re.sub(rf"\[({_NUMBER}), ({_NUMBER})\] × \[({_NUMBER}), ({_NUMBER})\]", r"\1 to \2 by \3 to \4", s)
-    s = re.sub(rf"{_PAIR}(?:,\s*(?:and\s+)?{_PAIR})+", _point_list, s)
+    s = re.sub(rf"{_PAIR}(?:(?:,\s*(?:and\s+)?|\s+and\s+){_PAIR})+", _point_list, s)
+    s = re.sub(rf"(?<![\w\u0370-\u03ff′ᵀ)]){_PAIR}", r" \1, \2 ", s)  # one point (not f's arguments)
     # shapes: (Bm)×(Bn) -> B m by B n; 6×6, B×m×n -> "by" (the × table entry)
     s = re.sub(r"\(([A-Za-z]{1,3})\)(?=\s*×)|(?<=×)\s*\(([A-Za-z]{1,3})\)",
                lambda m: " ".join(m.group(1) or m.group(2)), s)
     s = _sub_all(r"\(([^()]*)\)", lambda m: _math_group(m).replace("(", "\0").replace(")", "\1"), s)
     s = s.replace("\0", "(").replace("\1", ")")
     s = re.sub(r"(?<=[\u0370-\u03ff])(?=‖)", " · ", s)  # λ‖J‖²: lambda times the squared norm of J
+    s = re.sub(r"‖([^‖]+)‖(?:²_?F|_F²)", r" the squared Frobenius norm of \1 ", s)
     s = re.sub(r"‖([^‖]+)‖_?F\b", r" the Frobenius norm of \1 ", s)
     s = re.sub(r"‖([^‖]+)‖²", r" the squared norm of \1 ", s)
     s = re.sub(r"‖([^‖]+)‖", r" the norm of \1 ", s)
@@ -100,12 +102,15 @@ def spoken_form(text: str) -> str:
     s = re.sub(r"\|([^|]+)\|", r" the length of \1 ", s)
     s = re.sub(r"∂([^/\s]+)/∂(\S+)", r" the derivative of \1 with respect to \2 ", s)
     # a function's value transposed: dφ/dx(x₀)ᵀ, Jf(x)ᵀv -> "the transpose of d phi d x of x zero", "..., times v"
-    s = re.sub(r"((?:\bd[a-zφ]/d[a-z]|(?<![\w\u0370-\u03ff])[A-Za-z\u0370-\u03ff][A-Za-z₀-₉′]*)\([^()]*\))ᵀ(\S?)",
+    s = re.sub(r"((?:\bd[a-zφ]/d[a-z]|(?<![\w\u0370-\u03ff])[A-Za-z\u0370-\u03ff][A-Za-z₀-₉′]*)\([^()]*\))ᵀ"
+               r"([\w\u0370-\u03ff∇(]?)",
                lambda m: f" the transpose of {m.group(1)}," + (f" · {m.group(2)}" if m.group(2) else " "), s)
     s = re.sub(r"\bd([a-zφ])/d([a-z])", r"d \1 d \2", s)
     s = re.sub(r"ℝ([⁰¹²³⁴⁵⁶⁷⁸⁹ⁿᵐ])", lambda m: f"ℝ {SUPERSCRIPT_DIGITS[m.group(1)]}", s)
     s = re.sub(r"(\d)⁻([⁰¹²³⁴⁵⁶⁷⁸⁹]+)",
                lambda m: f"{m.group(1)} to the minus {''.join(SUPERSCRIPT_DIGITS[c] for c in m.group(2))}", s)
+    s = re.sub(r"(\d)([⁰¹⁴⁵⁶⁷⁸⁹][⁰¹²³⁴⁵⁶⁷⁸⁹]*|[²³][⁰¹²³⁴⁵⁶⁷⁸⁹]+)",  # 10⁵ (10² stays "10 squared")
+               lambda m: f"{m.group(1)} to the {''.join(SUPERSCRIPT_DIGITS[c] for c in m.group(2))}", s)
     s = re.sub(r"\b([a-z])\1ᵀ", r"\1 \1ᵀ", s)  # ppᵀ: p times p transpose
     s = re.sub(r"(?<![A-Za-z])J([a-z])\b", r"J \1", s)  # Jf: J of f
     s = re.sub(r"(?<=[\w\u0370-\u03ff′])(?=∇)", " · ", s)  # α∇L: alpha times the gradient of L
@@ -121,7 +126,7 @@ def spoken_form(text: str) -> str:
                  + (", " if "," in m.group(2) else " "), s)
     # a group transposed or inverted: (I − αH)ᵀv -> "the transpose of I minus alpha H, times v"
     for mark, word in (("ᵀ", "transpose"), ("⁻¹", "inverse")):
-        s = _sub_all(rf"\(([^()]*)\){mark}(\S?)",
+        s = _sub_all(rf"\(([^()]*)\){mark}([\w\u0370-\u03ff∇(]?)",
                      lambda m, w=word: f" the {w} of {m.group(1)}," + (f" · {m.group(2)}" if m.group(2) else " "), s)
     s = re.sub(rf"[{_SUB}]+", _subscript, s)
     for table in (SUPERSCRIPTS, SUBSCRIPTS, GREEK):
