@@ -13,7 +13,12 @@ lecture's .srt):
 Splitting (:func:`split_text`): a caption that does not fit one cue is cut into consecutive cues, each as
 long as fits, at the best natural break inside that length: a sentence end, else a colon or semicolon, else
 a comma, else the last word boundary (a break is only taken after at least ``MIN_PIECE`` characters, so a
-lone "Check:" never becomes a cue).  A last piece shorter than ``MIN_PIECE`` ("Jacobians.") takes words from
+lone "Check:" never becomes a cue).  A cue or line never breaks mid-term (:func:`break_cost`): not inside
+parentheses, brackets or a norm (a point "(x, y)" stays whole), not between a number and its unit ("5 %"),
+not next to an operator ("x² −" | "y"), not between two symbols of one formula ("J Σ" | "Jᵀ"); only a formula
+too long for a whole cue or line is cut inside it, between its symbols if it can, inside brackets last.
+Negative numbers are shown with the minus sign "−", not the hyphen "-" (:func:`typeset_minus`).  A last
+piece shorter than ``MIN_PIECE`` ("Jacobians.") takes words from
 the piece before it (at a natural break if one leaves both at least ``MIN_PIECE`` long, else as evenly as
 they fit), so no cue is a word flashed up for a second of silence.  Words are never changed, dropped or
 reordered; only a single word longer than a line (never in the lecture) is cut into line-long pieces.  The
@@ -146,19 +151,64 @@ MIN_PIECE = 16  # characters before a natural break is taken
 _BREAKS = (re.compile(r"[.!?][)\"']?$"), re.compile(r"[:;]$"), re.compile(r",$"))
 
 
-def _balanced_lines(words: Sequence[str], width: int) -> list[str] | None:
-    """``words`` on one line, or on two lines as even as possible; None when two lines of ``width`` do not
+_OPERATORS = "=−+×·/→≈<>≤≥±∘"
+_UNITS = {"%", "s", "ms", "dB", "°", "px", "fps"}
+_NUMBER = re.compile(r"^[−+-]?\d+(?:[.,]\d+)*[,.;:!?)\]]*$")
+_SYMBOLIC = re.compile(r"[^\x00-\x7f’‘“”–—]")  # a non-ASCII character: Greek, sub/superscripts, operators
+
+
+def typeset_minus(text: str) -> str:
+    """A hyphen used as a minus sign (before a number, not inside a word: "-1", "(-2, 2)") as "−"."""
+    return re.sub(r"(?<![\w)\]′])-(?=\.?\d)", "−", text)
+
+
+def _is_math(word: str) -> bool:
+    """A token of a formula: a symbol (φᵢ, Jᵀ, σ₁, ‖J‖) or a single letter other than the articles."""
+    core = word.strip(",.;:!?")
+    return bool(_SYMBOLIC.search(core)) or (len(core) == 1 and core.isalpha() and core not in "aAI")
+
+
+def break_cost(words: Sequence[str], i: int) -> int:
+    """How bad a cue or line break between ``words[i - 1]`` and ``words[i]`` is: 0 between terms; 1 inside a
+    formula (next to an operator, between two of its symbols); 2 inside parentheses, brackets or a norm, or
+    between a number and its unit."""
+    before, after = words[i - 1], words[i]
+    head = " ".join(words[:i])
+    if head.count("(") > head.count(")") or head.count("[") > head.count("]") or head.count("‖") % 2:
+        return 2
+    if after in _UNITS and _NUMBER.match(before):
+        return 2
+    if before[-1] in _OPERATORS or after[0] in _OPERATORS:
+        return 1
+    return int(before[-1] not in ",.;:!?" and _is_math(before) and _is_math(after))
+
+
+def can_break(words: Sequence[str], i: int) -> bool:
+    """Whether a cue or line may end after ``words[i - 1]``: only between terms (:func:`break_cost` 0)."""
+    return break_cost(words, i) == 0
+
+
+def _lines(words: Sequence[str], width: int) -> tuple[int, list[str]] | None:
+    """``words`` on one line, or on two lines as even as possible among the least bad breaks (see
+    :func:`break_cost`), with the cost of that break (0 for one line); None when two lines of ``width`` do not
     hold them."""
     one = " ".join(words)
     if len(one) <= width:
-        return [one] if one else []
+        return (0, [one] if one else [])
     best = None
     for i in range(1, len(words)):
         top, bottom = " ".join(words[:i]), " ".join(words[i:])
         longest = max(len(top), len(bottom))
-        if longest <= width and (best is None or longest < best[0]):
-            best = (longest, [top, bottom])
-    return None if best is None else best[1]
+        rank = (break_cost(words, i), longest)
+        if longest <= width and (best is None or rank < best[0]):
+            best = (rank, [top, bottom])
+    return None if best is None else (best[0][0], best[1])
+
+
+def _balanced_lines(words: Sequence[str], width: int) -> list[str] | None:
+    """``words`` on one line or two (:func:`_lines`); None when two lines of ``width`` do not hold them."""
+    found = _lines(words, width)
+    return None if found is None else found[1]
 
 
 def _words(text: str, width: int) -> list[str]:
@@ -185,13 +235,16 @@ def split_text(text: str, width: int = MAX_LINE) -> list[str]:
     pieces = []
     while words:
         fits = [i for i in range(1, len(words) + 1) if _balanced_lines(words[:i], width) is not None]
-        longest = fits[-1]  # at least one word always fits: no word is longer than a line
-        if longest == len(words):
-            cut = longest
-        else:
-            cut = longest
+        # each cut's cost: its cue break, then the piece's line break (> 0 only where a formula is too long to
+        # keep whole); all the rest in one cue is a cut too, when its lines break between terms
+        cost = {i: (break_cost(words, i) if i < len(words) else 0, _lines(words[:i], width)[0]) for i in fits}
+        least = min(cost.values())
+        between_terms = [i for i in fits if cost[i] == least]
+        cut = between_terms[-1]
+        if cut < len(words):
             for rule in _BREAKS:
-                found = [i for i in fits if rule.search(words[i - 1]) and len(" ".join(words[:i])) >= MIN_PIECE]
+                found = [i for i in between_terms if rule.search(words[i - 1])
+                         and len(" ".join(words[:i])) >= MIN_PIECE]
                 if found:
                     cut = found[-1]
                     break
@@ -207,6 +260,9 @@ def _rebalance(words: Sequence[str], width: int) -> list[list[str]]:
     leaves both at least ``MIN_PIECE`` characters, else where the shorter piece is longest."""
     cuts = [i for i in range(1, len(words)) if _balanced_lines(words[:i], width) is not None
             and _balanced_lines(words[i:], width) is not None]
+    if cuts:
+        least = min(break_cost(words, i) for i in cuts)
+        cuts = [i for i in cuts if break_cost(words, i) == least]
     if not cuts:
         return [list(words)]
 
@@ -245,7 +301,7 @@ def fit_cues(cues: Sequence[Cue], end: float | None = None) -> list[Cue]:
     :func:`rule_violations`)."""
     pieces: list[tuple[float, float, str]] = []  # (start, end, text) of each piece, in the caption's own time
     for cue in sorted((c for c in cues if c.text.strip()), key=lambda c: c.start):
-        parts = split_text(cue.text)
+        parts = split_text(typeset_minus(cue.text))
         total = sum(reading_chars(p) for p in parts)
         t = cue.start
         for part in parts:

@@ -20,7 +20,7 @@ from lecture.storyboard import SceneEntry
 from narration import NarrationError, Voice, parse_voice
 from narration.audio import RATE, decode
 from narration.narrator import read_record, record_path
-from narration.synth import Synthesiser, file_digest, piper_version
+from narration.synth import SETTINGS, Synthesiser, file_digest, piper_version
 from narration.track import CEILING_DBTP, Placed, mix, normalise, true_peak_dbtp
 
 
@@ -39,11 +39,12 @@ def choose_voice(spec: str) -> Voice:
 
 
 def fingerprint(voice: Voice) -> str:
-    """What of the voice decides the clips (their timing follows the speech): the voice files, Piper's version
-    and every recording's bytes.  Empty for the silent voice, so silent stamps stay as they were."""
+    """What of the voice decides the clips (their timing follows the speech): the voice files, Piper's version,
+    its synthesis settings and every recording's bytes.  Empty for the silent voice, so silent stamps stay as
+    they were."""
     if not voice.speaks:
         return ""
-    parts = [voice.kind, file_digest(voice.model), file_digest(voice.config), piper_version()]
+    parts = [voice.kind, file_digest(voice.model), file_digest(voice.config), piper_version(), SETTINGS]
     parts += [f"{p.name}:{file_digest(p)}" for p in voice.recordings()]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
@@ -52,9 +53,8 @@ def presynthesise(voice: Voice, plan_records: Sequence[dict]) -> dict[str, dict[
     """Synthesise, in one Piper process, every beat the plan records (a silent run's) will speak with the
     synthetic voice and that is not cached yet; returns per scene its speech files by their path in the cache.
 
-    Besides being faster than one Piper process per beat, this makes the speech the same for every process
-    that renders part of a scene: Piper's output varies a little from one synthesis to the next (its noise),
-    so two chunks synthesising one beat each on their own could time it differently."""
+    Besides being faster than one Piper process per beat, this synthesises each beat once for every process
+    that renders part of a scene (the speech itself is deterministic: :data:`narration.synth.SETTINGS`)."""
     if not voice.speaks:
         return {}
     synth = Synthesiser(voice.model, voice.config)

@@ -147,3 +147,68 @@ def test_a_scene_too_short_for_its_text_gets_one_note_line() -> None:
     note = captions.scene_note("Short", fitted)
     assert note == "captions of Short: 2 subtitle-rule break(s), e.g. 40 characters per second"
     assert captions.scene_note("Fine", captions.fit_cues([Cue(0.0, 3.0, "y" * 40)], end=5.0)) is None
+
+
+# ---------------------------------------------------------------------------------------- breaks between terms
+
+PAIR = st.tuples(st.integers(-9, 9), st.integers(-9, 9)).map(lambda p: f"({p[0]}, {p[1]})".replace("-", "−"))
+PLAIN = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=12)
+TERM = st.one_of(PLAIN, PAIR, st.sampled_from(["5 %", "x² − y", "J Σ Jᵀ", "f(x, y)"]))
+TERMS_TEXT = st.lists(st.tuples(PLAIN, TERM).map(" ".join), min_size=1, max_size=20).map(" ".join)
+
+
+def lines_and_cues(pieces: list[str]) -> list[str]:
+    return [line for piece in pieces for line in piece.split("\n")]
+
+
+@given(TERMS_TEXT)
+def test_no_cue_or_line_breaks_inside_a_point_a_unit_or_a_formula(text) -> None:
+    """Points, a number with its unit and short formulas, each after a word: every cue and every line holds
+    each of them whole (they are all much shorter than a line, so there is always room)."""
+    pieces = captions.split_text(text)
+    assert [w for p in pieces for w in p.split()] == text.split()
+    for line in lines_and_cues(pieces):
+        assert line.count("(") == line.count(")"), (line, pieces)
+        assert not line.startswith(("%", "−", "Σ", "Jᵀ")), (line, pieces)
+        assert not line.endswith(("−", " J", " x²", " Σ")), (line, pieces)
+
+
+def test_the_lectures_point_list_stays_whole() -> None:
+    """The grid scene's caption was cut between "(-1," and "-1)" (one cue ended inside the first point)."""
+    text = ("A grid on the input plane, with squares of side 0.5 whose lower-left corners are (-1, -1), (0, 0), "
+            "(1, 1); e₁ and e₂ run along their edges.")
+    fitted = captions.fit_cues([Cue(0.0, 9.0, text)])
+    assert any("(−1, −1), (0, 0), (1, 1);" in " ".join(c.text.split("\n")) for c in fitted), fitted
+    for cue in fitted:
+        assert cue.text.count("(") == cue.text.count(")"), cue
+    assert_obeys_every_rule(fitted)
+
+
+def test_a_line_does_not_break_next_to_an_operator() -> None:
+    """The regression scene's cue had "… = a·exp(btᵢ)" | "− yᵢ depend on θ = (a, b);" as its two lines."""
+    pieces = captions.split_text("The residuals r(θ) = a·exp(btᵢ) − yᵢ depend on θ = (a, b);")
+    assert pieces == ["The residuals r(θ) = a·exp(btᵢ) − yᵢ\ndepend on θ = (a, b);"]
+
+
+def test_a_formula_longer_than_a_line_is_cut_between_its_points_not_inside_one() -> None:
+    """Found by the fuzz profile: three points in a row are one formula, too long for a line with its
+    neighbours; a caption that fits one cue only with a line broken inside a point.  Both are cut between
+    terms instead (the old splitter broke a line inside "(−1," | "−1)" and "(0," | "−1)")."""
+    for text in ("aaa aaaaaaaaaaaa (−1, −1) (−1, −1) (−1, −1) aaa aaaaaaaaaaaa",
+                 "aaa aaaaaaaaaaa aaaaaaaaaaaa aaaa a (0, −1) aaaaa aaaa aaaaaa a aaaaaaaaaaaa aa"):
+        lines = lines_and_cues(captions.split_text(text))
+        assert all(line.count("(") == line.count(")") for line in lines), lines
+
+
+def test_a_number_keeps_its_unit() -> None:
+    # the most even two lines were "a true covariance is 5" and "% off the sampled one."
+    assert captions.split_text("a true covariance is 5 % off the sampled one.") == [
+        "a true covariance is\n5 % off the sampled one."]
+
+
+def test_negative_numbers_are_shown_with_the_minus_sign() -> None:
+    text = "corners (-1, -1), a square [-2, 2] × [-2, 2], -0.004 and -.5; log-log axes, x-1, Gauss–Newton"
+    fitted = captions.fit_cues([Cue(0.0, 10.0, text)])
+    shown = " ".join(" ".join(c.text.split("\n")) for c in fitted)
+    assert shown == ("corners (−1, −1), a square [−2, 2] × [−2, 2], −0.004 and −.5; log-log axes, x-1, "
+                     "Gauss–Newton")

@@ -1,0 +1,173 @@
+"""The lecture as heard: spoken forms checked at the phoneme level with Piper's own front end (espeak-ng through
+the piper package, :mod:`phonemes`), for every term of :mod:`narration.lexicon` and for every caption of the
+lecture (every beat of every scene of the storyboard, collected from a render of each scene with the voice off).
+
+What a listener must never hear: a term of the lecture as another word (tanh as "tan", ax as "axe"), a bare
+symbol name ("nabla", "diag", "exp"), a shape read "times" instead of "by" (6×6 sounds like 36)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from phonemes import STRESS, phonemes, sounds_like, words
+
+from narration import NarrationError, parse_voice
+from narration.lexicon import AS_WRITTEN, BARE_SYMBOL_NAMES, NOTATION, WORDS
+from narration.narrator import Narrator
+from narration.spoken import spoken_form, unspeakable
+
+# ---------------------------------------------------------------------------------------- the lexicon
+
+
+@pytest.mark.parametrize("term", WORDS + AS_WRITTEN, ids=lambda t: t.written)
+def test_each_term_is_said_with_its_intended_phonemes(term) -> None:
+    said = spoken_form(term.written)
+    assert said == term.spoken
+    assert "".join(words(said)) == term.ipa, (said, phonemes(said))
+    for other in term.sounds_unlike:
+        assert not sounds_like(other, said), (term.written, other, phonemes(said))
+
+
+@pytest.mark.parametrize("term", WORDS, ids=lambda t: t.written)
+def test_the_written_form_alone_would_be_misheard(term) -> None:
+    """Why each respelling is there: espeak-ng says the bare written word otherwise."""
+    assert "".join(words(term.written)) != term.ipa, phonemes(term.written)
+
+
+@pytest.mark.parametrize("term", NOTATION, ids=lambda t: t.written)
+def test_each_notation_is_said_as_the_lexicon_says(term) -> None:
+    said = spoken_form(term.written)
+    assert said == term.spoken
+    assert unspeakable(said) == ""
+    for other in term.sounds_unlike:
+        assert not sounds_like(other, said), (term.written, other, phonemes(said))
+
+
+def test_tanh_is_not_heard_as_tan_nor_ax_as_axe() -> None:
+    assert sounds_like("tan", "tanh")  # the problem: Piper's front end says the written tanh as "tan"
+    assert sounds_like("axe", "ax")
+    said = spoken_form("Here θ = (a, b) fits y = tanh(ax + b).")
+    assert not sounds_like("tan", said) and not sounds_like("axe", said), phonemes(said)
+    assert sounds_like("tanch of a x plus b", said)
+
+
+def test_shapes_are_read_by_not_times() -> None:
+    for written, said in (("6×6", "six by six"), ("B×m×n", "B by m by n"), ("(Bm)×(Bn)", "B m by B n"),
+                          ("X, B×n;", "X, B by n")):
+        assert sounds_like(said, spoken_form(written)), (written, phonemes(spoken_form(written)))
+        assert not sounds_like("times", spoken_form(written))
+
+
+def test_a_point_list_is_read_as_pairs() -> None:
+    """Each pair together (a comma inside), a longer pause between pairs (a semicolon), 'and' before the last:
+    the front end keeps the marks that shape the pauses."""
+    said = STRESS.sub("", phonemes(spoken_form("corners are (-1, -1), (0, 0), (1, 1); e₁ and e₂ run")))
+    (one,), (zero,), (minus,), (and_,) = words("one"), words("zero"), words("minus"), words("and")
+    assert f"{minus} {one}, {minus} {one}; {zero}, {zero}; {and_} {one}, {one};" in said, said
+
+
+def test_a_symbol_the_voice_cannot_say_is_reported() -> None:
+    narrator = Narrator(parse_voice("joe"), "Demo")
+    with pytest.raises(NarrationError, match=r"Demo-02-x: the spoken form has characters a voice cannot read "
+                                             r"\('⊗'\)"):
+        narrator.say("Demo-02-x", 1, "The Kronecker product A ⊗ B.", 0.0)
+    assert narrator.utterances == []
+
+
+# ---------------------------------------------------------------------------------------- every caption
+
+
+@pytest.fixture(scope="session")
+def lecture_captions(tmp_path_factory) -> list[tuple[str, str, str]]:
+    """(beat id, caption, what the voice is given) for every beat of every scene of the lecture: each scene
+    rendered once (last frame only, 64x36, the voice off, the default settings; formulas from the project's
+    TeX cache), the narrator's calls recorded.  The spoken form is computed here from what the scene passed."""
+    from scene_harness import render_scene, scene_class
+
+    import narration.narrator as narrator_module
+    from jacobian_settings import activate
+    from lecture.storyboard import STORYBOARD
+
+    said: list[tuple[str, str, str]] = []
+    original = narrator_module.Narrator.say
+
+    def record(self, beat_id, beat, text, start, spoken=None):
+        said.append((beat_id, text, spoken_form(spoken if spoken is not None else text)))
+        return original(self, beat_id, beat, text, start, spoken)
+
+    from manim import tempconfig
+
+    media = tmp_path_factory.mktemp("spoken_media")
+    cache = Path(__file__).resolve().parent.parent / "media"  # formulas and texts are named by their content
+    with pytest.MonkeyPatch.context() as patch, tempconfig({"tex_dir": str(cache / "Tex"),
+                                                            "text_dir": str(cache / "texts")}):
+        patch.setattr(narrator_module.Narrator, "say", record)
+        patch.delenv("JACOBIAN_CONFIG", raising=False)
+        patch.delenv("JACOBIAN_VOICE", raising=False)
+        activate(None)
+        for entry in STORYBOARD:
+            before = len(said)
+            render_scene(scene_class(entry.cls), Path(media), 64, 36, last_frame=True)
+            assert len(said) > before, f"{entry.cls} said nothing"
+    return said
+
+
+def _problems(captions, check) -> list[str]:
+    return [f"{beat}: {problem}  | caption: {text!r} | said: {spoken!r}"
+            for beat, text, spoken in captions if (problem := check(text, spoken))]
+
+
+@pytest.mark.render
+def test_every_caption_can_be_said(lecture_captions) -> None:
+    assert len(lecture_captions) >= 60
+    bad = _problems(lecture_captions, lambda text, spoken: unspeakable(spoken) and f"unsayable {unspeakable(spoken)!r}")
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.render
+def test_no_term_of_the_lecture_is_said_as_another_word(lecture_captions) -> None:
+    def check(text: str, spoken: str) -> str:
+        said = words(spoken)
+        for term in WORDS + AS_WRITTEN:
+            for found in re.finditer(rf"\b{re.escape(term.written)}\b(\()?", text):
+                if found.group(1) and term.applied:
+                    if not sounds_like(term.applied, spoken):
+                        return f"{found.group(0)} is not said {term.applied!r}"
+                elif term.ipa not in said:
+                    return f"{term.written} is not said {term.ipa}"
+        for term in WORDS + AS_WRITTEN + NOTATION:
+            if term.written in text:
+                heard = [other for other in term.sounds_unlike if sounds_like(other, spoken)]
+                if heard:
+                    return f"{term.written} sounds like {heard}"
+        if "∇" in text and not ({"ɡɹeɪdiənt", "hɛʃən"} & set(said)):
+            return "∇ is said as neither a gradient nor a Hessian"
+        return ""
+    bad = _problems(lecture_captions, check)
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.render
+def test_no_caption_says_a_bare_symbol_name(lecture_captions) -> None:
+    def check(text: str, spoken: str) -> str:
+        heard = [name for name in (*BARE_SYMBOL_NAMES, "axe") if sounds_like(name, spoken)]
+        return f"says {heard}" if heard else ""
+    bad = _problems(lecture_captions, check)
+    assert not bad, "\n".join(bad)
+
+
+@pytest.mark.render
+def test_every_shape_is_read_by(lecture_captions) -> None:
+    """Each × of a caption is one more "by" in its phonemes (besides the caption's own word "by")."""
+    by = words("by")[0]
+
+    def check(text: str, spoken: str) -> str:
+        want = text.count("×") + len(re.findall(r"\bby\b", text))
+        got = words(spoken).count(by)
+        return f"{got} 'by' heard, {want} expected" if got != want else ""
+    shapes = [c for c in lecture_captions if "×" in c[1]]
+    assert len(shapes) >= 3  # the heatmap's square and the batched scene's shapes
+    bad = _problems(lecture_captions, check)
+    assert not bad, "\n".join(bad)
