@@ -152,7 +152,7 @@ class BatchedJacobian(LectureScene):
         VGroup(lines, col_labels, row_labels, head).set_z_index(self.Z_STILL)
         self.entries.set_z_index(self.Z_ENTRIES)
         self.caption(f"Flatten X and Y row by row, example after example: the Jacobian of the whole batch map is a "
-                     f"Bm by Bn = {rows} by {cols} matrix. Output i depends only on example i, so every block off "
+                     f"Bm by Bn matrix, here {rows} by {cols}. Output i depends only on example i, so every block off "
                      "the diagonal is zero.", 7)
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [head]], self.rt(1.5),
                 Create(lines), buff=0.03)

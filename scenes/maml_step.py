@@ -148,7 +148,7 @@ class MAMLStep(LectureScene):
                                     font_size=style.LABEL_SIZE)
         self.step_formula.move_to([self.COLUMN_X, 2.9, 0], aligned_edge=LEFT)
         self.caption("MAML's inner loop takes one gradient step on a task's loss: θ′ = θ − α∇L(θ). "
-                     "Here θ = (a, b) fits y = tanh(ax + b).", 6.5)
+                     "Here the task fits y = tanh(ax + b) with the parameters θ = (a, b).", 6.5)
         uncover(self, [[p] for p in self.panels], self.rt(1.2), GrowArrow(link), buff=0.05)
         self.play(Create(self.contours[0]), Create(self.contours[1]), FadeIn(self.dots), FadeIn(labels),
                   Write(self.step_formula), run_time=self.rt(1.8))

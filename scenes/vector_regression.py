@@ -237,7 +237,7 @@ class VectorRegression(LectureScene):
         self.start_dot = Dot(start, radius=0.07, color=style.TEXT)
         self.start_curve = self._curve(self.gn.thetas[0], style.MUTED)
         k = len(t)
-        self.caption(f"Now fit y = a·exp(bt) to {k} points. The residuals r(θ) = a·exp(btᵢ) − yᵢ depend on "
+        self.caption(f"Now fit {k} points with y = a·exp(bt). The residuals r(θ) = a·exp(btᵢ) − yᵢ depend on "
                      "θ = (a, b); J is their Jacobian, and the contours show the loss ½‖r‖².", 6)
         c = self.cloud
         cover(self, [[*c["panels"], c["arrow"], c["inputs"], c["outputs"], c["sigma"], c["linear"], c["sampled"],

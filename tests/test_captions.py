@@ -595,7 +595,8 @@ def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B
     texts = captions(scene_class("BatchedJacobian"), media)
     assert one(texts, rf"stacks B = {B} examples as the rows of X, B by n;")
     # vec stacks columns: the flattening that gives diagonal blocks is row by row, and the caption says so
-    assert one(texts, rf"^Flatten X and Y row by row, example after example: .* Bm by Bn = {2 * B} by {2 * B} matrix")
+    assert one(texts, rf"^Flatten X and Y row by row, example after example: .* Bm by Bn matrix, "
+                      rf"here {2 * B} by {2 * B}\.")
     assert not any("×" in t for t in texts)  # shapes are read "by" (the voice reads × as "times")
     m = one(texts, rf"as batch normalisation does in training mode, .* off-diagonal blocks fill in, up to {NUMBER} in")
     assert float(m.group(1)) == pytest.approx(off, abs=0.005)
