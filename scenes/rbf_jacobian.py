@@ -179,7 +179,7 @@ class RBFJacobian(RBFPanelsScene):
         self.caption(f"{k} Gaussian bumps φᵢ, one per centre cᵢ, map each number x to a feature vector φ(x) "
                      f"of {k} numbers.",
                      self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
-        self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label), run_time=self.rt(self.AXES_TIME))
+        self.play(Create(self.top), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             anims = [Create(self.bumps[i])]
             if i < len(self.centre_marks):
@@ -190,7 +190,9 @@ class RBFJacobian(RBFPanelsScene):
     def show_derivatives(self) -> None:
         self.caption("Below, dashed: their derivatives φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ².",
                      self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
-        self.play(Create(self.bottom), Write(self.formula), run_time=self.rt(self.AXES_TIME))
+        # the x numbers label the lower panel's axis: they come with it, not before it
+        self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.formula),
+                  run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
 

@@ -308,3 +308,25 @@ def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
             assert np.linalg.norm(dense - anchor, axis=1).min() < 1e-3
     assert merged.get_stroke_width() == curve.get_stroke_width()
     assert merged.get_stroke_color() == curve.get_stroke_color()
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+def test_x_numbers_appear_with_the_panel_they_label(name, tmp_path, media, monkeypatch):
+    """At every beat's end, the shared x numbers (and the x label) are on screen only with the lower panel whose
+    axis they label: faded in with the upper panel, they floated alone under it for two beats (issue #26)."""
+
+    class Recorded(scene_class(name)):
+        def beat(self) -> None:
+            shown = set(map(id, self.get_mobject_family_members()))
+            if hasattr(self, "bottom"):
+                self.on_screen.append((id(self.x_numbers) in shown, id(self.x_label) in shown,
+                                       id(self.bottom) in shown))
+            super().beat()
+
+    Recorded.__name__ = name
+    Recorded.on_screen = []
+    _use(monkeypatch, _settings(tmp_path, scale=FAST))
+    render_scene(Recorded, media, last_frame=True)
+    assert len(Recorded.on_screen) >= 3
+    for i, (numbers, label, bottom) in enumerate(Recorded.on_screen):
+        assert numbers == label == bottom, (i, numbers, label, bottom)
