@@ -76,6 +76,7 @@ class RBFPanelsScene(LectureScene):
     DOT_RADIUS = 0.075
     SAMPLES = 601  # x samples used to size the y-axes from the data
     AXIS_NUMBER_SIZE = 20
+    X_NUMBER_BUFF = 0.28  # the x numbers sit this far under the lower panel, where the x0 guide ends: clear of it
     SWEEP_MARGIN = 0.1  # the sweep stays this fraction of the x-range away from each end
 
     def basis(self) -> RBFBasis:
@@ -134,12 +135,13 @@ class RBFPanelsScene(LectureScene):
         self.x_numbers = VGroup(
             *(
                 DecimalNumber(x + 0.0, num_decimal_places=decimals_for_step(step), font_size=self.AXIS_NUMBER_SIZE,
-                              color=style.MUTED).next_to(self.bottom.c2p(x, self.bottom.y_range[0]), DOWN, buff=0.12)
+                              color=style.MUTED).next_to(self.bottom.c2p(x, self.bottom.y_range[0]), DOWN,
+                                                           buff=self.X_NUMBER_BUFF)
                 for x in xs
             )
         )
         self.x_label = label_tex("x", style.SMALL_SIZE, style.MUTED).next_to(
-            self.bottom.c2p(hi, self.bottom.y_range[0]), DOWN, buff=0.12).shift(RIGHT * 0.35)
+            self.bottom.c2p(hi, self.bottom.y_range[0]), DOWN, buff=self.X_NUMBER_BUFF).shift(RIGHT * 0.35)
         self.x0 = ValueTracker(lo + self.SWEEP_MARGIN * (hi - lo))
         self._state_at = lru_cache(maxsize=1)(self.compute)  # one compute per value of x0
         self.guide = Line(

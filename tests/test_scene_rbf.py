@@ -330,3 +330,24 @@ def test_x_numbers_appear_with_the_panel_they_label(name, tmp_path, media, monke
     assert len(Recorded.on_screen) >= 3
     for i, (numbers, label, bottom) in enumerate(Recorded.on_screen):
         assert numbers == label == bottom, (i, numbers, label, bottom)
+
+
+GUIDE_CLEARANCE = 0.25  # scene units: 5.6 px at the goldens' 320 x 180, clear of both lines' anti-aliasing
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+@pytest.mark.parametrize("case", CASES)
+def test_guide_stays_off_the_tick_numbers(name, case, tmp_path, media, monkeypatch):
+    """With x0 on a tick (-4, 0, 4 where the probe, sweep and settle stop), the x0 guide line ends at least
+    GUIDE_CLEARANCE above the tick number under it: ending 0.12 above, it ran into the number in the
+    320 x 180 beat frames (issue #26)."""
+    _use(monkeypatch, _settings(tmp_path, CASES[case]))
+    scene = _built(scene_class(name), media)
+    for number in scene.x_numbers:
+        scene.set_x0(float(number.get_value()))
+        x, low = scene.guide.get_bottom()[:2]
+        assert number.get_left()[0] <= x <= number.get_right()[0]
+        assert low - number.get_top()[1] >= GUIDE_CLEARANCE, (case, number.get_value(), low - number.get_top()[1])
+        # and the x0 label under the numbers still clears the readout
+        assert scene.x0_label.get_top()[1] < number.get_bottom()[1]
+    assert scene.readout.get_top()[1] < scene.x0_label.get_bottom()[1]
