@@ -19,7 +19,6 @@ from manim import (
     RIGHT,
     UP,
     WHITE,
-    Circle,
     Create,
     DashedVMobject,
     DecimalMatrix,
@@ -214,14 +213,18 @@ class RBFJacobian(RBFPanelsScene):
                      f"{entries}, written on its side below as its transpose.", self.SWEEP_OUT_TIME)
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
+    def settle_rings(self) -> VGroup:
+        """The rings round the dots at x0 (one ring round dots that would share a place)."""
+        return VGroup(*self.highlight_rings(self.dots, self.DOT_RADIUS * 2.4),
+                      *self.highlight_rings(self.ddots, self.DOT_RADIUS * 2.4))
+
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
         self.caption(f"At x₀ = {caption_number(x_final)}: the values φᵢ(x₀), the slopes φᵢ′(x₀), and the "
                      f"{self.rbf.k} by 1 Jacobian column they make, boxed as its transpose.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
-        rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)
-                         .move_to(d) for d in [*self.dots, *self.ddots]))
+        rings = self.settle_rings()
         box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=2)
         self.play(Create(rings), Create(box), *(d.animate.scale(1.4) for d in [*self.dots, *self.ddots]),
                   run_time=self.rt(1.5))

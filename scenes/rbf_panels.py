@@ -21,6 +21,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     DecimalNumber,
     Dot,
     Line,
@@ -197,6 +198,39 @@ class RBFPanelsScene(LectureScene):
         line = Line(LEFT, RIGHT, color=color, stroke_width=3)
         return self.follow(line, lambda m, st: place_segment(
             m, self.to_frame(axes, *st[key][i, 0]), self.to_frame(axes, *st[key][i, 1])))
+
+    def highlight_rings(self, dots, radius: float) -> VGroup:
+        """Rings of ``radius`` around ``dots``; dots whose rings would overlap (dots at nearly the same height,
+        as phi_1 and phi_4 near 0 with four centres) share one ring drawn round all of them, so rings never pile
+        on one another."""
+        centres = [np.array(d.get_center()) for d in dots]
+        clusters: list[list[int]] = []
+        for i in np.argsort([c[1] for c in centres]):  # by height: a cluster grows along the guide line
+            for cluster in clusters:
+                if any(np.linalg.norm(centres[i] - centres[j]) < 2 * radius + 0.04 for j in cluster):
+                    cluster.append(i)
+                    break
+            else:
+                clusters.append([i])
+        merged = True
+        while merged:  # a grown ring may now reach a neighbour: merge until none overlap
+            merged = False
+            rings = [self._enclosing(centres, c, radius) for c in clusters]
+            for a in range(len(rings)):
+                for b in range(a + 1, len(rings)):
+                    if np.linalg.norm(rings[a][0] - rings[b][0]) < rings[a][1] + rings[b][1] + 0.04:
+                        clusters[a] += clusters.pop(b)
+                        merged = True
+                        break
+                if merged:
+                    break
+        return VGroup(*(Circle(radius=r, color=style.HIGHLIGHT, stroke_width=3).move_to(c) for c, r in rings))
+
+    @staticmethod
+    def _enclosing(centres, cluster: list[int], radius: float) -> tuple[np.ndarray, float]:
+        pts = np.array([centres[i] for i in cluster])
+        mid = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        return mid, radius + float(np.linalg.norm(pts - mid, axis=1).max())
 
     def tangents_at(self, x0: float, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
         """Segment ends (k, 2, 2) in upper-panel data coordinates, ``TANGENT_LENGTH`` long on screen."""

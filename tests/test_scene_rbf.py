@@ -351,3 +351,26 @@ def test_guide_stays_off_the_tick_numbers(name, case, tmp_path, media, monkeypat
         # and the x0 label under the numbers still clears the readout
         assert scene.x0_label.get_top()[1] < number.get_bottom()[1]
     assert scene.readout.get_top()[1] < scene.x0_label.get_bottom()[1]
+
+
+FOUR_CENTRES = "[rbf]\ncenters = [-3.0, -1.0, 1.0, 3.0]\nweights = [1.0, -0.7, 0.8, -0.5]\n"
+
+
+@pytest.mark.parametrize("toml", [FOUR_CENTRES, CASES["default"], CASES["five_centres"], CASES["sigma_half"]])
+def test_settle_rings_do_not_pile(toml, tmp_path, media, monkeypatch):
+    """The settle beat's highlight rings: every dot inside a ring, no two rings overlapping.  With four centres
+    at x0 = 0, phi_1 = phi_4 = 0.011 and phi_2 = phi_3: one ring per dot stacked four rings near phi = 0
+    (issue #26)."""
+    from scenes.rbf_jacobian import RBFJacobian
+
+    _use(monkeypatch, _settings(tmp_path, toml))
+    scene = _built(RBFJacobian, media)
+    scene.set_x0(scene.settings.rbf.x0_final)
+    rings = scene.settle_rings()
+    shapes = [(np.array(r.get_center()), r.width / 2) for r in rings]
+    for a in range(len(shapes)):
+        for b in range(a + 1, len(shapes)):
+            (ca, ra), (cb, rb) = shapes[a], shapes[b]
+            assert np.linalg.norm(ca - cb) >= ra + rb, (a, b, ca, cb, ra, rb)
+    for dot in [*scene.dots, *scene.ddots]:
+        assert any(np.linalg.norm(dot.get_center() - c) + dot.width / 2 * 1.4 <= r for c, r in shapes), dot
