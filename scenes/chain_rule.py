@@ -158,7 +158,7 @@ class ChainRule(LectureScene):
     def write_product(self) -> None:
         self.jg = self.g.jacobian(self.f(self.p))
         self.m_gf, self.m_g, self.m_f = (decimal_matrix(j) for j in (self.jgf, self.jg, self.jf))
-        eq = VGroup(MathTex(r"J_{g\circ f}(p)", font_size=style.LABEL_SIZE), self.m_gf,
+        eq = VGroup(MathTex(r"J_{g\circ f}(p) =", font_size=style.LABEL_SIZE), self.m_gf,
                     MathTex("=", font_size=style.LABEL_SIZE), self.m_g, self.m_f)
         eq.arrange(RIGHT, buff=0.2)
         under = VGroup(MathTex(r"J_g(f(p))", font_size=style.SMALL_SIZE, color=style.MUTED),
@@ -166,6 +166,7 @@ class ChainRule(LectureScene):
         under[0].next_to(self.m_g, DOWN, buff=0.1)
         under[1].next_to(self.m_f, DOWN, buff=0.1)
         self.product = VGroup(eq, under).move_to([0, -2.3, 0])
+        self.product_eq = eq
         self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5)
         uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
         self.pause(2.5)

@@ -319,13 +319,16 @@ class GridSquaresUnderF(LectureScene):
         labels = self.label_mobs
         anchors = frame(self.images)[:, :2]
         leaders = VGroup()
-        for lb, c, a in zip(labels, self.label_centres, anchors, strict=True):
+        for lb, c in zip(labels, self.label_centres, strict=True):
             lb.scale(self.label_scale).move_to([c[0], c[1], 0]).set_z_index(7)
-            near = np.clip(a, [lb.get_left()[0], lb.get_bottom()[1]], [lb.get_right()[0], lb.get_top()[1]])
-            if np.linalg.norm(near - a) > 0.02:
-                leader = Line([*a, 0], [*near, 0], color=style.TEXT, stroke_width=2, stroke_opacity=0.7)
-                leaders.add(leader.set_z_index(6))
+        boxes = [(np.array([lb.get_left()[0], lb.get_bottom()[1]]), np.array([lb.get_right()[0], lb.get_top()[1]]))
+                 for lb in labels]
+        for k, a in enumerate(anchors):
+            end = self.leader_end(a, k, boxes)
+            if end is not None:
+                leaders.add(self.leader(a, end))
         self.matrix_labels = VGroup(*labels)
+        self.leaders = leaders
         self.caption(f"At each image point, J{name}(p) sends e₁, e₂ to its columns J e₁, J e₂. The "
                      f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
@@ -335,6 +338,38 @@ class GridSquaresUnderF(LectureScene):
         self.play(FadeIn(self.matrix_labels), Create(leaders), *(FadeOut(n) for n in covered),
                   run_time=self.rt(1.0))
         self.pause(2.0)
+
+    @staticmethod
+    def leader_end(a: np.ndarray, k: int, boxes: list) -> np.ndarray | None:
+        """Where label ``k``'s leader from ``a`` meets its box (``boxes``: (lower-left, upper-right) pairs):
+        the nearest point of the box, else the nearest corner or edge middle whose leader crosses no other
+        box; None when the box holds ``a``."""
+        lo, hi = boxes[k]
+        near = np.clip(a, lo, hi)
+        if np.linalg.norm(near - a) <= 0.02:
+            return None
+        mid = (lo + hi) / 2
+        candidates = [near, *(np.array([x, y]) for x in (lo[0], mid[0], hi[0]) for y in (lo[1], mid[1], hi[1])
+                              if (x, y) != (mid[0], mid[1]))]
+        ts = np.linspace(0.0, 1.0, 60)[:, None]
+
+        def clear(end: np.ndarray) -> bool:
+            pts = a + ts * (end - a)
+            return not any(np.any(np.all((pts > olo - 0.05) & (pts < ohi + 0.05), axis=1))
+                           for j, (olo, ohi) in enumerate(boxes) if j != k)
+
+        free = [e for e in candidates if clear(e)]
+        return min(free, key=lambda e: np.linalg.norm(e - a)) if free else near
+
+    @staticmethod
+    def leader(start: np.ndarray, end: np.ndarray) -> VGroup:
+        """A label's leader line from its image point ``start`` to its box at ``end``: opaque, over a halo of
+        the background colour and ending in a dot at the box, so it reads apart from the bent grid lines
+        (a thin grey line at 0.7 opacity was lost among them)."""
+        a, b = np.array([*start[:2], 0.0]), np.array([*end[:2], 0.0])
+        halo = Line(a, b, color=style.BACKGROUND, stroke_width=7)
+        line = Line(a, b, color=style.TEXT, stroke_width=2.5)
+        return VGroup(halo, line, Dot(b, radius=0.05, color=style.TEXT)).set_z_index(6)
 
     def halving_claim(self) -> str:
         """What the zoom's readouts will show as h halves, from the gaps themselves."""

@@ -19,7 +19,6 @@ from manim import (
     RIGHT,
     UP,
     WHITE,
-    Circle,
     Create,
     DashedVMobject,
     DecimalMatrix,
@@ -179,7 +178,7 @@ class RBFJacobian(RBFPanelsScene):
         self.caption(f"{k} Gaussian bumps φᵢ, one per centre cᵢ, map each number x to a feature vector φ(x) "
                      f"of {k} numbers.",
                      self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
-        self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label), run_time=self.rt(self.AXES_TIME))
+        self.play(Create(self.top), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             anims = [Create(self.bumps[i])]
             if i < len(self.centre_marks):
@@ -190,7 +189,9 @@ class RBFJacobian(RBFPanelsScene):
     def show_derivatives(self) -> None:
         self.caption("Below, dashed: their derivatives φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ².",
                      self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
-        self.play(Create(self.bottom), Write(self.formula), run_time=self.rt(self.AXES_TIME))
+        # the x numbers label the lower panel's axis: they come with it, not before it
+        self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.formula),
+                  run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
 
@@ -212,14 +213,18 @@ class RBFJacobian(RBFPanelsScene):
                      f"{entries}, written on its side below as its transpose.", self.SWEEP_OUT_TIME)
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
+    def settle_rings(self) -> VGroup:
+        """The rings round the dots at x0 (one ring round dots that would share a place)."""
+        return VGroup(*self.highlight_rings(self.dots, self.DOT_RADIUS * 2.4),
+                      *self.highlight_rings(self.ddots, self.DOT_RADIUS * 2.4))
+
     def settle(self) -> None:
         x_final = self.settings.rbf.x0_final
         self.caption(f"At x₀ = {caption_number(x_final)}: the values φᵢ(x₀), the slopes φᵢ′(x₀), and the "
                      f"{self.rbf.k} by 1 Jacobian column they make, boxed as its transpose.",
                      self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
         self.sweep_to(x_final, self.SETTLE_TIME)
-        rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.4, color=style.HIGHLIGHT, stroke_width=3)
-                         .move_to(d) for d in [*self.dots, *self.ddots]))
+        rings = self.settle_rings()
         box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=2)
         self.play(Create(rings), Create(box), *(d.animate.scale(1.4) for d in [*self.dots, *self.ddots]),
                   run_time=self.rt(1.5))

@@ -167,8 +167,7 @@ class RBFModel(RBFPanelsScene):
         k = self.model.basis.k
         self.caption("A model weights the features: each bump φᵢ is scaled by its weight wᵢ.",
                      self.WEIGHT_TIME * 2 + 1.0)
-        self.play(Create(self.top), FadeIn(self.x_numbers), FadeIn(self.x_label),
-                  *(Create(b) for b in self.bumps), run_time=self.rt(self.WEIGHT_TIME))
+        self.play(Create(self.top), *(Create(b) for b in self.bumps), run_time=self.rt(self.WEIGHT_TIME))
         self.play(Write(self.weights), run_time=self.rt(1.0))
         self.play(*(ReplacementTransform(self.bumps[i], self.wbumps[i]) for i in range(k)),
                   run_time=self.rt(self.WEIGHT_TIME))
@@ -184,7 +183,9 @@ class RBFModel(RBFPanelsScene):
         k = self.model.basis.k
         self.caption("Its slope adds up the same way: f′(x) = wᵀ dφ/dx, the weighted derivatives.",
                      self.SUM_STEP_TIME * (k + 1) + 1.5)
-        self.play(Create(self.bottom), Write(self.df_formula), run_time=self.rt(1.0))
+        # the x numbers label the lower panel's axis: they come with it, not before it
+        self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.df_formula),
+                  run_time=self.rt(1.0))
         self.play(*(Create(c, rate_func=linear) for c in self.wdbumps), run_time=self.rt(self.SUM_STEP_TIME))
         self._add_up(self.wdbumps, self.df_steps)
 

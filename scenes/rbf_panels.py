@@ -21,6 +21,7 @@ from manim import (
     RIGHT,
     UP,
     Axes,
+    Circle,
     DecimalNumber,
     Dot,
     Line,
@@ -76,6 +77,7 @@ class RBFPanelsScene(LectureScene):
     DOT_RADIUS = 0.075
     SAMPLES = 601  # x samples used to size the y-axes from the data
     AXIS_NUMBER_SIZE = 20
+    X_NUMBER_BUFF = 0.28  # the x numbers sit this far under the lower panel, where the x0 guide ends: clear of it
     SWEEP_MARGIN = 0.1  # the sweep stays this fraction of the x-range away from each end
 
     def basis(self) -> RBFBasis:
@@ -134,12 +136,13 @@ class RBFPanelsScene(LectureScene):
         self.x_numbers = VGroup(
             *(
                 DecimalNumber(x + 0.0, num_decimal_places=decimals_for_step(step), font_size=self.AXIS_NUMBER_SIZE,
-                              color=style.MUTED).next_to(self.bottom.c2p(x, self.bottom.y_range[0]), DOWN, buff=0.12)
+                              color=style.MUTED).next_to(self.bottom.c2p(x, self.bottom.y_range[0]), DOWN,
+                                                           buff=self.X_NUMBER_BUFF)
                 for x in xs
             )
         )
         self.x_label = label_tex("x", style.SMALL_SIZE, style.MUTED).next_to(
-            self.bottom.c2p(hi, self.bottom.y_range[0]), DOWN, buff=0.12).shift(RIGHT * 0.35)
+            self.bottom.c2p(hi, self.bottom.y_range[0]), DOWN, buff=self.X_NUMBER_BUFF).shift(RIGHT * 0.35)
         self.x0 = ValueTracker(lo + self.SWEEP_MARGIN * (hi - lo))
         self._state_at = lru_cache(maxsize=1)(self.compute)  # one compute per value of x0
         self.guide = Line(
@@ -195,6 +198,39 @@ class RBFPanelsScene(LectureScene):
         line = Line(LEFT, RIGHT, color=color, stroke_width=3)
         return self.follow(line, lambda m, st: place_segment(
             m, self.to_frame(axes, *st[key][i, 0]), self.to_frame(axes, *st[key][i, 1])))
+
+    def highlight_rings(self, dots, radius: float) -> VGroup:
+        """Rings of ``radius`` around ``dots``; dots whose rings would overlap (dots at nearly the same height,
+        as phi_1 and phi_4 near 0 with four centres) share one ring drawn round all of them, so rings never pile
+        on one another."""
+        centres = [np.array(d.get_center()) for d in dots]
+        clusters: list[list[int]] = []
+        for i in np.argsort([c[1] for c in centres]):  # by height: a cluster grows along the guide line
+            for cluster in clusters:
+                if any(np.linalg.norm(centres[i] - centres[j]) < 2 * radius + 0.04 for j in cluster):
+                    cluster.append(i)
+                    break
+            else:
+                clusters.append([i])
+        merged = True
+        while merged:  # a grown ring may now reach a neighbour: merge until none overlap
+            merged = False
+            rings = [self._enclosing(centres, c, radius) for c in clusters]
+            for a in range(len(rings)):
+                for b in range(a + 1, len(rings)):
+                    if np.linalg.norm(rings[a][0] - rings[b][0]) < rings[a][1] + rings[b][1] + 0.04:
+                        clusters[a] += clusters.pop(b)
+                        merged = True
+                        break
+                if merged:
+                    break
+        return VGroup(*(Circle(radius=r, color=style.HIGHLIGHT, stroke_width=3).move_to(c) for c, r in rings))
+
+    @staticmethod
+    def _enclosing(centres, cluster: list[int], radius: float) -> tuple[np.ndarray, float]:
+        pts = np.array([centres[i] for i in cluster])
+        mid = (pts.min(axis=0) + pts.max(axis=0)) / 2
+        return mid, radius + float(np.linalg.norm(pts - mid, axis=1).max())
 
     def tangents_at(self, x0: float, y: np.ndarray, slope: np.ndarray) -> np.ndarray:
         """Segment ends (k, 2, 2) in upper-panel data coordinates, ``TANGENT_LENGTH`` long on screen."""

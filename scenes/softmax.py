@@ -36,7 +36,9 @@ class SoftmaxJacobian(LectureScene):
 
     TITLE = "The softmax Jacobian"
     CELL = 0.95  # side of a matrix cell
-    MIN_CELL = 0.55  # ... and the smallest, for K >= 6
+    MIN_CELL = 0.55  # ... and the smallest, for K >= 8
+    MATRIX_HEIGHT = 4.2  # the K x K cells fill at most this height (below the formula, above the legend)
+    BARS_X = -4.0  # centre of the bar panel
     BAR_HEIGHT = 3.2  # scene units for p = 1
     ENTRY_SCALE = 0.25  # |entry| giving full colour (the largest possible entry is 1/4)
     SATURATED = 0.9  # the largest p from which the last beat speaks of saturation
@@ -75,10 +77,13 @@ class SoftmaxJacobian(LectureScene):
 
     def show_probabilities(self) -> None:
         K = self.K
-        width = min(0.8, 3.6 / K)
+        # the baseline reaches half a bar past the outer bars: (K - 1) (width + gap) + 2 width long, centred at
+        # BARS_X, and must stay inside the frame's margin
+        half_room = self.BARS_X + config.frame_width / 2 - style.FRAME_MARGIN
+        width = min(0.8, 3.6 / K, 2 * half_room / (1.5 * (K - 1) + 2))
         gap = width * 0.5
         self.base_y = -2.2
-        xs = -4.0 + (np.arange(K) - (K - 1) / 2) * (width + gap)
+        xs = self.BARS_X + (np.arange(K) - (K - 1) / 2) * (width + gap)
         self.bar_xs, self.bar_width = xs, width
         # p to 3 decimals (a saturated 0.004 must not read 0.00), smaller type when the columns are narrow
         p_size = style.SMALL_SIZE * min(1.0, 0.92 * (width + gap) / LiveDecimal(0.004, num_decimal_places=3,
@@ -106,8 +111,8 @@ class SoftmaxJacobian(LectureScene):
             self.bars.add(bar)
             self.p_labels.add(p_num)
             self.z_labels.add(VGroup(z_name, z_val))
-        baseline = Line([xs[0] - width, self.base_y, 0], [xs[-1] + width, self.base_y, 0], color=style.AXIS,
-                        stroke_width=2)
+        self.baseline = baseline = Line([xs[0] - width, self.base_y, 0], [xs[-1] + width, self.base_y, 0],
+                                        color=style.AXIS, stroke_width=2)
         head = MathTex(r"p = \mathrm{softmax}(z)", font_size=style.LABEL_SIZE).move_to(
             [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
         # what never moves is drawn first, so Manim keeps it in the static background while the logits move
@@ -119,7 +124,8 @@ class SoftmaxJacobian(LectureScene):
 
     def show_jacobian(self) -> None:
         K = self.K
-        c = max(self.CELL * min(1.0, 3.0 / K), self.MIN_CELL)
+        # cells as large as the room between the formula above and the legend below allows (up to CELL)
+        c = max(min(self.CELL, self.MATRIX_HEIGHT / K), self.MIN_CELL)
         # a matrix wider than the 3 x 3 one moves right, into the room right of the bars
         centre_x = 1.2 + max(0.0, K * c - 3 * self.CELL) / 2
         origin = np.array([centre_x - (K - 1) * c / 2, (K - 1) * c / 2 - 0.3, 0])

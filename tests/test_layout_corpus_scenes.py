@@ -3,7 +3,8 @@
 bounding boxes, as tests/test_layout_corpus.py does for the grid scenes.
 
 Checked, per scene (attributes of the finished scene):
-- SoftmaxJacobian: bars, p_labels, z_labels, entries, sums inside the frame minus the margin; the entries
+- SoftmaxJacobian: bars, baseline, p_labels, z_labels, entries, sums inside the frame minus the margin; the entries
+  at least 0.15 high for K <= 5 (0.095 up to 8); the entries
   pairwise apart, the p and z labels pairwise apart, the sums apart from the entries, the matrix (cells)
   apart from the bars and their labels.
 - ChainRule: panels (plane, border, heading), product, gradient_rows inside; the rows pairwise apart and
@@ -56,6 +57,8 @@ CORPUS = {
     "softmax_2": (SoftmaxJacobian, "[ml]\nlogits = [2.0, -1.0]\nsaturated_logits = [5.0, -3.0]"),
     "softmax_8": (SoftmaxJacobian, "[ml]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2, 2.0, 0.0, -0.3]\n"
                                    "saturated_logits = [6.0, -1.0, -1.5, 0.0, -2.0, 1.0, -1.0, 0.5]"),
+    "softmax_5": (SoftmaxJacobian, "[ml]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2]\n"
+                                   "saturated_logits = [4.5, -1.0, -1.5, -0.5, -2.0]"),
     "softmax_6": (SoftmaxJacobian, "[ml]\nlogits = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
                                    "saturated_logits = [0.0, 0.0, 0.0, 0.0, 0.0, 9.0]"),
     "chain_default": (ChainRule, ""),
@@ -161,8 +164,12 @@ def pairwise_apart(name: str, mobs) -> None:
 
 
 def check_softmax(s) -> None:
-    all_inside({"bars": s.bars, "p_labels": s.p_labels, "z_labels": s.z_labels, "entries": s.entries,
-                "sums": s.sums})
+    all_inside({"bars": s.bars, "baseline": s.baseline, "p_labels": s.p_labels, "z_labels": s.z_labels,
+                "entries": s.entries, "sums": s.sums})
+    # the entries as large as the room allows: with K = 5 they were 0.12 high (7 px at 480p) in 0.57 cells
+    # while the matrix used half the height between the formula and the legend
+    smallest = min(e.height for e in s.entries)
+    assert smallest >= (0.15 if s.K <= 5 else 0.095), f"entries {smallest:.3f} high for K = {s.K}"
     pairwise_apart("entry", s.entries)
     pairwise_apart("p label", s.p_labels)
     pairwise_apart("z label", s.z_labels)

@@ -426,6 +426,45 @@ def test_labels_stay_in_the_plot_and_apart_for_another_map(use_config, media):
     assert x0 <= -2 and x1 >= 2 and y0 <= -2 - 8 / 3 and y1 >= 2 + 8 / 3
 
 
+FOUR_POINTS = "[map]\nsample_points = [[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0], [-1.0, 0.5]]\n"
+
+
+@pytest.mark.parametrize("config", ["", FOUR_POINTS])
+def test_every_label_box_is_tied_to_its_point(config, use_config, media):
+    """Each J_f(p) box holds its image point, or a leader runs from the point to the box's edge; the leader
+    reads apart from the bent grid lines under it: opaque, over a halo of the background colour, with a dot
+    at the box, and it crosses no other box.  A thin grey line at 0.7 opacity was lost among the grid lines:
+    with four points no box could be told to its point (issue #26)."""
+    from manim import ManimColor
+
+    use_config(config)
+    scene = render_scene(GridSquaresUnderF, media, 96, 54, last_frame=True)
+    anchors = scene.to_frame(scene.images)[:, :2]
+    leaders = list(scene.leaders)
+    for k, (lb, a) in enumerate(zip(scene.matrix_labels, anchors, strict=True)):
+        lo, hi = np.array([lb.get_left()[0], lb.get_bottom()[1]]), np.array([lb.get_right()[0], lb.get_top()[1]])
+        if np.all(a >= lo - 0.02) and np.all(a <= hi + 0.02):
+            continue
+        mine = [ld for ld in leaders if np.allclose((ld[1] if ld.submobjects else ld).get_start()[:2], a, atol=1e-6)]
+        assert len(mine) == 1, f"label {k} has no leader"
+        assert len(mine[0].submobjects) == 3, (f"leader {k} is a bare line at opacity "
+                                                f"{mine[0].get_stroke_opacity()}, lost among the grid lines")
+        halo, line, dot = mine[0]
+        end = line.get_end()[:2]
+        assert np.allclose(end, np.clip(end, lo, hi), atol=1e-6) and np.allclose(dot.get_center()[:2], end)
+        assert line.get_stroke_opacity() == 1 and ManimColor(halo.get_stroke_color()) == style.BACKGROUND
+        assert halo.get_stroke_width() >= 2 * line.get_stroke_width()
+        ts = np.linspace(0.02, 0.98, 50)[:, None]
+        pts = a + ts * (end - a)
+        for j, other in enumerate(scene.matrix_labels):
+            if j == k:
+                continue
+            olo = np.array([other.get_left()[0], other.get_bottom()[1]])
+            ohi = np.array([other.get_right()[0], other.get_top()[1]])
+            assert not np.any(np.all((pts > olo) & (pts < ohi), axis=1)), f"leader {k} crosses box {j}"
+
+
+
 @pytest.mark.render
 @pytest.mark.parametrize("scene_cls", [GridSquaresUnderF, JacobianNormHeatmap])
 def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, use_config, tmp_path):

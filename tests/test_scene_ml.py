@@ -100,6 +100,19 @@ def test_chain_rule_read_back(rendered) -> None:
     np.testing.assert_allclose(shown[2], v @ jg @ jf, atol=0.0051)
 
 
+def test_chain_rule_product_reads_as_an_equation(rendered) -> None:
+    """J_{g∘f}(p) = [Jg Jf] = [Jg][Jf]: every matrix after a label follows an "=" (the label stood bare before
+    its matrix, issue #26)."""
+    from manim import MathTex
+
+    scene, _ = rendered("ChainRule")
+    parts = list(scene.product_eq)
+    assert [isinstance(m, MathTex) for m in parts] == [True, False, True, False, False]
+    for label in parts[0], parts[2]:
+        assert label.tex_string.replace(" ", "").endswith("="), label.tex_string
+    assert parts[0].tex_string.replace(" ", "").startswith(r"J_{g\circf}(p)")
+
+
 STEEP_CHAIN = ("[ml]\nchain_w1 = [[4.0, -2.0], [1.5, 3.5]]\nchain_b1 = [0.0, 0.0]\n"
                "chain_w2 = [[3.0, 2.5], [-2.0, 3.5]]\nchain_b2 = [0.0, 0.0]\n"
                "chain_point = [0.0, 0.0]\nchain_cell = 0.8\n")

@@ -308,3 +308,69 @@ def test_dashed_curve_has_the_dashes_of_dashed_vmobject(media):
             assert np.linalg.norm(dense - anchor, axis=1).min() < 1e-3
     assert merged.get_stroke_width() == curve.get_stroke_width()
     assert merged.get_stroke_color() == curve.get_stroke_color()
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+def test_x_numbers_appear_with_the_panel_they_label(name, tmp_path, media, monkeypatch):
+    """At every beat's end, the shared x numbers (and the x label) are on screen only with the lower panel whose
+    axis they label: faded in with the upper panel, they floated alone under it for two beats (issue #26)."""
+
+    class Recorded(scene_class(name)):
+        def beat(self) -> None:
+            shown = set(map(id, self.get_mobject_family_members()))
+            if hasattr(self, "bottom"):
+                self.on_screen.append((id(self.x_numbers) in shown, id(self.x_label) in shown,
+                                       id(self.bottom) in shown))
+            super().beat()
+
+    Recorded.__name__ = name
+    Recorded.on_screen = []
+    _use(monkeypatch, _settings(tmp_path, scale=FAST))
+    render_scene(Recorded, media, last_frame=True)
+    assert len(Recorded.on_screen) >= 3
+    for i, (numbers, label, bottom) in enumerate(Recorded.on_screen):
+        assert numbers == label == bottom, (i, numbers, label, bottom)
+
+
+GUIDE_CLEARANCE = 0.25  # scene units: 5.6 px at the goldens' 320 x 180, clear of both lines' anti-aliasing
+
+
+@pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
+@pytest.mark.parametrize("case", CASES)
+def test_guide_stays_off_the_tick_numbers(name, case, tmp_path, media, monkeypatch):
+    """With x0 on a tick (-4, 0, 4 where the probe, sweep and settle stop), the x0 guide line ends at least
+    GUIDE_CLEARANCE above the tick number under it: ending 0.12 above, it ran into the number in the
+    320 x 180 beat frames (issue #26)."""
+    _use(monkeypatch, _settings(tmp_path, CASES[case]))
+    scene = _built(scene_class(name), media)
+    for number in scene.x_numbers:
+        scene.set_x0(float(number.get_value()))
+        x, low = scene.guide.get_bottom()[:2]
+        assert number.get_left()[0] <= x <= number.get_right()[0]
+        assert low - number.get_top()[1] >= GUIDE_CLEARANCE, (case, number.get_value(), low - number.get_top()[1])
+        # and the x0 label under the numbers still clears the readout
+        assert scene.x0_label.get_top()[1] < number.get_bottom()[1]
+    assert scene.readout.get_top()[1] < scene.x0_label.get_bottom()[1]
+
+
+FOUR_CENTRES = "[rbf]\ncenters = [-3.0, -1.0, 1.0, 3.0]\nweights = [1.0, -0.7, 0.8, -0.5]\n"
+
+
+@pytest.mark.parametrize("toml", [FOUR_CENTRES, CASES["default"], CASES["five_centres"], CASES["sigma_half"]])
+def test_settle_rings_do_not_pile(toml, tmp_path, media, monkeypatch):
+    """The settle beat's highlight rings: every dot inside a ring, no two rings overlapping.  With four centres
+    at x0 = 0, phi_1 = phi_4 = 0.011 and phi_2 = phi_3: one ring per dot stacked four rings near phi = 0
+    (issue #26)."""
+    from scenes.rbf_jacobian import RBFJacobian
+
+    _use(monkeypatch, _settings(tmp_path, toml))
+    scene = _built(RBFJacobian, media)
+    scene.set_x0(scene.settings.rbf.x0_final)
+    rings = scene.settle_rings()
+    shapes = [(np.array(r.get_center()), r.width / 2) for r in rings]
+    for a in range(len(shapes)):
+        for b in range(a + 1, len(shapes)):
+            (ca, ra), (cb, rb) = shapes[a], shapes[b]
+            assert np.linalg.norm(ca - cb) >= ra + rb, (a, b, ca, cb, ra, rb)
+    for dot in [*scene.dots, *scene.ddots]:
+        assert any(np.linalg.norm(dot.get_center() - c) + dot.width / 2 * 1.4 <= r for c, r in shapes), dot
