@@ -12,7 +12,9 @@ descriptions of what each beat shows), the joined video, its captions and its st
     transcript.html       the whole lecture's transcript (narration and descriptions in time order)
     transcript.txt        the same, as plain text
     media/                the videos (mp4), their posters (the stills, PNG) and WebVTT tracks: captions
-                          (``.vtt``), descriptions (``.descriptions.vtt``) and the lecture's chapters
+                          (``.vtt``), descriptions (``.descriptions.vtt``) and the lecture's chapters (the
+                          page carries the same tracks inline as ``data:`` URLs: a browser loads no track
+                          file into a page opened from ``file://``)
 
 ``upload/`` is what a video platform asks for::
 
@@ -26,6 +28,7 @@ Each folder is built beside its destination under a temporary name and renamed i
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import os
@@ -88,11 +91,11 @@ def description_cues(record: dict, duration: float) -> list[Cue]:
     cues = []
     for i, item in enumerate(found):
         beat = item.get("beat", -1)
-        end = ends[beat] if 0 <= beat < len(ends) else duration
-        if i + 1 < len(found):
-            end = min(end, found[i + 1]["start"]) if end > item["start"] else found[i + 1]["start"]
         start = min(float(item["start"]), duration)
-        end = min(max(float(end), start + 1.0), duration)
+        end = max(float(ends[beat]) if 0 <= beat < len(ends) else duration, start + 1.0)  # at least 1 s
+        if i + 1 < len(found):  # never over the next description
+            end = min(end, float(found[i + 1]["start"]))
+        end = min(end, duration)
         if end > start and item["text"].strip():
             cues.append(Cue(round(start, 3), round(end, 3), item["text"].strip()))
     return cues
@@ -218,6 +221,13 @@ def _e(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def track_url(vtt: str) -> str:
+    """A ``data:`` URL holding the WebVTT text ``vtt``.  Browsers load a ``<track>`` only from the page's own
+    origin, and a page opened from ``file://`` has none: its tracks from files would never load; a ``data:``
+    URL is loaded wherever the page is (file, static host, learning platform)."""
+    return "data:text/vtt;charset=utf-8;base64," + base64.b64encode(vtt.encode("utf-8")).decode("ascii")
+
+
 def _video(sources: str, poster: str, captions_src: str, descriptions_src: str, label: str, width: int,
            height: int, chapters_src: str | None = None) -> str:
     tracks = [f'<track kind="captions" srclang="en" label="English captions" src="{captions_src}" default>',
@@ -247,7 +257,8 @@ def _transcript_text(lines: Sequence[TranscriptLine], long_form: bool = False) -
 
 
 def _page_html(title: str, summary: str, chapters: Sequence[Chapter], total: float, size: tuple[int, int],
-               lecture_video: str) -> str:
+               lecture_video: str, tracks: dict[str, str]) -> str:
+    """The page; ``tracks`` maps each WebVTT file's name in ``media/`` to its text (inlined as ``data:``)."""
     width, height = size
     long_form = total >= 3600
     toc = "\n".join(f'<li><a href="#{c.anchor}">{_e(c.entry.title)}</a> '
@@ -260,8 +271,9 @@ def _page_html(title: str, summary: str, chapters: Sequence[Chapter], total: flo
         if i + 1 < len(chapters):
             links.append(f'<a href="#{chapters[i + 1].anchor}">Next chapter: {_e(chapters[i + 1].entry.title)}</a>')
         links.append('<a href="#contents">All chapters</a>')
-        video = _video(f"media/{c.stem}.mp4", f"media/{c.stem}.png", f"media/{c.stem}.vtt",
-                       f"media/{c.stem}.descriptions.vtt", f"Chapter {c.number}: {c.entry.title}", width, height)
+        video = _video(f"media/{c.stem}.mp4", f"media/{c.stem}.png", track_url(tracks[f"{c.stem}.vtt"]),
+                       track_url(tracks[f"{c.stem}.descriptions.vtt"]), f"Chapter {c.number}: {c.entry.title}",
+                       width, height)
         sections.append(
             f'<section class="chapter" id="{c.anchor}" aria-labelledby="{c.anchor}-title">\n'
             f'<h2 id="{c.anchor}-title">{c.number}. {_e(c.entry.title)}</h2>\n{video}\n'
@@ -270,9 +282,9 @@ def _page_html(title: str, summary: str, chapters: Sequence[Chapter], total: flo
             f'<h3>Transcript of chapter {c.number}</h3>\n<div class="transcript">\n'
             f'{_transcript_html(transcript_lines(c))}\n</div>\n</section>')
     formula, formula_words = LECTURE_FORMULA
-    whole = _video(lecture_video, "media/thumbnail.png", "media/jacobian_lecture.vtt",
-                   "media/jacobian_lecture.descriptions.vtt", f"The whole lecture: {title}", width, height,
-                   chapters_src="media/chapters.vtt")
+    whole = _video(lecture_video, "media/thumbnail.png", track_url(tracks["jacobian_lecture.vtt"]),
+                   track_url(tracks["jacobian_lecture.descriptions.vtt"]), f"The whole lecture: {title}", width,
+                   height, chapters_src=track_url(tracks["chapters.vtt"]))
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -381,21 +393,23 @@ def build_page(chapters: Sequence[Chapter], video: Path, lecture_srt: Path, tota
     try:
         folder = stage / "media"
         folder.mkdir()
+        tracks: dict[str, str] = {}
         for c in chapters:
             _place(c.clip, folder / f"{c.stem}.mp4")
             _place(c.still, folder / f"{c.stem}.png")
-            (folder / f"{c.stem}.vtt").write_text(captions.format_vtt(c.cues), encoding="utf-8")
-            (folder / f"{c.stem}.descriptions.vtt").write_text(captions.format_vtt(c.descriptions), encoding="utf-8")
+            tracks[f"{c.stem}.vtt"] = captions.format_vtt(c.cues)
+            tracks[f"{c.stem}.descriptions.vtt"] = captions.format_vtt(c.descriptions)
         _place(video, folder / video.name)
-        (folder / "jacobian_lecture.vtt").write_text(captions.format_vtt(captions.read_cues(lecture_srt)),
-                                                     encoding="utf-8")
+        tracks["jacobian_lecture.vtt"] = captions.format_vtt(captions.read_cues(lecture_srt))
         shifted = [Cue(d.start + c.start, d.end + c.start, d.text) for c in chapters for d in c.descriptions]
-        (folder / "jacobian_lecture.descriptions.vtt").write_text(captions.format_vtt(shifted), encoding="utf-8")
-        (folder / "chapters.vtt").write_text(captions.format_vtt(captions.chapter_cues(
-            [c.entry.title for c in chapters], [c.start for c in chapters], total)), encoding="utf-8")
+        tracks["jacobian_lecture.descriptions.vtt"] = captions.format_vtt(shifted)
+        tracks["chapters.vtt"] = captions.format_vtt(captions.chapter_cues(
+            [c.entry.title for c in chapters], [c.start for c in chapters], total))
+        for name, text in tracks.items():  # the same tracks as files, for players and platforms that take files
+            (folder / name).write_text(text, encoding="utf-8")
         size = make_thumbnail([c.still for c in chapters], title, folder / "thumbnail.png")
         (stage / "index.html").write_text(_page_html(title, summary, chapters, total, size,
-                                                     f"media/{video.name}"), encoding="utf-8")
+                                                     f"media/{video.name}", tracks), encoding="utf-8")
         (stage / "transcript.html").write_text(_transcript_page(title, chapters, total), encoding="utf-8")
         (stage / "transcript.txt").write_text(_transcript_plain(title, chapters, total), encoding="utf-8")
         _swap_in(stage, dest)
