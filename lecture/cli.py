@@ -420,6 +420,7 @@ def publish_page(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, summa
                             out / "page")
     description = page.build_upload_kit(chapters, summary["video"], summary["srt"], total, PART_TITLES[1], SUMMARY,
                                         out / "upload")
+    summary["undescribed"] = [beat for c in chapters for beat in c.undescribed]
     return index, description
 
 
@@ -460,6 +461,9 @@ def run_render(args: argparse.Namespace) -> int:
         print(f"page:     {summary['page']}  (the folder {summary['page'].parent} is the course page; open it "
               f"offline or copy it to any web host)")
         print(f"upload:   {summary['upload'].parent}/ (description.txt, thumbnail.png, captions, video.txt)")
+        if summary["undescribed"]:
+            print(f"note: {len(summary['undescribed'])} beat(s) show something without a description for viewers "
+                  f"who cannot see it (caption(..., shows=...)), e.g. {summary['undescribed'][0]}")
     for problem in captions.chapter_warnings([float(s) for s in summary["starts"]], float(total)):
         print(f"note: {problem}")
     for problem in summary.get("caption_notes", []):

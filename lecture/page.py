@@ -73,6 +73,7 @@ class Chapter:
     cues: tuple[Cue, ...]
     descriptions: tuple[Cue, ...]
     narration: tuple[TranscriptLine, ...]
+    undescribed: tuple[str, ...] = ()  # ids of beats that show something without saying what
 
     @property
     def anchor(self) -> str:
@@ -118,7 +119,8 @@ def load_chapters(entries: Sequence[SceneEntry], clip_dir: Path, stills: Sequenc
         narration = tuple(TranscriptLine(round(float(u["start"]), 3), "narration", u["text"])
                           for u in record.get("utterances", []) if u["text"].strip())
         chapters.append(Chapter(number, entry, clip, still, float(start), duration, tuple(cues),
-                                tuple(description_cues(record, duration)), narration))
+                                tuple(description_cues(record, duration)), narration,
+                                tuple(record.get("undescribed", []))))
     return chapters
 
 

@@ -252,7 +252,7 @@ def test_page_has_a_section_per_chapter_with_its_video_and_tracks(built: Path) -
         record = json.loads((built / "clips" / "tiny" / f"{cls}.narration.json").read_text())
         shown = parse_vtt(track_text(folder, desc[0]["src"]))
         assert [c[2] for c in shown] == [d["text"].replace("&", "&amp;") for d in record["descriptions"]]
-        assert len(shown) == record["beats"]  # every beat of the fixtures is described
+        assert len(shown) == record["beats"] and record["undescribed"] == []  # every beat of the fixtures
         # the clip on the page is the rendered clip
         assert (folder / sources[0]["src"]).read_bytes() == (built / "clips" / "tiny" / f"{cls}.mp4").read_bytes()
     # links between chapters
