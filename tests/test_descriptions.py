@@ -47,7 +47,6 @@ def test_source_check_follows_methods_and_ignores_an_empty_description(tmp_path:
     assert undescribed_beats(scene, "S") == ["show_b"]  # the last beat shows nothing new: it needs none
 
 
-@pytest.mark.xfail(strict=True, reason="#29 part D: the descriptions are not yet written into the lecture's scenes")
 def test_every_beat_of_the_lecture_is_described() -> None:
     missing = {e.cls: undescribed_beats(e.path, e.cls) for e in STORYBOARD}
     assert {cls: beats for cls, beats in missing.items() if beats} == {}
