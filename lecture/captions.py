@@ -369,3 +369,36 @@ def read_cues(path: Path) -> list[Cue]:
     if not path.exists():
         return []
     return parse_srt(path.read_text(encoding="utf-8"), str(path))
+
+
+def vtt_time(seconds: float) -> str:
+    """WebVTT's ``HH:MM:SS.mmm`` (rounded to the millisecond)."""
+    return srt_time(seconds).replace(",", ".")
+
+
+def _vtt_text(text: str) -> str:
+    """A cue's text as WebVTT cue text: ``&``, ``<`` and ``>`` escaped, no blank line (which would end the cue)."""
+    lines = [line for line in text.replace("\r", "").split("\n") if line.strip()]
+    return "\n".join(line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") for line in lines)
+
+
+def format_vtt(cues: Sequence[Cue]) -> str:
+    """A WebVTT file (W3C WebVTT: the ``WEBVTT`` header, then one numbered cue per caption).  The same cues
+    as :func:`format_srt` with the web's time format, for ``<track>`` elements; empty cues are dropped."""
+    body = "".join(f"{i}\n{vtt_time(c.start)} --> {vtt_time(c.end)}\n{_vtt_text(c.text)}\n\n"
+                   for i, c in enumerate((c for c in cues if _vtt_text(c.text)), start=1))
+    return "WEBVTT\n\n" + body
+
+
+def chapter_cues(titles: Sequence[str], starts: Sequence[float], total: float) -> list[Cue]:
+    """One cue per chapter, from its start to the next one's (the last to ``total``): a chapters track."""
+    ends = [*starts[1:], total]
+    return [Cue(s, e, t) for t, s, e in zip(titles, starts, ends, strict=True)]
+
+
+def youtube_time(seconds: float, long_form: bool) -> str:
+    """A timestamp as YouTube writes it in a description: ``M:SS`` (``0:00``), or ``H:MM:SS`` when ``long_form``."""
+    total = math.floor(seconds + 1e-9)  # a chapter never starts before its scene
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if long_form else f"{m}:{s:02d}"

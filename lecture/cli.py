@@ -26,7 +26,7 @@ from pathlib import Path
 from jacobian_settings import ENV_VAR, ConfigError, config_path_from_env, load_settings
 from lecture import captions, chunks, cluster, media, narrate, render, slides, tools
 from lecture.errors import LectureError, SceneFailedError, UsageError
-from lecture.storyboard import PART_TITLES, ROOT, SceneEntry, check_entries, load_storyboard, select
+from lecture.storyboard import PART_TITLES, ROOT, SUMMARY, SceneEntry, check_entries, load_storyboard, select
 from narration import ENV_VAR as VOICE_ENV
 from narration import Voice
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--verbose", "-v", action="store_true", help="show Manim's own output and progress bars")
     parser.add_argument("--slides", action="store_true",
                         help="build the offline reveal.js presentation (slides/<name>.html) instead of the video")
+    parser.add_argument("--page", action="store_true",
+                        help="also build the course page (page/: an offline, accessible HTML page with every "
+                             "chapter's video, captions, descriptions and transcript) and the upload kit "
+                             "(upload/: description with chapters, thumbnail, captions)")
     parser.add_argument("--output", metavar="DIR", default=str(DEFAULT_OUTPUT),
                         help="output folder (default: media/lecture)")
     parser.add_argument("--force", action="store_true",
@@ -151,6 +155,10 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         cluster.parse_scheduler(args.scheduler)
         if args.slides:
             raise UsageError("--scheduler renders the video; build --slides without it")
+    if args.page and args.slides:
+        raise UsageError("--page is built from the video; build --slides and --page in two runs")
+    if args.page and args.format != "mp4":
+        raise UsageError(f"--page plays mp4 in every browser; use --format mp4 with --page, not {args.format}")
     config = Path(args.config).expanduser().resolve() if args.config else None
     try:
         load_settings(config)
@@ -401,6 +409,21 @@ def publish_lecture(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, fm
     return summary
 
 
+def publish_page(entries: Sequence[SceneEntry], clip_dir: Path, out: Path, summary: dict) -> tuple[Path, Path]:
+    """The course page (``out/page/``) and the upload kit (``out/upload/``) from the published lecture;
+    returns the page's index.html and the kit's description.txt."""
+    from lecture import page
+
+    starts, total = [float(s) for s in summary["starts"]], float(summary["total"])
+    chapters = page.load_chapters(entries, clip_dir, summary["stills"], starts)
+    index = page.build_page(chapters, summary["video"], summary["srt"], total, PART_TITLES[1], SUMMARY,
+                            out / "page")
+    description = page.build_upload_kit(chapters, summary["video"], summary["srt"], total, PART_TITLES[1], SUMMARY,
+                                        out / "upload")
+    summary["undescribed"] = [beat for c in chapters for beat in c.undescribed]
+    return index, description
+
+
 def run_render(args: argparse.Namespace) -> int:
     t0 = time.monotonic()
     config, entries = _validate(args)
@@ -421,6 +444,8 @@ def run_render(args: argparse.Namespace) -> int:
         _render_all(entries, args, config, "video", out, t0)
         clip_dir = out / "clips" / render.QUALITIES[args.quality].name
         summary = publish_lecture(entries, clip_dir, out, args.format, args.voice)
+        if args.page:
+            summary["page"], summary["upload"] = publish_page(entries, clip_dir, out, summary)
     total = summary["total"]
     state = "up to date" if summary["fresh"] else ("joined by stream copy" if summary["copied"] else "re-encoded")
     if args.format != "mp4" and not summary["fresh"]:
@@ -432,6 +457,13 @@ def run_render(args: argparse.Namespace) -> int:
     print(f"captions: {summary['srt']}")
     print(f"chapters: {summary['chapters']}")
     print(f"stills:   {summary['stills'][0].parent}/ ({len(summary['stills'])} PNG)")
+    if args.page:
+        print(f"page:     {summary['page']}  (the folder {summary['page'].parent} is the course page; open it "
+              f"offline or copy it to any web host)")
+        print(f"upload:   {summary['upload'].parent}/ (description.txt, thumbnail.png, captions, video.txt)")
+        if summary["undescribed"]:
+            print(f"note: {len(summary['undescribed'])} beat(s) show something without a description for viewers "
+                  f"who cannot see it (caption(..., shows=...)), e.g. {summary['undescribed'][0]}")
     for problem in captions.chapter_warnings([float(s) for s in summary["starts"]], float(total)):
         print(f"note: {problem}")
     for problem in summary.get("caption_notes", []):

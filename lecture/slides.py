@@ -30,35 +30,36 @@ def cache_dir() -> Path:
     return base / "jacobian-lecture"
 
 
-def reveal_package(version: str = REVEAL_VERSION) -> Path:
-    """The unpacked npm package ``reveal.js@version`` (a folder with ``dist/``), fetched with
-    ``npm pack`` into the cache on first use.  ``$JACOBIAN_REVEALJS_DIR`` overrides it."""
-    if os.environ.get(REVEAL_DIR_ENV):
-        given = Path(os.environ[REVEAL_DIR_ENV])
-        if not (given / "dist" / "reveal.js").is_file():
-            raise LectureError(f"{REVEAL_DIR_ENV}={given}: no dist/reveal.js in it (want an unpacked reveal.js)")
+def npm_package(name: str, version: str, marker: str, override_env: str) -> Path:
+    """The unpacked npm package ``name@version`` (a folder holding ``marker``), fetched with ``npm pack`` into
+    the cache on first use (no npm project, no install scripts run); ``$override_env`` names an unpacked copy
+    instead."""
+    if os.environ.get(override_env):
+        given = Path(os.environ[override_env])
+        if not (given / marker).is_file():
+            raise LectureError(f"{override_env}={given}: no {marker} in it (want an unpacked {name} package)")
         return given
-    target = cache_dir() / f"reveal.js-{version}"
-    if (target / "dist" / "reveal.js").is_file():
+    target = cache_dir() / f"{name}-{version}"
+    if (target / marker).is_file():
         return target
     npm = shutil.which("npm")
     if npm is None:
         raise ToolMissingError(
-            f"reveal.js {version} is not cached and npm is not installed; install it (sudo apt-get install npm) "
-            f"or set {REVEAL_DIR_ENV} to an unpacked reveal.js package"
+            f"{name} {version} is not cached and npm is not installed; install it (sudo apt-get install npm) "
+            f"or set {override_env} to an unpacked {name} package"
         )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         done = subprocess.run(  # noqa: S603
-            [npm, "pack", f"reveal.js@{version}", "--pack-destination", tmp, "--silent"],
+            [npm, "pack", f"{name}@{version}", "--pack-destination", tmp, "--silent"],
             capture_output=True, text=True, timeout=300, check=False, cwd=tmp,
         )
-        tarballs = list(Path(tmp).glob("reveal.js-*.tgz"))
+        tarballs = list(Path(tmp).glob(f"{name}-*.tgz"))
         if done.returncode != 0 or not tarballs:
             why = (done.stderr or done.stdout).strip().splitlines()
             raise LectureError(
-                f"npm pack reveal.js@{version} failed ({why[-1] if why else done.returncode}); connect once to "
-                f"the internet or set {REVEAL_DIR_ENV} to an unpacked reveal.js package"
+                f"npm pack {name}@{version} failed ({why[-1] if why else done.returncode}); connect once to "
+                f"the internet or set {override_env} to an unpacked {name} package"
             )
         unpack = Path(tmp) / "unpacked"
         with tarfile.open(tarballs[0]) as tar:
@@ -68,9 +69,15 @@ def reveal_package(version: str = REVEAL_VERSION) -> Path:
         try:
             os.replace(staged, target)
         except OSError:  # another run cached it meanwhile
-            if not (target / "dist" / "reveal.js").is_file():
+            if not (target / marker).is_file():
                 raise
     return target
+
+
+def reveal_package(version: str = REVEAL_VERSION) -> Path:
+    """The unpacked npm package ``reveal.js@version`` (a folder with ``dist/``), fetched with
+    ``npm pack`` into the cache on first use.  ``$JACOBIAN_REVEALJS_DIR`` overrides it."""
+    return npm_package("reveal.js", version, "dist/reveal.js", REVEAL_DIR_ENV)
 
 
 _URL_ATTRIBUTES = ("src", "href", "poster", "data-src", "data-background-video", "data-background-image",
@@ -123,7 +130,8 @@ def convert(folder: Path, scenes: list[str], dest: Path, title: str, background:
         if done.returncode != 0 or not staged.is_file():
             lines = (done.stderr or done.stdout).strip().splitlines()
             raise LectureError(f"manim-slides convert failed: {lines[-1] if lines else done.returncode}")
-        html = staged.read_text(encoding="utf-8")
+        html = accessible(staged.read_text(encoding="utf-8"))
+        staged.write_text(html, encoding="utf-8")
         remote = remote_references(html)
         if remote:
             raise LectureError(f"the presentation would load {remote[0]} from the network; refusing to publish it")
@@ -140,6 +148,56 @@ def convert(folder: Path, scenes: list[str], dest: Path, title: str, background:
         os.replace(staged, dest)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+
+
+# Captions for the slides' videos.  reveal.js makes each slide's background <video> when the slide comes near;
+# this attaches to each one a WebVTT captions track (a data: URL, which loads from file:// too) with the slide's
+# narration, its speaker notes, shown for the whole video.
+_CAPTIONS_SCRIPT = """    <script>
+      // captions: each slide's narration (its speaker notes) as a WebVTT track on its background video
+      (function () {
+        const vtt = text => 'data:text/vtt;charset=utf-8,' + encodeURIComponent(
+          'WEBVTT\\n\\n1\\n00:00:00.000 --> 99:59:59.000\\n' +
+          text.trim().replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+            .replace(/\\n\\s*\\n/g, '\\n') + '\\n');
+        const notes = new Map();
+        document.querySelectorAll('.reveal .slides section[data-background-video]').forEach(s => {
+          const aside = s.querySelector('aside.notes');
+          const video = new URL(s.getAttribute('data-background-video'), document.baseURI).href;
+          if (aside) notes.set(video, aside.textContent);
+        });
+        const caption = video => {
+          if (video.querySelector('track')) return;
+          const source = video.querySelector('source');
+          const text = notes.get(source ? source.src : video.currentSrc);
+          if (!text) return;
+          const track = document.createElement('track');
+          Object.assign(track, {kind: 'captions', srclang: 'en', label: 'English captions', src: vtt(text),
+                                default: true});
+          video.appendChild(track);
+          track.track.mode = 'showing';
+        };
+        const all = () => document.querySelectorAll('.reveal .backgrounds video').forEach(caption);
+        new MutationObserver(all).observe(document.querySelector('.reveal'), {childList: true, subtree: true});
+        all();
+      })();
+    </script>
+"""
+
+
+def accessible(html: str) -> str:
+    """The presentation's HTML made to pass the same WCAG 2.1 A/AA audit as the course page: the page's language
+    (``lang="en"``), a viewport that lets the reader zoom, and a captions track on each slide's video (the
+    slide's narration, which is its speaker notes)."""
+    html = re.sub(r"<html(?![^>]*\blang=)", '<html lang="en"', html, count=1)
+    html = re.sub(r'(<meta name="viewport" content=")[^"]*(")', r"\1width=device-width, initial-scale=1.0\2", html,
+                  count=1)
+    if "</body>" not in html:
+        raise LectureError("the slide template has no </body>; cannot add the captions")
+    if "captions: each slide's narration" in html:
+        return html
+    at = html.rindex("</body>")
+    return html[:at].rstrip(" ") + _CAPTIONS_SCRIPT + "  " + html[at:]
 
 
 def _copy_reveal(package: Path, html: str, reveal_rel: str, out_dir: Path) -> None:

@@ -32,6 +32,12 @@ class SceneEntry:
 
 PART_TITLES = {1: "The Jacobian, in motion", 2: "Jacobians in machine learning"}
 
+# the lecture in two sentences (the course page and the upload kit's description)
+SUMMARY = ("The Jacobian animated: how a map's matrix of partial derivatives follows the slopes of RBF features, "
+           "builds a model's derivative and turns small grid squares into parallelograms. It then follows the "
+           "Jacobian through machine learning: the chain rule, softmax, regression, encoders, flows, penalties, "
+           "MAML, the Taylor error and batched inputs.")
+
 STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/rbf_jacobian.py", "RBFJacobian", "RBF features and their Jacobian", 1),
     SceneEntry("scenes/rbf_model.py", "RBFModel", "From features to a model", 1),

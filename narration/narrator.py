@@ -48,6 +48,8 @@ class Narrator:
     def __init__(self, voice: Voice, scene: str) -> None:
         self.voice, self.scene = voice, scene
         self.utterances: list[Utterance] = []
+        self.descriptions: list[dict] = []  # what each beat shows, in words: {"beat", "start", "text"}
+        self.undescribed: list[str] = []  # ids of beats that showed something and said nothing of it
         self._synth = Synthesiser(voice.model, voice.config) if voice.speaks else None
 
     def say(self, beat_id: str, beat: int, text: str, start: float, spoken: str | None = None) -> Utterance:
@@ -72,6 +74,10 @@ class Narrator:
         self.utterances.append(utterance)
         return utterance
 
+    def describe(self, beat: int, start: float, text: str) -> None:
+        """Record what beat ``beat`` shows from ``start`` s, in words (the course page's descriptions)."""
+        self.descriptions.append({"beat": beat, "start": start, "text": text})
+
     def write(self, beats: int, beat_ends: list[float], folder: Path | None = None) -> Path | None:
         """Write the record (the scene's number of beats and the scene time at which each ended) to ``folder``
         (default ``$JACOBIAN_NARRATION_OUT``); returns its path, or None when there is nowhere to write."""
@@ -81,7 +87,8 @@ class Narrator:
         folder.mkdir(parents=True, exist_ok=True)
         dest = record_path(folder, self.scene)
         record = {"scene": self.scene, "voice": self.voice.spec, "beats": beats, "beat_ends": beat_ends,
-                  "utterances": [asdict(u) for u in self.utterances]}
+                  "utterances": [asdict(u) for u in self.utterances], "descriptions": self.descriptions,
+                  "undescribed": self.undescribed}
         tmp = dest.with_name(f".{dest.name}.tmp-{os.getpid()}")
         tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, dest)

@@ -110,7 +110,9 @@ class BatchedJacobian(LectureScene):
         self.batch_group = VGroup(self.x_grid, self.y_grid, arrow, names, rows)
         VGroup(self.x_grid, self.y_grid[1], arrow, self.layer_label, names, rows).set_z_index(self.Z_STILL)
         self.caption(f"A batch stacks B = {B} examples as the rows of X, B by n; the layer maps each row on its own, "
-                     "giving Y, B by m.", 5.5)
+                     "giving Y, B by m.", 5.5,
+                     shows=("A grid of numbers X with one row per example, labelled x₁, x₂, …, and an arrow marked "
+                            "tanh(W xᵢ + b) to the output grid Y."))
         uncover(self, [[self.x_grid, names[0], rows]], self.rt(1), buff=0.05)
         uncover(self, [[self.y_grid, names[1]]], self.rt(1.2), GrowArrow(arrow), Write(self.layer_label), buff=0.05)
         self.pause(3.3)
@@ -153,7 +155,10 @@ class BatchedJacobian(LectureScene):
         self.entries.set_z_index(self.Z_ENTRIES)
         self.caption(f"Flatten X and Y row by row, example after example: the Jacobian of the whole batch map is a "
                      f"Bm by Bn matrix, here {rows} by {cols}. Output i depends only on example i, so every block off "
-                     "the diagonal is zero.", 7)
+                     "the diagonal is zero.", 7,
+                     shows=("A large matrix of shaded cells with their values, columns labelled by the inputs and rows"
+                            " by the outputs, headed by its size; only the blocks on its diagonal are non-zero, and "
+                            "they are highlighted one after another."))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [head]], self.rt(1.5),
                 Create(lines), buff=0.03)
         self.play(*[Indicate(VGroup(*[self.cells[r * cols + k] for r in range(i * m, (i + 1) * m)
@@ -171,7 +176,9 @@ class BatchedJacobian(LectureScene):
         else:
             what = "yet with this W every entry off the diagonal blocks stays exactly zero."
         self.caption("Subtract the batch mean first, as batch normalisation does in training mode, and each output "
-                     f"depends on every example: {what}", 7.5)
+                     f"depends on every example: {what}", 7.5,
+                     shows=("The label xᵢ → xᵢ − x̄ appears under the batch, and the cells off the diagonal blocks "
+                            "fill in with values."))
         self.followers.play(self, self.c.animate.set_value(1.0), FadeIn(self.centring_label), run_time=self.rt(3))
         self.pause(4.5)
 
@@ -180,7 +187,9 @@ class BatchedJacobian(LectureScene):
         cols = B * n
         small, big = storage_sizes(B, m, n)
         self.caption(f"So for layers that keep examples apart, only the per-example Jacobians, B by m by n, need be "
-                     f"stored: {small} numbers, every nonzero one, instead of {big}.", 8)
+                     f"stored: {small} numbers, every nonzero one, instead of {big}.", 8,
+                     shows=("The centring label goes and the off-diagonal cells empty again; copies of the diagonal "
+                            "blocks move aside into a stack of small matrices, one per example, under a heading."))
         self.followers.play(self, self.c.animate.set_value(0.0), FadeOut(self.centring_label), run_time=self.rt(1.5))
         c = self.cells[0].width / 0.94
         gap = 0.45

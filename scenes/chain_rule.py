@@ -116,7 +116,9 @@ class ChainRule(LectureScene):
         self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, 2)
         self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
                                inp.arrow(self.p, self.p + [0, self.h], style.E2))
-        self.caption("A small network: layer f, then layer g, each a map of the plane.", 4)
+        self.caption("A small network: layer f, then layer g, each a map of the plane.", 4,
+                     shows=("Three panels side by side, headed x, h = f(x) and y = g(h), linked by arrows marked f and"
+                            " g; the first fills with a grid, a small square at p and two arrows along e₁ and e₂."))
         uncover(self, [[p] for p in self.panels], self.rt(1.5), GrowArrow(arrows[0]), GrowArrow(arrows[1]),
                 FadeIn(labels), buff=0.05)
         self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
@@ -138,7 +140,9 @@ class ChainRule(LectureScene):
         self.jf = self.f.jacobian(self.p)
         grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
         self.caption("f bends the grid. Near p it acts like its Jacobian Jf(p), which maps the square to a "
-                     "parallelogram close to its curved image.", 5)
+                     "parallelogram close to its curved image.", 5,
+                     shows=("In the middle panel the bent grid and the square's curved image appear, then a shaded "
+                            "parallelogram whose edge arrows are the images of e₁ and e₂."))
         self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
         self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
         self.pause(2)
@@ -149,7 +153,9 @@ class ChainRule(LectureScene):
         self.jgf = chain_jacobian(self.f, self.g, self.p)
         grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
         self.caption("g bends it again. The cell's image is curved; its linear approximation is the "
-                     "parallelogram of Jg(f(p)) Jf(p).", 4.7)
+                     "parallelogram of Jg(f(p)) Jf(p).", 4.7,
+                     shows=("The right panel shows the grid bent again, the cell's curved image and the parallelogram "
+                            "of the product, with its two edge arrows."))
         self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
         self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
         self.pause(2)
@@ -167,7 +173,9 @@ class ChainRule(LectureScene):
         under[1].next_to(self.m_f, DOWN, buff=0.1)
         self.product = VGroup(eq, under).move_to([0, -2.3, 0])
         self.product_eq = eq
-        self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5)
+        self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5,
+                     shows=("Below the panels: the Jacobian of g∘f at p as a matrix of numbers, equal to the product "
+                            "of the two layer matrices, each named underneath."))
         uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
         self.pause(2.5)
 
@@ -190,7 +198,10 @@ class ChainRule(LectureScene):
             row.next_to(panel.border, DOWN, buff=0.15)
         self.caption(f"Back-propagation carries one vector: the gradient v at the output is pulled back through "
                      f"Jg(f(p)), giving vᵀ Jg(f(p)), then through Jf(p). One vector–Jacobian product per layer; the "
-                     f"product of the Jacobians is never formed (arrows drawn at {s:g} of their length).", 6)
+                     f"product of the Jacobians is never formed (arrows drawn at {s:g} of their length).", 6,
+                     shows=("The cells fade; a gradient arrow appears at the output, then is carried back into the "
+                            "middle and the first panel, each with its row of numbers below the panel; a note at the "
+                            "bottom gives the arrows' scale."))
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
                 GrowArrow(self.grad_arrows[0]), buff=0.05)
         uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)

@@ -116,7 +116,9 @@ class EncoderSensitivity(LectureScene):
                                                       m.next_to(self.marker, RIGHT, buff=0.15)))
         self.caption("An encoder squeezes each point x of the plane into one number, its code z = aᵀtanh(Wx + b), a "
                      "the readout weights. Points on one curve share a code; the brighter curve is the one through "
-                     "the probe x.", 5.5)
+                     "the probe x.", 5.5,
+                     shows=("A plane with the code's level curves, one through a probe dot; beside it a vertical code "
+                            "axis where a marker and a readout show the probe's code z."))
         uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=0.05)
         self.play(Create(self.contours), Create(self.own_level), FadeIn(self.level_ticks), run_time=self.rt(1.5))
         self.add(self.probe, self.marker, self.z_readout)
@@ -154,7 +156,9 @@ class EncoderSensitivity(LectureScene):
         self.caption("J(x) is a single row, so of its two singular values σ₁ and σ₂ (the factors by which J stretches "
                      "its right-singular vectors v₁ and v₂) σ₂ is 0: v₂, dashed, is a null direction, along the curve "
                      f"through x. J predicts no change there; moving x by {self.step:g} that way changes z by "
-                     f"{size}{fmt_decimals(abs(null_true))}.", 6)
+                     f"{size}{fmt_decimals(abs(null_true))}.", 6,
+                     shows=("A dashed arrow along the level curve through x, and readouts of J and its two singular "
+                            "values; the probe moves along the arrow and back while the code readout barely changes."))
         uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]), buff=0.05)
         self.direction = self.vecs[:, 1]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
@@ -165,7 +169,9 @@ class EncoderSensitivity(LectureScene):
         true, linear = self.code_change(0)
         self.caption(f"Along v₁, the top right-singular vector, the code moves fastest, by its singular value "
                      f"σ₁ = {fmt_decimals(self.sigma[0])} per unit: a step of {self.step:g} changes z by "
-                     f"{fmt_decimals(abs(true))} (J predicts {fmt_decimals(abs(linear))}).", 6)
+                     f"{fmt_decimals(abs(true))} (J predicts {fmt_decimals(abs(linear))}).", 6,
+                     shows=("A solid arrow across the level curves; the probe moves along it and back, and the marker "
+                            "on the code axis moves with it."))
         self.play(GrowArrow(self.arrows[0]), run_time=self.rt(0.8))
         self.direction = self.vecs[:, 0]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
@@ -200,7 +206,9 @@ class EncoderSensitivity(LectureScene):
         self.caption("The pull-back metric JᵀJ gives the code's change for a step δ of x: ‖Jδ‖² = δᵀJᵀJδ. Here it "
                      "has rank one, a degenerate metric, so its ellipses are flat: segments along v₁ reaching "
                      f"{self.needle_scale:.2g} times σ₁ either side of each point, of zero width along the curves, "
-                     "where the code does not move to first order.", 6.5)
+                     "where the code does not move to first order.", 6.5,
+                     shows=("The metric's formula is written; the solid arrow dims, and small ellipses spread over the"
+                            " plane."))
         uncover(self, [[formula]], self.rt(0.8), FadeIn(dots), self.arrows[0].animate.set_opacity(0.35), buff=0.05)
         self.play(Create(self.needles), run_time=self.rt(1.7))
         self.pause(4)

@@ -167,7 +167,10 @@ class FlowDensity(LectureScene):
         }
         self._stack("left.heading right.heading left.image right.image left.plane right.plane left.marks right.marks")
         self.caption("A Gaussian density on the latent plane. The inverse flow f⁻¹ will carry it to the "
-                     "data plane: x = f⁻¹(z).", 4)
+                     "data plane: x = f⁻¹(z).", 4,
+                     shows=("Two panels: left, the latent plane shaded by a round Gaussian density; right, the data "
+                            "plane under a grid, at first showing the same density. Outlined cells appear on both, "
+                            "with area labels beside the right ones and a total-mass readout under each panel."))
         uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
         uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
@@ -225,7 +228,9 @@ class FlowDensity(LectureScene):
 
     def apply_flow(self) -> None:
         self.caption("f⁻¹ moves and stretches space: each cell's area is multiplied by about "
-                     "|det Jf⁻¹(z)| = 1 / |det Jf(x)|.", 5)
+                     "|det Jf⁻¹(z)| = 1 / |det Jf(x)|.", 5,
+                     shows=("On the right the grid warps, the density flows into a new shape, and the outlined cells "
+                            "stretch or shrink while their area labels change."))
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.followers.play(self, self.t.animate.set_value(1.0), run_time=self.rt(5), rate_func=smooth)  # t stays 1
 
@@ -234,7 +239,8 @@ class FlowDensity(LectureScene):
         outside = mass_outside(self.flow, self.base, self.box, self.base_box())
         self.caption("Where cells grow the density thins out, where they shrink it piles up. Over the box it "
                      f"integrates to {inside:.3f}: the other {fmt_decimals(outside, 3)} of the mass lies outside "
-                     "the box.", 5)
+                     "the box.", 5,
+                     shows="The right panel's total-mass readout is highlighted.")
         self.play(Indicate(self.mass_right, color=style.HIGHLIGHT), run_time=self.rt(1.2))
         self.pause(3.5)
 
@@ -257,7 +263,10 @@ class FlowDensity(LectureScene):
         self.layers["right.marks"].add(bar)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.caption("log|det Jf(x)| over the data plane: the log-density of x is that of z at f(x) plus "
-                     "log|det Jf(x)|, and for a stack of layers their log-determinants add up.", 5)
+                     "log|det Jf(x)|, and for a stack of layers their log-determinants add up.", 5,
+                     shows=("The right panel's heading becomes log|det J_f(x)| and its picture a map of it, with a "
+                            "numbered colour bar running from 'f shrinks areas' to 'f grows areas' in place of the "
+                            "mass readout."))
         full = colormap_rgba(self.density(), style.HEATMAP, 0, self.vmax)  # the density image, uncropped
         self.right.show_cropped(self.pushed_img, full, margin=max(full.shape))
         old, new = self.pushed_img.get_pixel_array().copy(), self.log_det_img.get_pixel_array()

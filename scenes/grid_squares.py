@@ -239,7 +239,10 @@ class GridSquaresUnderF(LectureScene):
         said = (f"A grid on the input plane, with squares of side {caption_number(self.h)} whose lower-left "
                 f"{'corner is' if one else 'corners are'} {point_list(self.points, said=True)}. e₁ and e₂ run "
                 "along their edges.")
-        self.caption(text, 4.0, spoken=said)
+        self.caption(text, 4.0, spoken=said,
+                     shows=("Right, the map's formula and its Jacobian; left, a square grid on numbered axes. A few "
+                            "squares are shaded, each with a dot at its lower-left corner and two arrows, e₁ to the "
+                            "right and e₂ upwards, keyed in a legend."))
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
@@ -299,7 +302,9 @@ class GridSquaresUnderF(LectureScene):
             for i, color in ((0, style.JE1), (1, style.JE2))))
         name = self.settings.map.name
         self.caption(f"Now apply {name} to every point: grid lines bend into curves and each square with "
-                     f"corner p into a curved patch with corner {name}(p).", 3.8)
+                     f"corner p into a curved patch with corner {name}(p).", 3.8,
+                     shows=("The grid lines bend into curves, the shaded squares into curved patches and the dots move"
+                            " with them; the arrows turn into J e₁ and J e₂, keyed in the legend."))
         self.play(
             Transform(self.grid, grid_target), Transform(self.cells, cell_target),
             *(d.animate.move_to(frame(fp)) for d, fp in zip(self.dots, self.images, strict=True)),
@@ -330,7 +335,9 @@ class GridSquaresUnderF(LectureScene):
         self.matrix_labels = VGroup(*labels)
         self.leaders = leaders
         self.caption(f"At each image point, J{name}(p) sends e₁, e₂ to its columns J e₁, J e₂. The "
-                     f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2)
+                     f"parallelogram they span sits on the curved patch: the linear approximation of {name}.", 4.2,
+                     shows=("An outlined parallelogram appears on each curved patch, each image point gets a label "
+                            "with its Jacobian matrix, and the legend adds the patch and the parallelogram."))
         self.play(*(Create(pg) for pg in self.parallelograms), FadeIn(self.legend_j[2:]), run_time=self.rt(1.2))
         # axis numbers a label box or a cell would half cover go (a stub of a number showing through reads as a glitch)
         marks = [*labels, *self.parallelograms, *self.cells, *self.j_arrows]
@@ -483,7 +490,10 @@ class GridSquaresUnderF(LectureScene):
         self.zoom_readouts = rows
         name = self.settings.map.name
         self.caption(f"Zoom in at {name}({caption_number(p[0])}, {caption_number(p[1])}) by 1/h while halving the "
-                     "square: the curved patch straightens into the parallelogram.", 2.0)
+                     "square: the curved patch straightens into the parallelogram.", 2.0,
+                     shows=("The legend gives way to a magnifier box, linked by lines to a marker around one patch: "
+                            "the patch, its parallelogram and the two arrows enlarged by 1/h, with readouts of h and "
+                            "the gap below it."))
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
                   FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
@@ -492,7 +502,9 @@ class GridSquaresUnderF(LectureScene):
 
     def halve_square(self) -> None:
         h, followers = self.zoom_h, self.zoom_followers
-        self.caption(self.halving_claim(), 2.0 * self.ZOOM_STEPS + 1.0)
+        self.caption(self.halving_claim(), 2.0 * self.ZOOM_STEPS + 1.0,
+                     shows=("h halves step by step: the marked square shrinks on the plane, the magnifier redraws the "
+                            "patch and its parallelogram, and the readouts update."))
         for size in self.zoom_sizes[1:]:
             followers.play(self, h.animate.set_value(size), run_time=self.rt(1.4), rate_func=linear)
             self.pause(0.6)

@@ -140,7 +140,9 @@ class JacobianNormHeatmap(LectureScene):
         self.add_colour_bar(right_of=image)
         self.caption(f"How large is the Jacobian? The heatmap colours its Frobenius norm, the square root of the "
                      f"sum of its squared entries, at every point of [{caption_number(x0)}, {caption_number(x1)}] "
-                     f"× [{caption_number(y0)}, {caption_number(y1)}].", 3.0)
+                     f"× [{caption_number(y0)}, {caption_number(y1)}].", 3.0,
+                     shows=("The input plane is filled with a heatmap, with x and y axes, and a numbered colour bar "
+                            "beside it maps each shade to a value of the norm."))
         self.play(FadeIn(image), Create(self.axes), FadeIn(labels), run_time=self.rt(1.5))
         self.play(FadeIn(self.colour_bar), run_time=self.rt(0.8))
         self.pause(0.7)
@@ -185,7 +187,9 @@ class JacobianNormHeatmap(LectureScene):
         group.next_to([left, top, 0], DOWN, buff=0).align_to([left, 0, 0], LEFT)
         self.panel_room = (left, avail)
         self.formulas = group
-        self.caption(f"The map {readable_map(self.fmap)} and its Jacobian, entry by entry.", 2.5)
+        self.caption(f"The map {readable_map(self.fmap)} and its Jacobian, entry by entry.", 2.5,
+                     shows=("The map's formula, its Jacobian matrix of partial derivatives and the formula of the "
+                            "Frobenius norm are written beside the heatmap."))
         self.play(Write(f_tex), run_time=self.rt(1.0))
         self.play(Write(j_tex), FadeIn(norm_tex), run_time=self.rt(1.2))
         self.pause(0.5)
@@ -208,9 +212,12 @@ class JacobianNormHeatmap(LectureScene):
         if len(self.levels):
             levels = ", ".join(caption_number(v) for v in self.levels)
             self.caption(f"Level curves where the norm equals {levels}: where they crowd, the norm changes "
-                         "fast.", 2.3)
+                         "fast.", 2.3,
+                         shows=("Level curves are drawn over the heatmap, and ticks mark their values on the colour "
+                                "bar."))
         else:
-            self.caption("The norm is the same everywhere: there are no level curves to draw.", 2.3)
+            self.caption("The norm is the same everywhere: there are no level curves to draw.", 2.3,
+                         shows="The heatmap is one flat shade: no curve is drawn.")
         self.play(Create(curves), FadeIn(marks), run_time=self.rt(1.5))
         self.pause(0.8)
 
@@ -259,7 +266,9 @@ class JacobianNormHeatmap(LectureScene):
         self.readout = readout
         self.probe = dot
         self.caption(f"A probe reads J{name} off the plane, entry by entry, and its norm off the colour bar.",
-                     7.8)
+                     7.8,
+                     shows=("A dot moves across the heatmap; a pointer on the colour bar follows its norm, and a "
+                            "readout beside gives its position, its Jacobian matrix and the norm."))
         self.play(FadeIn(dot), FadeIn(pointer), FadeIn(readout), run_time=self.rt(0.8))
         followers.play(self, s.animate.set_value(1.0), run_time=self.rt(6.0), rate_func=smooth)
         self.pause(1.0)
@@ -315,7 +324,9 @@ class JacobianNormHeatmap(LectureScene):
                 self._place_beside(label, ring, marks)
                 marks.add(VGroup(ring, label))
         self.stretch_marks = marks
-        self.caption(self.stretch_claim(), 4.0, spoken=self.stretch_claim(said=True))
+        self.caption(self.stretch_claim(), 4.0, spoken=self.stretch_claim(said=True),
+                     shows=("Two points of equal norm are ringed on the heatmap, each labelled with its largest "
+                            "stretch σ₁." if len(marks) else "Nothing new is drawn."))
         if len(marks):
             self.play(FadeIn(marks), run_time=self.rt(0.8))
         self.pause(3.2)

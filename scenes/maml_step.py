@@ -148,7 +148,10 @@ class MAMLStep(LectureScene):
                                     font_size=style.LABEL_SIZE)
         self.step_formula.move_to([self.COLUMN_X, 2.9, 0], aligned_edge=LEFT)
         self.caption("MAML's inner loop takes one gradient step on a task's loss: θ′ = θ − α∇L(θ). "
-                     "Here the task fits y = tanh(ax + b) with the parameters θ = (a, b).", 6.5)
+                     "Here the task fits y = tanh(ax + b) with the parameters θ = (a, b).", 6.5,
+                     shows=("Two panels linked by an arrow: level curves of the task's loss with a dot at θ, and level"
+                            " curves of the validation loss with a dot at θ′; the step formula with the value of α is "
+                            "written."))
         uncover(self, [[p] for p in self.panels], self.rt(1.2), GrowArrow(link), buff=0.05)
         self.play(Create(self.contours[0]), Create(self.contours[1]), FadeIn(self.dots), FadeIn(labels),
                   Write(self.step_formula), run_time=self.rt(1.8))
@@ -175,7 +178,9 @@ class MAMLStep(LectureScene):
         gap = linearisation_gap(self.step, th, h)
         self.caption("The step maps the plane to itself. Its Jacobian is I − α∇²L(θ), with ∇²L the Hessian of the "
                      "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
-                     f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5)
+                     f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5,
+                     shows=("At θ a small square with arrows e₁ and e₂; at θ′ its curved image, the parallelogram of J"
+                            " e₁ and J e₂, and the Jacobian ∂θ′/∂θ written out with its numbers."))
         self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
@@ -215,7 +220,10 @@ class MAMLStep(LectureScene):
                      spoken="MAML's meta-gradient pulls the validation gradient g, the gradient of L val at theta "
                             "prime, back through the step: the transpose of I minus alpha times the Hessian, "
                             "times g, which is g minus alpha times the Hessian times g: one Hessian-vector "
-                            "product.")
+                            "product.",
+                     shows=("The square and its images dim; the validation gradient appears as an arrow at θ′ and, "
+                            "pulled back through the step, as the meta-gradient arrow at θ, each with a labelled row "
+                            "of numbers."))
         dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
@@ -234,7 +242,9 @@ class MAMLStep(LectureScene):
         self.caption("First-order MAML drops the Hessian and uses g = ∇Lᵥₐₗ(θ′) as it is: "
                      f"off by {fmt_decimals(size)} here{share}.", 7.5,
                      spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
-                            f"as it is: off by {fmt_decimals(size)} here{share}.")
+                            f"as it is: off by {fmt_decimals(size)} here{share}.",
+                     shows=("The validation gradient is copied to θ as the first-order gradient, with its labelled row"
+                            " of numbers, and a small arrow shows how far it lies from the meta-gradient."))
         self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)

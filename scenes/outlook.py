@@ -62,13 +62,16 @@ class MLOutlook(LectureScene):
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
         self.rows = rows
         self.caption("Vector-valued functions are everywhere: hidden layers, the outputs of classifiers and "
-                     "regressors, batches, and spatial outputs; each has its scene in this lecture.", 0.8 + 5)
+                     "regressors, batches, and spatial outputs; each has its scene in this lecture.", 0.8 + 5,
+                     shows=("A heading, then a list appears one line at a time: each name with what its Jacobian "
+                            "describes and where it appears."))
         self.play(FadeIn(head, shift=DOWN * 0.2), run_time=self.rt(0.8))
         self.play(LaggedStart(*[FadeIn(r, shift=RIGHT * 0.2) for r in rows], lag_ratio=0.35), run_time=self.rt(5))
         self.foot = foot
 
     def sum_up(self) -> None:
-        self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5)
+        self.caption("In every case the Jacobian tells how small input changes propagate to the outputs.", 0.6 + 5,
+                     shows="The sentence appears as a closing line under the list.")
         uncover(self, [[self.foot]], self.rt(0.6))
         self.pause(5)  # a closing card stays long enough to read (and for a YouTube chapter, >= 10 s)
 

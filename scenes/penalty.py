@@ -67,7 +67,8 @@ class JacobianPenalty(LectureScene):
                                          stroke_color=style.TEXT, stroke_width=3)
         arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
                         self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
-        self.caption("All perturbations of size r around a point x form a circle.", 4)
+        self.caption("All perturbations of size r around a point x form a circle.", 4,
+                     shows="The first of three panels: a circle of radius r around x, with two short arrows from x.")
         uncover(self, [[self.panels[0]]], self.rt(0.8))
         self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=self.rt(1.2))
         self.pause(1.5)
@@ -101,7 +102,10 @@ class JacobianPenalty(LectureScene):
         else:
             what = "A second layer"
         self.caption(f"{what}: its Jacobian at x maps the circle of radius r to an ellipse with semi-axes "
-                     "rσ₁ and rσ₂; the true image of the circle is drawn thin.", 5)
+                     "rσ₁ and rσ₂; the true image of the circle is drawn thin.", 5,
+                     shows=("The next panel shows the circle's true image and the ellipse the Jacobian predicts, with "
+                            "the Jacobian's columns as arrows and the ellipse's two semi-axes, one dashed; a readout "
+                            "below gives this map's numbers."))
         uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
         uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
@@ -150,10 +154,14 @@ class JacobianPenalty(LectureScene):
         if self.flatter_is_flatter():
             self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss, so it "
                          f"favours the flatter map: ‖J‖ {n_flat:.2f} instead of {n_steep:.2f}, σ₁ {s_flat:.2f} "
-                         f"instead of {s_steep:.2f}, so a small input change moves its output less.", 6)
+                         f"instead of {s_steep:.2f}, so a small input change moves its output less.", 6,
+                         shows=("The penalty formula and ‖J‖²_F = σ₁² + σ₂² are written below the panels, and the two "
+                                "maps' norm readouts are highlighted."))
         else:
             self.caption(f"{picked}A Jacobian penalty adds λ‖Jf(x)‖² (the squared Frobenius norm) to the loss: here "
-                         f"‖J‖ is {n_steep:.2f} for the first map and {n_flat:.2f} for the second.", 6)
+                         f"‖J‖ is {n_steep:.2f} for the first map and {n_flat:.2f} for the second.", 6,
+                         shows=("The penalty formula and ‖J‖²_F = σ₁² + σ₂² are written below the panels, and the two "
+                                "maps' norm readouts are highlighted."))
         self.play(Write(penalty), run_time=self.rt(1.5))
         # last in the scene's list: Manim redraws per frame everything after the first moving mobject
         self.bring_to_front(*self.readouts)

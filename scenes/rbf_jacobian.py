@@ -177,7 +177,9 @@ class RBFJacobian(RBFPanelsScene):
         k = self.rbf.k
         self.caption(f"{k} Gaussian bumps φᵢ, one per centre cᵢ, map each number x to a feature vector φ(x) "
                      f"of {k} numbers.",
-                     self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME)
+                     self.AXES_TIME + self.DRAW_TIME * self.rbf.k + self.LEGEND_TIME,
+                     shows=("Axes appear; one bell-shaped curve per centre is drawn, each with a small triangle at its"
+                            " centre and a φ label near its peak, and a legend lists the formula and the centres."))
         self.play(Create(self.top), run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
             anims = [Create(self.bumps[i])]
@@ -188,7 +190,9 @@ class RBFJacobian(RBFPanelsScene):
 
     def show_derivatives(self) -> None:
         self.caption("Below, dashed: their derivatives φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ².",
-                     self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k)
+                     self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k,
+                     shows=("A second panel below holds the derivatives as dashed curves in the bumps' colours, with "
+                            "the derivative formula beside it."))
         # the x numbers label the lower panel's axis: they come with it, not before it
         self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.formula),
                   run_time=self.rt(self.AXES_TIME))
@@ -197,7 +201,9 @@ class RBFJacobian(RBFPanelsScene):
 
     def show_probe(self) -> None:
         self.caption("At a point x₀, each tangent's slope is the height of the matching dot below.",
-                     self.PROBE_TIME * 4)
+                     self.PROBE_TIME * 4,
+                     shows=("A vertical line marks x₀; dots sit on each bump and each dashed curve, short tangent "
+                            "lines touch the bumps, and a readout shows x₀ and the row of derivatives."))
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.dots), FadeIn(self.ddots), Create(self.tangents), run_time=self.rt(self.PROBE_TIME))
         # each one in place (Indicate on the group would also spread them apart)
@@ -210,7 +216,9 @@ class RBFJacobian(RBFPanelsScene):
         entries = ", ".join(f"φ{subscript(i + 1)}′" for i in range(self.rbf.k))
         k = self.rbf.k
         self.caption(f"As x₀ sweeps, the Jacobian dφ/dx(x₀) follows the slopes: a {k} by 1 column of "
-                     f"{entries}, written on its side below as its transpose.", self.SWEEP_OUT_TIME)
+                     f"{entries}, written on its side below as its transpose.", self.SWEEP_OUT_TIME,
+                     shows=("The vertical line slides to the right; the dots, the tangents and the numbers in the row "
+                            "follow it."))
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
     def settle_rings(self) -> VGroup:
@@ -222,7 +230,8 @@ class RBFJacobian(RBFPanelsScene):
         x_final = self.settings.rbf.x0_final
         self.caption(f"At x₀ = {caption_number(x_final)}: the values φᵢ(x₀), the slopes φᵢ′(x₀), and the "
                      f"{self.rbf.k} by 1 Jacobian column they make, boxed as its transpose.",
-                     self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
+                     self.SETTLE_TIME + 1.5 + self.HOLD_TIME,
+                     shows="The line moves to its final x₀; rings circle every dot and a box frames the Jacobian row.")
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = self.settle_rings()
         box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=2)

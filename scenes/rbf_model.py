@@ -166,7 +166,9 @@ class RBFModel(RBFPanelsScene):
     def show_weighted_bumps(self) -> None:
         k = self.model.basis.k
         self.caption("A model weights the features: each bump φᵢ is scaled by its weight wᵢ.",
-                     self.WEIGHT_TIME * 2 + 1.0)
+                     self.WEIGHT_TIME * 2 + 1.0,
+                     shows=("Axes and the bumps appear, the weights w are written beside them, and each bump is "
+                            "stretched or flipped to its weighted shape."))
         self.play(Create(self.top), *(Create(b) for b in self.bumps), run_time=self.rt(self.WEIGHT_TIME))
         self.play(Write(self.weights), run_time=self.rt(1.0))
         self.play(*(ReplacementTransform(self.bumps[i], self.wbumps[i]) for i in range(k)),
@@ -175,14 +177,18 @@ class RBFModel(RBFPanelsScene):
     def add_up_model(self) -> None:
         k = self.model.basis.k
         self.caption("Adding the weighted bumps one by one builds the model f(x) = wᵀφ(x).",
-                     self.SUM_STEP_TIME * k + 1.5)
+                     self.SUM_STEP_TIME * k + 1.5,
+                     shows=("The formula is written; the weighted bumps are added one at a time into one thick curve, "
+                            "the model f, and then fade back behind it."))
         self.play(Write(self.f_formula[1]), run_time=self.rt(1.0))
         self._add_up(self.wbumps, self.f_steps)
 
     def add_up_slope(self) -> None:
         k = self.model.basis.k
         self.caption("Its slope adds up the same way: f′(x) = wᵀ dφ/dx, the weighted derivatives.",
-                     self.SUM_STEP_TIME * (k + 1) + 1.5)
+                     self.SUM_STEP_TIME * (k + 1) + 1.5,
+                     shows=("A lower panel appears with the formula for f′; the weighted derivatives are drawn dashed "
+                            "and added up into one thick curve, f′."))
         # the x numbers label the lower panel's axis: they come with it, not before it
         self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.df_formula),
                   run_time=self.rt(1.0))
@@ -214,7 +220,9 @@ class RBFModel(RBFPanelsScene):
 
     def show_tangent(self) -> None:
         self.caption("Check: a tangent on f at x₀ has slope f′(x₀), the height of the dot on f′ below.",
-                     self.PROBE_TIME * 3)
+                     self.PROBE_TIME * 3,
+                     shows=("A vertical line marks x₀; dots sit on every curve, a tangent line touches f, and a "
+                            "readout shows x₀, f(x₀) and the tangent's slope."))
         self.play(Create(self.guide), FadeIn(self.x0_label), run_time=self.rt(self.PROBE_TIME))
         self.play(FadeIn(self.term_dots), FadeIn(self.dterm_dots), FadeIn(self.f_dot), FadeIn(self.df_dot),
                   Create(self.tangent), run_time=self.rt(self.PROBE_TIME))
@@ -223,7 +231,9 @@ class RBFModel(RBFPanelsScene):
     def sweep_point(self) -> None:
         lo, hi = self.settings.rbf.x_range
         self.caption("Wherever x₀ goes, the tangent's slope is the sum of the weighted derivative dots.",
-                     self.SWEEP_OUT_TIME)
+                     self.SWEEP_OUT_TIME,
+                     shows=("The line slides along x; the tangent turns with f, the dots follow, and the readout "
+                            "changes."))
         self.sweep_to(hi - self.SWEEP_MARGIN * (hi - lo), self.SWEEP_OUT_TIME, rate_func=linear)
 
     def settle(self) -> None:
@@ -231,7 +241,9 @@ class RBFModel(RBFPanelsScene):
         k, slope = self.model.basis.k, float(self.model.derivative(x_final)[0])
         self.caption(f"At x₀ = {caption_number(x_final)}, f′(x₀) = wᵀ dφ/dx(x₀) = {caption_number(slope, 2)}: "
                      f"a 1 by {k} row times the {k} by 1 Jacobian column, one number.",
-                     self.SETTLE_TIME + 1.5 + self.HOLD_TIME)
+                     self.SETTLE_TIME + 1.5 + self.HOLD_TIME,
+                     shows=("The line moves to its final x₀; rings circle the dots and a box frames the slope in the "
+                            "readout."))
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT, stroke_width=3).move_to(d)
                          for d in (self.f_dot, self.df_dot)))

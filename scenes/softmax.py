@@ -117,7 +117,9 @@ class SoftmaxJacobian(LectureScene):
             [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
         # what never moves is drawn first, so Manim keeps it in the static background while the logits move
         VGroup(baseline, head, *[label[0] for label in self.z_labels]).set_z_index(self.Z_STILL)
-        self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2)
+        self.caption("Softmax turns the logits z into probabilities p that sum to 1.", 3.2,
+                     shows=("Bars, one per class, rise from a baseline to the probabilities; each is labelled with its"
+                            " logit z below and its p above."))
         uncover(self, [[head], [self.z_labels]], self.rt(1.2), Create(baseline), FadeIn(self.bars),
                 FadeIn(self.p_labels), buff=0.03)
         self.pause(2)
@@ -172,14 +174,17 @@ class SoftmaxJacobian(LectureScene):
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
         self.caption(f"Its Jacobian, a {K} by {K} matrix, is the diagonal matrix of p minus p pᵀ: raising one logit "
-                     "lifts its own p and lowers the rest.", 5)
+                     "lifts its own p and lowers the rest.", 5,
+                     shows=("The Jacobian's formula, then a square grid of cells with their values, row and column "
+                            "labels, and a legend for the shading of positive and negative entries."))
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
                 Create(brackets), buff=0.03)
         self.sum_head = sum_head
 
     def show_row_sums(self) -> None:
-        self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5)
+        self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5,
+                     shows="A column of row sums, each zero, appears to the right of the grid under a Σ heading.")
         uncover(self, [[self.sums], [self.sum_head]], self.rt(0.8), buff=0.03)
         self.pause(2.5)
 
@@ -198,7 +203,9 @@ class SoftmaxJacobian(LectureScene):
     def move_logits(self, start: Sequence[float]) -> None:
         up = [*start]
         up[1] = start[0] + 0.2  # class 2 overtakes class 1
-        self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5)
+        self.caption("Move the logits: every entry follows, and the row sums stay at zero.", 5,
+                     shows=("The logits change and change back: the bars grow and shrink, the cells and their numbers "
+                            "follow, and the row sums stay at zero."))
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, up, strict=True)],
                             run_time=self.rt(2.5))
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, start, strict=True)],
@@ -211,9 +218,11 @@ class SoftmaxJacobian(LectureScene):
         pk = f"p{subscript(k + 1)}"
         if p[k] >= self.SATURATED:
             self.caption(f"Saturation: at {pk} = {p[k]:.2f} no entry of the Jacobian exceeds {largest:.2f} "
-                         "in size, so a gradient sent back through the softmax alone shrinks.", 3)
+                         "in size, so a gradient sent back through the softmax alone shrinks.", 3,
+                         shows="The logits move to new values; the bars, the cells and their numbers follow.")
         else:
-            self.caption(f"Now {pk} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3)
+            self.caption(f"Now {pk} = {p[k]:.2f}, and the largest entry of the Jacobian is {largest:.2f}.", 3,
+                         shows="The logits move to new values; the bars, the cells and their numbers follow.")
         self.followers.play(self, *[t.animate.set_value(v) for t, v in zip(self.z, target, strict=True)],
                             run_time=self.rt(3))
 
@@ -243,7 +252,9 @@ class SoftmaxJacobian(LectureScene):
         key = MathTex(rf"y:\ \text{{one-hot, true class }} {t + 1}", font_size=style.SMALL_SIZE, color=style.TEXT)
         key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=0.35)
         self.true_class_marks = VGroup(digits, ring, key)
-        self.caption(self.cross_entropy_claim(target), 3)
+        self.caption(self.cross_entropy_claim(target), 3,
+                     shows=("Under the logits a row of digits spells the one-hot label y, the 1 under the true class "
+                            "boxed, with a key beside it."))
         self.play(FadeIn(digits), Create(ring), FadeIn(key), run_time=self.rt(0.8))
         self.pause(2.2)
 

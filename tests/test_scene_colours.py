@@ -26,7 +26,7 @@ from jacobian_settings import DEFAULT_CONFIG, ENV_VAR, activate
 pytestmark = pytest.mark.render
 
 SIZE = (640, 360)
-DEFAULT = {"e1": "#3B82F6", "e2": "#22C55E", "je1": "#EF4444", "je2": "#F59E0B"}  # assets/default.toml
+DEFAULT = {"e1": "#3F86F7", "e2": "#2FE08A", "je1": "#F14D4D", "je2": "#F59E0B"}  # assets/default.toml
 USER = {"e1": "#E11D48", "e2": "#06B6D4", "je1": "#A855F7", "je2": "#84CC16"}
 PAGE_J = {(-1.0, -1.0): [[-2, -1], [1, -2]], (0.0, 0.0): [[0, -1], [1, 0]], (1.0, 1.0): [[2, -1], [1, 2]]}
 

@@ -241,7 +241,7 @@ def test_batched_read_back(rendered) -> None:
 
 # the lecture's sign colours for matrix entries, written out here (not read from style.py) so that swapping them
 # anywhere, in style.py or in a scene, fails: positive warm yellow, negative purple, on the panel colour
-SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#FFD166", "#C77DFF"
+SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#A69307", "#B281FE"
 
 
 def test_batched_every_shown_matrix_cell_carries_its_number(rendered) -> None:
@@ -286,7 +286,7 @@ def test_batched_cells_show_the_sign_colours_in_the_frame(rendered) -> None:
 
 # MAML's two gradient roles, written out here (not read from style.py): the meta-gradient pulled back through the
 # step in the gradient colour, first-order MAML's gradient (used as it is) in its own pink
-MAML_GRADIENT, FIRST_ORDER = "#FFE066", "#FF7AC6"
+MAML_GRADIENT, FIRST_ORDER = "#FFE066", "#FF5BB1"
 
 
 def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:

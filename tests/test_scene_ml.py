@@ -528,8 +528,8 @@ def test_show_cropped_draws_the_same_picture_from_fewer_pixels() -> None:
 # the lecture's sign colours, written out here (not read from style.py) so that swapping them anywhere, in
 # style.py or in a scene, fails: matrix entries positive warm yellow, negative purple, blended from the panel
 # colour; log|det J| > 0 (areas grow) orange, < 0 (areas shrink) blue
-SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#FFD166", "#C77DFF"
-LOG_DET_GROW, LOG_DET_SHRINK = "#FF9F43", "#4C8DFF"
+SIGN_PANEL, SIGN_POSITIVE, SIGN_NEGATIVE = "#1A1F29", "#A69307", "#B281FE"
+LOG_DET_GROW, LOG_DET_SHRINK = "#DB7F2A", "#4C8DFF"
 
 
 def _rgb(hex_: str) -> np.ndarray:

@@ -13,6 +13,11 @@ its caption with the written run times: measured by a silent run whose record ``
 Beat end frames (``$JACOBIAN_BEAT_FRAMES``, see ``scenes.kit.beats.BEAT_FRAMES_ENV``): each beat's end is drawn, in the
 same render, and kept in ``scene.beat_frames`` (the golden tests compare them), also written as PNGs when the
 variable names a folder.
+
+Descriptions (WCAG 1.2.3/1.2.5): a beat that shows something says what, in words, where it is written:
+``caption(text, seconds, shows="...")`` (what appears on screen that the narration does not already say).
+They go into the narration record (``descriptions``) for the course page's descriptions track and
+transcript; a beat that plays an animation without one is listed there as ``undescribed``.
 """
 
 from __future__ import annotations
@@ -83,6 +88,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self._stretch = 1.0  # run-time factor of the current beat (> 1 when its speech needs longer)
         self._speech_ends: float | None = None  # scene time at which the current beat's speech (and pause) end
         self._captioned_beat = -1
+        self._described_beat = -1
+        self._beat_plays = 0  # animations played in the current beat
+        self._undescribed: list[str] = []
         # the class that writes ``construct`` names the beats (a test's subclass that only records keeps them)
         author = next(k for k in type(self).__mro__ if "construct" in vars(k))
         self._beat_names = beat_names(Path(inspect.getsourcefile(author)), author.__name__)
@@ -104,6 +112,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         stop = self._render_range[1] if self._render_range is not None else None
         if stop is None or self._beats_done < stop:  # past a chunk's last beat nothing more is rendered
             self._finish_speech()
+        self._check_described()
+        self.narrator.undescribed = list(self._undescribed)
         if self._beats_done < len(self._beat_names):  # calls after the last beat() are a last beat
             self._keep_beat_frame()
         self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
@@ -117,17 +127,22 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         """A run time in seconds, scaled by ``[render].run_time_scale`` and stretched to the beat's speech."""
         return seconds * self.settings.render.run_time_scale * self._stretch
 
-    def caption(self, text: str, seconds: float, spoken: str | None = None, silent_caption: bool = True) -> None:
+    def caption(self, text: str, seconds: float, spoken: str | None = None, silent_caption: bool = True,
+                shows: str | None = None) -> None:
         """The beat's narration, said from now: ``text`` is the caption (readable math), ``spoken`` what the
         voice says when the written form reads badly aloud (default: :func:`narration.spoken.spoken_form` of
         ``text``), ``seconds`` the beat's planned length (scaled).  The caption (for the lecture's .srt)
         lasts as long as the speech, or ``seconds`` when silent (then not at all unless ``silent_caption``).
+        ``shows`` describes what the beat shows that ``text`` does not say (for viewers who cannot see it).
         One caption per beat."""
         self._finish_speech()
         if self._captioned_beat == self._beats_done:
             raise RuntimeError(f"{type(self).__name__}: beat {self._beats_done + 1} has a second caption "
                                f"({text[:40]!r}...); one caption per beat (end the beat with self.beat())")
         self._captioned_beat = self._beats_done
+        if shows is not None and shows.strip():
+            self._described_beat = self._beats_done
+            self.narrator.describe(self._beats_done, self.time, shows.strip())
         planned = self._plan.get(self._beats_done, seconds * self.settings.render.run_time_scale)
         said = self.narrator.say(beat_id(type(self).__name__, self._beats_done, self._beat_names),
                                  self._beats_done, text, self.time, spoken)
@@ -157,6 +172,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         """Manim's ``play``; a play Manim skips (a chunk's or beat preview's earlier beats) keeps a whole
         render's clock."""
         before = self.time
+        self._beat_plays += 1
         super().play(*args, **kwargs)
         time_as_rendered(self, before)
 
@@ -164,6 +180,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         """End of a beat: a slide boundary when presenting; in a beat preview or a chunk of a split render,
         where rendering starts or stops; nothing else in a video."""
         self._finish_speech()
+        self._check_described()
         self._beat_ends.append(self.time)
         self._keep_beat_frame()
         if SLIDES:  # pragma: no cover
@@ -194,6 +211,12 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
             Path(folder).mkdir(parents=True, exist_ok=True)
             Image.fromarray(frame).save(Path(folder) / f"{name}.png")
 
+    def _check_described(self) -> None:
+        """Note the current beat as undescribed when it played an animation without ``caption(shows=...)``."""
+        if self._beat_plays and self._described_beat != self._beats_done:
+            self._undescribed.append(beat_id(type(self).__name__, self._beats_done, self._beat_names))
+        self._beat_plays = 0
+
     def beats_to_render(self) -> tuple[int, int | None] | None:
         """The beats this render draws, (first, stop) 0-based with ``stop`` excluded (None: to the end), or
         None for all: the beat preview's one beat, else ``$JACOBIAN_BEATS`` (a chunk of a split render,
@@ -210,7 +233,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
             card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
         card.arrange(DOWN, buff=0.3)
         said = f"{title}." + (f" {subtitle[0].upper()}{subtitle[1:]}." if subtitle else "")
-        self.caption(said, 0.6 + seconds + 0.4, silent_caption=False)
+        self.caption(said, 0.6 + seconds + 0.4, silent_caption=False,
+                     shows="A title card with these words." if subtitle else "A title card with the title.")
         uncover(self, [[card]], self.rt(0.6))
         self.pause(seconds)
         cover(self, [[card]], self.rt(0.4))

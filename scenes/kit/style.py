@@ -59,11 +59,11 @@ THIN_WIDTH = 2
 FRAME_MARGIN = 0.3  # Manim units kept free at each frame edge
 
 
-# Signs and roles in the ML scenes.
+# Signs and roles in the ML scenes (told apart in one picture also by colour-blind viewers: tests/test_palette.py).
 SHRINK = ManimColor("#4C8DFF")  # log|det J| < 0 (cells shrink)
-GROW = ManimColor("#FF9F43")  # log|det J| > 0 (cells grow)
-POSITIVE = ManimColor("#FFD166")  # positive matrix entries
-NEGATIVE = ManimColor("#C77DFF")  # negative matrix entries
+GROW = ManimColor("#DB7F2A")  # log|det J| > 0 (cells grow)
+POSITIVE = ManimColor("#A69307")  # positive matrix entries
+NEGATIVE = ManimColor("#B281FE")  # negative matrix entries
 GRADIENT = HIGHLIGHT  # gradients pulled back through layers
 
 # Roles in the regression and encoder scenes.
@@ -71,4 +71,4 @@ LINEARISED = HIGHLIGHT  # what the Jacobian predicts: J Sigma J^T, the amplified
 SAMPLES = MUTED  # Monte-Carlo samples and what is measured from them
 GAUSS_NEWTON = HIGHLIGHT  # the Gauss-Newton path and its residuals
 DESCENT = ManimColor("#4C8DFF")  # the gradient-descent path and its residuals
-FIRST_ORDER = ManimColor("#FF7AC6")  # first-order MAML's gradient, which skips the pull-back
+FIRST_ORDER = ManimColor("#FF5BB1")  # first-order MAML's gradient, which skips the pull-back
