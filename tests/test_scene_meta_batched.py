@@ -125,11 +125,26 @@ def test_maml_read_back(rendered) -> None:
     np.testing.assert_allclose(v, s * (meta - g_val), atol=1e-5)
     shown = [shown_values(row[1][1])[0] for row in scene.rows]
     np.testing.assert_allclose(shown, [g_val, meta, meta - g_val], atol=0.0051)
+    assert_difference_row_adds_up(scene)
     # the roles' colours
     assert [a.get_color() for a in scene.e_arrows] == [style.E1, style.E2]
     assert [a.get_color() for a in scene.j_arrows] == [style.JE1, style.JE2]
     assert scene.maml_arrow.get_color() == style.GRADIENT
     assert scene.fo_arrow.get_color() == scene.val_arrow.get_color() == style.FIRST_ORDER
+
+
+def assert_difference_row_adds_up(scene) -> None:
+    """The third row is the second minus the first in the digits shown: a viewer subtracting -0.40 from -0.26 on
+    screen gets the 0.14 the row shows (not 0.13, each row rounded on its own)."""
+    digits = []
+    for row in scene.rows:
+        entries = row[1][1].get_entries()
+        places = {e.num_decimal_places for e in entries}
+        assert len(places) == 1
+        digits.append([round(e.get_value() * 10 ** e.num_decimal_places) for e in entries])
+        digits[-1].append(places.pop())
+    assert digits[0][-1] == digits[1][-1] == digits[2][-1], "the three rows show the same number of decimals"
+    assert [m - g for m, g in zip(digits[1][:-1], digits[0][:-1], strict=True)] == digits[2][:-1], digits
 
 
 @pytest.mark.parametrize("config", ["", "[ml]\nmaml_theta = [-0.4, 0.2]\nmaml_alpha = 0.3\n",
@@ -153,6 +168,7 @@ def test_maml_view_fits_theta_its_image_and_their_labels(config, tmp_path, use_c
         pts = panel.to_data(poly.get_anchors())
         assert (pts[:, 0] >= x0 - 1e-9).all() and (pts[:, 0] <= x1 + 1e-9).all()
         assert (pts[:, 1] >= y0 - 1e-9).all() and (pts[:, 1] <= y1 + 1e-9).all()
+    assert_difference_row_adds_up(scene)
 
 
 # ----------------------------------------------------------------------------- BatchedJacobian
