@@ -320,3 +320,22 @@ def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:
     assert hex_of(scene.maml_arrow) == hex_of(scene.maml_arrow.tip) == keys[1]
     for arrow in (scene.val_arrow, scene.fo_arrow):
         assert hex_of(arrow) == hex_of(arrow.tip) == keys[0]
+
+
+def test_batched_small_entries_keep_a_significant_digit(tmp_path, use_config) -> None:
+    """With tiny weights every nonzero entry of the matrix shows a nonzero digit, in both states (issue 26:
+    W = diag(0.001, 0.002) showed every cell as 0.00 beside a caption saying 0.0005), and the numbers stay
+    legible: digits at least 7 px high in a 480p frame (the defaults' are 10.3 px; 4 decimals give 7.4 px)."""
+    use_config("[ml]\nbatch_w = [[0.001, 0.0], [0.0, 0.002]]\n")
+    scene = render_scene(batched_recorded(), tmp_path, 128, 72, last_frame=True)
+    ml = scene.settings.ml
+    X = np.array(ml.batch_inputs[:ml.batch_size])
+    for c, values in ((0.0, [e.get_value() for e in scene.entries]), (1.0, scene.mixed_values)):
+        truth = batch_truth(ml.batch_w, ml.batch_b, X, c)[0].ravel()
+        places = {e.num_decimal_places for e in scene.entries}.pop()
+        shown = np.round(np.asarray(values), places)
+        hidden = [(k, v) for k, (v, s) in enumerate(zip(truth, shown, strict=True)) if abs(v) > 1e-9 and s == 0]
+        assert not hidden, f"c = {c}: nonzero entries shown as zero with {places} decimals: {hidden}"
+        np.testing.assert_allclose(shown, truth, atol=0.51 * 10.0**-places)
+    digit_px = min(e[-1].height for e in scene.entries) / 8.0 * 480
+    assert digit_px >= 7, digit_px
