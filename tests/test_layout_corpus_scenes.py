@@ -232,6 +232,10 @@ def check_regression(s) -> None:
         all_inside({f"cloud {k} panel {j}": p for j, p in enumerate(cloud["panels"])})
         assert apart(box(cloud["panels"][0]), box(cloud["panels"][1])), "the cloud panels overlap"
         assert apart(box(VGroup(*cloud["panels"])), box(s.legend)), "the legend overlaps a panel"
+        for j, part in enumerate(("inputs", "outputs")):  # every sample dot inside its panel's frame
+            assert within(box(cloud[part]), box(cloud["panels"][j].border)), f"cloud {k}: {part} leave the panel"
+        tops = [p.heading.get_bottom()[1] for p in cloud["panels"]]
+        assert abs(tops[0] - tops[1]) < 1e-6, f"cloud {k}: the panel titles sit at different heights {tops}"
     parts = {"data_axes": s.data_axes, "theta_panel": s.theta_panel, "res_axes": s.res_axes, "key": s.key}
     all_inside(parts | {"legend": s.legend})
     pairwise_apart("fit part", list(parts.values()))
