@@ -195,6 +195,25 @@ def check_penalty(s) -> None:
     all_inside({f"panel {k}": p for k, p in enumerate(s.panels)} | {f"readout {k}": r for k, r in
                                                                      enumerate(s.readouts)})
     pairwise_apart("readout", s.readouts)
+    # each map's column arrows have a key naming them in their colours (they were told apart by colour only),
+    # saying how much longer than r J e_j they are drawn; short columns are drawn longer, tips a third at most
+    all_inside({f"key {k}": key for k, key in enumerate(s.keys)})
+    for k, (key, readout) in enumerate(zip(s.keys, s.readouts, strict=True)):
+        assert apart(box(key), box(readout)) and apart(box(key), box(s.panels[k + 1].border)), k
+        grow = s.col_scales[k]
+        factor = "" if grow == 1 else f"{grow:g}"
+        cols = s.ellipses[k][3]
+        for j, (row, arrow) in enumerate(zip(key, cols, strict=True)):
+            assert row[1].tex_string == rf"{factor}r\,J e_{j + 1}", row[1].tex_string
+            assert row[0].get_color().to_hex() == row[1].get_fill_color().to_hex() == arrow.get_color().to_hex()
+            assert arrow.tip.length <= arrow.get_length() / 3 + EPS
+        longest = max(a.get_length() for a in cols)
+        if longest < s.MIN_COL - EPS and grow < 4:  # only when drawing them longer would leave the panel's box
+            jac, centre = s.maps[k].jacobian(s.p), s.maps[k](s.p)
+            ends = centre + (grow + 1) * s.radius * jac.T
+            x0, x1, y0, y1 = s.BOX
+            assert not ((ends[:, 0] >= x0) & (ends[:, 0] <= x1) & (ends[:, 1] >= y0) & (ends[:, 1] <= y1)).all(), (
+                f"map {k}: column arrows {longest:.2f} long (at least {s.MIN_COL}) though they fit drawn longer")
 
 
 def check_flow(s) -> None:
