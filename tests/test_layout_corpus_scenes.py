@@ -266,6 +266,17 @@ def check_encoder(s) -> None:
     pairwise_apart("readout", [s.z_readout, s.j_readout, s.sigma_readout])
     for needle in s.needles:
         assert within(box(needle), box(s.panel.border)), "a metric needle leaves the panel"
+    for name, m in (("the v1 arrow", s.arrows[0]), ("the dashed null line", s.arrows[1])):
+        assert within(box(m), box(s.panel.border)), f"{name} {box(m)} leaves the panel {box(s.panel.border)}"
+    # the label inside the panel, or (a panel too flat for it) under it, inside the frame
+    label = box(s.null_label)
+    assert within(label, box(s.panel.border)) or (inside(label) and apart(label, box(s.panel))), label
+    assert apart(label, box(VGroup(s.code_axis, s.j_readout, s.sigma_readout)))
+    # the null line is told apart from the white level curve through x that it runs along, and named
+    assert s.arrows[1].get_stroke_color().to_hex() not in (s.own_level[0].get_stroke_color().to_hex(),
+                                                          style.MUTED.to_hex(), style.TEXT.to_hex())
+    assert s.arrows[1].get_stroke_color().to_hex() == s.null_text.get_fill_color().to_hex()
+    assert s.null_text.tex_string == r"\text{null direction } v_2"
     assert apart(box(s.panel), box(VGroup(s.code_axis, s.z_readout, s.j_readout))), "the readouts overlap the panel"
 
 
