@@ -29,7 +29,7 @@ Checked, per scene (attributes of the finished scene):
 from __future__ import annotations
 
 import pytest
-from manim import DecimalNumber, VGroup
+from manim import DecimalNumber, Rectangle, VGroup
 from scene_harness import render_scene
 
 from scenes.batched_jacobian import BatchedJacobian
@@ -224,6 +224,15 @@ def check_flow(s) -> None:
         if c.get_stroke_opacity() > 0:
             assert within(box(c), box(s.right.border)), "a shown cell image leaves the right panel"
             assert inside(box(label)), f"det label {box(label)} leaves the frame minus the margin"
+    # each area factor sits on a backing of the panel colour (it sat on the bright density and a grid line)
+    for label in s.det_labels:
+        backing, text = label[0], VGroup(*label[1:])
+        assert isinstance(backing, Rectangle) and backing.get_fill_color().to_hex() == style.PANEL.to_hex()
+        assert within(box(text), box(backing)), "an area factor sticks out of its backing"
+    # the cells' numbers are f^-1's factors, beside a key about f: said on screen, under the key, in the frame
+    note = s.factor_note
+    assert note in s.area_key and inside(box(note)) and apart(box(note), box(s.right.border))
+    assert note.get_bottom()[1] < min(m.get_bottom()[1] for m in s.area_key if m is not note)
 
 
 def check_rbf(s) -> None:
