@@ -19,7 +19,7 @@ from scenes.kit.colormaps import signed_color
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal, set_centred
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_decimals
+from scenes.kit.text import fmt_decimals, places_for
 
 
 class BatchedJacobian(LectureScene):
@@ -50,6 +50,9 @@ class BatchedJacobian(LectureScene):
         self.m, self.n = self.layer.W.shape
         plain, mixed = self._state_at(0.0)[1], self._state_at(1.0)[1]
         self.scale = max(float(np.abs(plain).max()), float(np.abs(mixed).max()), 1e-9)
+        # decimals for the matrix: 2, or more so that no nonzero entry of either state shows as zero (tiny
+        # weights give entries of 0.0005: shown with 2 decimals they read 0.00)
+        self.places = places_for(np.concatenate([plain.ravel(), mixed.ravel()]), most=6)
         self.title_card(self.TITLE, "B examples at once: the Jacobian becomes a block matrix")
         self.beat()
         self.show_batch()
@@ -66,7 +69,7 @@ class BatchedJacobian(LectureScene):
         return self._state_at(float(self.c.get_value()))
 
     def entry(self, r: int, k: int) -> float:
-        return float(np.round(self.state()[1][r, k], 2)) + 0.0
+        return float(np.round(self.state()[1][r, k], self.places)) + 0.0
 
     # ------------------------------------------------------------------ beats
 
@@ -123,7 +126,7 @@ class BatchedJacobian(LectureScene):
         c = min(self.MAX_CELL, self.MATRIX_WIDTH / cols)
         cx, cy = self.MATRIX_CENTRE
         origin = np.array([cx - (cols - 1) * c / 2, cy + (rows - 1) * c / 2, 0])
-        probe = LiveDecimal(-0.25, num_decimal_places=2, font_size=style.SMALL_SIZE)
+        probe = LiveDecimal(-0.25, num_decimal_places=self.places, font_size=style.SMALL_SIZE)
         size = style.SMALL_SIZE * min(1.0, 0.8 * c / probe.width)
         self.cells, self.entries = VGroup(), VGroup()
         for r in range(rows):
@@ -132,7 +135,7 @@ class BatchedJacobian(LectureScene):
                 sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
                 self.followers.add(sq, lambda mob, r=r, k=k: mob.set_fill(signed_color(self.state()[1][r, k],
                                                                                        self.scale)))
-                num = LiveDecimal(0, num_decimal_places=2, font_size=size, color=style.TEXT).move_to(pos)
+                num = LiveDecimal(0, num_decimal_places=self.places, font_size=size, color=style.TEXT).move_to(pos)
                 self.followers.add(num, lambda mob, r=r, k=k, pos=pos: set_centred(mob, self.entry(r, k), pos))
                 self.cells.add(sq)
                 self.entries.add(num)

@@ -33,6 +33,25 @@ from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.shapes import DashedCurve
 from scenes.kit.text import fmt_decimals, places_for
 
+NULL_COLOUR = style.DESCENT  # the null direction's dashed line and label: a blue apart from the white curves
+
+
+def clip_segment(x: np.ndarray, v: np.ndarray, t0: float, t1: float, box) -> tuple[float, float]:
+    """The part [t0', t1'] of [t0, t1] for which x + t v lies inside ``box = (x0, x1, y0, y1)`` (Liang-Barsky);
+    (0, 0) when x + t v leaves it for every t (x itself is always inside the panel)."""
+    lo, hi = t0, t1
+    for p, q in ((-v[0], x[0] - box[0]), (v[0], box[1] - x[0]), (-v[1], x[1] - box[2]), (v[1], box[3] - x[1])):
+        if abs(p) < 1e-15:
+            if q < 0:
+                return 0.0, 0.0
+            continue
+        t = q / p
+        if p < 0:
+            lo = max(lo, t)
+        else:
+            hi = min(hi, t)
+    return (float(lo), float(hi)) if lo <= hi else (0.0, 0.0)
+
 
 class EncoderSensitivity(LectureScene):
     """z = a . tanh(W x + b): lines of equal code, the ignored and the amplified direction at x, and J^T J."""
@@ -125,14 +144,45 @@ class EncoderSensitivity(LectureScene):
         self.pause(3)
 
     def _direction_arrow(self, k: int) -> VMobject:
-        start, end = self.x, self.x + self.step * self.vecs[:, k]
+        """v_1 as an arrow from x, v_2 as a dashed line through x (encoder_step long each way), both cut at the
+        panel's box (a probe near the edge sent them outside the panel)."""
+        v = self.step * self.vecs[:, k]
         if k == 0:
-            return self.panel.arrow(start, end, style.LINEARISED)
-        return DashedCurve(Line(self.panel.point(start - (end - start)), self.panel.point(end), color=style.TEXT,
-                                stroke_width=3), 12, 0.55)
+            _, t1 = clip_segment(self.x, v, 0.0, 1.0, self.panel.box)
+            return self.panel.arrow(self.x, self.x + t1 * v, style.LINEARISED)
+        t0, t1 = clip_segment(self.x, v, -1.0, 1.0, self.panel.box)
+        # its own colour, with a backing of the panel colour: it runs along the white level curve through x
+        line = Line(self.panel.point(self.x + t0 * v), self.panel.point(self.x + t1 * v), color=NULL_COLOUR,
+                    stroke_width=3.5)
+        dashed = DashedCurve(line, 12, 0.55)
+        dashed.set_background_stroke(color=style.PANEL, width=8, opacity=1)
+        return dashed
+
+    def _null_label(self) -> VMobject:
+        """'null direction v_2' beside the dashed line's far end, on a backing, kept inside the panel."""
+        label = MathTex(r"\text{null direction } v_2", font_size=style.SMALL_SIZE, color=NULL_COLOUR)
+        self.null_text = label
+        label.add_background_rectangle(color=style.PANEL, opacity=0.85, buff=0.05)
+        end = self.arrows[1].get_end()
+        normal = np.array([-self.vecs[1, 1], self.vecs[0, 1], 0.0])
+        if normal[1] < 0:
+            normal = -normal
+        label.next_to(end, normal, buff=0.12)
+        border = self.panel.border
+        if label.height > border.height - 0.1:  # a flat panel: under it, below the line's end
+            label.next_to(border, DOWN, buff=0.1).set_x(end[0])
+            dx = (max(0.0, border.get_left()[0] - label.get_left()[0])
+                  - max(0.0, label.get_right()[0] - border.get_right()[0]))
+            return label.shift(dx * RIGHT)
+        dx = (max(0.0, border.get_left()[0] + 0.05 - label.get_left()[0])
+              - max(0.0, label.get_right()[0] - border.get_right()[0] + 0.05))
+        dy = (max(0.0, border.get_bottom()[1] + 0.05 - label.get_bottom()[1])
+              - max(0.0, label.get_top()[1] - border.get_top()[1] + 0.05))
+        return label.shift([dx, dy, 0])
 
     def ignore_direction(self) -> None:
         self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
+        self.null_label = self._null_label()
         self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
                                 decimal_matrix(self.jac, places_for(self.jac, most=6)))
         self.j_readout.arrange(RIGHT, buff=0.15)
@@ -157,9 +207,11 @@ class EncoderSensitivity(LectureScene):
                      "its right-singular vectors v₁ and v₂) σ₂ is 0: v₂, dashed, is a null direction, along the curve "
                      f"through x. J predicts no change there; moving x by {self.step:g} that way changes z by "
                      f"{size}{fmt_decimals(abs(null_true))}.", 6,
-                     shows=("A dashed arrow along the level curve through x, and readouts of J and its two singular "
-                            "values; the probe moves along the arrow and back while the code readout barely changes."))
-        uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]), buff=0.05)
+                     shows=("A dashed line labelled null direction v₂ along the level curve through x, and readouts of "
+                            "J and its two singular values; the probe moves along the line and back while the code "
+                            "readout barely changes."))
+        uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]),
+                FadeIn(self.null_label), buff=0.05)
         self.direction = self.vecs[:, 1]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
         self.followers.play(self, self.s.animate.set_value(0.0), run_time=self.rt(1.6))

@@ -37,6 +37,15 @@ from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import fmt_decimals, single_path
 
 
+def fit_backing(label: VGroup) -> VGroup:
+    """Stretch ``label[0]`` (a backing rectangle) over the rest of ``label`` when its digits change width."""
+    backing, text = label[0], VGroup(*label[1:])
+    width = text.width + 0.1
+    if abs(backing.width - width) > 1e-3:
+        backing.stretch_to_fit_width(width).move_to(text)
+    return label
+
+
 class FlowDensity(LectureScene):
     """A normalizing flow z = f(x) (the page's convention): its inverse carries a Gaussian p_z to the data
     density p_x(x) = p_z(f(x)) |det J_f(x)|; cells rescale, and log|det J_f(x)| is drawn as a field.
@@ -147,9 +156,14 @@ class FlowDensity(LectureScene):
             self.followers.add(outline, lambda m, pt=pt: self._place_outline(m, pt))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
-            label = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
+            text = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
+            # a backing of the panel colour: the label sits on the bright density and on grid lines
+            backing = Rectangle(width=text.width + 0.1, height=text.height + 0.08, stroke_width=0,
+                                fill_color=style.PANEL, fill_opacity=1).move_to(text)
+            label = VGroup(backing, *text)
             self.followers.add(num, lambda m, pt=pt: set_if_changed(m, self._area_ratio(pt)))
-            self.followers.add(label, lambda m, o=outline: self._show_if(beside(m, o, 0.06), o.in_box, 1.0))
+            self.followers.add(label, lambda m, o=outline: self._show_if(beside(fit_backing(m), o, 0.06), o.in_box,
+                                                                         1.0))
             self.det_labels.add(label)
         self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
@@ -258,8 +272,18 @@ class FlowDensity(LectureScene):
             single_path(MathTex(f"+{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
             single_path(Text("f grows areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
         ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
+        # the cells' numbers are f^-1's factors (a x1.90 cell may sit where f shrinks areas): said under the key
+        self.factor_note = single_path(Text("× on the cells: f⁻¹ multiplies their areas by these",
+                                            font_size=style.SMALL_SIZE - 6, color=style.MUTED))
+        self.factor_note.next_to(bar, DOWN, buff=0.1)
+        edge = config.frame_width / 2 - style.FRAME_MARGIN
+        self.factor_note.shift(min(0.0, edge - self.factor_note.get_right()[0]) * RIGHT)
+        bar.add(self.factor_note)
+        low = -config.frame_height / 2 + style.FRAME_MARGIN  # a taller panel leaves less room under it
+        bar.shift(max(0.0, low - bar.get_bottom()[1]) * UP)
         self.layers["right.heading"].add(head)
         self.layers["right.image"].add(self.log_det_img)
+        self.area_key = bar
         self.layers["right.marks"].add(bar)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.caption("log|det Jf(x)| over the data plane: the log-density of x is that of z at f(x) plus "

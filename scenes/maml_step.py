@@ -45,6 +45,21 @@ def free_side(vectors) -> np.ndarray:
     return min(dirs, key=crowding)
 
 
+def difference_places(a: np.ndarray, b: np.ndarray, most: int = 4) -> tuple[int, np.ndarray]:
+    """Decimals for the rows a, b and a - b shown one under the other, and the difference to show, such that the
+    arithmetic a viewer does on the shown digits holds: the fewest decimals (from :func:`places_for`, at most
+    ``most``) at which round(a) - round(b) equals round(a - b); if none does, the difference of the rounded values
+    (then off from a - b by at most one unit in the last shown digit)."""
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    first = places_for(np.concatenate([a, b, a - b]))
+    for places in range(first, max(first, most) + 1):
+        unit = 10.0**places
+        if np.array_equal(np.round(a * unit) - np.round(b * unit), np.round((a - b) * unit)):
+            return places, a - b
+    places = max(first, most)
+    return places, np.round(a, places) - np.round(b, places)
+
+
 class MAMLStep(LectureScene):
     """The inner step as a map of the plane, its Jacobian, and the meta-gradient with and without it."""
 
@@ -202,16 +217,17 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         self.val_arrow = right.arrow(self.prime, self.prime + s * self.g_val, style.FIRST_ORDER)
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
+        places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
-                   number_row(label, value, color, places_for(value))).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+                   number_row(label, value, color, places)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",
                  r"\nabla L_{\mathrm{val}}(\theta') =", self.g_val, style.FIRST_ORDER),
                 ("MAML: pulled back through the step",
                  r"(I - \alpha\,\nabla^2 L)^{\top}\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml, style.GRADIENT),
                 ("MAML minus first-order",
-                 r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml - self.g_val, style.TEXT),
+                 r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", shown_diff, style.TEXT),
             )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
         fit_right(self.rows)

@@ -34,6 +34,7 @@ class JacobianPenalty(LectureScene):
     PANEL_X = 4.6
     PANEL_Y = 1.0
     RADIUS = 0.3  # radius of the drawn circle of perturbations (input units)
+    MIN_COL = 0.6  # a Jacobian column arrow shorter than this (scene units, 36 px at 480p) is drawn longer
 
     def construct(self) -> None:
         ml = self.settings.ml
@@ -46,6 +47,8 @@ class JacobianPenalty(LectureScene):
         self.show_input()
         self.beat()
         self.readouts = [None, None]
+        self.keys = [None, None]
+        self.col_scales = [1.0, 1.0]
         self.ellipses: list[VGroup] = [VGroup(), VGroup()]
         # called steep and flatter only when the second map is the flatter one at x (a user may swap them)
         self.names = ("steep", "flatter") if self.flatter_is_flatter() else ("first map", "second map")
@@ -85,15 +88,20 @@ class JacobianPenalty(LectureScene):
         axis1 = panel.arrow(centre, centre + r * sigma[0] * U[:, 0], style.HIGHLIGHT)
         axis2 = DashedLine(panel.point(centre), panel.point(centre + r * sigma[1] * U[:, 1]), color=style.HIGHLIGHT,
                            stroke_width=3)
-        cols = VGroup(panel.arrow(centre, centre + r * jac[:, 0], style.JE1, 3),
-                      panel.arrow(centre, centre + r * jac[:, 1], style.JE2, 3))
+        grow = self.col_scale(k)
+        self.col_scales[k] = grow
+        cols = VGroup(*[self._col_arrow(panel, centre, grow * r * jac[:, j], colour)
+                        for j, colour in enumerate((style.JE1, style.JE2))])
         readout = VGroup(
             single_path(Text(name, font_size=style.SMALL_SIZE, color=style.MUTED)),
             self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
             self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
             self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15).next_to(panel.border, DOWN, buff=0.25)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        key = self._key(grow)
+        VGroup(readout, key).arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(panel.border, DOWN, buff=0.25)
         self.readouts[k] = readout
+        self.keys[k] = key
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
         if k == 0:
             what = "A steep layer"
@@ -108,8 +116,44 @@ class JacobianPenalty(LectureScene):
                             "below gives this map's numbers."))
         uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
-        uncover(self, [[readout]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
+        uncover(self, [[readout, key]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
         self.pause(2)
+
+    def _col_arrow(self, panel: Panel, centre: np.ndarray, v: np.ndarray, colour: ManimColor) -> Arrow:
+        """A Jacobian column arrow from ``centre`` along ``v``, its tip at most a third of its length (two short
+        columns with full-size tips merged into one blob)."""
+        length = float(np.linalg.norm(panel.point(centre + v) - panel.point(centre)))
+        return Arrow(panel.point(centre), panel.point(centre + v), buff=0, color=colour, stroke_width=3,
+                     max_tip_length_to_length_ratio=0.34, tip_length=min(0.18, length / 3))
+
+    def col_scale(self, k: int) -> float:
+        """How much longer than r J e_j map ``k``'s column arrows are drawn: 1, or the smallest of 2, 3, 4 that
+        makes the longer one at least MIN_COL scene units, as long as both stay inside the panel's box (the
+        flatter map's columns were ~20 px at 480p)."""
+        jac, centre = self.maps[k].jacobian(self.p), self.maps[k](self.p)
+        unit = self.SIDE / max(self.BOX[1] - self.BOX[0], self.BOX[3] - self.BOX[2])
+        longest = self.radius * unit * float(np.linalg.norm(jac, axis=0).max())
+        x0, x1, y0, y1 = self.BOX
+        best = 1.0
+        for grow in (1.0, 2.0, 3.0, 4.0):
+            ends = centre + grow * self.radius * jac.T
+            if not ((ends[:, 0] >= x0).all() and (ends[:, 0] <= x1).all() and (ends[:, 1] >= y0).all()
+                    and (ends[:, 1] <= y1).all()):
+                break
+            best = grow
+            if grow * longest >= self.MIN_COL:
+                break
+        return best
+
+    def _key(self, grow: float) -> VGroup:
+        """What the two column arrows are: r J e_1 and r J e_2, times ``grow`` when drawn longer."""
+        factor = "" if grow == 1 else f"{grow:g}"
+        rows = VGroup(*[VGroup(Arrow(ORIGIN, 0.45 * RIGHT, buff=0, color=colour, stroke_width=3,
+                                     max_tip_length_to_length_ratio=0.34, tip_length=0.15),
+                               MathTex(rf"{factor}r\,J e_{j + 1}", font_size=style.LABEL_SIZE, color=colour))
+                        .arrange(RIGHT, buff=0.12)
+                        for j, colour in enumerate((style.JE1, style.JE2))])
+        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
     def _radius(self) -> float:
         """RADIUS, or the largest of 0.25, 0.2, ... 0.02 for which every circle, ellipse and Jacobian column

@@ -104,6 +104,10 @@ class VectorRegression(LectureScene):
             x0, x1, y0, y1 = view.box
             panel = Panel(view.box, self.SIDE, head, step=nice_step(max(x1 - x0, y1 - y0), 4))
             panels.append(panel.place([(2 * j - 1) * self.PANEL_X, self.PANEL_Y, 0]))
+        # the two titles on one line, above the taller panel (each sat just above its own panel)
+        line = max(p.heading.get_bottom()[1] for p in panels)
+        for p in panels:
+            p.heading.shift((line - p.heading.get_bottom()[1]) * UP)
         return panels
 
     def _cloud_parts(self, k: int) -> dict:

@@ -30,7 +30,7 @@ Checked, per scene (attributes of the finished scene):
 from __future__ import annotations
 
 import pytest
-from manim import DecimalNumber, VGroup
+from manim import DecimalNumber, Rectangle, VGroup
 from scene_harness import render_scene
 
 from scenes.batched_jacobian import BatchedJacobian
@@ -202,6 +202,25 @@ def check_penalty(s) -> None:
     all_inside({f"panel {k}": p for k, p in enumerate(s.panels)} | {f"readout {k}": r for k, r in
                                                                      enumerate(s.readouts)})
     pairwise_apart("readout", s.readouts)
+    # each map's column arrows have a key naming them in their colours (they were told apart by colour only),
+    # saying how much longer than r J e_j they are drawn; short columns are drawn longer, tips a third at most
+    all_inside({f"key {k}": key for k, key in enumerate(s.keys)})
+    for k, (key, readout) in enumerate(zip(s.keys, s.readouts, strict=True)):
+        assert apart(box(key), box(readout)) and apart(box(key), box(s.panels[k + 1].border)), k
+        grow = s.col_scales[k]
+        factor = "" if grow == 1 else f"{grow:g}"
+        cols = s.ellipses[k][3]
+        for j, (row, arrow) in enumerate(zip(key, cols, strict=True)):
+            assert row[1].tex_string == rf"{factor}r\,J e_{j + 1}", row[1].tex_string
+            assert row[0].get_color().to_hex() == row[1].get_fill_color().to_hex() == arrow.get_color().to_hex()
+            assert arrow.tip.length <= arrow.get_length() / 3 + EPS
+        longest = max(a.get_length() for a in cols)
+        if longest < s.MIN_COL - EPS and grow < 4:  # only when drawing them longer would leave the panel's box
+            jac, centre = s.maps[k].jacobian(s.p), s.maps[k](s.p)
+            ends = centre + (grow + 1) * s.radius * jac.T
+            x0, x1, y0, y1 = s.BOX
+            assert not ((ends[:, 0] >= x0) & (ends[:, 0] <= x1) & (ends[:, 1] >= y0) & (ends[:, 1] <= y1)).all(), (
+                f"map {k}: column arrows {longest:.2f} long (at least {s.MIN_COL}) though they fit drawn longer")
 
 
 def check_flow(s) -> None:
@@ -212,6 +231,15 @@ def check_flow(s) -> None:
         if c.get_stroke_opacity() > 0:
             assert within(box(c), box(s.right.border)), "a shown cell image leaves the right panel"
             assert inside(box(label)), f"det label {box(label)} leaves the frame minus the margin"
+    # each area factor sits on a backing of the panel colour (it sat on the bright density and a grid line)
+    for label in s.det_labels:
+        backing, text = label[0], VGroup(*label[1:])
+        assert isinstance(backing, Rectangle) and backing.get_fill_color().to_hex() == style.PANEL.to_hex()
+        assert within(box(text), box(backing)), "an area factor sticks out of its backing"
+    # the cells' numbers are f^-1's factors, beside a key about f: said on screen, under the key, in the frame
+    note = s.factor_note
+    assert note in s.area_key and inside(box(note)) and apart(box(note), box(s.right.border))
+    assert note.get_bottom()[1] < min(m.get_bottom()[1] for m in s.area_key if m is not note)
 
 
 def check_rbf(s) -> None:
@@ -239,6 +267,10 @@ def check_regression(s) -> None:
         all_inside({f"cloud {k} panel {j}": p for j, p in enumerate(cloud["panels"])})
         assert apart(box(cloud["panels"][0]), box(cloud["panels"][1])), "the cloud panels overlap"
         assert apart(box(VGroup(*cloud["panels"])), box(s.legend)), "the legend overlaps a panel"
+        for j, part in enumerate(("inputs", "outputs")):  # every sample dot inside its panel's frame
+            assert within(box(cloud[part]), box(cloud["panels"][j].border)), f"cloud {k}: {part} leave the panel"
+        tops = [p.heading.get_bottom()[1] for p in cloud["panels"]]
+        assert abs(tops[0] - tops[1]) < 1e-6, f"cloud {k}: the panel titles sit at different heights {tops}"
     parts = {"data_axes": s.data_axes, "theta_panel": s.theta_panel, "res_axes": s.res_axes, "key": s.key}
     all_inside(parts | {"legend": s.legend})
     pairwise_apart("fit part", list(parts.values()))
@@ -250,6 +282,17 @@ def check_encoder(s) -> None:
     pairwise_apart("readout", [s.z_readout, s.j_readout, s.sigma_readout])
     for needle in s.needles:
         assert within(box(needle), box(s.panel.border)), "a metric needle leaves the panel"
+    for name, m in (("the v1 arrow", s.arrows[0]), ("the dashed null line", s.arrows[1])):
+        assert within(box(m), box(s.panel.border)), f"{name} {box(m)} leaves the panel {box(s.panel.border)}"
+    # the label inside the panel, or (a panel too flat for it) under it, inside the frame
+    label = box(s.null_label)
+    assert within(label, box(s.panel.border)) or (inside(label) and apart(label, box(s.panel))), label
+    assert apart(label, box(VGroup(s.code_axis, s.j_readout, s.sigma_readout)))
+    # the null line is told apart from the white level curve through x that it runs along, and named
+    assert s.arrows[1].get_stroke_color().to_hex() not in (s.own_level[0].get_stroke_color().to_hex(),
+                                                          style.MUTED.to_hex(), style.TEXT.to_hex())
+    assert s.arrows[1].get_stroke_color().to_hex() == s.null_text.get_fill_color().to_hex()
+    assert s.null_text.tex_string == r"\text{null direction } v_2"
     assert apart(box(s.panel), box(VGroup(s.code_axis, s.z_readout, s.j_readout))), "the readouts overlap the panel"
 
 

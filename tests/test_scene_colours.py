@@ -285,7 +285,8 @@ def test_penalty_arrows_point_along_their_roles(colours):
         for i, role in enumerate(("je1", "je2")):
             arrow = a[role][k]
             start, end = panel.to_data(np.array([[*arrow["start"], 0], [*arrow["end"], 0]]))
-            np.testing.assert_allclose(end - start, scene.RADIUS * jac[:, i], atol=1e-6)
+            # r J e_i, drawn col_scales[k] times longer when short (the key says so)
+            np.testing.assert_allclose(end - start, scene.col_scales[k] * scene.radius * jac[:, i], atol=1e-6)
 
 
 def test_penalty_arrows_have_their_role_colours(colours):

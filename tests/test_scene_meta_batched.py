@@ -125,11 +125,26 @@ def test_maml_read_back(rendered) -> None:
     np.testing.assert_allclose(v, s * (meta - g_val), atol=1e-5)
     shown = [shown_values(row[1][1])[0] for row in scene.rows]
     np.testing.assert_allclose(shown, [g_val, meta, meta - g_val], atol=0.0051)
+    assert_difference_row_adds_up(scene)
     # the roles' colours
     assert [a.get_color() for a in scene.e_arrows] == [style.E1, style.E2]
     assert [a.get_color() for a in scene.j_arrows] == [style.JE1, style.JE2]
     assert scene.maml_arrow.get_color() == style.GRADIENT
     assert scene.fo_arrow.get_color() == scene.val_arrow.get_color() == style.FIRST_ORDER
+
+
+def assert_difference_row_adds_up(scene) -> None:
+    """The third row is the second minus the first in the digits shown: a viewer subtracting -0.40 from -0.26 on
+    screen gets the 0.14 the row shows (not 0.13, each row rounded on its own)."""
+    digits = []
+    for row in scene.rows:
+        entries = row[1][1].get_entries()
+        places = {e.num_decimal_places for e in entries}
+        assert len(places) == 1
+        digits.append([round(e.get_value() * 10 ** e.num_decimal_places) for e in entries])
+        digits[-1].append(places.pop())
+    assert digits[0][-1] == digits[1][-1] == digits[2][-1], "the three rows show the same number of decimals"
+    assert [m - g for m, g in zip(digits[1][:-1], digits[0][:-1], strict=True)] == digits[2][:-1], digits
 
 
 @pytest.mark.parametrize("config", ["", "[ml]\nmaml_theta = [-0.4, 0.2]\nmaml_alpha = 0.3\n",
@@ -153,6 +168,7 @@ def test_maml_view_fits_theta_its_image_and_their_labels(config, tmp_path, use_c
         pts = panel.to_data(poly.get_anchors())
         assert (pts[:, 0] >= x0 - 1e-9).all() and (pts[:, 0] <= x1 + 1e-9).all()
         assert (pts[:, 1] >= y0 - 1e-9).all() and (pts[:, 1] <= y1 + 1e-9).all()
+    assert_difference_row_adds_up(scene)
 
 
 # ----------------------------------------------------------------------------- BatchedJacobian
@@ -304,3 +320,22 @@ def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:
     assert hex_of(scene.maml_arrow) == hex_of(scene.maml_arrow.tip) == keys[1]
     for arrow in (scene.val_arrow, scene.fo_arrow):
         assert hex_of(arrow) == hex_of(arrow.tip) == keys[0]
+
+
+def test_batched_small_entries_keep_a_significant_digit(tmp_path, use_config) -> None:
+    """With tiny weights every nonzero entry of the matrix shows a nonzero digit, in both states (issue 26:
+    W = diag(0.001, 0.002) showed every cell as 0.00 beside a caption saying 0.0005), and the numbers stay
+    legible: digits at least 7 px high in a 480p frame (the defaults' are 10.3 px; 4 decimals give 7.4 px)."""
+    use_config("[ml]\nbatch_w = [[0.001, 0.0], [0.0, 0.002]]\n")
+    scene = render_scene(batched_recorded(), tmp_path, 128, 72, last_frame=True)
+    ml = scene.settings.ml
+    X = np.array(ml.batch_inputs[:ml.batch_size])
+    for c, values in ((0.0, [e.get_value() for e in scene.entries]), (1.0, scene.mixed_values)):
+        truth = batch_truth(ml.batch_w, ml.batch_b, X, c)[0].ravel()
+        places = {e.num_decimal_places for e in scene.entries}.pop()
+        shown = np.round(np.asarray(values), places)
+        hidden = [(k, v) for k, (v, s) in enumerate(zip(truth, shown, strict=True)) if abs(v) > 1e-9 and s == 0]
+        assert not hidden, f"c = {c}: nonzero entries shown as zero with {places} decimals: {hidden}"
+        np.testing.assert_allclose(shown, truth, atol=0.51 * 10.0**-places)
+    digit_px = min(e[-1].height for e in scene.entries) / 8.0 * 480
+    assert digit_px >= 7, digit_px
