@@ -288,3 +288,21 @@ def sign_reading(fill: np.ndarray, panel: str, positive: str, negative: str) -> 
         if best is None or cos > best[2]:
             best = (sign, float(d @ t / (t @ t)), cos)
     return best[0], best[1]
+
+
+def cell_strength(colour, tol: float = 4e-3) -> tuple[float, str]:
+    """How far a colour (a ManimColor, or anything ManimColor reads) is blended from the panel colour towards
+    POSITIVE or NEGATIVE, and which ("+" or "-"); it must lie on one of those two blends, within ``tol`` per channel
+    (0-1), or the cell was drawn in some other colour."""
+    from scenes.kit import style
+
+    rgb, panel = np.array(ManimColor(colour).to_rgb()), np.array(style.PANEL.to_rgb())
+    best = None
+    for name, target in (("+", style.POSITIVE), ("-", style.NEGATIVE)):
+        d = np.array(ManimColor(target).to_rgb()) - panel
+        t = float((rgb - panel) @ d / (d @ d))
+        err = float(np.abs(panel + t * d - rgb).max())
+        if best is None or err < best[2]:
+            best = (t, name, err)
+    assert best[2] < tol, colour
+    return best[0], best[1]

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DL, UR, ManimColor, tempconfig
+from manim import DL, UR, tempconfig
 from scene_harness import (
     GOLDEN_SIZE,
     assert_beats_match_golden,
     assert_matches_golden,
     beats_showing_cells_without_numbers,
     cell_reading,
+    cell_strength,
     render_scene,
     scene_class,
     sign_reading,
@@ -186,19 +187,6 @@ def batch_truth(W, b, X, c):
     return numerical_jacobian(flat, X.ravel(), 1e-6), flat(X.ravel()).reshape(B, -1)
 
 
-def cell_strength(colour: ManimColor) -> tuple[float, str]:
-    """How far a cell's colour is blended from the panel colour towards POSITIVE or NEGATIVE, and which."""
-    rgb, panel = np.array(colour.to_rgb()), np.array(style.PANEL.to_rgb())
-    best = None
-    for name, target in (("+", style.POSITIVE), ("-", style.NEGATIVE)):
-        d = np.array(ManimColor(target).to_rgb()) - panel
-        t = float((rgb - panel) @ d / (d @ d))
-        err = float(np.abs(panel + t * d - rgb).max())
-        if best is None or err < best[2]:
-            best = (t, name, err)
-    assert best[2] < 2e-3, colour
-    return best[0], best[1]
-
 
 def batched_recorded():
     from scenes.batched_jacobian import BatchedJacobian
@@ -216,7 +204,7 @@ def batched_recorded():
 def check_cells(values, colours, truth, scale, B, m, n):
     np.testing.assert_allclose(np.asarray(values).reshape(truth.shape), truth, atol=0.0051)
     for (r, k), v in np.ndenumerate(truth):
-        t, sign = cell_strength(colours[r * truth.shape[1] + k])
+        t, sign = cell_strength(colours[r * truth.shape[1] + k], tol=2e-3)
         assert t == pytest.approx(0.8 * min(1.0, abs(v) / scale), abs=3e-3), (r, k)
         if abs(v) > 1e-3:
             assert sign == ("+" if v > 0 else "-"), (r, k, v)

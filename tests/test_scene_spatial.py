@@ -11,10 +11,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 from manim import ManimColor, tempconfig
-from scene_harness import GOLDEN_SIZE, assert_beats_match_golden, assert_matches_golden, render_scene
+from scene_harness import (
+    GOLDEN_SIZE,
+    assert_beats_match_golden,
+    assert_matches_golden,
+    cell_strength,
+    render_scene,
+)
 from test_math_spatial import loop_jacobian, loop_layer
 
-from scenes.kit import style
 from scenes.kit.beats import beat_names
 
 pytestmark = pytest.mark.render
@@ -178,19 +183,6 @@ def check_state(scene, state, values_of, scale: float) -> None:
         if abs(v) > 1e-3:
             assert sign == ("+" if v > 0 else "-")
 
-
-def cell_strength(colour: ManimColor) -> tuple[float, str]:
-    """How far a colour is blended from the panel colour towards POSITIVE or NEGATIVE, and which."""
-    rgb, panel = np.array(ManimColor(colour).to_rgb()), np.array(style.PANEL.to_rgb())
-    best = None
-    for name, target in (("+", style.POSITIVE), ("-", style.NEGATIVE)):
-        d = np.array(ManimColor(target).to_rgb()) - panel
-        t = float((rgb - panel) @ d / (d @ d))
-        err = float(np.abs(panel + t * d - rgb).max())
-        if best is None or err < best[2]:
-            best = (t, name, err)
-    assert best[2] < 4e-3, colour
-    return best[0], best[1]
 
 
 def test_the_row_and_its_window_follow_the_pixel(rendered) -> None:
