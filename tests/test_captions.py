@@ -326,8 +326,8 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
 
 
 def _gn_gd_counts(s):
-    """(steps, converged) of Gauss-Newton (numpy.linalg.lstsq) and gradient descent on a exp(b t) - y, written
-    out here; a method that overflows or meets a singular J^T J stops there."""
+    """(steps, converged, theta at the end) of Gauss-Newton (numpy.linalg.lstsq) and gradient descent on
+    a exp(b t) - y, written out here; a method that overflows or meets a singular J^T J stops there."""
     t, y = np.array(s.regression_t), np.array(s.regression_y)
     out = []
     for method in ("gn", "gd"):
@@ -350,34 +350,8 @@ def _gn_gd_counts(s):
                 if not (np.isfinite(r2).all() and np.isfinite(j2).all() and np.isfinite(np.linalg.norm(j2.T @ r2))):
                     break
             th, steps = nxt, steps + 1
-        out.append((steps, bool(g < s.regression_tol)))
+        out.append((steps, bool(g < s.regression_tol), th))
     return out
-
-
-def _gn_loop(s):
-    """The end of Gauss-Newton (numpy.linalg.lstsq steps) from theta0 until |J^T r| < tol."""
-    t, y = np.array(s.regression_t), np.array(s.regression_y)
-    th = np.array(s.regression_theta0, float)
-    for _ in range(s.regression_max_steps):
-        e = np.exp(th[1] * t)
-        r, jac = th[0] * e - y, np.stack([e, th[0] * t * e], axis=1)
-        if np.linalg.norm(jac.T @ r) < s.regression_tol:
-            break
-        th = th + np.linalg.lstsq(jac, -r, rcond=None)[0]
-    return th
-
-
-def _gd_end(s):
-    """The end of gradient descent from theta0 until |J^T r| < tol."""
-    t, y = np.array(s.regression_t), np.array(s.regression_y)
-    th = np.array(s.regression_theta0, float)
-    for _ in range(s.regression_max_steps):
-        e = np.exp(th[1] * t)
-        g = np.stack([e, th[0] * t * e], axis=1).T @ (th[0] * e - y)
-        if np.linalg.norm(g) < s.regression_tol:
-            break
-        th = th - s.regression_learning_rate * g
-    return th
 
 
 def _mismatch(s, cov):
@@ -461,7 +435,7 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
             assert (m.group(1) == "nearly coincide") == (small <= 0.1)
     # the ellipses' level is stated
     assert one(texts, r"covariance as 2σ ellipses\.")
-    (gn, gn_ok), (gd, gd_ok) = _gn_gd_counts(s)
+    (gn, gn_ok, gn_end), (gd, gd_ok, gd_end) = _gn_gd_counts(s)
     text = one(texts, r"Until ‖Jᵀr‖ <").string
     for name, steps, ok in (("Gauss–Newton", gn, gn_ok), ("gradient descent", gd, gd_ok)):
         if ok:
@@ -476,8 +450,7 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
                   text)
     assert m and float(m.group(1)) == s.regression_learning_rate, text
     if gn_ok or gd_ok:
-        fitted = _gn_loop(s) if gn_ok else None
-        limit = _stability_limit(s, fitted if fitted is not None else _gd_end(s))
+        limit = _stability_limit(s, gn_end if gn_ok else gd_end)  # at the fit
         assert float(m.group(3)) == pytest.approx(limit, rel=0.006), (text, limit)
         assert m.group(2) == ("below" if s.regression_learning_rate < limit else "above")
     else:
