@@ -287,16 +287,7 @@ def _page_html(title: str, summary: str, chapters: Sequence[Chapter], total: flo
     whole = _video(lecture_video, "media/thumbnail.png", track_url(tracks["jacobian_lecture.vtt"]),
                    track_url(tracks["jacobian_lecture.descriptions.vtt"]), f"The whole lecture: {title}", width,
                    height, chapters_src=track_url(tracks["chapters.vtt"]))
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{_e(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<a class="skip" href="#contents">Skip to the chapters</a>
+    return _document(_e(title), f"""<a class="skip" href="#contents">Skip to the chapters</a>
 <header>
 <h1>{_e(title)}</h1>
 <p>{_e(summary)}</p>
@@ -318,9 +309,7 @@ The whole transcript: <a href="transcript.html">as a web page</a> or <a href="tr
 </section>
 {chr(10).join(sections)}
 </main>
-</body>
-</html>
-"""
+""")
 
 
 def _transcript_page(title: str, chapters: Sequence[Chapter], total: float) -> str:
@@ -328,22 +317,27 @@ def _transcript_page(title: str, chapters: Sequence[Chapter], total: float) -> s
     parts = [f'<section aria-labelledby="{c.anchor}-title"><h2 id="{c.anchor}-title">{c.number}. '
              f'{_e(c.entry.title)} <span class="time">({_clock(c.start, long_form)})</span></h2>\n'
              f'{_transcript_html(transcript_lines(c, c.start), long_form)}</section>' for c in chapters]
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Transcript: {_e(title)}</title>
-<style>{_CSS}</style>
-</head>
-<body>
-<main>
+    return _document(f"Transcript: {_e(title)}", f"""<main>
 <h1>Transcript: {_e(title)}</h1>
 <p>Narration and, marked &ldquo;On screen&rdquo;, what the picture shows; times in the whole lecture.
 <a href="index.html">Back to the lecture page</a>.</p>
 {chr(10).join(parts)}
 </main>
-</body>
+""")
+
+
+def _document(title_html: str, body: str) -> str:
+    """A whole HTML page in English, zoomable, with the page's style: ``title_html`` (escaped) and ``body``."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title_html}</title>
+<style>{_CSS}</style>
+</head>
+<body>
+{body}</body>
 </html>
 """
 
