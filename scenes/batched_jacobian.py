@@ -101,7 +101,8 @@ class BatchedJacobian(LectureScene):
                                         0.95, dy, style.TEXT, follow=False)
         self.y_grid = self._number_grid(B, self.m, lambda i, j: self.state()[0][i, j],
                                         np.array([-1.6, self.BATCH_Y, 0]), 0.95, dy, style.HIGHLIGHT, follow=True)
-        arrow = Arrow(self.x_grid.get_right(), self.y_grid.get_left(), buff=0.2, color=style.MUTED, stroke_width=3)
+        arrow = Arrow(self.x_grid.get_right(), self.y_grid.get_left(), buff=0.2, color=style.MUTED,
+                      stroke_width=style.LINE_WIDTH)
         self.layer_label = MathTex(r"\tanh(W x_i + b)", font_size=style.SMALL_SIZE).next_to(arrow, UP, buff=0.1)
         names = VGroup(MathTex(r"X \in \mathbb{R}^{B\times n}", font_size=style.SMALL_SIZE, color=style.MUTED)
                        .next_to(self.x_grid, UP, buff=0.2),
@@ -132,7 +133,7 @@ class BatchedJacobian(LectureScene):
         for r in range(rows):
             for k in range(cols):
                 pos = origin + [k * c, -r * c, 0]
-                sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
+                sq = Square(c * 0.94, stroke_width=style.NO_STROKE, fill_opacity=1).move_to(pos)
                 self.followers.add(sq, lambda mob, r=r, k=k: mob.set_fill(signed_color(self.state()[1][r, k],
                                                                                        self.scale)))
                 num = LiveDecimal(0, num_decimal_places=self.places, font_size=size, color=style.TEXT).move_to(pos)
@@ -144,7 +145,7 @@ class BatchedJacobian(LectureScene):
         lines = VGroup(
             *[Line([left + j * n * c, top, 0], [left + j * n * c, bottom, 0]) for j in range(1, B)],
             *[Line([left, top - i * m * c, 0], [right, top - i * m * c, 0]) for i in range(1, B)],
-        ).set_stroke(style.MUTED, 2)
+        ).set_stroke(style.MUTED, style.THIN_WIDTH)
         col_labels = VGroup(*[MathTex(f"x_{j + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(j))
                               .move_to([left + (j + 0.5) * n * c, top + 0.25, 0]) for j in range(B)])
         row_labels = VGroup(*[MathTex(f"y_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i))

@@ -105,15 +105,15 @@ class ChainRule(LectureScene):
             panel.heading.scale(0.8).next_to(panel.border, UP, buff=0.12)
         arrows = VGroup(*[
             Arrow(self.panels[k].border.get_right(), self.panels[k + 1].border.get_left(), buff=0.1,
-                  color=style.MUTED, stroke_width=3)
+                  color=style.MUTED, stroke_width=style.LINE_WIDTH)
             for k in range(2)
         ])
         labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP, buff=0.05)
                           for n, a in zip(("f", "g"), arrows, strict=True)])
-        self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=1.5)
+        self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=style.GUIDE_WIDTH)
                                 for line in grid_lines(self.GRID, 0.5, 60, edges=False)])
         inp = self.panels[0]
-        self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, 2)
+        self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, style.THIN_WIDTH)
         self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
                                inp.arrow(self.p, self.p + [0, self.h], style.E2))
         self.caption("A small network: layer f, then layer g, each a map of the plane.", 4,
@@ -127,12 +127,12 @@ class ChainRule(LectureScene):
 
     def _carry(self, panel: Panel, fmap: Composition | TanhLayer):
         """Grid image, true image of the cell at p, and the parallelogram f(p) + J(p) (corner - p)."""
-        grid = VGroup(*[panel.polyline(fmap(line), stroke_color=style.MUTED, stroke_width=1.5)
+        grid = VGroup(*[panel.polyline(fmap(line), stroke_color=style.MUTED, stroke_width=style.GUIDE_WIDTH)
                         for line in grid_lines(self.GRID, 0.5, 60, edges=False)])
         true_cell = panel.polyline(cell_image(fmap, self.p, self.h), closed=True, stroke_color=style.TEXT,
-                                   stroke_width=2)
+                                   stroke_width=style.THIN_WIDTH)
         corners = linearised_cell(fmap, self.p, self.h)
-        para = cell_polygon(panel, corners, style.JE1, 0.15, 0)
+        para = cell_polygon(panel, corners, style.JE1, 0.15, style.NO_STROKE)
         edges = VGroup(panel.arrow(corners[0], corners[1], style.JE1), panel.arrow(corners[0], corners[3], style.JE2))
         return grid, true_cell, para, edges, corners
 

@@ -63,6 +63,9 @@ class EncoderSensitivity(LectureScene):
     CODE_LENGTH = 5.0
     READOUT_X = 4.7
     LEVELS = 7
+    # The dashed null direction runs along the white level curve (style.OUTLINE_WIDTH) through x:
+    NULL_WIDTH = 3.5  # a little heavier than that curve, so its dashes read as a line of their own
+    NULL_BACKING_WIDTH = 8  # its panel-coloured backing, wider than both, hides the curve between the dashes
     NEEDLE = 0.4  # the longest metric needle's half-length, as a fraction of the points' smallest spacing
     SMALL = 0.25  # the change along the null direction is called small below this fraction of the other
 
@@ -107,10 +110,10 @@ class EncoderSensitivity(LectureScene):
         values = self.encoder(np.stack(np.meshgrid(xs, ys), axis=-1))[..., 0]
         self.z_range = value_range(np.append(values, self.code(self.x)), 6)
         self.levels = level_values(values, self.LEVELS)
-        self.contours = VGroup(*[self.panel.polyline(path, stroke_color=style.MUTED, stroke_width=2)
+        self.contours = VGroup(*[self.panel.polyline(path, stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH)
                                  for level in self.levels for path in contour_paths(xs, ys, values, level)
                                  if len(path) > 1])
-        self.own_level = VGroup(*[self.panel.polyline(path, stroke_color=style.TEXT, stroke_width=2.5)
+        self.own_level = VGroup(*[self.panel.polyline(path, stroke_color=style.TEXT, stroke_width=style.OUTLINE_WIDTH)
                                   for path in contour_paths(xs, ys, values, self.code(self.x)) if len(path) > 1])
         lo, hi = self.z_range
         self.code_axis = NumberLine(x_range=(lo, hi, nice_step(hi - lo, 5)), length=self.CODE_LENGTH,
@@ -121,7 +124,8 @@ class EncoderSensitivity(LectureScene):
         self.code_axis.move_to([self.CODE_X, self.PANEL_CENTRE[1], 0])
         code_head = MathTex(r"z = a^\top \tanh(Wx + b)", font_size=style.LABEL_SIZE).next_to(
             self.code_axis, UP, buff=0.25).shift(0.9 * RIGHT)
-        self.level_ticks = VGroup(*[Line(LEFT * 0.1, RIGHT * 0.1, color=style.MUTED, stroke_width=2).move_to(
+        self.level_ticks = VGroup(*[Line(LEFT * 0.1, RIGHT * 0.1, color=style.MUTED,
+                                         stroke_width=style.THIN_WIDTH).move_to(
             self.code_axis.n2p(level)) for level in self.levels])
         self.probe = self.followers.add(Dot(radius=0.08, color=style.TEXT),
                                         lambda m: m.move_to(self.panel.point(self.probe_point())))
@@ -153,9 +157,9 @@ class EncoderSensitivity(LectureScene):
         t0, t1 = clip_segment(self.x, v, -1.0, 1.0, self.panel.box)
         # its own colour, with a backing of the panel colour: it runs along the white level curve through x
         line = Line(self.panel.point(self.x + t0 * v), self.panel.point(self.x + t1 * v), color=NULL_COLOUR,
-                    stroke_width=3.5)
+                    stroke_width=self.NULL_WIDTH)
         dashed = DashedCurve(line, 12, 0.55)
-        dashed.set_background_stroke(color=style.PANEL, width=8, opacity=1)
+        dashed.set_background_stroke(color=style.PANEL, width=self.NULL_BACKING_WIDTH, opacity=1)
         return dashed
 
     def _null_label(self) -> VMobject:
@@ -250,7 +254,7 @@ class EncoderSensitivity(LectureScene):
         self.needle_scale = self.metric_scale(self.metric_points)
         self.needles = VGroup(*[
             self.panel.polyline(psd_ellipse(pullback_metric(self.encoder.jacobian(p)), p, self.needle_scale),
-                                closed=True, stroke_color=style.LINEARISED, stroke_width=4)
+                                closed=True, stroke_color=style.LINEARISED, stroke_width=style.CURVE_WIDTH)
             for p in self.metric_points])
         dots = VGroup(*[Dot(self.panel.point(p), radius=0.05, color=style.TEXT) for p in self.metric_points[1:]])
         formula = MathTex(r"\|J\,\delta\|^2 = \delta^\top J^\top J\,\delta", font_size=style.LABEL_SIZE)

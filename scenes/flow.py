@@ -132,7 +132,8 @@ class FlowDensity(LectureScene):
             m, colormap_rgba(self.density(), cmap, 0, self.vmax)))
         step = self._step()
         lines = grid_lines(self.box, step, 80, edges=False)  # the plane's own lines: multiples of step
-        self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=1, stroke_opacity=0.5)
+        self.warped = VGroup(*[self.right.polyline(ln, stroke_color=style.TEXT, stroke_width=style.HAIRLINE_WIDTH,
+                                                   stroke_opacity=0.5)
                                for ln in lines])
         stacked = np.concatenate(lines)
         bounds = np.cumsum([len(ln) for ln in lines])[:-1]
@@ -149,16 +150,18 @@ class FlowDensity(LectureScene):
         color = style.TEXT
         times = single_path(MathTex(r"\times", font_size=style.SMALL_SIZE, color=color))
         for pt in self.cell_points:
-            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.cell_side), color, 0.3, 2))
+            self.cells_in.add(cell_polygon(self.left, square_cell(np.array(pt), self.cell_side), color, 0.3,
+                                           style.THIN_WIDTH))
             outline = self.right.polyline(self._cell_outline(pt, self.flow.scaled(0)), closed=True,
-                                          stroke_color=color, stroke_width=2.5, fill_color=color, fill_opacity=0.3)
+                                          stroke_color=color, stroke_width=style.OUTLINE_WIDTH, fill_color=color,
+                                          fill_opacity=0.3)
             outline.in_box = True
             self.followers.add(outline, lambda m, pt=pt: self._place_outline(m, pt))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
             text = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
             # a backing of the panel colour: the label sits on the bright density and on grid lines
-            backing = Rectangle(width=text.width + 0.1, height=text.height + 0.08, stroke_width=0,
+            backing = Rectangle(width=text.width + 0.1, height=text.height + 0.08, stroke_width=style.NO_STROKE,
                                 fill_color=style.PANEL, fill_opacity=1).move_to(text)
             label = VGroup(backing, *text)
             self.followers.add(num, lambda m, pt=pt: set_if_changed(m, self._area_ratio(pt)))
@@ -265,16 +268,16 @@ class FlowDensity(LectureScene):
         self.log_det_img = self.right.image(diverging_rgba(field, vmax))
         head = MathTex(r"\log|\det J_f(x)|", font_size=style.LABEL_SIZE).move_to(self.right.heading)
         bar = VGroup(
-            Square(0.25, fill_color=style.SHRINK, fill_opacity=0.9, stroke_width=0),
+            Square(0.25, fill_color=style.SHRINK, fill_opacity=0.9, stroke_width=style.NO_STROKE),
             single_path(MathTex(f"-{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
-            single_path(Text("f shrinks areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
-            Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=0),
+            single_path(Text("f shrinks areas", font_size=style.KEY_SIZE, color=style.MUTED)),
+            Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=style.NO_STROKE),
             single_path(MathTex(f"+{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
-            single_path(Text("f grows areas", font_size=style.SMALL_SIZE - 4, color=style.MUTED)),
+            single_path(Text("f grows areas", font_size=style.KEY_SIZE, color=style.MUTED)),
         ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
         # the cells' numbers are f^-1's factors (a x1.90 cell may sit where f shrinks areas): said under the key
         self.factor_note = single_path(Text("× on the cells: f⁻¹ multiplies their areas by these",
-                                            font_size=style.SMALL_SIZE - 6, color=style.MUTED))
+                                            font_size=style.TINY_SIZE, color=style.MUTED))
         self.factor_note.next_to(bar, DOWN, buff=0.1)
         edge = config.frame_width / 2 - style.FRAME_MARGIN
         self.factor_note.shift(min(0.0, edge - self.factor_note.get_right()[0]) * RIGHT)

@@ -90,7 +90,8 @@ class GridSquaresUnderF(LectureScene):
     ARROW_MAX = 1.5  # longest drawn arrow, frame units
     ARROW_MIN = 0.35  # shortest drawn e_i arrow, frame units
     INSET_SIZE = 3.0
-    LABEL_SIZE = 22
+    LABEL_SIZE = style.NOTE_SIZE
+    KEY_SIZE = 26  # the key's formulas (e_i, J e_i): over style.SMALL_SIZE, so their subscripts read at 480p
     # Draw order of the zoom beat, above everything before it (which tops out at 8, the labels at 7):
     # Manim redraws every frame each mobject from the first moving one in z order on, so the inset's
     # fixed parts sit just below its moving ones and the plot's labels stay in the cached background.
@@ -200,8 +201,9 @@ class GridSquaresUnderF(LectureScene):
         plane = NumberPlane(
             x_range=(bx0, bx1, step), y_range=(by0, by1, step),
             x_length=unit * (bx1 - bx0), y_length=unit * (by1 - by0),
-            background_line_style={"stroke_color": style.GRID, "stroke_width": 1, "stroke_opacity": 0.6},
-            axis_config={"stroke_color": style.GRID, "stroke_width": 2, "include_ticks": False},
+            background_line_style={"stroke_color": style.GRID, "stroke_width": style.HAIRLINE_WIDTH,
+                                   "stroke_opacity": 0.6},
+            axis_config={"stroke_color": style.GRID, "stroke_width": style.THIN_WIDTH, "include_ticks": False},
         )
         plane.to_edge(LEFT, buff=style.FRAME_MARGIN)
         self.plane = plane
@@ -209,12 +211,12 @@ class GridSquaresUnderF(LectureScene):
         numbers = self.axis_numbers = VGroup()
         for t in nice_ticks(bx0 + 0.01, bx1 - 0.01, 5):
             if abs(t) > 1e-9:
-                numbers.add(MathTex(fmt_number(t), font_size=22, color=style.MUTED).next_to(frame(np.array([t, 0.0])),
-                                                                                       DOWN, 0.06))
+                numbers.add(MathTex(fmt_number(t), font_size=style.NOTE_SIZE, color=style.MUTED).next_to(
+                    frame(np.array([t, 0.0])), DOWN, 0.06))
         for t in nice_ticks(by0 + 0.01, by1 - 0.01, 5):
             if abs(t) > 1e-9:
-                numbers.add(MathTex(fmt_number(t), font_size=22, color=style.MUTED).next_to(frame(np.array([0.0, t])),
-                                                                                       LEFT, 0.06))
+                numbers.add(MathTex(fmt_number(t), font_size=style.NOTE_SIZE, color=style.MUTED).next_to(
+                    frame(np.array([0.0, t])), LEFT, 0.06))
         self.grid = VGroup(*(
             VMobject(stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH).set_points(
                 bezier_path([frame(line)], smooth_handles=False))
@@ -222,7 +224,8 @@ class GridSquaresUnderF(LectureScene):
         n = self.CELL_SAMPLES
         self.cell_sources = [cell_sides(cell_boundary(p, self.h, n), n) for p in self.points]
         self.cells = VGroup(*(
-            VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
+            VMobject(stroke_color=style.HIGHLIGHT, stroke_width=style.LINE_WIDTH, fill_color=style.HIGHLIGHT,
+                     fill_opacity=0.3)
             .set_points(bezier_path([frame(s) for s in sides], smooth_handles=False))
             for sides in self.cell_sources))
         self.dots = VGroup(*(Dot(frame(p), radius=0.06, color=style.TEXT) for p in self.points))
@@ -249,7 +252,7 @@ class GridSquaresUnderF(LectureScene):
         self.pause(1.0)
 
     def arrow(self, start: np.ndarray, end: np.ndarray, color) -> Arrow:
-        a = Arrow(self.to_frame(start), self.to_frame(end), buff=0, color=color, stroke_width=5,
+        a = Arrow(self.to_frame(start), self.to_frame(end), buff=0, color=color, stroke_width=style.BOLD_WIDTH,
                   tip_length=0.18, max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
         return a.set_z_index(5)
 
@@ -270,13 +273,14 @@ class GridSquaresUnderF(LectureScene):
 
         def row(color, tex: str, shape=None) -> VGroup:
             icon = shape if shape is not None else Arrow(LEFT * 0.3, RIGHT * 0.3, buff=0, color=color,
-                                                         stroke_width=5, max_tip_length_to_length_ratio=0.35)
-            return VGroup(icon, MathTex(tex, font_size=style.SMALL_SIZE + 2, color=style.TEXT)).arrange(RIGHT, 0.2)
+                                                         stroke_width=style.BOLD_WIDTH,
+                                                         max_tip_length_to_length_ratio=0.35)
+            return VGroup(icon, MathTex(tex, font_size=self.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.2)
 
         self.legend_e = VGroup(row(style.E1, r"e_1"), row(style.E2, r"e_2")).arrange(DOWN, aligned_edge=LEFT)
-        patch = Square(0.4, color=style.HIGHLIGHT, fill_opacity=0.3, stroke_width=3)
+        patch = Square(0.4, color=style.HIGHLIGHT, fill_opacity=0.3, stroke_width=style.LINE_WIDTH)
         para = Polygon([-0.25, -0.2, 0], [0.2, -0.2, 0], [0.3, 0.2, 0], [-0.15, 0.2, 0], color=style.TEXT,
-                       fill_opacity=0.12, stroke_width=2.5)
+                       fill_opacity=0.12, stroke_width=style.OUTLINE_WIDTH)
         self.legend_j = VGroup(row(style.JE1, rf"J_{{{name}}} e_1"), row(style.JE2, rf"J_{{{name}}} e_2"),
                                row(None, rf"{name}(\text{{square}})", patch),
                                row(None, rf"{name}(p) + J_{{{name}}}(p)\,(\text{{square}} - p)", para),
@@ -318,7 +322,7 @@ class GridSquaresUnderF(LectureScene):
     def show_linearisation(self) -> None:
         frame, name = self.to_frame, self.settings.map.name
         self.parallelograms = [
-            Polygon(*frame(linearised_cell(self.fmap, p, self.h)), color=style.TEXT, stroke_width=2.5,
+            Polygon(*frame(linearised_cell(self.fmap, p, self.h)), color=style.TEXT, stroke_width=style.OUTLINE_WIDTH,
                     fill_opacity=0.12).set_z_index(4)
             for p in self.points]
         labels = self.label_mobs
@@ -374,8 +378,8 @@ class GridSquaresUnderF(LectureScene):
         the background colour and ending in a dot at the box, so it reads apart from the bent grid lines
         (a thin grey line at 0.7 opacity was lost among them)."""
         a, b = np.array([*start[:2], 0.0]), np.array([*end[:2], 0.0])
-        halo = Line(a, b, color=style.BACKGROUND, stroke_width=7)
-        line = Line(a, b, color=style.TEXT, stroke_width=2.5)
+        halo = Line(a, b, color=style.BACKGROUND, stroke_width=style.HALO_WIDTH)
+        line = Line(a, b, color=style.TEXT, stroke_width=style.OUTLINE_WIDTH)
         return VGroup(halo, line, Dot(b, radius=0.05, color=style.TEXT)).set_z_index(6)
 
     def halving_claim(self) -> str:
@@ -402,7 +406,8 @@ class GridSquaresUnderF(LectureScene):
         bottom = -config.frame_height / 2 + style.FRAME_MARGIN
         size = min(self.INSET_SIZE, self.panel_width, self.formulas.get_bottom()[1] - 0.4 - self.ROWS_HEIGHT - bottom)
         scale = 0.82 * size / max(zb[1] - zb[0], zb[3] - zb[2])
-        box = Square(size, color=style.HIGHLIGHT, stroke_width=2.5, fill_color=style.BACKGROUND, fill_opacity=1)
+        box = Square(size, color=style.HIGHLIGHT, stroke_width=style.OUTLINE_WIDTH, fill_color=style.BACKGROUND,
+                     fill_opacity=1)
         box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT).set_z_index(self.Z_INSET)
         centre = box.get_center()
 
@@ -412,8 +417,9 @@ class GridSquaresUnderF(LectureScene):
         h = ValueTracker(self.h).set_z_index(self.Z_MOVING)  # the scene holds it once it is animated
         unit_square = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
         jac = self.jacobians[k]
-        para = Polygon(*inset(unit_square @ jac.T), color=style.TEXT, stroke_width=2.5, fill_opacity=0.12)
-        arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=5,
+        para = Polygon(*inset(unit_square @ jac.T), color=style.TEXT, stroke_width=style.OUTLINE_WIDTH,
+                       fill_opacity=0.12)
+        arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=style.BOLD_WIDTH,
                                 max_tip_length_to_length_ratio=0.2)
                           for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(self.Z_ARROWS)
         sides = cell_sides(cell_boundary(p, 1.0, self.CELL_SAMPLES), self.CELL_SAMPLES)
@@ -434,7 +440,8 @@ class GridSquaresUnderF(LectureScene):
             return at_h(h.get_value())
 
         followers = Followers()  # everything that changes with h
-        patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=3, fill_color=style.HIGHLIGHT, fill_opacity=0.3)
+        patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=style.LINE_WIDTH, fill_color=style.HIGHLIGHT,
+                         fill_opacity=0.3)
         followers.add(patch, lambda m: m.set_points(now()["patch"]))
         content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
         VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
@@ -445,11 +452,11 @@ class GridSquaresUnderF(LectureScene):
             lo, hi = now()["lo"], now()["hi"]
             return np.array([[hi[0], hi[1], 0], [lo[0], hi[1], 0], [lo[0], lo[1], 0], [hi[0], lo[1], 0]])
 
-        marker = Rectangle(color=style.HIGHLIGHT, stroke_width=2).set_z_index(self.Z_MOVING)
+        marker = Rectangle(color=style.HIGHLIGHT, stroke_width=style.THIN_WIDTH).set_z_index(self.Z_MOVING)
         followers.add(marker, lambda m: m.set_points_as_corners(box_corners()[[0, 1, 2, 3, 0]]))
         links = VGroup(Line(box_corners()[0], box.get_corner(UP + LEFT)),
                        Line(box_corners()[3], box.get_corner(DOWN + LEFT)))
-        links.set_stroke(style.HIGHLIGHT, 1.5, 0.7).set_z_index(self.Z_MOVING)
+        links.set_stroke(style.HIGHLIGHT, style.GUIDE_WIDTH, 0.7).set_z_index(self.Z_MOVING)
         for link, corner, end in ((links[0], 0, box.get_corner(UP + LEFT)), (links[1], 3, box.get_corner(DOWN + LEFT))):
             followers.add(link, lambda m, c=corner, e=end: m.set_points_as_corners([box_corners()[c], e]))
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)

@@ -224,10 +224,11 @@ class JacobianNormHeatmap(LectureScene):
     def move_probe(self) -> None:
         s = ValueTracker(0.0)
         point = lambda: polyline_point(self.waypoints, s.get_value())  # noqa: E731
-        dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, 2)
+        dot = Dot(self.to_frame(point()), radius=0.09, color=style.TEXT).set_stroke(style.BACKGROUND, style.THIN_WIDTH)
         followers = Followers()
         followers.add(dot, lambda m: m.move_to(self.to_frame(point())))
-        pointer = Triangle(color=style.TEXT, fill_opacity=1, stroke_width=0).scale(0.09).rotate(-np.pi / 2)
+        pointer = Triangle(color=style.TEXT, fill_opacity=1,
+                           stroke_width=style.NO_STROKE).scale(0.09).rotate(-np.pi / 2)
         followers.add(pointer, lambda m: m.move_to([self.bar.get_left()[0] - 0.1,
                                                     self.bar_y(float(frobenius_norm(self.fmap.jacobian(point())))), 0]))
         name = self.settings.map.name
@@ -318,7 +319,7 @@ class JacobianNormHeatmap(LectureScene):
         marks = VGroup()
         if self.stretch_pair is not None:
             for p, s1 in zip(self.stretch_pair[0], self.stretch_pair[2], strict=True):
-                ring = Circle(radius=0.12, color=style.TEXT, stroke_width=3).move_to(self.to_frame(p))
+                ring = Circle(radius=0.12, color=style.TEXT, stroke_width=style.LINE_WIDTH).move_to(self.to_frame(p))
                 label = MathTex(rf"\sigma_1 = {fmt_number(s1)}", font_size=style.SMALL_SIZE, color=style.TEXT)
                 label.add_background_rectangle(color=style.BACKGROUND, opacity=0.75, buff=0.05)
                 self._place_beside(label, ring, marks)

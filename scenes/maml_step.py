@@ -69,6 +69,7 @@ class MAMLStep(LectureScene):
     PANEL_X = (-4.95, -0.75)
     COLUMN_X = 1.3  # left edge of the formulas right of the panels
     SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # gradient arrow scales to choose from
+    CONTOUR_WIDTH = 1.2  # the loss contours: under style.GUIDE_WIDTH, so the arrows and cells on them stay in front
     LABEL_ROOM = 0.45  # room (scene units) kept inside the panel on every side of theta and theta' for their labels
 
     def construct(self) -> None:
@@ -132,7 +133,8 @@ class MAMLStep(LectureScene):
     def _contours(self, panel: Panel, loss: TanhRegression) -> VGroup:
         xs, ys = lattice(panel.box, 61)
         values = loss.loss(np.stack(np.meshgrid(xs, ys), axis=-1))
-        return VGroup(*[panel.polyline(path, stroke_color=style.MUTED, stroke_width=1.2, stroke_opacity=0.6)
+        return VGroup(*[panel.polyline(path, stroke_color=style.MUTED, stroke_width=self.CONTOUR_WIDTH,
+                                        stroke_opacity=0.6)
                         for level in level_values(values, 5) for path in contour_paths(xs, ys, values, level)])
 
     # ------------------------------------------------------------------ beats
@@ -148,7 +150,7 @@ class MAMLStep(LectureScene):
             panel.heading.scale(0.75).next_to(panel.border, UP, buff=0.12)
         self.contours = [self._contours(self.panels[0], self.task), self._contours(self.panels[1], self.val)]
         link = Arrow(self.panels[0].border.get_right(), self.panels[1].border.get_left(), buff=0.05,
-                     color=style.MUTED, stroke_width=3, max_tip_length_to_length_ratio=0.4)
+                     color=style.MUTED, stroke_width=style.LINE_WIDTH, max_tip_length_to_length_ratio=0.4)
         self.dots = VGroup(Dot(self.panels[0].point(self.theta), radius=0.06, color=style.TEXT),
                            Dot(self.panels[1].point(self.prime), radius=0.06, color=style.TEXT))
         s, h = self.arrow_scale, self.h
@@ -176,12 +178,12 @@ class MAMLStep(LectureScene):
     def carry_square(self) -> None:
         left, right = self.panels
         th, h = self.theta, self.h
-        self.square = cell_polygon(left, square_cell(th, h), style.TEXT, 0.15, 2)
+        self.square = cell_polygon(left, square_cell(th, h), style.TEXT, 0.15, style.THIN_WIDTH)
         self.e_arrows = VGroup(left.arrow(th, th + [h, 0], style.E1), left.arrow(th, th + [0, h], style.E2))
         self.true_image = right.polyline(cell_image(self.step, th, h), closed=True, stroke_color=style.TEXT,
-                                         stroke_width=2)
+                                         stroke_width=style.THIN_WIDTH)
         corners = linearised_cell(self.step, th, h)
-        self.para = cell_polygon(right, corners, style.JE1, 0.15, 0)
+        self.para = cell_polygon(right, corners, style.JE1, 0.15, style.NO_STROKE)
         self.j_arrows = VGroup(right.arrow(corners[0], corners[1], style.JE1),
                                right.arrow(corners[0], corners[3], style.JE2))
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
@@ -209,7 +211,7 @@ class MAMLStep(LectureScene):
         if s == 1:
             return VGroup()
         note = single_path(Text(f"gradient arrows drawn at {fmt_number(s)}× their length",
-                                font_size=style.SMALL_SIZE - 4, color=style.MUTED))
+                                font_size=style.KEY_SIZE, color=style.MUTED))
         return note.next_to(VGroup(*[p.border for p in self.panels]), DOWN, buff=0.2)
 
     def pull_back(self) -> None:
@@ -219,7 +221,7 @@ class MAMLStep(LectureScene):
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
         places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
-            VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
+            VGroup(Text(name, font_size=style.KEY_SIZE, color=style.MUTED),
                    number_row(label, value, color, places)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",

@@ -25,6 +25,7 @@ class MLOutlook(LectureScene):
 
     TITLE = "Outlook"
     HEADING = "Where vector-valued functions appear"
+    HEADING_SIZE = 38  # the card's one heading: above a panel's style.HEADING_SIZE, under a title's
     # (the page's case, what its Jacobian is, the titles of the scenes that show it)
     ITEMS = (
         ("Every hidden layer", "activations are vectors; back-propagation: one vector–Jacobian product per layer",
@@ -45,7 +46,7 @@ class MLOutlook(LectureScene):
 
     def show_items(self) -> None:
         # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
-        head = single_path(Text(self.HEADING, font_size=style.HEADING_SIZE + 4, color=style.TEXT)).to_edge(
+        head = single_path(Text(self.HEADING, font_size=self.HEADING_SIZE, color=style.TEXT)).to_edge(
             UP, buff=0.5)
         rows = VGroup()
         for name, what, scene in self.ITEMS:

@@ -67,7 +67,7 @@ class JacobianPenalty(LectureScene):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
         r = self.radius
         circle = self.panels[0].polyline(self.p + r * unit_circle_image(np.eye(2), 96), closed=True,
-                                         stroke_color=style.TEXT, stroke_width=3)
+                                         stroke_color=style.TEXT, stroke_width=style.LINE_WIDTH)
         arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
                         self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
         self.caption("All perturbations of size r around a point x form a circle.", 4,
@@ -82,12 +82,12 @@ class JacobianPenalty(LectureScene):
         centre = fmap(self.p)
         sigma, U = ellipse_axes(jac)
         true_image = panel.polyline(fmap(self.p + r * unit_circle_image(np.eye(2), 96)), closed=True,
-                                    stroke_color=style.MUTED, stroke_width=2)
+                                    stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH)
         ellipse = panel.polyline(centre + r * unit_circle_image(jac, 96), closed=True, stroke_color=style.TEXT,
-                                 stroke_width=3)
+                                 stroke_width=style.LINE_WIDTH)
         axis1 = panel.arrow(centre, centre + r * sigma[0] * U[:, 0], style.HIGHLIGHT)
         axis2 = DashedLine(panel.point(centre), panel.point(centre + r * sigma[1] * U[:, 1]), color=style.HIGHLIGHT,
-                           stroke_width=3)
+                           stroke_width=style.LINE_WIDTH)
         grow = self.col_scale(k)
         self.col_scales[k] = grow
         cols = VGroup(*[self._col_arrow(panel, centre, grow * r * jac[:, j], colour)
@@ -123,7 +123,7 @@ class JacobianPenalty(LectureScene):
         """A Jacobian column arrow from ``centre`` along ``v``, its tip at most a third of its length (two short
         columns with full-size tips merged into one blob)."""
         length = float(np.linalg.norm(panel.point(centre + v) - panel.point(centre)))
-        return Arrow(panel.point(centre), panel.point(centre + v), buff=0, color=colour, stroke_width=3,
+        return Arrow(panel.point(centre), panel.point(centre + v), buff=0, color=colour, stroke_width=style.LINE_WIDTH,
                      max_tip_length_to_length_ratio=0.34, tip_length=min(0.18, length / 3))
 
     def col_scale(self, k: int) -> float:
@@ -148,7 +148,7 @@ class JacobianPenalty(LectureScene):
     def _key(self, grow: float) -> VGroup:
         """What the two column arrows are: r J e_1 and r J e_2, times ``grow`` when drawn longer."""
         factor = "" if grow == 1 else f"{grow:g}"
-        rows = VGroup(*[VGroup(Arrow(ORIGIN, 0.45 * RIGHT, buff=0, color=colour, stroke_width=3,
+        rows = VGroup(*[VGroup(Arrow(ORIGIN, 0.45 * RIGHT, buff=0, color=colour, stroke_width=style.LINE_WIDTH,
                                      max_tip_length_to_length_ratio=0.34, tip_length=0.15),
                                MathTex(rf"{factor}r\,J e_{j + 1}", font_size=style.LABEL_SIZE, color=colour))
                         .arrange(RIGHT, buff=0.12)

@@ -91,7 +91,7 @@ class RBFJacobian(RBFPanelsScene):
         lo, hi = self.settings.rbf.x_range
         visible = [i for i in range(k) if lo <= centers[i] <= hi]
         self.centre_marks = VGroup(*(
-            Triangle(color=colors[i], fill_opacity=1, stroke_width=0).scale(0.07)
+            Triangle(color=colors[i], fill_opacity=1, stroke_width=style.NO_STROKE).scale(0.07)
             .move_to(self.top.c2p(centers[i], 0), UP).shift(DOWN * 0.04) for i in visible))
         self.peak_labels = self._peak_labels(visible, colors)
         self.legend = self._legend(colors)
@@ -234,7 +234,7 @@ class RBFJacobian(RBFPanelsScene):
                      shows="The line moves to its final x₀; rings circle every dot and a box frames the Jacobian row.")
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = self.settle_rings()
-        box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=2)
+        box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=style.THIN_WIDTH)
         self.play(Create(rings), Create(box), *(d.animate.scale(1.4) for d in [*self.dots, *self.ddots]),
                   run_time=self.rt(1.5))
         self.pause(self.HOLD_TIME)

@@ -109,7 +109,7 @@ class RBFModel(RBFPanelsScene):
         self.df_dot = self.follow(Dot(radius=self.DOT_RADIUS * 1.2, color=style.MODEL),
                                   lambda m, st: m.move_to(self.to_frame(self.bottom, st["x0"], st["df"][0])))
         self.tangent = self.make_tangent(self.top, "tangent", 0, style.HIGHLIGHT)
-        self.tangent.set_stroke(width=4)
+        self.tangent.set_stroke(width=style.CURVE_WIDTH)
         self.readout = self._readout()
 
     def _weights(self, colors) -> VGroup:
@@ -245,9 +245,10 @@ class RBFModel(RBFPanelsScene):
                      shows=("The line moves to its final x₀; rings circle the dots and a box frames the slope in the "
                             "readout."))
         self.sweep_to(x_final, self.SETTLE_TIME)
-        rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT, stroke_width=3).move_to(d)
+        rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT,
+                                stroke_width=style.LINE_WIDTH).move_to(d)
                          for d in (self.f_dot, self.df_dot)))
-        box = SurroundingRectangle(self.readout[2], color=style.HIGHLIGHT, buff=0.08, stroke_width=2)
+        box = SurroundingRectangle(self.readout[2], color=style.HIGHLIGHT, buff=0.08, stroke_width=style.THIN_WIDTH)
         self.play(Create(rings), Create(box), run_time=self.rt(1.5))
         self.pause(self.HOLD_TIME)
 

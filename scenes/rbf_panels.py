@@ -76,7 +76,7 @@ class RBFPanelsScene(LectureScene):
     TANGENT_LENGTH = 1.0
     DOT_RADIUS = 0.075
     SAMPLES = 601  # x samples used to size the y-axes from the data
-    AXIS_NUMBER_SIZE = 20
+    AXIS_NUMBER_SIZE = style.KEY_SIZE
     X_NUMBER_BUFF = 0.28  # the x numbers sit this far under the lower panel, where the x0 guide ends: clear of it
     SWEEP_MARGIN = 0.1  # the sweep stays this fraction of the x-range away from each end
 
@@ -195,7 +195,7 @@ class RBFPanelsScene(LectureScene):
         return self.follow(dot, lambda m, st: m.move_to(self.to_frame(axes, st["x0"], st[key][i])))
 
     def make_tangent(self, axes: Axes, key: str, i: int, color) -> Line:
-        line = Line(LEFT, RIGHT, color=color, stroke_width=3)
+        line = Line(LEFT, RIGHT, color=color, stroke_width=style.LINE_WIDTH)
         return self.follow(line, lambda m, st: place_segment(
             m, self.to_frame(axes, *st[key][i, 0]), self.to_frame(axes, *st[key][i, 1])))
 
@@ -224,7 +224,8 @@ class RBFPanelsScene(LectureScene):
                         break
                 if merged:
                     break
-        return VGroup(*(Circle(radius=r, color=style.HIGHLIGHT, stroke_width=3).move_to(c) for c, r in rings))
+        return VGroup(*(Circle(radius=r, color=style.HIGHLIGHT, stroke_width=style.LINE_WIDTH).move_to(c)
+                        for c, r in rings))
 
     @staticmethod
     def _enclosing(centres, cluster: list[int], radius: float) -> tuple[np.ndarray, float]:

@@ -91,7 +91,7 @@ class SoftmaxJacobian(LectureScene):
         self.bars, self.z_labels, self.p_labels = VGroup(), VGroup(), VGroup()
         for i in range(K):
             color = style.basis_color(i)
-            bar = Rectangle(width=width, height=0.01, fill_color=color, fill_opacity=0.85, stroke_width=0)
+            bar = Rectangle(width=width, height=0.01, fill_color=color, fill_opacity=0.85, stroke_width=style.NO_STROKE)
             bar.move_to([xs[i], self.base_y, 0], aligned_edge=DOWN)
 
             def grow(b, i=i, x=xs[i]):
@@ -112,7 +112,7 @@ class SoftmaxJacobian(LectureScene):
             self.p_labels.add(p_num)
             self.z_labels.add(VGroup(z_name, z_val))
         self.baseline = baseline = Line([xs[0] - width, self.base_y, 0], [xs[-1] + width, self.base_y, 0],
-                                        color=style.AXIS, stroke_width=2)
+                                        color=style.AXIS, stroke_width=style.THIN_WIDTH)
         head = MathTex(r"p = \mathrm{softmax}(z)", font_size=style.LABEL_SIZE).move_to(
             [xs.mean(), self.base_y + self.BAR_HEIGHT + 0.6, 0])
         # what never moves is drawn first, so Manim keeps it in the static background while the logits move
@@ -138,7 +138,7 @@ class SoftmaxJacobian(LectureScene):
         for i in range(K):
             for j in range(K):
                 pos = origin + [j * c, -i * c, 0]
-                sq = Square(c * 0.94, stroke_width=0, fill_opacity=1).move_to(pos)
+                sq = Square(c * 0.94, stroke_width=style.NO_STROKE, fill_opacity=1).move_to(pos)
                 self.followers.add(sq, lambda m, i=i, j=j: m.set_fill(self._entry_color(i, j)))
                 num = SignedDecimal(0, num_decimal_places=self.PLACES, include_sign=True, font_size=entry_size,
                                     color=style.TEXT).move_to(pos)
@@ -152,9 +152,9 @@ class SoftmaxJacobian(LectureScene):
             self.sums.add(total)
         brackets = VGroup(
             *[Line(self.cells.get_corner(UL) + [s, 0.08, 0], self.cells.get_corner(DL) + [s, -0.08, 0],
-                   color=style.TEXT, stroke_width=2) for s in (-0.08,)],
+                   color=style.TEXT, stroke_width=style.THIN_WIDTH) for s in (-0.08,)],
             *[Line(self.cells.get_corner(UR) + [s, 0.08, 0], self.cells.get_corner(DR) + [s, -0.08, 0],
-                   color=style.TEXT, stroke_width=2) for s in (0.08,)],
+                   color=style.TEXT, stroke_width=style.THIN_WIDTH) for s in (0.08,)],
         )
         formula = MathTex(r"\frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j)",
                           r"\quad J = \mathrm{diag}(p) - p\,p^\top", font_size=style.LABEL_SIZE)
@@ -166,10 +166,10 @@ class SoftmaxJacobian(LectureScene):
         row_labels = VGroup(*[MathTex(f"p_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i)).next_to(
             brackets[0], LEFT, buff=0.15).set_y(self.cells[i * K].get_y()) for i in range(K)])
         legend = VGroup(
-            Square(0.25, fill_color=style.POSITIVE, fill_opacity=1, stroke_width=0),
-            MathTex(r"\partial p_i/\partial z_j > 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
-            Square(0.25, fill_color=style.NEGATIVE, fill_opacity=1, stroke_width=0),
-            MathTex(r"< 0", font_size=style.SMALL_SIZE - 2, color=style.MUTED),
+            Square(0.25, fill_color=style.POSITIVE, fill_opacity=1, stroke_width=style.NO_STROKE),
+            MathTex(r"\partial p_i/\partial z_j > 0", font_size=style.NOTE_SIZE, color=style.MUTED),
+            Square(0.25, fill_color=style.NEGATIVE, fill_opacity=1, stroke_width=style.NO_STROKE),
+            MathTex(r"< 0", font_size=style.NOTE_SIZE, color=style.MUTED),
         ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
@@ -248,7 +248,7 @@ class SoftmaxJacobian(LectureScene):
                                   color=style.HIGHLIGHT if i == t else style.TEXT).move_to([x, y_row, 0])
                           for i, x in enumerate(xs)])
         ring = SurroundingRectangle(VGroup(self.z_labels[t], digits[t]), color=style.HIGHLIGHT, buff=0.08,
-                                    stroke_width=2)
+                                    stroke_width=style.THIN_WIDTH)
         key = MathTex(rf"y:\ \text{{one-hot, true class }} {t + 1}", font_size=style.SMALL_SIZE, color=style.TEXT)
         key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=0.35)
         self.true_class_marks = VGroup(digits, ring, key)

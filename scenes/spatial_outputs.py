@@ -145,7 +145,8 @@ class SpatialOutputs(LectureScene):
             for r in range(rows):
                 for c in range(cols):
                     pos = self.cell_centre(grid, r, c, ch)
-                    sq = Square(self.cell * 0.94, stroke_width=0, fill_color=style.PANEL, fill_opacity=1).move_to(pos)
+                    sq = Square(self.cell * 0.94, stroke_width=style.NO_STROKE, fill_color=style.PANEL,
+                                fill_opacity=1).move_to(pos)
                     num = LiveDecimal(0, num_decimal_places=places, font_size=self.num_size, color=style.TEXT)
                     num.move_to(pos)
                     if follow:  # the cell first: Manim draws the moving followers in this order
@@ -173,11 +174,11 @@ class SpatialOutputs(LectureScene):
             a = self.cell_centre(0, win.top, win.left, ch) + [-self.cell / 2, self.cell / 2, 0]
             b = self.cell_centre(0, win.bottom - 1, win.right - 1, ch) + [self.cell / 2, -self.cell / 2, 0]
             boxes.append(Rectangle(width=b[0] - a[0], height=a[1] - b[1]).move_to((a + b) / 2))
-        return VGroup(*boxes).set_stroke(style.HIGHLIGHT, 3).set_fill(opacity=0).set_z_index(2)
+        return VGroup(*boxes).set_stroke(style.HIGHLIGHT, style.LINE_WIDTH).set_fill(opacity=0).set_z_index(2)
 
     def output_box(self, pixel: tuple[int, int], ch: int = 0) -> Square:
         return Square(self.cell).move_to(self.cell_centre(1, pixel[0], pixel[1], ch)).set_stroke(
-            style.HIGHLIGHT, 3).set_fill(opacity=0)
+            style.HIGHLIGHT, style.LINE_WIDTH).set_fill(opacity=0)
 
     # ------------------------------------------------------------------ beats
 
@@ -194,7 +195,7 @@ class SpatialOutputs(LectureScene):
             head.move_to([cells.get_x(), self.grids_top + self.HEADS / 2 - 0.05, 0])
         if C > 1:
             self.channel_labels = VGroup(*[
-                MathTex(f"c{{=}}{ch + 1}", font_size=style.SMALL_SIZE - 6, color=style.MUTED).rotate(PI / 2).next_to(
+                MathTex(f"c{{=}}{ch + 1}", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2).next_to(
                     self.cell_centre(0, (H - 1) / 2, 0, ch), LEFT, buff=self.cell / 2 + 0.06) for ch in range(C)])
         else:
             self.channel_labels = VGroup()
@@ -205,10 +206,10 @@ class SpatialOutputs(LectureScene):
         top = VGroup(formula, kernel).arrange(RIGHT, buff=0.6)
         top.move_to([0, self.strip_top - self.k * self.kcell / 2, 0])
         arrow = Arrow(self.x_cells.get_right(), self.y_cells.get_left(), buff=0.1, color=style.MUTED,
-                      stroke_width=3, max_tip_length_to_length_ratio=0.3)
+                      stroke_width=style.LINE_WIDTH, max_tip_length_to_length_ratio=0.3)
         arrow.set_y(self.cell_centre(1, (self.Ho - 1) / 2, 0, 0)[1])
         self.padding_note = Text(f"padding: {sp.padding} ({'zeros' if sp.padding == 'same' else 'none'}), stride 1",
-                                 font_size=style.SMALL_SIZE - 4, color=style.MUTED)
+                                 font_size=style.KEY_SIZE, color=style.MUTED)
         if self.padding_note.width > self.x_cells.width + 0.4 * self.GAP:
             self.padding_note.scale_to_fit_width(self.x_cells.width + 0.4 * self.GAP)
         self.padding_note.next_to(self.x_cells, DOWN, buff=0.15).align_to(self.x_cells, LEFT)
@@ -239,7 +240,8 @@ class SpatialOutputs(LectureScene):
                 for a in range(self.k):
                     for b in range(self.k):
                         pos = np.array([(b - (self.k - 1) / 2) * kc, ((self.k - 1) / 2 - a) * kc, 0])
-                        cells.add(Square(kc * 0.94, stroke_width=0, fill_color=style.PANEL, fill_opacity=1)
+                        cells.add(Square(kc * 0.94, stroke_width=style.NO_STROKE, fill_color=style.PANEL,
+                                         fill_opacity=1)
                                   .move_to(pos))
                         num = LiveDecimal(0, num_decimal_places=2, font_size=self.knum_size, color=style.TEXT)
                         nums.add(set_centred(num.move_to(pos), K[a, b, c, o], pos))
@@ -260,7 +262,7 @@ class SpatialOutputs(LectureScene):
         self.row_head.move_to([self.row_cells.get_x(), self.heads[0].get_y(), 0])
         self.window = self.window_box(self.current)
         self.out_box = self.output_box(self.current)
-        field = Text("receptive field", font_size=style.SMALL_SIZE - 6, color=style.HIGHLIGHT)
+        field = Text("receptive field", font_size=style.TINY_SIZE, color=style.HIGHLIGHT)
         self.field_label = field
         self._place_field_label()
         # the chosen pixel and its slope, live
@@ -284,7 +286,7 @@ class SpatialOutputs(LectureScene):
         for mob, value in slots:
             centre = mob.get_center()
             self.followers.add(mob, lambda m, value=value, centre=centre: set_centred(m, value(), centre))
-        self.entry_rule = MathTex(r"\text{inside: } K \times \text{slope}", font_size=style.SMALL_SIZE - 2,
+        self.entry_rule = MathTex(r"\text{inside: } K \times \text{slope}", font_size=style.NOTE_SIZE,
                                   color=style.MUTED).next_to(self.row_cells, DOWN, buff=0.15)
         VGroup(self.row_head, self.entry_rule, self.readout[0], self.readout[2], self.readout[4]).set_z_index(
             self.Z_STILL)
@@ -368,18 +370,19 @@ class SpatialOutputs(LectureScene):
         lines = VGroup(
             *[Line([left + j * bw * c, top, 0], [left + j * bw * c, top - rows * c, 0]) for j in range(1, self.H)],
             *[Line([left, top - i * bh * c, 0], [left + cols * c, top - i * bh * c, 0]) for i in range(1, self.Ho)],
-        ).set_stroke(style.GRID, 1)
-        frame = Rectangle(width=cols * c, height=rows * c).move_to([cx, cy, 0]).set_stroke(style.MUTED, 1.5)
+        ).set_stroke(style.GRID, style.HAIRLINE_WIDTH)
+        frame = Rectangle(width=cols * c, height=rows * c).move_to([cx, cy, 0]).set_stroke(style.MUTED,
+                                                                                           style.GUIDE_WIDTH)
         r = (self.pixel[0] * self.Wo + self.pixel[1]) * self.C
         self.row_mark = Rectangle(width=cols * c + 0.12, height=c).move_to(
-            [cx, top - (r + 0.5) * c, 0]).set_stroke(style.HIGHLIGHT, 2)
+            [cx, top - (r + 0.5) * c, 0]).set_stroke(style.HIGHLIGHT, style.THIN_WIDTH)
         head = MathTex(r"J = \frac{\partial\,\mathrm{vec}(y)}{\partial\,\mathrm{vec}(x)}:\ " + f"{rows}" + r"\times"
                        + f"{cols}", font_size=style.LABEL_SIZE).next_to(frame, UP, buff=0.15)
-        side = Text("rows: output pixels", font_size=style.SMALL_SIZE - 6, color=style.MUTED).rotate(PI / 2)
+        side = Text("rows: output pixels", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2)
         side.scale_to_fit_height(min(side.height, rows * c)).next_to(frame, LEFT, buff=0.12)
-        under = Text("columns: input pixels, row by row", font_size=style.SMALL_SIZE - 6, color=style.MUTED)
+        under = Text("columns: input pixels, row by row", font_size=style.TINY_SIZE, color=style.MUTED)
         under.next_to(frame, DOWN, buff=0.12)
-        mark = Text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.SMALL_SIZE - 6,
+        mark = Text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.TINY_SIZE,
                     color=style.HIGHLIGHT).next_to(self.row_mark, RIGHT, buff=0.1)
         self.mark_label = mark
         facts = VGroup(
@@ -410,7 +413,7 @@ class SpatialOutputs(LectureScene):
         slope = {"tanh": r"\tanh'(z)", "relu": r"\mathrm{ReLU}'(z)", "identity": "1"}[act]
         vjp = MathTex(r"J^\top v = \big(" + slope + r" \odot v\big) \star \mathrm{flip}(K)",
                       font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-        note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.SMALL_SIZE - 4,
+        note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
                     color=style.TEXT)
         group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
         group.next_to(self.facts, DOWN, buff=0.6, aligned_edge=LEFT)
@@ -459,7 +462,7 @@ class SpatialOutputs(LectureScene):
         sum_head = MathTex(r"\partial \textstyle\sum y / \partial x = J^\top \mathbf{1}", font_size=style.SMALL_SIZE,
                            color=style.TEXT).move_to(self.sal_head)
         every = VGroup(*[self.output_box((r, c), ch) for ch in range(self.C) for r in range(self.Ho)
-                         for c in range(self.Wo)]).set_stroke(width=1.5)
+                         for c in range(self.Wo)]).set_stroke(width=style.GUIDE_WIDTH)
         self.every_box = every
         big = np.unravel_index(np.argmax(np.abs(total)), total.shape)
         ch = f", channel {big[2] + 1}" if self.C > 1 else ""

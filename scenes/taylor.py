@@ -75,15 +75,15 @@ class TaylorError(LectureScene):
         box = taylor_box(self.fmap, self.p, self.u, float(self.steps[0]))
         self.panel = Panel(box, 4.3, step=0.5).place([-3.6, 0.2, 0])
         true_all, linear_all = self.offsets(np.linspace(0, self.steps[0], 80))
-        curve = self.panel.polyline(true_all, stroke_color=style.MODEL, stroke_width=3)
-        line = self.panel.polyline(linear_all, stroke_color=style.JE1, stroke_width=3)
+        curve = self.panel.polyline(true_all, stroke_color=style.MODEL, stroke_width=style.LINE_WIDTH)
+        line = self.panel.polyline(linear_all, stroke_color=style.JE1, stroke_width=style.LINE_WIDTH)
         origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
         legend = VGroup(
-            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=3),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=style.LINE_WIDTH),
                    MathTex(r"f(p + d) - f(p)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
-            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=3),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=style.LINE_WIDTH),
                    MathTex(r"J(p)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
-            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=4),
+            VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=style.CURVE_WIDTH),
                    MathTex(r"\text{error } \|f(p+d) - f(p) - J d\|", font_size=style.SMALL_SIZE)
                    ).arrange(RIGHT, buff=0.12),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -107,7 +107,7 @@ class TaylorError(LectureScene):
         # followers move with the tracker (no per-frame rebuild)
         self.dot_true = self.followers.add(Dot(color=style.MODEL, radius=0.07), lambda m: m.move_to(ends()[0]))
         self.dot_lin = self.followers.add(Dot(color=style.JE1, radius=0.07), lambda m: m.move_to(ends()[1]))
-        self.err_seg = self.followers.add(Line(*ends(), color=style.HIGHLIGHT, stroke_width=5),
+        self.err_seg = self.followers.add(Line(*ends(), color=style.HIGHLIGHT, stroke_width=style.BOLD_WIDTH),
                                           lambda m: m.set_points_as_corners(ends()))
         # what never moves is drawn first, so Manim keeps it in the static background while s moves
         VGroup(self.panel, legend, curve, line, origin).set_z_index(self.Z_STILL)
@@ -133,7 +133,7 @@ class TaylorError(LectureScene):
                            "font_size": style.SMALL_SIZE},
             y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
                            "font_size": style.SMALL_SIZE},
-            axis_config={"color": style.AXIS, "stroke_width": 2},
+            axis_config={"color": style.AXIS, "stroke_width": style.THIN_WIDTH},
             tips=False,
         )
 
@@ -185,7 +185,8 @@ class TaylorError(LectureScene):
         s0, s1 = self.steps[-1], self.steps[0]
         c = self.intercept
         fit = Line(self.axes.c2p(s0, 10 ** (c + self.slope * np.log10(s0))),
-                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.TEXT, stroke_width=3)
+                   self.axes.c2p(s1, 10 ** (c + self.slope * np.log10(s1))), color=style.TEXT,
+                   stroke_width=style.LINE_WIDTH)
         self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.TEXT),
                                     LiveDecimal(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
                                                   color=style.TEXT)).arrange(RIGHT, buff=0.12)

@@ -116,24 +116,27 @@ class VectorRegression(LectureScene):
         cov = np.array((self.settings.ml.regression_cov_small, self.settings.ml.regression_cov_large)[k])
         linear, sampled = self.ellipses(prop)
         arrow = Arrow(panels[0].border.get_right(), panels[1].border.get_left(), buff=0.15, color=style.MUTED,
-                      stroke_width=3)
+                      stroke_width=style.LINE_WIDTH)
         return {
             "panels": panels, "arrow": arrow,
             "inputs": dot_cloud(panels[0].to_scene(prop.inputs), self.DOT, style.SAMPLES),
             "outputs": dot_cloud(panels[1].to_scene(prop.outputs), self.DOT, style.SAMPLES),
             "sigma": panels[0].polyline(psd_ellipse(cov, self.settings.ml.regression_mean, self.K_SIGMA), closed=True,
-                                        stroke_color=style.TEXT, stroke_width=2.5),
-            "linear": panels[1].polyline(linear, closed=True, stroke_color=style.LINEARISED, stroke_width=4),
-            "sampled": DashedCurve(panels[1].polyline(sampled, closed=True, stroke_color=style.TEXT, stroke_width=2.5),
+                                        stroke_color=style.TEXT, stroke_width=style.OUTLINE_WIDTH),
+            "linear": panels[1].polyline(linear, closed=True, stroke_color=style.LINEARISED,
+                                         stroke_width=style.CURVE_WIDTH),
+            "sampled": DashedCurve(panels[1].polyline(sampled, closed=True, stroke_color=style.TEXT,
+                                                      stroke_width=style.OUTLINE_WIDTH),
                                    40, 0.55),
         }
 
     def _legend(self) -> VGroup:
         rows = VGroup(
             MathTex(rf"{self.K_SIGMA:g}\sigma \text{{ ellipses:}}", font_size=style.SMALL_SIZE),
-            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.LINEARISED, stroke_width=4),
+            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.LINEARISED, stroke_width=style.CURVE_WIDTH),
                    MathTex(r"J\Sigma J^\top\ (J \text{ at } \mu)", font_size=style.SMALL_SIZE)),
-            VGroup(DashedLine(ORIGIN, 0.45 * RIGHT, color=style.TEXT, stroke_width=2.5, dash_length=0.08),
+            VGroup(DashedLine(ORIGIN, 0.45 * RIGHT, color=style.TEXT, stroke_width=style.OUTLINE_WIDTH,
+                              dash_length=0.08),
                    MathTex(r"\text{covariance of the samples}", font_size=style.SMALL_SIZE)),
         )
         for row in rows[1:]:
@@ -211,9 +214,9 @@ class VectorRegression(LectureScene):
         self.data_axes = Axes(
             x_range=(float(np.floor(t.min() / t_step) * t_step), float(np.ceil(t.max() / t_step) * t_step), t_step),
             y_range=(float(np.floor(y_lo / y_step) * y_step), float(np.ceil(y_hi / y_step) * y_step), y_step),
-            x_length=3.2, y_length=3.0, tips=False, axis_config={"color": style.AXIS, "stroke_width": 2,
+            x_length=3.2, y_length=3.0, tips=False, axis_config={"color": style.AXIS, "stroke_width": style.THIN_WIDTH,
                                                                   "include_numbers": True,
-                                                                  "font_size": style.SMALL_SIZE - 4},
+                                                                  "font_size": style.KEY_SIZE},
         ).move_to([-4.7, 0.2, 0])
         self.data_dots = VGroup(*[Dot(self.data_axes.c2p(a, b), radius=0.06, color=style.TEXT)
                                   for a, b in zip(t, y, strict=True)])
@@ -240,7 +243,8 @@ class VectorRegression(LectureScene):
         for level in level_values(log_loss, 7):
             for path in contour_paths(xs, ys, log_loss, level):
                 if len(path) > 1:
-                    contours.add(self.theta_panel.polyline(path, stroke_color=style.MUTED, stroke_width=1.5,
+                    contours.add(self.theta_panel.polyline(path, stroke_color=style.MUTED,
+                                                           stroke_width=style.GUIDE_WIDTH,
                                                            stroke_opacity=0.8))
         self.contours = contours
         start = self.theta_panel.point(self.gn.thetas[0])
@@ -262,7 +266,7 @@ class VectorRegression(LectureScene):
     def _theta_ticks(self, box) -> VGroup:
         """Tick values of the (a, b) panel: a under its lower edge, b left of its left edge (3 to 5 each)."""
         x0, x1, y0, y1 = box
-        panel, size = self.theta_panel, style.SMALL_SIZE - 6
+        panel, size = self.theta_panel, style.TINY_SIZE
         a_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
             panel.point((t, y0)), DOWN, buff=0.06) for t in nice_ticks(x0, x1, 4)])
         b_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
@@ -276,7 +280,7 @@ class VectorRegression(LectureScene):
         ts = np.linspace(t0, t1, 80)
         with np.errstate(over="ignore"):
             ys = np.clip(self.fit.model(theta, ts), y0, y1)
-        return VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(
+        return VMobject(stroke_color=color, stroke_width=style.LINE_WIDTH).set_points_as_corners(
             [self.data_axes.c2p(a, b) for a, b in zip(ts, ys, strict=True)])
 
     def _residual_axes(self) -> Axes:
@@ -289,10 +293,10 @@ class VectorRegression(LectureScene):
             x_range=(0, max(1, int(np.ceil(np.log10(steps)))), 1), y_range=(int(lo), int(hi), int(decades)),
             x_length=3.2, y_length=3.0, tips=False,
             x_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
-                           "font_size": style.SMALL_SIZE - 4},
+                           "font_size": style.KEY_SIZE},
             y_axis_config={"scaling": LogBase(custom_labels=True), "include_numbers": True,
-                           "font_size": style.SMALL_SIZE - 4},
-            axis_config={"color": style.AXIS, "stroke_width": 2},
+                           "font_size": style.KEY_SIZE},
+            axis_config={"color": style.AXIS, "stroke_width": style.THIN_WIDTH},
         ).move_to([4.6, 0.2, 0])
 
     def residual_curve(self, path: FitPath, color: ManimColor) -> VMobject:
@@ -300,7 +304,7 @@ class VectorRegression(LectureScene):
         pts = [self.res_axes.c2p(k + 1, r) for k, r in enumerate(path.residual_norms)]
         if len(pts) == 1:
             pts = pts * 2
-        return VMobject(stroke_color=color, stroke_width=3).set_points_as_corners(pts)
+        return VMobject(stroke_color=color, stroke_width=style.LINE_WIDTH).set_points_as_corners(pts)
 
     @staticmethod
     def outcome(name: str, path: FitPath, max_steps: int) -> str:
@@ -339,16 +343,16 @@ class VectorRegression(LectureScene):
         labels = VGroup(MathTex(r"\text{step } k + 1", font_size=style.SMALL_SIZE).next_to(self.res_axes, DOWN,
                                                                                             buff=0.1),
                         MathTex(r"\|r\|", font_size=style.SMALL_SIZE).next_to(self.res_axes, UP, buff=0.3))
-        self.gd_path = panel.polyline(self.gd.thetas, stroke_color=style.DESCENT, stroke_width=3)
-        self.gn_path = panel.polyline(self.gn.thetas, stroke_color=style.GAUSS_NEWTON, stroke_width=4)
+        self.gd_path = panel.polyline(self.gd.thetas, stroke_color=style.DESCENT, stroke_width=style.LINE_WIDTH)
+        self.gn_path = panel.polyline(self.gn.thetas, stroke_color=style.GAUSS_NEWTON, stroke_width=style.CURVE_WIDTH)
         self.gn_dots = VGroup(*[Dot(panel.point(th), radius=0.06, color=style.GAUSS_NEWTON)
                                 for th in self.gn.thetas[1:]])
         self.gd_curve = self.residual_curve(self.gd, style.DESCENT)
         self.gn_curve = self.residual_curve(self.gn, style.GAUSS_NEWTON)
         key = VGroup(
-            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.GAUSS_NEWTON, stroke_width=4),
+            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.GAUSS_NEWTON, stroke_width=style.CURVE_WIDTH),
                    MathTex(r"\text{Gauss--Newton: } -(J^\top J)^{-1} J^\top r", font_size=style.SMALL_SIZE)),
-            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.DESCENT, stroke_width=3),
+            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.DESCENT, stroke_width=style.LINE_WIDTH),
                    MathTex(r"\text{gradient descent: } -\eta\, J^\top r,\ \eta = "
                            + f"{self.settings.ml.regression_learning_rate:g}", font_size=style.SMALL_SIZE)),
         )

@@ -23,10 +23,11 @@ class Panel(VGroup):
         self.box = tuple(box)
         self.plane = NumberPlane(
             x_range=(x0, x1, step), y_range=(y0, y1, step), x_length=unit * (x1 - x0), y_length=unit * (y1 - y0),
-            background_line_style={"stroke_color": style.GRID, "stroke_width": 1, "stroke_opacity": 0.8},
-            axis_config={"stroke_color": style.AXIS, "stroke_width": 1.5},
+            background_line_style={"stroke_color": style.GRID, "stroke_width": style.HAIRLINE_WIDTH,
+                                   "stroke_opacity": 0.8},
+            axis_config={"stroke_color": style.AXIS, "stroke_width": style.GUIDE_WIDTH},
         )
-        self.border = SurroundingRectangle(self.plane, buff=0, color=style.MUTED, stroke_width=1.5)
+        self.border = SurroundingRectangle(self.plane, buff=0, color=style.MUTED, stroke_width=style.GUIDE_WIDTH)
         self.add(self.plane, self.border)
         if heading:
             self.heading = MathTex(heading, font_size=style.LABEL_SIZE, color=style.TEXT)
@@ -61,7 +62,8 @@ class Panel(VGroup):
             scene_pts = np.vstack([scene_pts, scene_pts[:1]])
         return VMobject(**kwargs).set_points_as_corners(scene_pts)
 
-    def arrow(self, start: Sequence[float], end: Sequence[float], color: ManimColor, width: float = 4) -> Arrow:
+    def arrow(self, start: Sequence[float], end: Sequence[float], color: ManimColor,
+              width: float = style.CURVE_WIDTH) -> Arrow:
         return Arrow(self.point(start), self.point(end), buff=0, color=color, stroke_width=width,
                      max_tip_length_to_length_ratio=0.3, tip_length=0.18)
 
@@ -108,6 +110,6 @@ def set_clipped_path(vm: VMobject, pts3: np.ndarray, keep: np.ndarray) -> VMobje
 
 
 def cell_polygon(panel: Panel, corners: np.ndarray, color: ManimColor, opacity: float = 0.25,
-                 width: float = 3) -> Polygon:
+                 width: float = style.LINE_WIDTH) -> Polygon:
     return Polygon(*panel.to_scene(corners), color=color, stroke_width=width, fill_color=color,
                    fill_opacity=opacity)

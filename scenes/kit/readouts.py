@@ -25,7 +25,7 @@ class LiveDecimal(DecimalNumber):
     Plain numbers (``num_decimal_places``, ``include_sign``, colour, font size) take the fast path.
     """
 
-    _REF_SIZE = 48.0
+    _REF_SIZE = 48.0  # Manim's default font size: the reference numbers are laid out at it, then scaled to 1
     _chars: dict[str, np.ndarray] = {}  # char -> outline at font size 1, bottom-left corner at the origin
 
     def __init__(self, number: float = 0, **kwargs) -> None:

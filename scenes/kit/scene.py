@@ -245,8 +245,8 @@ def _veils(parts: Sequence[Sequence[Mobject]], buff: float) -> VGroup:
     veils = VGroup()
     for group in parts:
         z = max(m.z_index for mob in group for m in mob.get_family())
-        veils.add(SurroundingRectangle(Group(*group), buff=buff, stroke_width=0, fill_color=config.background_color,
-                                       fill_opacity=1).set_z_index(z + 1))
+        veils.add(SurroundingRectangle(Group(*group), buff=buff, stroke_width=style.NO_STROKE,
+                                       fill_color=config.background_color, fill_opacity=1).set_z_index(z + 1))
     return veils
 
 

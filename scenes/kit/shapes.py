@@ -81,6 +81,6 @@ def dot_cloud(points3: np.ndarray, radius: float, color: ManimColor, opacity: fl
     carries each dot to its partner."""
     ring = Circle(radius=radius).points  # the closed cubic outline Manim's Circle uses, about the origin
     pts = np.asarray(points3, float)[:, None, :] + ring[None, :, :]
-    cloud = VMobject(fill_color=color, fill_opacity=opacity, stroke_width=0)
+    cloud = VMobject(fill_color=color, fill_opacity=opacity, stroke_width=style.NO_STROKE)
     cloud.set_points(pts.reshape(-1, 3))
     return cloud

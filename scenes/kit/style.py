@@ -52,10 +52,22 @@ HEADING_SIZE = 34
 LABEL_SIZE = 30
 SMALL_SIZE = 24
 MATRIX_SIZE = 30
+NOTE_SIZE = 22  # a line under or beside a picture: a key's words, a rule, axis numbers of a wide plane
+KEY_SIZE = 20  # a key's words and axis numbers in a small panel
+TINY_SIZE = 18  # side labels of a matrix, tick numbers of a small panel
 
-# Stroke widths and spacing.
-CURVE_WIDTH = 4
-THIN_WIDTH = 2
+# Stroke widths, by role (thinnest first).  A scene takes its widths from here, never a bare number
+# (tests/test_scene_style.py); a width only one scene needs is a class constant there with its reason.
+NO_STROKE = 0  # a filled shape drawn without an outline: cells, bars, key swatches, pointers
+HAIRLINE_WIDTH = 1  # background grid lines and faint warped grids
+GUIDE_WIDTH = 1.5  # lines that guide the eye: contours, grid lines carried through a map, frames, links
+THIN_WIDTH = 2  # axes, ticks, boxes around a readout, level curves, brackets
+OUTLINE_WIDTH = 2.5  # the outline of a shape a beat is about: a cell, a parallelogram, an ellipse
+LINE_WIDTH = 3  # plotted curves and paths, arrows between panels, rings, key lines
+CURVE_WIDTH = 4  # the curve a beat is about: the linearisation, the Gauss-Newton path, the tangent
+BOLD_WIDTH = 5  # vectors drawn from a point (e1, J e1, ...) and the Taylor error segment
+HALO_WIDTH = 7  # a background-coloured halo under a line that crosses other lines
+
 FRAME_MARGIN = 0.3  # Manim units kept free at each frame edge
 
 

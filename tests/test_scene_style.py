@@ -1,0 +1,110 @@
+"""Look in one place: every stroke width and font size a scene draws with comes from ``scenes/kit/style.py`` by
+role (``style.LINE_WIDTH``, ``style.KEY_SIZE``, ...), never a bare number in the call.
+
+A value only one scene needs is a named class constant of that scene (``self.NULL_WIDTH``) whose line, or the
+comment lines right above it, says why (a ``#`` comment): that is the only allow-list.  Read from the source
+(AST), so no scene is rendered.  Not seen: a literal first stored in a local variable (``size = 18``).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FILES = sorted([*ROOT.glob("scenes/*.py"), *(p for p in ROOT.glob("scenes/kit/*.py") if p.name != "style.py")])
+
+# Keyword arguments (and keys of config dicts such as axis_config) that take a stroke width or a font size.
+KEYWORDS = {"stroke_width", "font_size"}
+# Calls whose `width=` keyword is a stroke width, and the index of their positional stroke-width argument.
+WIDTH_CALLS = {"set_stroke": 1, "set_background_stroke": None, "cell_polygon": 4}
+
+
+def _call_name(call: ast.Call) -> str | None:
+    f = call.func
+    return f.attr if isinstance(f, ast.Attribute) else f.id if isinstance(f, ast.Name) else None
+
+
+def slots(tree: ast.AST):
+    """Every expression given as a stroke width or font size: ``(line, what, expression)``."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _call_name(node)
+            for k in node.keywords:
+                if k.arg in KEYWORDS or (k.arg == "width" and name in WIDTH_CALLS):
+                    yield k.value.lineno, f"{name}({k.arg}=)", k.value
+            index = WIDTH_CALLS.get(name)
+            if index is not None and len(node.args) > index:
+                yield node.args[index].lineno, f"{name}(width as argument {index + 1})", node.args[index]
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value in KEYWORDS:
+                    yield value.lineno, f'"{key.value}":', value
+
+
+def bare_number(expr: ast.expr) -> bool:
+    """A numeric literal, or one added to or taken from something (``style.SMALL_SIZE - 4`` hides a size)."""
+    if isinstance(expr, ast.Constant):
+        return isinstance(expr.value, int | float) and not isinstance(expr.value, bool)
+    if isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.USub | ast.UAdd):
+        return bare_number(expr.operand)
+    if isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add | ast.Sub):
+        return bare_number(expr.left) or bare_number(expr.right)
+    return False
+
+
+def class_constants(tree: ast.AST, lines: list[str]) -> dict[str, tuple[int, bool]]:
+    """UPPER_CASE class attributes assigned a bare number: name -> (line, has a reason comment)."""
+    found = {}
+    for cls in (n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)):
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                name = stmt.targets[0].id
+                if name.isupper() and bare_number(stmt.value):
+                    above = lines[stmt.lineno - 2].strip() if stmt.lineno > 1 else ""
+                    reason = "#" in lines[stmt.lineno - 1] or above.startswith("#")
+                    found[name] = (stmt.lineno, reason)
+    return found
+
+
+def problems(source: str) -> list[str]:
+    tree = ast.parse(source)
+    constants = class_constants(tree, source.splitlines())
+    out = []
+    for line, what, expr in slots(tree):
+        if bare_number(expr):
+            out.append(f"line {line}: {what} {ast.unparse(expr)} is a bare number; take it from style "
+                       "(scenes/kit/style.py) or a class constant that says why")
+        for node in ast.walk(expr):
+            if isinstance(node, ast.Attribute) and node.attr in constants and not constants[node.attr][1]:
+                out.append(f"line {constants[node.attr][0]}: class constant {node.attr} (used at line {line}) "
+                           "needs a comment saying why it is not a style name")
+    return out
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_scene_widths_and_sizes_come_from_style(path: Path) -> None:
+    found = problems(path.read_text())
+    assert not found, f"{path.relative_to(ROOT)}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("Line(stroke_width=3)", 1),
+    ("Line(stroke_width=style.LINE_WIDTH)", 0),
+    ("m.set_stroke(style.GRID, 1)", 1),
+    ("m.set_stroke(width=1.5)", 1),
+    ("m.set_stroke(opacity=0.5)", 0),
+    ("Rectangle(width=2.0, height=1.0)", 0),  # a rectangle's width is its size, not a stroke
+    ("cell_polygon(p, c, col, 0.2, 2)", 1),
+    ("Axes(axis_config={'stroke_width': 2, 'font_size': style.KEY_SIZE})", 1),
+    ("MathTex('x', font_size=style.SMALL_SIZE - 4)", 1),
+    ("MathTex('x', font_size=style.SMALL_SIZE * scale)", 0),
+    ("class A:\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 1),
+    ("class A:\n    W = 3  # why\n    def f(self):\n        Line(stroke_width=self.W)", 0),
+    ("class A:\n    # why\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 0),
+])
+def test_checker_sees_bare_numbers(source: str, expected: int) -> None:
+    """The checker itself: what counts as a bare number, and the class-constant allow-list."""
+    assert len(problems(source)) == expected, problems(source)
