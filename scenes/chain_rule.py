@@ -208,7 +208,7 @@ class ChainRule(LectureScene):
         uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
         note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
                                 f"{s:g} of their length",
-                                font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=0.3)
+                                font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=style.FRAME_MARGIN)
         uncover(self, [[note]], self.rt(0.6))
         self.pause(3)
         self.gradient_rows = rows

@@ -166,7 +166,7 @@ class EncoderSensitivity(LectureScene):
         """'null direction v_2' beside the dashed line's far end, on a backing, kept inside the panel."""
         label = MathTex(r"\text{null direction } v_2", font_size=style.SMALL_SIZE, color=NULL_COLOUR)
         self.null_text = label
-        label.add_background_rectangle(color=style.PANEL, opacity=0.85, buff=0.05)
+        label.add_background_rectangle(color=style.PANEL, opacity=0.85, buff=style.BACKING_GAP)
         end = self.arrows[1].get_end()
         normal = np.array([-self.vecs[1, 1], self.vecs[0, 1], 0.0])
         if normal[1] < 0:

@@ -212,11 +212,11 @@ class GridSquaresUnderF(LectureScene):
         for t in nice_ticks(bx0 + 0.01, bx1 - 0.01, 5):
             if abs(t) > 1e-9:
                 numbers.add(MathTex(fmt_number(t), font_size=style.NOTE_SIZE, color=style.MUTED).next_to(
-                    frame(np.array([t, 0.0])), DOWN, 0.06))
+                    frame(np.array([t, 0.0])), DOWN, style.TICK_GAP))
         for t in nice_ticks(by0 + 0.01, by1 - 0.01, 5):
             if abs(t) > 1e-9:
                 numbers.add(MathTex(fmt_number(t), font_size=style.NOTE_SIZE, color=style.MUTED).next_to(
-                    frame(np.array([0.0, t])), LEFT, 0.06))
+                    frame(np.array([0.0, t])), LEFT, style.TICK_GAP))
         self.grid = VGroup(*(
             VMobject(stroke_color=style.MUTED, stroke_width=style.THIN_WIDTH).set_points(
                 bezier_path([frame(line)], smooth_handles=False))

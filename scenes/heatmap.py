@@ -321,7 +321,7 @@ class JacobianNormHeatmap(LectureScene):
             for p, s1 in zip(self.stretch_pair[0], self.stretch_pair[2], strict=True):
                 ring = Circle(radius=0.12, color=style.TEXT, stroke_width=style.LINE_WIDTH).move_to(self.to_frame(p))
                 label = MathTex(rf"\sigma_1 = {fmt_number(s1)}", font_size=style.SMALL_SIZE, color=style.TEXT)
-                label.add_background_rectangle(color=style.BACKGROUND, opacity=0.75, buff=0.05)
+                label.add_background_rectangle(color=style.BACKGROUND, opacity=0.75, buff=style.BACKING_GAP)
                 self._place_beside(label, ring, marks)
                 marks.add(VGroup(ring, label))
         self.stretch_marks = marks

@@ -25,6 +25,7 @@ class MLOutlook(LectureScene):
 
     TITLE = "Outlook"
     HEADING = "Where vector-valued functions appear"
+    HEADING_MARGIN = 0.5  # the card's heading sits further from the top edge than style.FRAME_MARGIN
     HEADING_SIZE = 38  # the card's one heading: above a panel's style.HEADING_SIZE, under a title's
     # (the page's case, what its Jacobian is, the titles of the scenes that show it)
     ITEMS = (
@@ -47,7 +48,7 @@ class MLOutlook(LectureScene):
     def show_items(self) -> None:
         # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
         head = single_path(Text(self.HEADING, font_size=self.HEADING_SIZE, color=style.TEXT)).to_edge(
-            UP, buff=0.5)
+            UP, buff=self.HEADING_MARGIN)
         rows = VGroup()
         for name, what, scene in self.ITEMS:
             pointer = f"see: {'; '.join(scene)}"
@@ -60,7 +61,7 @@ class MLOutlook(LectureScene):
         rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
         rows.next_to(head, DOWN, buff=0.5).set_x(0)
         foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
-                                font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=0.45)
+                                font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         self.rows = rows
         self.caption("Vector-valued functions are everywhere: hidden layers, the outputs of classifiers and "
                      "regressors, batches, and spatial outputs; each has its scene in this lecture.", 0.8 + 5,

@@ -234,7 +234,7 @@ class RBFJacobian(RBFPanelsScene):
                      shows="The line moves to its final x₀; rings circle every dot and a box frames the Jacobian row.")
         self.sweep_to(x_final, self.SETTLE_TIME)
         rings = self.settle_rings()
-        box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=0.08, stroke_width=style.THIN_WIDTH)
+        box = SurroundingRectangle(self.row, color=style.HIGHLIGHT, buff=style.BOX_GAP, stroke_width=style.THIN_WIDTH)
         self.play(Create(rings), Create(box), *(d.animate.scale(1.4) for d in [*self.dots, *self.ddots]),
                   run_time=self.rt(1.5))
         self.pause(self.HOLD_TIME)

@@ -248,7 +248,8 @@ class RBFModel(RBFPanelsScene):
         rings = VGroup(*(Circle(radius=self.DOT_RADIUS * 2.6, color=style.HIGHLIGHT,
                                 stroke_width=style.LINE_WIDTH).move_to(d)
                          for d in (self.f_dot, self.df_dot)))
-        box = SurroundingRectangle(self.readout[2], color=style.HIGHLIGHT, buff=0.08, stroke_width=style.THIN_WIDTH)
+        box = SurroundingRectangle(self.readout[2], color=style.HIGHLIGHT, buff=style.BOX_GAP,
+                                   stroke_width=style.THIN_WIDTH)
         self.play(Create(rings), Create(box), run_time=self.rt(1.5))
         self.pause(self.HOLD_TIME)
 

@@ -247,7 +247,7 @@ class SoftmaxJacobian(LectureScene):
         digits = VGroup(*[MathTex("1" if i == t else "0", font_size=style.SMALL_SIZE,
                                   color=style.HIGHLIGHT if i == t else style.TEXT).move_to([x, y_row, 0])
                           for i, x in enumerate(xs)])
-        ring = SurroundingRectangle(VGroup(self.z_labels[t], digits[t]), color=style.HIGHLIGHT, buff=0.08,
+        ring = SurroundingRectangle(VGroup(self.z_labels[t], digits[t]), color=style.HIGHLIGHT, buff=style.BOX_GAP,
                                     stroke_width=style.THIN_WIDTH)
         key = MathTex(rf"y:\ \text{{one-hot, true class }} {t + 1}", font_size=style.SMALL_SIZE, color=style.TEXT)
         key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=0.35)

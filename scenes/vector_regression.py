@@ -141,7 +141,7 @@ class VectorRegression(LectureScene):
         )
         for row in rows[1:]:
             row.arrange(RIGHT, buff=0.15)
-        return rows.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=0.45)
+        return rows.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
 
     def show_cloud(self) -> None:
         self.cloud = self._cloud_parts(0)
@@ -268,9 +268,9 @@ class VectorRegression(LectureScene):
         x0, x1, y0, y1 = box
         panel, size = self.theta_panel, style.TINY_SIZE
         a_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
-            panel.point((t, y0)), DOWN, buff=0.06) for t in nice_ticks(x0, x1, 4)])
+            panel.point((t, y0)), DOWN, buff=style.TICK_GAP) for t in nice_ticks(x0, x1, 4)])
         b_ticks = VGroup(*[MathTex(f"{t:g}", font_size=size, color=style.MUTED).next_to(
-            panel.point((x0, t)), LEFT, buff=0.06) for t in nice_ticks(y0, y1, 4)])
+            panel.point((x0, t)), LEFT, buff=style.TICK_GAP) for t in nice_ticks(y0, y1, 4)])
         return VGroup(a_ticks, b_ticks)
 
     def _curve(self, theta: np.ndarray, color: ManimColor) -> VMobject:
@@ -358,7 +358,7 @@ class VectorRegression(LectureScene):
         )
         for row in key:
             row.arrange(RIGHT, buff=0.15)
-        self.key = key.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=0.45)
+        self.key = key.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         best = self.gn if self.gn.converged or not self.gd.converged else self.gd
         self.fitted_curve = self._curve(best.thetas[-1], style.GAUSS_NEWTON if best is self.gn else style.DESCENT)
         self.caption(self.race_caption(), 7.5,

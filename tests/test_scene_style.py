@@ -1,5 +1,7 @@
 """Look in one place: every stroke width and font size a scene draws with comes from ``scenes/kit/style.py`` by
-role (``style.LINE_WIDTH``, ``style.KEY_SIZE``, ...), never a bare number in the call.
+role (``style.LINE_WIDTH``, ``style.KEY_SIZE``, ...), never a bare number in the call; so do the gaps whose
+role recurs with one value (a frame edge's margin, a highlight box, a label's backing: ``GAP_CALLS``).
+A gap of exactly 0 (touching) is not a size and may stay a literal.
 
 A value only one scene needs is a named class constant of that scene (``self.NULL_WIDTH``) whose line, or the
 comment lines right above it, says why (a ``#`` comment): that is the only allow-list.  Read from the source
@@ -20,6 +22,9 @@ FILES = sorted([*ROOT.glob("scenes/*.py"), *(p for p in ROOT.glob("scenes/kit/*.
 KEYWORDS = {"stroke_width", "font_size"}
 # Calls whose `width=` keyword is a stroke width, and the index of their positional stroke-width argument.
 WIDTH_CALLS = {"set_stroke": 1, "set_background_stroke": None, "cell_polygon": 4}
+# Calls whose `buff=` is a gap with a style name (style.FRAME_MARGIN, BOTTOM_MARGIN, BOX_GAP, BACKING_GAP), and the
+# index of their positional buff.  Other gaps (next_to, arrange) are not checked yet: see the module docstring.
+GAP_CALLS = {"to_edge": 1, "SurroundingRectangle": None, "add_background_rectangle": None}
 
 
 def _call_name(call: ast.Call) -> str | None:
@@ -35,13 +40,20 @@ def slots(tree: ast.AST):
             for k in node.keywords:
                 if k.arg in KEYWORDS or (k.arg == "width" and name in WIDTH_CALLS):
                     yield k.value.lineno, f"{name}({k.arg}=)", k.value
-            index = WIDTH_CALLS.get(name)
-            if index is not None and len(node.args) > index:
-                yield node.args[index].lineno, f"{name}(width as argument {index + 1})", node.args[index]
+                if k.arg == "buff" and name in GAP_CALLS and not _zero(k.value):
+                    yield k.value.lineno, f"{name}(buff=)", k.value
+            for table, what in ((WIDTH_CALLS, "width"), (GAP_CALLS, "buff")):
+                index = table.get(name)
+                if index is not None and len(node.args) > index and not (what == "buff" and _zero(node.args[index])):
+                    yield node.args[index].lineno, f"{name}({what} as argument {index + 1})", node.args[index]
         elif isinstance(node, ast.Dict):
             for key, value in zip(node.keys, node.values, strict=True):
                 if isinstance(key, ast.Constant) and key.value in KEYWORDS:
                     yield value.lineno, f'"{key.value}":', value
+
+
+def _zero(expr: ast.expr) -> bool:
+    return isinstance(expr, ast.Constant) and expr.value == 0
 
 
 def bare_number(expr: ast.expr) -> bool:
@@ -101,6 +113,13 @@ def test_scene_widths_and_sizes_come_from_style(path: Path) -> None:
     ("Axes(axis_config={'stroke_width': 2, 'font_size': style.KEY_SIZE})", 1),
     ("MathTex('x', font_size=style.SMALL_SIZE - 4)", 1),
     ("MathTex('x', font_size=style.SMALL_SIZE * scale)", 0),
+    ("m.to_edge(DOWN, buff=0.45)", 1),
+    ("m.to_edge(DOWN, 0.3)", 1),
+    ("m.to_edge(DOWN, buff=style.FRAME_MARGIN)", 0),
+    ("SurroundingRectangle(m, buff=0.08)", 1),
+    ("SurroundingRectangle(m, buff=0)", 0),
+    ("m.add_background_rectangle(buff=0.05)", 1),
+    ("m.next_to(a, UP, buff=0.1)", 0),  # not checked yet
     ("class A:\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 1),
     ("class A:\n    W = 3  # why\n    def f(self):\n        Line(stroke_width=self.W)", 0),
     ("class A:\n    # why\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 0),

@@ -47,7 +47,7 @@ def boxes_overlap(a: Mobject, b: Mobject) -> bool:
 
 
 def labelled_box(mob, opacity: float = 0.85):
-    mob.add_background_rectangle(color=style.PANEL, opacity=opacity, buff=0.08)
+    mob.add_background_rectangle(color=style.PANEL, opacity=opacity, buff=style.BOX_GAP)
     return mob
 
 

@@ -68,7 +68,12 @@ CURVE_WIDTH = 4  # the curve a beat is about: the linearisation, the Gauss-Newto
 BOLD_WIDTH = 5  # vectors drawn from a point (e1, J e1, ...) and the Taylor error segment
 HALO_WIDTH = 7  # a background-coloured halo under a line that crosses other lines
 
+# Gaps (Manim units) whose role recurs across scenes with one value.
 FRAME_MARGIN = 0.3  # Manim units kept free at each frame edge
+BOTTOM_MARGIN = 0.45  # a key or closing line along the frame's bottom edge
+TICK_GAP = 0.06  # a tick's number from its tick
+BOX_GAP = 0.08  # a box around a readout: a highlight frame, a labelled box's backing
+BACKING_GAP = 0.05  # a label's opaque backing around its glyphs (add_background_rectangle)
 
 
 # Signs and roles in the ML scenes (told apart in one picture also by colour-blind viewers: tests/test_palette.py).
