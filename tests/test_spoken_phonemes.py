@@ -106,6 +106,7 @@ def lecture_captions(tmp_path_factory) -> list[tuple[str, str, str]]:
         patch.setattr(narrator_module.Narrator, "say", record)
         patch.delenv("JACOBIAN_CONFIG", raising=False)
         patch.delenv("JACOBIAN_VOICE", raising=False)
+        patch.setenv("JACOBIAN_NARRATOR", "narration.narrator:for_scene")  # as in the lecture (scenes.kit.narrator)
         activate(None)
         for entry in STORYBOARD:
             before = len(said)
