@@ -1,6 +1,6 @@
 """Imports point one way: ``lecture -> scenes -> kit``.  No module under scenes/ (the kit included) imports
 ``narration`` or ``lecture``; the kit imports no scene.  The narrator reaches a scene injected
-(``scenes.kit.narrator``)."""
+(``scenes.kit.narrator``), the chapter titles from the storyboard's data (``scenes/storyboard.py``)."""
 
 from __future__ import annotations
 
@@ -68,15 +68,33 @@ def test_the_check_sees_an_upward_import() -> None:
 PROBE = """
 import json, os, sys
 os.environ.pop("JACOBIAN_NARRATOR", None)
-import scenes.kit.scene
-print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("narration", "lecture"))))
+import scenes.kit.scene, scenes.outlook
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] in ("narration", "lecture")
+                        or m in ("scenes.softmax", "scenes.chain_rule"))))
 """
 
 
 @pytest.mark.render  # imports Manim in a fresh interpreter
 def test_a_scene_imports_no_narration_when_run_alone() -> None:
-    """Run alone (plain ``manim``, no ``$JACOBIAN_NARRATOR``), the kit loads neither narration nor lecture."""
+    """Run alone (plain ``manim``, no ``$JACOBIAN_NARRATOR``), the kit and the outlook load neither narration,
+    lecture, nor the scenes whose titles the outlook shows."""
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120,
                          check=True)
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 
+
+def test_the_outlook_clip_depends_on_no_other_scene() -> None:
+    """The lecture's clip cache key (``lecture.render.input_hash``) hashes the bytes of every project file the
+    scene imports, read from the source (``dependencies``), plus assets/, manim.cfg, the config and the render
+    options.  MLOutlook shows other chapters' titles: it reads them from the storyboard, so editing e.g.
+    scenes/softmax.py leaves its key as it was (only the storyboard, the kit and the outlook itself count)."""
+    from lecture.render import dependencies
+    from lecture.storyboard import STORYBOARD
+
+    outlook = next(e for e in STORYBOARD if e.cls == "MLOutlook")
+    deps = {p.relative_to(ROOT).as_posix() for p in dependencies(outlook.path)}
+    others = {e.file for e in STORYBOARD if e.file != outlook.file}
+    assert deps & others == set(), sorted(deps & others)
+    assert {"scenes/outlook.py", "scenes/storyboard.py"} <= deps
+    outside_kit = sorted(d for d in deps if d.startswith("scenes/") and not d.startswith("scenes/kit/"))
+    assert outside_kit == ["scenes/__init__.py", "scenes/outlook.py", "scenes/storyboard.py"]
