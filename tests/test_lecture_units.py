@@ -52,6 +52,12 @@ def test_srt_round_trip_keeps_times_to_the_millisecond() -> None:
     assert captions.parse_srt(text) == cues
 
 
+def test_parse_srt_reads_what_editors_write() -> None:
+    """A creator's own .srt from a subtitle editor: a byte-order mark, Windows line ends, no final newline."""
+    text = "\ufeff" + SRT.replace("\n", "\r\n").rstrip()
+    assert captions.parse_srt(text) == captions.parse_srt(SRT)
+
+
 @pytest.mark.parametrize("bad", ["1\n00:00:01,000 -> 00:00:02,000\nx", "1\nnot a time\nx",
                                  "1\n00:00:02,000 --> 00:00:01,000\nbackwards"])
 def test_parse_srt_rejects_malformed_cues(bad: str) -> None:
