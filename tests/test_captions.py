@@ -14,14 +14,11 @@ import pytest
 from scene_harness import render_scene, scene_class
 
 from jacobian_settings import active_settings
+from lecture.storyboard import STORYBOARD
 
 pytestmark = pytest.mark.render
 
-ALL_SCENES = tuple(scene_class(n) for n in ("RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF",
-                                             "ChainRule", "SoftmaxJacobian", "VectorRegression",
-                                             "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
-                                             "MAMLStep", "TaylorError", "BatchedJacobian", "SpatialOutputs",
-                                             "MLOutlook"))
+ALL_SCENES = tuple(scene_class(e.cls) for e in STORYBOARD)  # every scene of the lecture
 # code syntax a caption must not show (they are written in Unicode math: see scenes/kit/text.py)
 CODE_SYNTAX = re.compile(r"\*\*|_[A-Za-z0-9{]|\^T|\b(phi|sigma|lambda)|\|\|")
 SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
