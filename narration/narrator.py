@@ -19,7 +19,8 @@ from pathlib import Path
 
 from narration.audio import duration
 from narration.errors import NarrationError
-from narration.spoken import spoken_form, unspeakable
+from narration.rules import caption_problems
+from narration.spoken import spoken_form
 from narration.synth import Synthesiser
 from narration.voices import Voice, voice_from_env
 
@@ -63,11 +64,11 @@ class Narrator:
     def say(self, beat_id: str, beat: int, text: str, start: float, spoken: str | None = None) -> Utterance:
         """The narration of beat ``beat`` (id ``beat_id``) starting at ``start`` s: the creator's recording
         when there is one, else the synthetic voice (or silence)."""
+        unsayable = [p for p in caption_problems(text, spoken) if p.rule == "unsayable"]  # narration.rules
         spoken = spoken_form(spoken if spoken is not None else text)
-        bad = unspeakable(spoken)
-        if bad and self.voice.speaks:
-            raise NarrationError(f"{beat_id}: the spoken form has characters a voice cannot read ({bad!r}): "
-                                 f"{spoken!r}; pass spoken= to caption()")
+        if unsayable and self.voice.speaks:
+            raise NarrationError(f"{beat_id}: the spoken form has characters a voice cannot read "
+                                 f"({unsayable[0].found!r}): {spoken!r}; pass spoken= to caption()")
         recording = self.voice.recording(beat_id)
         if recording is not None:
             path, source = recording, "recording"

@@ -240,3 +240,17 @@ def test_a_scene_gets_the_narrator_its_process_names_and_is_silent_by_default(mo
         monkeypatch.setenv(kit.ENV_VAR, bad)
         with pytest.raises(kit.NarratorError, match=rf"^\$JACOBIAN_NARRATOR={re.escape(bad)}: .*module:attribute"):
             kit.narrator_for("S")
+
+
+def test_the_caption_rules_name_each_broken_rule() -> None:
+    """narration.rules.caption_problems: the one check of the caption rules (tests, narrator, preview)."""
+    from narration.rules import caption_problems
+
+    assert caption_problems("The Jacobian Jf maps e₁ to J e₁; ‖J‖ is its size, φ′(x₀) its slope.") == []
+    assert [(p.rule, p.found) for p in caption_problems("The Red arrow")] == [("colour", "Red")]
+    assert [(p.rule, p.found) for p in caption_problems("x**2 grows")] == [("code", "**"), ("unsayable", "*")]
+    assert [p.rule for p in caption_problems("W^T and phi")] == ["code", "unsayable"]
+    (unsayable,) = caption_problems("The Kronecker product A ⊗ B.")
+    assert (unsayable.rule, unsayable.found) == ("unsayable", "⊗")
+    assert str(unsayable) == "has characters a voice cannot say ('⊗') in its spoken form 'The Kronecker product A ⊗ B.'"
+    assert caption_problems("The Kronecker product A ⊗ B.", spoken="The Kronecker product of A and B.") == []
