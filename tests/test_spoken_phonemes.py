@@ -102,9 +102,12 @@ def lecture_captions(tmp_path_factory) -> list[tuple[str, str, str, str | None]]
     from manim import tempconfig
 
     media = tmp_path_factory.mktemp("spoken_media")
-    cache = Path(__file__).resolve().parent.parent / "media"  # formulas and texts are named by their content
+    # formulas are named by their content: the project's TeX cache serves.  Texts are not: Manim names a Text's
+    # SVG by its text and style, not the pixel size it was laid out at, so a 64x36 render there left narrow,
+    # wrapped SVGs that every later preview and render reused (MLOutlook's lines broke after a word or two)
+    cache = Path(__file__).resolve().parent.parent / "media"
     with pytest.MonkeyPatch.context() as patch, tempconfig({"tex_dir": str(cache / "Tex"),
-                                                            "text_dir": str(cache / "texts")}):
+                                                            "text_dir": str(media / "texts")}):
         patch.setattr(narrator_module.Narrator, "say", record)
         patch.delenv("JACOBIAN_CONFIG", raising=False)
         patch.delenv("JACOBIAN_VOICE", raising=False)
