@@ -2,9 +2,10 @@
 with chapters, captions and stills, or export them as an offline reveal.js presentation.
 
 Run it as ``python -m lecture`` (``scripts/render`` does); ``python -m lecture --help`` lists
-the options.  Dependencies point one way: ``lecture`` may import ``jacobian_settings`` and, in the
-preview's render child only, ``scenes`` (and through it Manim); the render command itself imports no
-Manim: every scene renders in its own ``manim`` process.
+the options.  Dependencies point one way: ``lecture`` may import ``jacobian_settings``, ``narration``, the
+storyboard's data (``scenes/storyboard.py``) and the kit's Manim-free modules (``scenes.kit.narrator``,
+``scenes.kit.beats``) and, in the preview's render child only, the scenes (and through them Manim); the render
+command itself imports no Manim: every scene renders in its own ``manim`` process.
 """
 
 from lecture.errors import LectureError, MediaError, SceneFailedError, ToolMissingError, UsageError

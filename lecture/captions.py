@@ -46,13 +46,14 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+
+import srt
 
 from lecture.errors import MediaError
 
-_TIME = r"(\d+):([0-5]\d):([0-5]\d)[,.](\d{3})"
-_TIMING = re.compile(rf"^\s*{_TIME}\s*-->\s*{_TIME}")
-
+_MS = timedelta(milliseconds=1)
 
 @dataclass(frozen=True)
 class Cue:
@@ -63,43 +64,38 @@ class Cue:
     text: str
 
 
-def _seconds(h: str, m: str, s: str, ms: str) -> float:
-    return int(h) * 3600 + int(m) * 60 + int(s) + int(ms) / 1000
+def _delta(seconds: float) -> timedelta:
+    """``seconds`` as a time of the ``srt`` package, rounded to the millisecond (never below 0)."""
+    return round(max(seconds, 0.0) * 1000) * _MS
 
 
 def parse_srt(text: str, source: str = "<srt>") -> list[Cue]:
-    """Parse SubRip text into cues (numbering is ignored); a malformed block raises :class:`MediaError`."""
+    """Parse SubRip text into cues (with the ``srt`` package; numbering is ignored, each cue's text is stripped
+    of surrounding blank lines); a malformed block raises :class:`MediaError` naming ``source``."""
     cues = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        lines = block.strip("\n").split("\n")
-        if not block.strip():
-            continue
-        timing_at = 1 if len(lines) > 1 and lines[0].strip().isdigit() else 0
-        match = _TIMING.match(lines[timing_at]) if timing_at < len(lines) else None
-        if match is None:
-            raise MediaError(f"{source}: not a SubRip cue: {lines[0][:60]!r}")
-        g = match.groups()
-        start, end = _seconds(*g[:4]), _seconds(*g[4:])
-        if end < start:
-            raise MediaError(f"{source}: cue ends before it starts: {lines[timing_at]!r}")
-        cues.append(Cue(start, end, "\n".join(lines[timing_at + 1:]).strip()))
+    try:
+        for sub in srt.parse(text.replace("\r\n", "\n")):
+            if sub.end < sub.start:
+                times = " --> ".join(map(srt.timedelta_to_srt_timestamp, (sub.start, sub.end)))
+                raise MediaError(f"{source}: cue ends before it starts: {times!r}")
+            cues.append(Cue(round(sub.start / _MS) / 1000, round(sub.end / _MS) / 1000, sub.content.strip()))
+    except srt.SRTParseError as exc:
+        bad = exc.unmatched_content.strip().split("\n")[0]
+        raise MediaError(f"{source}: not a SubRip cue: {bad[:60]!r}") from None
+    except srt.TimestampParseError as exc:
+        raise MediaError(f"{source}: {exc}") from None
     return cues
 
 
 def srt_time(seconds: float) -> str:
     """``HH:MM:SS,mmm`` (rounded to the millisecond)."""
-    ms = round(max(seconds, 0.0) * 1000)
-    h, rest = divmod(ms, 3_600_000)
-    m, rest = divmod(rest, 60_000)
-    s, ms = divmod(rest, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d},{ms:03d}"
+    return srt.timedelta_to_srt_timestamp(_delta(seconds))
 
 
 def format_srt(cues: Sequence[Cue]) -> str:
-    """SubRip text, numbered from 1."""
-    return "".join(
-        f"{i}\n{srt_time(c.start)} --> {srt_time(c.end)}\n{c.text}\n\n" for i, c in enumerate(cues, start=1)
-    )
+    """SubRip text, numbered from 1 in the order given (the ``srt`` package composes it; an empty cue stays)."""
+    return srt.compose([srt.Subtitle(i, _delta(c.start), _delta(c.end), c.text) for i, c in enumerate(cues, start=1)],
+                       reindex=False)
 
 
 def merge_cues(per_clip: Sequence[Sequence[Cue]], starts: Sequence[float], durations: Sequence[float]) -> list[Cue]:

@@ -12,6 +12,11 @@ One scene is rendered to ``media/preview/<Scene>.mp4`` (and ``.srt``).  What mak
   Manim's default ``medium`` preset is a large share of a scene's time (``scenes/kit/manim_compat.py:
   set_x264_preset``).
 
+The preview is silent, but every caption is checked with the lecture's caption rules
+(:func:`narration.rules.caption_problems`: no colour named, no code syntax, nothing a voice cannot say): each
+caption that breaks one prints a warning line naming the scene, the beat and the caption (the preview is still
+written; a narrated lecture refuses a caption the voice cannot say).
+
 With ``--watch`` the scene file and every project module it imports, ``assets/``, ``manim.cfg`` and the
 ``--config`` file are polled; each change renders again and prints one line with the time from the
 change being seen to the preview being written.  The published file is replaced atomically, so a
@@ -31,7 +36,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jacobian_settings import ENV_VAR, ConfigError, activate, config_path_from_env, load_settings
@@ -124,6 +129,38 @@ class Result:
     error: str = ""
     peak_mib: float = 0.0  # the render child's peak resident memory
     svg_parses: int = 0  # SVG files the render child parsed (not copied from the warm parent's memo)
+    warnings: list[str] = field(default_factory=list)  # one line per caption that breaks a caption rule
+
+
+@dataclass(frozen=True)
+class _Silence:
+    seconds: float | None = None
+
+
+class CaptionCheck:
+    """The preview's narrator (``scenes.kit.narrator``): silent, the written timings, and every caption checked
+    with ``check`` (:func:`narration.rules.caption_problems`), one warning line per caption that breaks a rule."""
+
+    speaks = False
+
+    def __init__(self, check: Callable, scene: str) -> None:
+        self.check, self.scene = check, scene
+        self.plan: dict[int, float] = {}
+        self.undescribed: list[str] = []
+        self.warnings: list[str] = []
+
+    def say(self, beat_id: str, beat: int, text: str, start: float, spoken: str | None = None) -> _Silence:
+        problems = self.check(text, spoken)
+        if problems:
+            self.warnings.append(f"warning: {self.scene} beat {beat + 1} ({beat_id}): the caption "
+                                 f"{' and '.join(map(str, problems))}: {text!r}")
+        return _Silence()
+
+    def describe(self, beat: int, start: float, text: str) -> None:
+        pass
+
+    def write(self, beats: int, beat_ends: list[float]) -> None:
+        pass
 
 
 def _one_line(exc: BaseException) -> str:
@@ -222,7 +259,7 @@ class Previewer:
             return Result(False, time.perf_counter() - t0, error=message.get("error", "failed"), peak_mib=peak)
         video = self._publish(Path(message["video"]), message.get("srt"))
         return Result(True, time.perf_counter() - t0, video, message.get("video_seconds", 0.0), peak_mib=peak,
-                      svg_parses=message.get("svg_parses", 0))
+                      svg_parses=message.get("svg_parses", 0), warnings=message.get("warnings", []))
 
     def _publish(self, video: Path, srt: str | None) -> Path:
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -262,6 +299,8 @@ class Previewer:
             rel = result.video.relative_to(ROOT) if ROOT in result.video.parents else result.video
             say(f"[{stamp}] {self.target.cls}: preview written in {result.seconds:.1f} s "
                 f"({result.video_seconds:.1f} s of video, peak {result.peak_mib:.0f} MiB) -> {rel}  [{why}]")
+            for line in result.warnings:
+                say(line)
         else:
             say(f"[{stamp}] {self.target.cls}: error: {result.error}  [{why}; the last good preview is kept]")
 
@@ -301,6 +340,16 @@ class Previewer:
         config.save_last_frame = False
         config.preview = False
         config.output_file = self.target.cls
+        from narration.rules import caption_problems
+        from scenes.kit.narrator import use_narrator
+
+        checks: list[CaptionCheck] = []
+
+        def checked(scene: str) -> CaptionCheck:  # the narrator of each scene this child sets up
+            checks.append(CaptionCheck(caption_problems, scene))
+            return checks[-1]
+
+        use_narrator(checked)
         if self.target.module_name:
             module = importlib.import_module(self.target.module_name)
         else:
@@ -329,7 +378,8 @@ class Previewer:
         srt = video.with_suffix(".srt")
         seconds = rendered_seconds(scene) if self.beat is None else float(media.video_duration(video))
         return {"ok": True, "video": str(video), "srt": str(srt) if srt.is_file() else None,
-                "video_seconds": seconds, "svg_parses": len(set(self.svg_memo) - self._svg_inherited)}
+                "video_seconds": seconds, "svg_parses": len(set(self.svg_memo) - self._svg_inherited),
+                "warnings": [line for check in checks for line in check.warnings]}
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -30,6 +30,9 @@ from lecture.storyboard import ROOT, SceneEntry
 from narration import ENV_VAR as VOICE_ENV
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
 from narration.narrator import record_path
+from scenes.kit.narrator import ENV_VAR as NARRATOR_ENV
+
+NARRATOR = "narration.narrator:for_scene"  # the narrator of a scene in a lecture process (scenes.kit.narrator)
 
 
 @dataclass(frozen=True)
@@ -166,12 +169,13 @@ def job_flags(command: Sequence[str], entry: SceneEntry, media_dir: Path) -> lis
 
 def scene_env(config: Path | None, slides: bool, voice: str = "none", narration_out: Path | None = None
               ) -> dict[str, str]:
-    """The environment of a scene process: the config file, the slide mode, the voice and where the
-    narration record goes, a fixed hash seed."""
+    """The environment of a scene process: the config file, the slide mode, the narrator, the voice and where
+    the narration record goes, a fixed hash seed."""
     env = environment_for(config)
     env.pop("JACOBIAN_SLIDES", None)
     if slides:
         env["JACOBIAN_SLIDES"] = "1"
+    env[NARRATOR_ENV] = NARRATOR
     env[VOICE_ENV] = voice
     env.pop(NARRATION_OUT_ENV, None)
     if narration_out is not None:

@@ -1,6 +1,5 @@
-"""The lecture's scenes in order: file, class, chapter title, part.
-
-``STORYBOARD`` is the real lecture; tests pass another list with ``--storyboard module:attr``.
+"""The lecture's scenes: ``STORYBOARD`` (the data, in ``scenes/storyboard.py``) is the real lecture; tests
+pass another list with ``--storyboard module:attr``.
 """
 
 from __future__ import annotations
@@ -8,53 +7,12 @@ from __future__ import annotations
 import ast
 import importlib
 import sys
-from dataclasses import dataclass
-from pathlib import Path
 
 from lecture.errors import UsageError
+from scenes.storyboard import PART_TITLES, ROOT, STORYBOARD, SUMMARY, SceneEntry
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class SceneEntry:
-    """One scene of the lecture.  ``file`` is relative to the project root (or absolute)."""
-
-    file: str
-    cls: str
-    title: str
-    part: int = 1
-
-    @property
-    def path(self) -> Path:
-        return (ROOT / self.file).resolve()
-
-
-PART_TITLES = {1: "The Jacobian, in motion", 2: "Jacobians in machine learning"}
-
-# the lecture in two sentences (the course page and the upload kit's description)
-SUMMARY = ("The Jacobian animated: how a map's matrix of partial derivatives follows the slopes of RBF features, "
-           "builds a model's derivative and turns small grid squares into parallelograms. It then follows the "
-           "Jacobian through machine learning: the chain rule, softmax, regression, encoders, flows, penalties, "
-           "MAML, the Taylor error and batched inputs.")
-
-STORYBOARD: tuple[SceneEntry, ...] = (
-    SceneEntry("scenes/rbf_jacobian.py", "RBFJacobian", "RBF features and their Jacobian", 1),
-    SceneEntry("scenes/rbf_model.py", "RBFModel", "From features to a model", 1),
-    SceneEntry("scenes/heatmap.py", "JacobianNormHeatmap", "The size of the Jacobian: its Frobenius norm", 1),
-    SceneEntry("scenes/grid_squares.py", "GridSquaresUnderF", "Grid squares under f", 1),
-    SceneEntry("scenes/chain_rule.py", "ChainRule", "The chain rule: products of Jacobians", 2),
-    SceneEntry("scenes/softmax.py", "SoftmaxJacobian", "The softmax Jacobian", 2),
-    SceneEntry("scenes/vector_regression.py", "VectorRegression", "Vector-valued regression", 2),
-    SceneEntry("scenes/encoder_sensitivity.py", "EncoderSensitivity", "Encoders: what the code ignores", 2),
-    SceneEntry("scenes/flow.py", "FlowDensity", "Flows: the determinant scales density", 2),
-    SceneEntry("scenes/penalty.py", "JacobianPenalty", "Jacobian penalties and singular values", 2),
-    SceneEntry("scenes/maml_step.py", "MAMLStep", "MAML: differentiating through a gradient step", 2),
-    SceneEntry("scenes/taylor.py", "TaylorError", "Local linearity: the Taylor error", 2),
-    SceneEntry("scenes/batched_jacobian.py", "BatchedJacobian", "Batched inputs: a block-diagonal Jacobian", 2),
-    SceneEntry("scenes/spatial_outputs.py", "SpatialOutputs", "Spatial outputs: the Jacobian of a convolution", 2),
-    SceneEntry("scenes/outlook.py", "MLOutlook", "Outlook", 2),
-)
+__all__ = ["PART_TITLES", "ROOT", "STORYBOARD", "SUMMARY", "SceneEntry", "check_entries", "load_storyboard",
+           "select"]
 
 
 def load_storyboard(spec: str | None = None) -> tuple[SceneEntry, ...]:

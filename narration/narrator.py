@@ -19,9 +19,10 @@ from pathlib import Path
 
 from narration.audio import duration
 from narration.errors import NarrationError
-from narration.spoken import spoken_form, unspeakable
+from narration.rules import caption_problems
+from narration.spoken import spoken_form
 from narration.synth import Synthesiser
-from narration.voices import Voice
+from narration.voices import Voice, voice_from_env
 
 OUT_ENV = "JACOBIAN_NARRATION_OUT"
 PLAN_ENV = "JACOBIAN_BEAT_PLAN"
@@ -43,23 +44,31 @@ class Utterance:
 
 
 class Narrator:
-    """Speech for the beats of scene ``scene`` in ``voice``."""
+    """Speech for the beats of scene ``scene`` in ``voice``: what a scene's ``narrator`` is in the lecture
+    (:func:`for_scene`; the kit's interface is ``scenes.kit.narrator.Narrator``).  ``plan``: for each
+    captioned beat, the seconds it runs after its caption in the silent run (see :func:`planned_seconds`)."""
 
-    def __init__(self, voice: Voice, scene: str) -> None:
+    def __init__(self, voice: Voice, scene: str, plan: dict[int, float] | None = None) -> None:
         self.voice, self.scene = voice, scene
+        self.plan: dict[int, float] = dict(plan or {})
         self.utterances: list[Utterance] = []
         self.descriptions: list[dict] = []  # what each beat shows, in words: {"beat", "start", "text"}
         self.undescribed: list[str] = []  # ids of beats that showed something and said nothing of it
         self._synth = Synthesiser(voice.model, voice.config) if voice.speaks else None
 
+    @property
+    def speaks(self) -> bool:
+        """Whether the beats are timed to speech (a synthetic voice or recordings)."""
+        return self.voice.speaks
+
     def say(self, beat_id: str, beat: int, text: str, start: float, spoken: str | None = None) -> Utterance:
         """The narration of beat ``beat`` (id ``beat_id``) starting at ``start`` s: the creator's recording
         when there is one, else the synthetic voice (or silence)."""
+        unsayable = [p for p in caption_problems(text, spoken) if p.rule == "unsayable"]  # narration.rules
         spoken = spoken_form(spoken if spoken is not None else text)
-        bad = unspeakable(spoken)
-        if bad and self.voice.speaks:
-            raise NarrationError(f"{beat_id}: the spoken form has characters a voice cannot read ({bad!r}): "
-                                 f"{spoken!r}; pass spoken= to caption()")
+        if unsayable and self.voice.speaks:
+            raise NarrationError(f"{beat_id}: the spoken form has characters a voice cannot read "
+                                 f"({unsayable[0].found!r}): {spoken!r}; pass spoken= to caption()")
         recording = self.voice.recording(beat_id)
         if recording is not None:
             path, source = recording, "recording"
@@ -93,6 +102,14 @@ class Narrator:
         tmp.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         os.replace(tmp, dest)
         return dest
+
+
+def for_scene(scene: str) -> Narrator:
+    """The narrator of scene class ``scene`` in a lecture's ``manim`` process: the voice ``$JACOBIAN_VOICE``
+    names, with the plan ``$JACOBIAN_BEAT_PLAN`` names when it speaks.  The lecture command names this
+    function in ``$JACOBIAN_NARRATOR`` (``scenes.kit.narrator``), so the scenes need not import this package."""
+    voice = voice_from_env()
+    return Narrator(voice, scene, plan_from_env() if voice.speaks else None)
 
 
 def record_path(folder: Path, scene: str) -> Path:

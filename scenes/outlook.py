@@ -10,14 +10,10 @@ from __future__ import annotations
 
 from manim import *
 
-from scenes.batched_jacobian import BatchedJacobian
-from scenes.chain_rule import ChainRule
 from scenes.kit import style
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
-from scenes.softmax import SoftmaxJacobian
-from scenes.spatial_outputs import SpatialOutputs
-from scenes.vector_regression import VectorRegression
+from scenes.storyboard import title_of
 
 
 class MLOutlook(LectureScene):
@@ -27,16 +23,17 @@ class MLOutlook(LectureScene):
     HEADING = "Where vector-valued functions appear"
     HEADING_MARGIN = 0.5  # the card's heading sits further from the top edge than style.FRAME_MARGIN
     HEADING_SIZE = 38  # the card's one heading: above a panel's style.HEADING_SIZE, under a title's
-    # (the page's case, what its Jacobian is, the titles of the scenes that show it)
+    # (the page's case, what its Jacobian is, the scenes that show it: their titles come from the storyboard,
+    # not from their modules, so editing one of those scenes leaves this clip's cache valid)
     ITEMS = (
         ("Every hidden layer", "activations are vectors; back-propagation: one vector–Jacobian product per layer",
-         (ChainRule.TITLE,)),
+         ("ChainRule",)),
         ("The final output", "K class probabilities, or a vector of regression targets",
-         (SoftmaxJacobian.TITLE, VectorRegression.TITLE)),
+         ("SoftmaxJacobian", "VectorRegression")),
         ("Batched inputs (B×n → B×m)", "a (Bm)×(Bn) Jacobian, block-diagonal when examples do not interact",
-         (BatchedJacobian.TITLE,)),
+         ("BatchedJacobian",)),
         ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows, banded",
-         (SpatialOutputs.TITLE,)),
+         ("SpatialOutputs",)),
     )
 
     def construct(self) -> None:
@@ -50,8 +47,8 @@ class MLOutlook(LectureScene):
         head = single_path(Text(self.HEADING, font_size=self.HEADING_SIZE, color=style.TEXT)).to_edge(
             UP, buff=self.HEADING_MARGIN)
         rows = VGroup()
-        for name, what, scene in self.ITEMS:
-            pointer = f"see: {'; '.join(scene)}"
+        for name, what, scenes in self.ITEMS:
+            pointer = f"see: {'; '.join(title_of(cls) for cls in scenes)}"
             rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
                             VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
                                    single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),

@@ -104,3 +104,18 @@ class FixtureUndescribed(LectureScene):
         self.beat()
         self.caption("Not described", 1.0)
         self.play(Create(Square(side_length=1.0, color=style.E2)), run_time=self.rt(1.0))
+
+
+class FixtureBadCaption(LectureScene):
+    """Its second caption breaks two caption rules: it names a colour and has a symbol no voice can say (the
+    preview must warn, naming the scene, the beat and the caption)."""
+
+    TITLE = "Fixture: a bad caption"
+
+    def construct(self) -> None:
+        square = Square(side_length=1.5, color=style.E1)
+        self.caption("A square appears", 1.0, shows="A small square outline in the centre.")
+        self.play(Create(square), run_time=self.rt(1.0))
+        self.beat()
+        self.caption("The red square is A ⊗ B", 1.2, shows="The square fills.")
+        self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(1.0))

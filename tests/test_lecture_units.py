@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,12 @@ def test_srt_round_trip_keeps_times_to_the_millisecond() -> None:
     assert captions.parse_srt(text) == cues
 
 
+def test_parse_srt_reads_what_editors_write() -> None:
+    """A creator's own .srt from a subtitle editor: a byte-order mark, Windows line ends, no final newline."""
+    text = "\ufeff" + SRT.replace("\n", "\r\n").rstrip()
+    assert captions.parse_srt(text) == captions.parse_srt(SRT)
+
+
 @pytest.mark.parametrize("bad", ["1\n00:00:01,000 -> 00:00:02,000\nx", "1\nnot a time\nx",
                                  "1\n00:00:02,000 --> 00:00:01,000\nbackwards"])
 def test_parse_srt_rejects_malformed_cues(bad: str) -> None:
@@ -82,14 +89,41 @@ def test_chapter_warnings_name_short_chapters() -> None:
 
 # --- storyboard -----------------------------------------------------------------------------------
 
-def test_real_storyboard_has_both_parts_in_order() -> None:
-    assert [e.cls for e in STORYBOARD[:4]] == ["RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF"]
-    # part 2 follows the page's machine-learning section: items 1-7, then batched inputs, spatial outputs, the outlook
-    assert [e.cls for e in STORYBOARD[4:]] == [
-        "ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivity", "FlowDensity", "JacobianPenalty",
-        "MAMLStep", "TaylorError", "BatchedJacobian", "SpatialOutputs", "MLOutlook"]
-    assert [e.part for e in STORYBOARD] == [1] * 4 + [2] * 11
-    assert len({e.cls for e in STORYBOARD}) == len(STORYBOARD)
+# the page's order (its sections, then its machine-learning items 1-7, batched inputs, spatial outputs): scenes
+# that animate it keep it, whatever scenes a lecturer adds between them
+PAGE_ORDER = {1: ["RBFJacobian", "RBFModel", "JacobianNormHeatmap", "GridSquaresUnderF"],
+              2: ["ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivity", "FlowDensity",
+                  "JacobianPenalty", "MAMLStep", "TaylorError", "BatchedJacobian", "SpatialOutputs"]}
+
+
+def storyboard_problems(entries) -> list[str]:
+    """What is wrong with the order of ``entries``: parts out of order, the page's scenes out of its order (or
+    in the wrong part), the closing card not last, a scene twice."""
+    names, parts = [e.cls for e in entries], [e.part for e in entries]
+    problems = []
+    if parts != sorted(parts) or parts[0] != 1:
+        problems.append(f"parts not 1 then 2: {parts}")
+    for part, page in PAGE_ORDER.items():
+        shown = [e.cls for e in entries if e.cls in page]
+        if shown != [n for n in page if n in shown] or any(e.part != part for e in entries if e.cls in page):
+            problems.append(f"part {part} out of the page's order: {shown}")
+    if "MLOutlook" in names and names[-1] != "MLOutlook":
+        problems.append("the outlook is not the last scene")
+    if len(set(names)) != len(names):
+        problems.append("a scene appears twice")
+    return problems
+
+
+def test_real_storyboard_has_both_parts_in_the_pages_order() -> None:
+    assert storyboard_problems(STORYBOARD) == []
+    assert {n for page in PAGE_ORDER.values() for n in page} <= {e.cls for e in STORYBOARD}  # the page, all of it
+    # the check sees a swap, a scene in the wrong part, the outlook not last, a repeat; an added scene is fine
+    a, b = STORYBOARD[4], STORYBOARD[5]
+    for broken in ((*STORYBOARD[:4], b, a, *STORYBOARD[6:]), (*STORYBOARD[:4], replace(a, part=1), *STORYBOARD[5:]),
+                   (*STORYBOARD[:-1], STORYBOARD[-1], a), (*STORYBOARD, STORYBOARD[-1])):
+        assert storyboard_problems(broken), broken
+    added = (*STORYBOARD[:5], SceneEntry("scenes/polar.py", "PolarMap", "Polar coordinates", 2), *STORYBOARD[5:])
+    assert storyboard_problems(added) == []
 
 
 def test_select_keeps_storyboard_order_and_ignores_case() -> None:

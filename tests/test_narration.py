@@ -213,3 +213,44 @@ def test_a_lost_speech_file_is_one_error_saying_what_to_do(tmp_path: Path) -> No
                                          r"\(was the speech cache cleared\?\); render again with --force"):
         track([record], [0.0], 2.0, "mp4", tmp_path / "out.mp4")
     assert not (tmp_path / "out.mp4").exists()
+
+
+def test_a_scene_gets_the_narrator_its_process_names_and_is_silent_by_default(monkeypatch) -> None:
+    """The kit imports no narration: a scene is silent unless the process installs a narrator or
+    ``$JACOBIAN_NARRATOR`` names one, as the lecture's scene processes do; a bad name is one clear error."""
+    from lecture.render import scene_env
+    from narration.narrator import Narrator
+    from scenes.kit import narrator as kit
+
+    monkeypatch.delenv(kit.ENV_VAR, raising=False)
+    monkeypatch.setenv("JACOBIAN_VOICE", "none")
+    silent = kit.narrator_for("S")
+    assert isinstance(silent, kit.SilentNarrator) and not silent.speaks
+    assert silent.say("S-01-a", 0, "x", 0).seconds is None
+    env = scene_env(None, False, "none")
+    monkeypatch.setenv(kit.ENV_VAR, env[kit.ENV_VAR])
+    lecture = kit.narrator_for("S")
+    assert isinstance(lecture, Narrator) and lecture.scene == "S" and lecture.plan == {} and not lecture.speaks
+    kit.use_narrator(kit.SilentNarrator)
+    try:
+        assert isinstance(kit.narrator_for("S"), kit.SilentNarrator)  # the process's own choice comes first
+    finally:
+        kit.use_narrator(None)
+    for bad in ("narration.narrator", "narration.nowhere:for_scene", "narration.narrator:OUT_ENV"):
+        monkeypatch.setenv(kit.ENV_VAR, bad)
+        with pytest.raises(kit.NarratorError, match=rf"^\$JACOBIAN_NARRATOR={re.escape(bad)}: .*module:attribute"):
+            kit.narrator_for("S")
+
+
+def test_the_caption_rules_name_each_broken_rule() -> None:
+    """narration.rules.caption_problems: the one check of the caption rules (tests, narrator, preview)."""
+    from narration.rules import caption_problems
+
+    assert caption_problems("The Jacobian Jf maps e₁ to J e₁; ‖J‖ is its size, φ′(x₀) its slope.") == []
+    assert [(p.rule, p.found) for p in caption_problems("The Red arrow")] == [("colour", "Red")]
+    assert [(p.rule, p.found) for p in caption_problems("x**2 grows")] == [("code", "**"), ("unsayable", "*")]
+    assert [p.rule for p in caption_problems("W^T and phi")] == ["code", "unsayable"]
+    (unsayable,) = caption_problems("The Kronecker product A ⊗ B.")
+    assert (unsayable.rule, unsayable.found) == ("unsayable", "⊗")
+    assert str(unsayable) == "has characters a voice cannot say ('⊗') in its spoken form 'The Kronecker product A ⊗ B.'"
+    assert caption_problems("The Kronecker product A ⊗ B.", spoken="The Kronecker product of A and B.") == []

@@ -96,6 +96,20 @@ def test_failing_scene_exits_1_with_one_line_and_writes_nothing(tmp_path: Path) 
     assert not (tmp_path / "FixtureBroken.mp4").exists()
 
 
+def test_a_caption_that_breaks_a_rule_is_one_warning_line_and_the_preview_is_still_written(tmp_path: Path) -> None:
+    """The silent preview checks every caption with the lecture's rules (narration.rules.caption_problems, the
+    function the caption tests use): one line naming the scene, the beat, what is wrong and the caption."""
+    result = preview(f"{ROOT / 'tests' / 'fixture_scenes.py'}:FixtureBadCaption", out=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "FixtureBadCaption.mp4").is_file()
+    warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
+    assert warnings == ["warning: FixtureBadCaption beat 2 (FixtureBadCaption-02-beat2): the caption names a colour "
+                        "('red'; colours are settings) and has characters a voice cannot say ('⊗') in its spoken "
+                        "form 'The red square is A ⊗ B': 'The red square is A ⊗ B'"], result.stdout
+    clean = preview("FixtureSquare", out=tmp_path / "clean")
+    assert clean.returncode == 0 and "warning:" not in clean.stdout, clean.stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["Nope"], "error: preview: unknown scene 'Nope'"),
     (["FixtureSquare", "--beat", "nope"],

@@ -28,6 +28,7 @@ from scenes.kit.manim_compat import decimal_text
 from scenes.kit.panel import Panel
 from scenes.kit.readouts import shown_values
 from scenes.kit.text import single_path
+from scenes.storyboard import title_of
 
 pytestmark = pytest.mark.render
 
@@ -247,14 +248,14 @@ def test_taylor_read_back(rendered) -> None:
 
 def test_outlook_points_to_existing_scenes(rendered) -> None:
     scene, _ = rendered("MLOutlook")
-    titles = {scene_class(e.cls).TITLE for e in STORYBOARD if e.cls != "MLOutlook"}
     named = " ".join(item[0] for item in scene.ITEMS)
     for word in ("hidden layer", "final output", "Batched", "Spatial"):  # the page's "when do we see them?"
         assert word in named
-    pointed = {title for item in scene.ITEMS for title in item[2]}
-    assert pointed <= titles
-    assert {scene_class("ChainRule").TITLE, scene_class("BatchedJacobian").TITLE,
-            scene_class("SpatialOutputs").TITLE} <= pointed
+    pointed = {cls for item in scene.ITEMS for cls in item[2]}  # scene classes; their titles from the storyboard
+    assert pointed <= {e.cls for e in STORYBOARD if e.cls != "MLOutlook"}
+    assert {"ChainRule", "BatchedJacobian", "SpatialOutputs"} <= pointed
+    for cls in pointed:  # the title shown is the scene's own
+        assert title_of(cls) == scene_class(cls).TITLE
     assert [item[0] for item in scene.ITEMS if not item[2]] == []  # every case is animated
     assert len(scene.rows) == len(scene.ITEMS)
     # back-propagation carries one vector through one vector-Jacobian product per layer; it never forms the

@@ -7,5 +7,8 @@ moving value), ``text`` (single-path text, number formatting), ``shapes`` (Bezie
 label boxes), ``colormaps`` (colour maps and raster compositing), ``manim_compat`` (every Manim internal or
 private attribute the project uses, behind small named hooks; ``lecture`` may import it too).
 
-The kit may import Manim, NumPy, PIL and the config module; it never imports ``jacobian_math`` or a scene.
+``narrator`` (the narrator interface, silent by default; the lecture injects its voice).
+
+The kit may import Manim, NumPy, PIL and the config module; it never imports ``jacobian_math``, a scene,
+``narration`` or ``lecture`` (tests/test_layers.py).
 """

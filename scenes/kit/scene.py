@@ -3,10 +3,11 @@
 Set ``JACOBIAN_SLIDES=1`` to build the scenes on ``manim_slides.Slide`` so that
 ``beat()`` marks a slide boundary; otherwise scenes are plain ``manim.Scene``.
 
-Narration (``$JACOBIAN_VOICE``, see :mod:`narration.voices`): each beat has at most one :meth:`caption`,
-said when the beat starts.  With a voice, the beat lasts as long as its speech needs plus ``SPEECH_PAUSE``:
-its run times (:meth:`rt`) stretch by (speech + pause) / planned time when that is more than 1, and the
-beat's end waits (a frozen frame) for whatever speech is left.  The planned time is what the beat runs after
+Narration (the scene's ``narrator``, from :func:`scenes.kit.narrator.narrator_for`: silent unless the process
+installed one or ``$JACOBIAN_NARRATOR`` names one, as the lecture command does): each beat has at most one
+:meth:`caption`, said when the beat starts.  With a voice, the beat lasts as long as its speech needs plus
+``SPEECH_PAUSE``: its run times (:meth:`rt`) stretch by (speech + pause) / planned time when that is more than
+1, and the beat's end waits (a frozen frame) for whatever speech is left.  The planned time is what the beat runs after
 its caption with the written run times: measured by a silent run whose record ``$JACOBIAN_BEAT_PLAN`` names
 (the lecture command makes it), else the caption's ``seconds``.  Silent, a beat keeps its written run times.
 
@@ -44,8 +45,6 @@ from manim import (
 )
 
 from jacobian_settings import Settings, active_settings
-from narration import voice_from_env
-from narration.narrator import Narrator, plan_from_env
 from scenes.kit import style
 from scenes.kit.beats import BEAT_FRAMES_ENV, BEATS_ENV, beat_id, beat_names, beat_range
 from scenes.kit.manim_compat import (
@@ -56,6 +55,7 @@ from scenes.kit.manim_compat import (
     set_slide_notes,
     time_as_rendered,
 )
+from scenes.kit.narrator import narrator_for
 from scenes.kit.tex_lookahead import TexLookahead
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
@@ -94,8 +94,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         # the class that writes ``construct`` names the beats (a test's subclass that only records keeps them)
         author = next(k for k in type(self).__mro__ if "construct" in vars(k))
         self._beat_names = beat_names(Path(inspect.getsourcefile(author)), author.__name__)
-        self.narrator = Narrator(voice_from_env(), type(self).__name__)
-        self._plan = plan_from_env() if self.narrator.voice.speaks else {}
+        self.narrator = narrator_for(type(self).__name__)
+        self._plan = self.narrator.plan if self.narrator.speaks else {}
         self._beat_ends: list[float] = []
         self.beat_frames: list[tuple[str, np.ndarray]] | None = [] if os.environ.get(BEAT_FRAMES_ENV) else None
         self._render_range = self.beats_to_render()
@@ -130,9 +130,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
     def caption(self, text: str, seconds: float, spoken: str | None = None, silent_caption: bool = True,
                 shows: str | None = None) -> None:
         """The beat's narration, said from now: ``text`` is the caption (readable math), ``spoken`` what the
-        voice says when the written form reads badly aloud (default: :func:`narration.spoken.spoken_form` of
-        ``text``), ``seconds`` the beat's planned length (scaled).  The caption (for the lecture's .srt)
-        lasts as long as the speech, or ``seconds`` when silent (then not at all unless ``silent_caption``).
+        voice says when the written form reads badly aloud (default: the narrator's spoken form of ``text``),
+        ``seconds`` the beat's planned length (scaled).  The caption (for the lecture's .srt) lasts as long as
+        the speech, or ``seconds`` when silent (then not at all unless ``silent_caption``).
         ``shows`` describes what the beat shows that ``text`` does not say (for viewers who cannot see it).
         One caption per beat."""
         self._finish_speech()

@@ -151,7 +151,7 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     render beside this process uses them."""
     from manim import config
 
-    from narration.voices import ENV_VAR as VOICE_ENV
+    from scenes.kit.narrator import SilentNarrator, use_narrator
 
     found: dict[str, Path] = {}  # each missing formula once, however often the scene builds it
     stand_ins = Path(tempfile.mkdtemp(prefix="jacobian-tex-ahead-"))
@@ -167,7 +167,7 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     logging.getLogger("manim").setLevel(logging.CRITICAL)
     # Text's SVGs too: Pango writes them non-atomically, and Manim writes <hash>_.svg beside each it parses
     config.text_dir = str(stand_ins / "texts")
-    os.environ[VOICE_ENV] = "none"  # the timing of speech changes no formula; never synthesise here
+    use_narrator(SilentNarrator)  # the timing of speech changes no formula; never synthesise here
     os.environ.pop(BEAT_FRAMES_ENV, None)  # its stand-in formulas are never drawn, nor kept as beat frames
     set_tex_handler(stand_in)
     try:
