@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -34,7 +35,8 @@ CACHE_ENV = "JACOBIAN_SPEECH_CACHE"
 SENTENCE_SILENCE = 0.3  # seconds between the sentences of one caption
 # Piper's sampling noise off: the same text is the same speech, byte for byte (see the module docstring)
 SETTINGS = {"noise_scale": 0.0, "noise_w_scale": 0.0, "sentence_silence": SENTENCE_SILENCE}
-TIMEOUT = 600.0
+STALL = 300.0  # seconds Piper may go without finishing an utterance before it counts as stuck
+POLL = 0.2  # seconds between looks at its output folder
 
 
 def cache_dir() -> Path:
@@ -97,27 +99,59 @@ class Synthesiser:
             self._synthesise(missing)
         return paths
 
+    def command(self, folder: Path) -> list[str]:
+        """Piper's command line: read lines from stdin, write one WAV per line into ``folder``."""
+        return [sys.executable, "-m", "piper", "-m", str(self.model), "-c", str(self.config), "-d", str(folder),
+                "--noise-scale", str(SETTINGS["noise_scale"]), "--noise-w-scale", str(SETTINGS["noise_w_scale"]),
+                "--sentence-silence", str(SETTINGS["sentence_silence"])]
+
     def _synthesise(self, texts: list[str]) -> None:
+        """Speak ``texts`` with one Piper process.  Piper writes one WAV per line, in order; each finished one
+        enters the cache while Piper goes on, so a failed or stopped run keeps what it said.  No deadline for
+        the whole batch (a lecture's 80 utterances take minutes, many more on a loaded machine): Piper fails
+        only when it finishes no utterance for ``STALL`` seconds."""
         for text in texts:
             if not text.strip() or "\n" in text:
                 raise NarrationError(f"cannot speak {text!r}: one non-empty line per utterance")
         self.cache.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(dir=self.cache, prefix=".piper-") as tmp:
-            command = [sys.executable, "-m", "piper", "-m", str(self.model), "-c", str(self.config), "-d", tmp,
-                       "--noise-scale", str(SETTINGS["noise_scale"]), "--noise-w-scale", str(SETTINGS["noise_w_scale"]),
-                       "--sentence-silence", str(SETTINGS["sentence_silence"])]
-            try:
-                done = subprocess.run(command, input="\n".join(texts) + "\n", capture_output=True, text=True,
-                                      timeout=TIMEOUT, check=False)  # noqa: S603 - our own argv
-            except subprocess.TimeoutExpired:
-                raise NarrationError(f"Piper took more than {TIMEOUT:.0f} s for {len(texts)} utterance(s)") from None
-            wavs = sorted(Path(tmp).glob("*.wav"), key=lambda p: int(p.stem))
-            if done.returncode != 0 or len(wavs) != len(texts):
-                lines = [ln for ln in done.stderr.strip().splitlines() if ln.strip()]
-                why = lines[-1] if lines else f"exit status {done.returncode}"
-                raise NarrationError(f"Piper failed ({why}); wrote {len(wavs)} of {len(texts)} utterance(s)")
-            for text, wav in zip(texts, wavs, strict=True):
-                decode(wav)  # a truncated or empty WAV never enters the cache
-                target = self.path_for(text)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(wav, target)
+            folder = Path(tmp)
+            lines = folder / "input.txt"
+            lines.write_text("\n".join(texts) + "\n", encoding="utf-8")
+            with lines.open("rb") as stdin, (folder / "stderr.txt").open("wb") as stderr:
+                proc = subprocess.Popen(self.command(folder / "out"), stdin=stdin, stdout=subprocess.DEVNULL,
+                                        stderr=stderr)  # noqa: S603 - our own argv
+                kept, progress = 0, time.monotonic()
+                try:
+                    while proc.poll() is None:
+                        time.sleep(POLL)
+                        done = self._keep(texts, folder / "out", kept, finished=False)
+                        if done > kept:
+                            kept, progress = done, time.monotonic()
+                        elif time.monotonic() - progress > STALL:
+                            raise NarrationError(f"Piper wrote no speech for {STALL:.0f} s; said {kept} of "
+                                                 f"{len(texts)} utterance(s) (kept in the speech cache)")
+                finally:
+                    if proc.poll() is None:
+                        proc.kill()
+                        proc.wait()
+            kept = self._keep(texts, folder / "out", kept, finished=proc.returncode == 0)
+            if proc.returncode != 0 or kept != len(texts):
+                said = [ln for ln in (folder / "stderr.txt").read_text(errors="replace").splitlines() if ln.strip()]
+                why = said[-1] if said else f"exit status {proc.returncode}"
+                raise NarrationError(f"Piper failed ({why}); wrote {kept} of {len(texts)} utterance(s)")
+
+    def _keep(self, texts: list[str], folder: Path, kept: int, finished: bool) -> int:
+        """Move Piper's finished WAVs from ``folder`` into the cache; return how many of ``texts`` are done.
+        Piper names each WAV by the clock when it starts it, so their order is the lines' order; while Piper
+        runs the newest one may still be written, once it has exited all are finished."""
+        waiting = sorted(folder.glob("*.wav"), key=lambda w: int(w.stem)) if folder.is_dir() else []
+        for wav in waiting if finished else waiting[:-1]:
+            if kept == len(texts):
+                raise NarrationError(f"Piper wrote more WAVs than the {len(texts)} utterance(s) it was given")
+            decode(wav)  # a truncated or empty WAV never enters the cache
+            target = self.path_for(texts[kept])
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(wav, target)
+            kept += 1
+        return kept

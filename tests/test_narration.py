@@ -145,11 +145,11 @@ def test_synthesis_works_offline_and_is_cached(tmp_path: Path) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("synthesised again")
 
-    original, synth.subprocess.run = synth.subprocess.run, refuse
+    original, synth.subprocess.Popen = synth.subprocess.Popen, refuse
     try:
         assert again.speak(text) == wav
     finally:
-        synth.subprocess.run = original
+        synth.subprocess.Popen = original
     assert wav.stat().st_mtime_ns == mtime
 
 
@@ -166,6 +166,54 @@ def test_synthesis_is_the_same_speech_every_time(tmp_path: Path, monkeypatch) ->
     assert decode(first).size / RATE > 2.0
     monkeypatch.setattr(synth, "SETTINGS", {**synth.SETTINGS, "noise_scale": 0.667})
     assert Synthesiser(voice.model, voice.config, tmp_path / "a").path_for(text) != first
+
+
+# a stand-in for Piper: reads its lines, writes one WAV per line into -d's folder, named by the clock as Piper
+# does, DELAY seconds apart; with HANG it stops answering after the first line
+FAKE_PIPER = """
+import sys, time, wave
+folder, delay, hang = sys.argv[1], float(sys.argv[2]), sys.argv[3] == "1"
+import pathlib; pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+for k, line in enumerate(sys.stdin):
+    if hang and k == 2:
+        time.sleep(600)
+    time.sleep(delay)
+    with wave.open(f"{folder}/{time.monotonic_ns()}.wav", "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(22050)
+        w.writeframes(b"\\x10\\x00" * int(2205 * (k + 1)))
+"""
+
+
+class FakePiper(Synthesiser):
+    def __init__(self, cache: Path, delay: float, hang: bool = False) -> None:
+        super().__init__(ROOT / "pyproject.toml", ROOT / "pyproject.toml", cache)  # files to hash, nothing more
+        self.delay, self.hang = delay, hang
+
+    def command(self, folder: Path) -> list[str]:
+        return [sys.executable, "-c", FAKE_PIPER, str(folder), str(self.delay), "1" if self.hang else "0"]
+
+
+def test_a_long_batch_is_not_cut_off_while_piper_keeps_speaking(tmp_path: Path, monkeypatch) -> None:
+    """Six lines 0.4 s apart take 2.4 s; the stall limit is 1 s and never reached (a deadline for the whole batch,
+    600 s, failed a whole lecture's 81 utterances on a loaded 2-core machine).  Each WAV is its own line's."""
+    import narration.synth as synth
+
+    monkeypatch.setattr(synth, "STALL", 1.0)
+    texts = [f"line number {k}" for k in range(6)]
+    paths = FakePiper(tmp_path, delay=0.4).speak_many(texts)
+    assert [round(decode(p).size / RATE, 2) for p in paths] == [round(0.1 * (k + 1), 2) for k in range(6)]
+
+
+def test_a_stuck_piper_is_one_error_and_keeps_what_it_said(tmp_path: Path, monkeypatch) -> None:
+    import narration.synth as synth
+
+    monkeypatch.setattr(synth, "STALL", 1.0)
+    texts = ["the first line", "the second line", "the third line"]
+    with pytest.raises(NarrationError, match=r"Piper wrote no speech for 1 s; said 1 of 3 utterance"):
+        FakePiper(tmp_path, delay=0.05, hang=True).speak_many(texts)
+    fake = FakePiper(tmp_path, delay=0.05)
+    assert fake.path_for(texts[0]).is_file() and not fake.path_for(texts[1]).is_file()
+    assert not list(tmp_path.glob(".piper-*"))  # nothing half-written left behind
 
 
 # ---------------------------------------------------------------------------------------- the track
