@@ -216,7 +216,7 @@ def _scripts(base: str, sub: str, sup: str) -> str:
         inner = "".join(_atoms(text))
         return inner if len(_atoms(text)) == 1 else f"<mrow>{inner}</mrow>"
 
-    sup_ml = _token("mo", "′") if sup == "′" else (_token("mi", "T") if sup == "T" else part(sup) if sup else "")
+    sup_ml = _token("mo", "′") if sup == "′" else (_token("mi", "⊤") if sup == "T" else part(sup) if sup else "")
     if sub and sup:
         return f"<msubsup>{base}{part(sub)}{sup_ml}</msubsup>"
     if sub:
