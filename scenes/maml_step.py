@@ -8,6 +8,8 @@ Every number drawn comes from ``jacobian_math``; this module only places it on s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from manim import *
 
@@ -43,6 +45,29 @@ def free_side(vectors) -> np.ndarray:
         return max((float(d2 @ u) for u in unit), default=-1.0)
 
     return min(dirs, key=crowding)
+
+
+def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid: Sequence[np.ndarray]) -> Mobject:
+    """A small name at ``arrow``'s tip (beyond it, or beside it: whichever keeps farthest from the points
+    ``avoid``, e.g. the other arrows' tips), kept inside the panel ``border``: the arrow's role said in words,
+    not only by its colour (WCAG 1.4.1)."""
+    direction = arrow.get_end() - arrow.get_start()
+    direction = direction / max(np.linalg.norm(direction), 1e-9)
+    side = np.array([-direction[1], direction[0], 0.0])
+    best, best_room = None, -np.inf
+    for d in (direction, side, -side):
+        label = single_path(Text(text, font_size=style.SMALL_SIZE - 6, color=color))
+        label.next_to(arrow.get_end(), d, buff=0.08)
+        inner = 0.06
+        dx = (min(0.0, border.get_right()[0] - inner - label.get_right()[0])
+              + max(0.0, border.get_left()[0] + inner - label.get_left()[0]))
+        dy = (min(0.0, border.get_top()[1] - inner - label.get_top()[1])
+              + max(0.0, border.get_bottom()[1] + inner - label.get_bottom()[1]))
+        label.shift([dx, dy, 0])
+        room = min((float(np.linalg.norm(label.get_center() - np.asarray(p))) for p in avoid), default=0.0)
+        if room > best_room + 1e-6:
+            best, best_room = label, room
+    return best
 
 
 def difference_places(a: np.ndarray, b: np.ndarray, most: int = 4) -> tuple[int, np.ndarray]:
@@ -217,6 +242,11 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         self.val_arrow = right.arrow(self.prime, self.prime + s * self.g_val, style.FIRST_ORDER)
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
+        fo_tip, maml_tip = left.point(self.theta + s * self.g_val), left.point(self.theta + s * self.g_maml)
+        self.val_label = tip_label(self.val_arrow, "g", style.FIRST_ORDER, right.border, [])
+        # clear of the first-order arrow and the difference arrow the last beat draws from its tip to this one
+        self.maml_label = tip_label(self.maml_arrow, "MAML", style.GRADIENT, left.border,
+                                    [fo_tip, (fo_tip + maml_tip) / 2, left.point(self.theta)])
         places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.SMALL_SIZE - 4, color=style.MUTED),
@@ -238,13 +268,15 @@ class MAMLStep(LectureScene):
                             "times g, which is g minus alpha times the Hessian times g: one Hessian-vector "
                             "product.",
                      shows=("The square and its images dim; the validation gradient appears as an arrow at θ′ and, "
-                            "pulled back through the step, as the meta-gradient arrow at θ, each with a labelled row "
-                            "of numbers."))
+                            "pulled back through the step, as the meta-gradient arrow at θ, each named at its tip "
+                            "(g, MAML) and with a labelled row of numbers."))
         dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
-        uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow), buff=0.05)
-        uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow), buff=0.05)
+        uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow),
+                FadeIn(self.val_label), buff=0.05)
+        uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow),
+                FadeIn(self.maml_label), buff=0.05)
         self.pause(4.5)
 
     def first_order(self) -> None:
@@ -252,6 +284,9 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         self.fo_arrow = left.arrow(self.theta, self.theta + s * self.g_val, style.FIRST_ORDER)
         self.diff_arrow = left.arrow(self.theta + s * self.g_val, self.theta + s * self.g_maml, style.TEXT, 3)
+        self.fo_label = tip_label(self.fo_arrow, "first-order", style.FIRST_ORDER, left.border,
+                                  [self.maml_label.get_center(), self.diff_arrow.get_center(),
+                                   left.point(self.theta)])
         diff = self.g_maml - self.g_val
         size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
         share = f", {fmt_decimals(100 * size / full, 0)} % of the meta-gradient's length" if full > 0 else ""
@@ -259,9 +294,10 @@ class MAMLStep(LectureScene):
                      f"off by {fmt_decimals(size)} here{share}.", 7.5,
                      spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
                             f"as it is: off by {fmt_decimals(size)} here{share}.",
-                     shows=("The validation gradient is copied to θ as the first-order gradient, with its labelled row"
-                            " of numbers, and a small arrow shows how far it lies from the meta-gradient."))
-        self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
+                     shows=("The validation gradient is copied to θ as the first-order gradient, named at its tip "
+                            "and with its labelled row of numbers, and a small arrow shows how far it lies from the "
+                            "meta-gradient."))
+        self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), FadeIn(self.fo_label), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)
 

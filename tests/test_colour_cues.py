@@ -1,0 +1,99 @@
+"""Colour is never the only cue (WCAG 1.4.1): where a colour tells roles apart, the picture says the role in
+another way too.  The places fixed for issue #29 (the audit table is in README's accessibility checks):
+
+- RBFJacobian: each dashed derivative curve is named φᵢ′ beside it, in its bump's colour (the bumps are named
+  φᵢ at their peaks);
+- MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow;
+- VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
+  in the key's swatch; gradient descent's line has none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scene_harness import render_scene, scene_class
+
+from scenes.kit import style
+
+
+def _box(mob) -> tuple[np.ndarray, np.ndarray]:
+    return mob.get_corner(np.array([-1, -1, 0])), mob.get_corner(np.array([1, 1, 0]))
+
+
+def _overlap(a, b) -> bool:
+    (al, ah), (bl, bh) = _box(a), _box(b)
+    return bool(np.all(al[:2] < bh[:2]) and np.all(bl[:2] < ah[:2]))
+
+
+def _inside(mob, border) -> bool:
+    (ml, mh), (bl, bh) = _box(mob), _box(border)
+    return bool(np.all(ml[:2] >= bl[:2] - 1e-6) and np.all(mh[:2] <= bh[:2] + 1e-6))
+
+
+def test_rbf_derivative_curves_are_named(tmp_path: Path) -> None:
+    from manim import tempconfig
+
+    from scenes.rbf_jacobian import RBFJacobian
+
+    with tempconfig({"media_dir": str(tmp_path), "disable_caching": True, "verbosity": "ERROR"}):
+        scene = RBFJacobian()
+        scene.build_figure()
+    labels, curves = scene.dpeak_labels, scene.dbumps
+    assert len(labels) == scene.rbf.k  # every centre's derivative has its top or its bottom in the plot
+    xs = np.linspace(*scene.settings.rbf.x_range, 400)
+    ders = scene.rbf.derivatives(xs)
+    for i, label in enumerate(labels):
+        assert label.get_color() == style.basis_color(i) == curves[i].get_stroke_color()
+        # beside its own curve: a corner of the label within 0.15 of the curve, nearer to it than to the others
+        corners = [label.get_corner(d) for d in (np.array([1, -1, 0]), np.array([-1, 1, 0]))]
+        dist = [min(float(np.min(np.linalg.norm(np.array([scene.bottom.c2p(x, y) for x, y in
+                                                          zip(xs, ders[:, j], strict=True)]) - c, axis=1)))
+                    for c in corners) for j in range(scene.rbf.k)]
+        assert dist[i] < 0.15 and dist[i] == min(dist), (i, dist)
+    for a in range(len(labels)):
+        for b in range(a + 1, len(labels)):
+            assert not _overlap(labels[a], labels[b])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    cache = {}
+
+    def get(name: str):
+        if name not in cache:
+            cache[name] = render_scene(scene_class(name), tmp_path_factory.mktemp(name), 320, 180, last_frame=True)
+        return cache[name]
+
+    return get
+
+
+@pytest.mark.render
+def test_maml_gradient_arrows_are_named_at_their_tips(rendered) -> None:
+    s = rendered("MAMLStep")
+    left, right = s.panels
+    named = [(s.val_label, s.val_arrow, right), (s.maml_label, s.maml_arrow, left), (s.fo_label, s.fo_arrow, left)]
+    for label, arrow, panel in named:
+        assert label.get_color() == arrow.get_color()
+        assert _inside(label, panel.border)
+        assert np.linalg.norm(label.get_center() - arrow.get_end()) < 0.2 + max(label.width, label.height)
+    # clear of each other and of the difference arrow between the two tips
+    assert not _overlap(s.maml_label, s.fo_label)
+    for label in (s.maml_label, s.fo_label):
+        assert not _overlap(label, s.diff_arrow.tip)
+
+
+@pytest.mark.render
+def test_gauss_newton_is_keyed_by_dots_as_well_as_colour(rendered) -> None:
+    from manim import Dot
+
+    s = rendered("VectorRegression")
+    assert len(s.gn_res_dots) == len(s.gn.residual_norms)
+    for dot, (k, r) in zip(s.gn_res_dots, enumerate(s.gn.residual_norms), strict=True):
+        assert np.allclose(dot.get_center(), s.res_axes.c2p(k + 1, r), atol=1e-6)
+    gn_swatch, gd_swatch = s.key[0][0], s.key[1][0]
+    assert any(isinstance(m, Dot) for m in gn_swatch.get_family())
+    assert not any(isinstance(m, Dot) for m in gd_swatch.get_family())
+    assert len(s.gn_dots) == len(s.gn.thetas) - 1
