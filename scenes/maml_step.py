@@ -8,8 +8,6 @@ Every number drawn comes from ``jacobian_math``; this module only places it on s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from manim import *
 
@@ -32,6 +30,7 @@ from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import decimal_matrix, fit_right, number_row
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import fmt_decimals, fmt_number, places_for, single_path
+from scenes.kit.tip_label import tip_label
 
 
 def free_side(vectors) -> np.ndarray:
@@ -45,29 +44,6 @@ def free_side(vectors) -> np.ndarray:
         return max((float(d2 @ u) for u in unit), default=-1.0)
 
     return min(dirs, key=crowding)
-
-
-def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid: Sequence[np.ndarray]) -> Mobject:
-    """A small name at ``arrow``'s tip (beyond it, or beside it: whichever keeps farthest from the points
-    ``avoid``, e.g. the other arrows' tips), kept inside the panel ``border``: the arrow's role said in words,
-    not only by its colour (WCAG 1.4.1)."""
-    direction = arrow.get_end() - arrow.get_start()
-    direction = direction / max(np.linalg.norm(direction), 1e-9)
-    side = np.array([-direction[1], direction[0], 0.0])
-    best, best_room = None, -np.inf
-    for d in (direction, side, -side):
-        label = single_path(Text(text, font_size=style.SMALL_SIZE - 6, color=color))
-        label.next_to(arrow.get_end(), d, buff=0.08)
-        inner = 0.06
-        dx = (min(0.0, border.get_right()[0] - inner - label.get_right()[0])
-              + max(0.0, border.get_left()[0] + inner - label.get_left()[0]))
-        dy = (min(0.0, border.get_top()[1] - inner - label.get_top()[1])
-              + max(0.0, border.get_bottom()[1] + inner - label.get_bottom()[1]))
-        label.shift([dx, dy, 0])
-        room = min((float(np.linalg.norm(label.get_center() - np.asarray(p))) for p in avoid), default=0.0)
-        if room > best_room + 1e-6:
-            best, best_room = label, room
-    return best
 
 
 def difference_places(a: np.ndarray, b: np.ndarray, most: int = 4) -> tuple[int, np.ndarray]:
@@ -209,6 +185,13 @@ class MAMLStep(LectureScene):
         self.para = cell_polygon(right, corners, style.JE1, 0.15, 0)
         self.j_arrows = VGroup(right.arrow(corners[0], corners[1], style.JE1),
                                right.arrow(corners[0], corners[3], style.JE2))
+        # each arrow named at its tip, away from its square or parallelogram: e1 / e2 and J e1 / J e2 are told
+        # apart in words, not only by colour
+        self.e_labels = VGroup(*[tip_label(a, name, a.get_color(), left.border, [left.point(th + h / 2)], tex=True)
+                                 for a, name in zip(self.e_arrows, ("e_1", "e_2"), strict=True)])
+        middle = right.point(np.mean(corners, axis=0))
+        self.j_labels = VGroup(*[tip_label(a, name, a.get_color(), right.border, [middle], tex=True)
+                                 for a, name in zip(self.j_arrows, ("J e_1", "J e_2"), strict=True)])
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
                        font_size=style.LABEL_SIZE)
         self.matrix = decimal_matrix(self.jac, places_for(self.jac))
@@ -220,12 +203,13 @@ class MAMLStep(LectureScene):
                      "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
                      f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5,
                      shows=("At θ a small square with arrows e₁ and e₂; at θ′ its curved image, the parallelogram of J"
-                            " e₁ and J e₂, and the Jacobian ∂θ′/∂θ written out with its numbers."))
-        self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
+                            " e₁ and J e₂ (each arrow named at its tip), and the Jacobian ∂θ′/∂θ written out with its "
+                            "numbers."))
+        self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]), FadeIn(self.e_labels),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
-        self.play(FadeIn(self.para), GrowArrow(self.j_arrows[0]), GrowArrow(self.j_arrows[1]), Write(self.jac_row),
-                  run_time=self.rt(1.5))
+        self.play(FadeIn(self.para), GrowArrow(self.j_arrows[0]), GrowArrow(self.j_arrows[1]), FadeIn(self.j_labels),
+                  Write(self.jac_row), run_time=self.rt(1.5))
         self.pause(3.5)
 
     def _scale_note(self) -> VMobject:
@@ -270,7 +254,8 @@ class MAMLStep(LectureScene):
                      shows=("The square and its images dim; the validation gradient appears as an arrow at θ′ and, "
                             "pulled back through the step, as the meta-gradient arrow at θ, each named at its tip "
                             "(g, MAML) and with a labelled row of numbers."))
-        dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
+        dim = VGroup(self.square, self.e_arrows, self.e_labels, self.true_image, self.para, self.j_arrows,
+                     self.j_labels)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
         uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow),

@@ -3,7 +3,8 @@ another way too.  The places fixed for issue #29 (the audit table is in README's
 
 - RBFJacobian: each dashed derivative curve is named φᵢ′ beside it, in its bump's colour (the bumps are named
   φᵢ at their peaks);
-- MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow;
+- MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow, and
+  so are e₁, e₂, J e₁, J e₂; JacobianPenalty: e₁, e₂ and both maps' J e₁, J e₂ the same way;
 - VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
   in the key's swatch; gradient descent's line has none.
 """
@@ -76,7 +77,7 @@ def test_maml_gradient_arrows_are_named_at_their_tips(rendered) -> None:
     left, right = s.panels
     named = [(s.val_label, s.val_arrow, right), (s.maml_label, s.maml_arrow, left), (s.fo_label, s.fo_arrow, left)]
     for label, arrow, panel in named:
-        assert label.get_color() == arrow.get_color()
+        assert label[-1].get_color() == arrow.get_color()
         assert _inside(label, panel.border)
         assert np.linalg.norm(label.get_center() - arrow.get_end()) < 0.2 + max(label.width, label.height)
     # clear of each other and of the difference arrow between the two tips
@@ -97,3 +98,36 @@ def test_gauss_newton_is_keyed_by_dots_as_well_as_colour(rendered) -> None:
     assert any(isinstance(m, Dot) for m in gn_swatch.get_family())
     assert not any(isinstance(m, Dot) for m in gd_swatch.get_family())
     assert len(s.gn_dots) == len(s.gn.thetas) - 1
+
+
+def _named(label, arrow, border) -> None:
+    """``label`` (backing, name) names ``arrow``: its colour, inside the panel, at the tip (nearer the tip than
+    the tail)."""
+    assert label[-1].get_color() == arrow.get_color()
+    assert _inside(label, border)
+    centre = label.get_center()
+    assert np.linalg.norm(centre - arrow.get_end()) < np.linalg.norm(centre - arrow.get_start())
+    assert np.linalg.norm(centre - arrow.get_end()) < 0.1 + max(label.width, label.height)
+
+
+@pytest.mark.render
+def test_maml_basis_and_jacobian_arrows_are_named(rendered) -> None:
+    s = rendered("MAMLStep")
+    left, right = s.panels
+    for label, arrow in zip(s.e_labels, s.e_arrows, strict=True):
+        _named(label, arrow, left.border)
+    for label, arrow in zip(s.j_labels, s.j_arrows, strict=True):
+        _named(label, arrow, right.border)
+    assert not _overlap(s.j_labels[0], s.j_labels[1]) and not _overlap(s.e_labels[0], s.e_labels[1])
+
+
+@pytest.mark.render
+def test_penalty_arrows_are_named(rendered) -> None:
+    s = rendered("JacobianPenalty")
+    for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
+        _named(label, arrow, s.panels[0].border)
+    for k in range(2):
+        cols, names = s.ellipses[k][3], s.ellipses[k][4]
+        for label, arrow in zip(names, cols, strict=True):
+            _named(label, arrow, s.panels[k + 1].border)
+        assert not _overlap(names[0], names[1])
