@@ -6,7 +6,9 @@ another way too.  The places fixed for issue #29 (the audit table is in README's
 - MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow, and
   so are e₁, e₂, J e₁, J e₂; JacobianPenalty: e₁, e₂ and both maps' J e₁, J e₂ the same way;
 - VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
-  in the key's swatch; gradient descent's line has none.
+  in the key's swatch; gradient descent's line has none;
+- the sign-coloured matrices (SoftmaxJacobian, BatchedJacobian, SpatialOutputs' row grid): every visibly tinted
+  cell shows its sign in characters (a minus exactly where the tint is negative).
 """
 
 from __future__ import annotations
@@ -131,3 +133,42 @@ def test_penalty_arrows_are_named(rendered) -> None:
         for label, arrow in zip(names, cols, strict=True):
             _named(label, arrow, s.panels[k + 1].border)
         assert not _overlap(names[0], names[1])
+
+
+def _tint(fill, panel, pos, neg) -> int:
+    """+1 / -1 when a cell's fill is visibly blended from the panel colour towards the positive / negative
+    colour (at least 5 % of the way), else 0."""
+    d = np.asarray(fill, float) - panel
+    if np.linalg.norm(d) < 0.05 * min(np.linalg.norm(pos - panel), np.linalg.norm(neg - panel)):
+        return 0
+    return 1 if np.dot(d, pos - panel) / np.dot(pos - panel, pos - panel) >= \
+        np.dot(d, neg - panel) / np.dot(neg - panel, neg - panel) else -1
+
+
+@pytest.mark.render
+@pytest.mark.parametrize(("name", "cells", "numbers"), [
+    ("SoftmaxJacobian", "cells", "entries"), ("BatchedJacobian", "cells", "entries"),
+    ("SpatialOutputs", "row_cells", "row_nums")])
+def test_sign_coloured_cells_also_show_their_sign(rendered, name: str, cells: str, numbers: str) -> None:
+    """Every cell tinted towards the negative colour shows a number with a minus sign, and every cell tinted
+    towards the positive colour shows none: the sign is read from the characters, not only from the hue."""
+    from manim import ManimColor
+
+    from scenes.kit.manim_compat import decimal_text
+
+    s = rendered(name)
+    if name == "SoftmaxJacobian":  # its last beat saturates the softmax (every entry near 0): back to the start
+        for tracker, z in zip(s.z, s.settings.ml.logits, strict=True):
+            tracker.set_value(z)
+        s.followers.refresh()
+    panel, pos, neg = (np.array(ManimColor(c).to_rgb()) for c in (style.PANEL, style.POSITIVE, style.NEGATIVE))
+    seen = set()
+    for cell, number in zip(getattr(s, cells), getattr(s, numbers), strict=True):
+        tint = _tint(cell.get_fill_color().to_rgb(), panel, pos, neg)
+        text = decimal_text(number, number.get_value())
+        if tint < 0:
+            assert text.startswith("-"), (name, text)
+        elif tint > 0:
+            assert not text.startswith("-"), (name, text)
+        seen.add(tint)
+    assert seen - {0}, f"{name}: no tinted cell in the final frame"
