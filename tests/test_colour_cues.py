@@ -4,7 +4,7 @@ another way too.  The places fixed for issue #29 (the audit table is in README's
 - RBFJacobian: each dashed derivative curve is named φᵢ′ beside it, in its bump's colour (the bumps are named
   φᵢ at their peaks);
 - MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow, and
-  so are e₁, e₂, J e₁, J e₂; JacobianPenalty: e₁, e₂ and both maps' J e₁, J e₂ the same way;
+  so are e₁, e₂, J e₁, J e₂; JacobianPenalty and ChainRule: e₁, e₂ and each panel's J e₁, J e₂ the same way;
 - VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
   in the key's swatch; gradient descent's line has none;
 - the sign-coloured matrices (SoftmaxJacobian, BatchedJacobian, SpatialOutputs' row grid): every visibly tinted
@@ -172,3 +172,16 @@ def test_sign_coloured_cells_also_show_their_sign(rendered, name: str, cells: st
             assert not text.startswith("-"), (name, text)
         seen.add(tint)
     assert seen - {0}, f"{name}: no tinted cell in the final frame"
+
+
+@pytest.mark.render
+def test_chain_rule_arrows_are_named(rendered) -> None:
+    s = rendered("ChainRule")
+    for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
+        _named(label, arrow, s.panels[0].border)
+    # cell_layers = (cell_in, e_arrows, cell, para_f, edges_f, cell, para_gf, edges_gf, names...)
+    for names, edges, panel in ((s.names_f, s.cell_layers[4], s.panels[1]),
+                                (s.names_gf, s.cell_layers[7], s.panels[2])):
+        for label, arrow in zip(names, edges, strict=True):
+            _named(label, arrow, panel.border)
+        assert not _overlap(names[0], names[1])
