@@ -5,6 +5,7 @@ another way too.  The places fixed for issue #29 (the audit table is in README's
   φᵢ at their peaks);
 - MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow, and
   so are e₁, e₂, J e₁, J e₂; JacobianPenalty and ChainRule: e₁, e₂ and each panel's J e₁, J e₂ the same way;
+  GridSquaresUnderF: the zoom inset's J e₁, J e₂ (the inset replaces the legend);
 - VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
   in the key's swatch; gradient descent's line has none;
 - the sign-coloured matrices (SoftmaxJacobian, BatchedJacobian, SpatialOutputs' row grid): every visibly tinted
@@ -185,3 +186,14 @@ def test_chain_rule_arrows_are_named(rendered) -> None:
         for label, arrow in zip(names, edges, strict=True):
             _named(label, arrow, panel.border)
         assert not _overlap(names[0], names[1])
+
+
+@pytest.mark.render
+def test_grid_squares_zoom_arrows_are_named(rendered) -> None:
+    """The zoom inset replaces the J e₁ / J e₂ legend: its two arrows carry the names instead."""
+    s = rendered("GridSquaresUnderF")
+    box, content = s.zoom_parts[0], s.zoom_parts[1]
+    arrows = content[2]
+    for label, arrow in zip(s.zoom_names, arrows, strict=True):
+        _named(label, arrow, box)
+    assert not _overlap(s.zoom_names[0], s.zoom_names[1])
