@@ -16,14 +16,15 @@ or arrays of sRGB values in [0, 1].
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["MACHADO_2009", "contrast_ratio", "delta_e76", "flash_counts", "hex_to_srgb", "relative_luminance",
-           "simulate_cvd", "to_lab", "video_flashes"]
+__all__ = ["MACHADO_2009", "audit_flashes", "contrast_ratio", "delta_e76", "flash_counts", "hex_to_srgb",
+           "relative_luminance", "simulate_cvd", "to_lab", "video_flashes"]
 
 # Machado et al. (2009), Table / supplementary matrices at severity 1.0, for linear RGB.
 MACHADO_2009 = {
@@ -186,3 +187,38 @@ def video_flashes(path: Path, width: int = 160) -> FlashReport:
         height = max(2, round(width * stream.height / stream.width))
         frames = (f.to_ndarray(format="rgb24", width=width, height=height) for f in container.decode(stream))
         return flash_counts(frames, fps)
+
+
+def audit_flashes(argv: Sequence[str]) -> int:
+    """``python -m lecture audit-flashes VIDEO...``: the WCAG 2.3.1 flash check on rendered videos; one line per
+    file; exit 0 when every file passes, 1 when one flashes, 2 when one cannot be read."""
+    import argparse
+
+    import av
+
+    parser = argparse.ArgumentParser(prog="python -m lecture audit-flashes",
+                                     description="WCAG 2.3.1 (three flashes or below threshold) over a video's "
+                                                 "frames: at most three general and three red flashes in any "
+                                                 "one-second window.")
+    parser.add_argument("videos", nargs="+", type=Path, metavar="VIDEO", help="a video file (mp4, webm, ...)")
+    args = parser.parse_args(list(argv))
+    worst = 0
+    for path in args.videos:
+        if not path.is_file():
+            print(f"error: {path}: no such file", file=sys.stderr)
+            worst = 2
+            continue
+        try:
+            report = video_flashes(path)
+        except (av.error.FFmpegError, IndexError, ValueError, OSError) as exc:  # IndexError: no video stream
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            print(f"error: {path}: cannot decode it as a video ({reason})", file=sys.stderr)
+            worst = 2
+            continue
+        verdict = "ok" if report.ok else "FAILS WCAG 2.3.1"
+        print(f"{path}: {verdict}: at most {report.general} general flash(es) in one second (from "
+              f"{report.general_at:.2f} s), {report.red} red (from {report.red_at:.2f} s); the limit is "
+              f"{MAX_FLASHES}")
+        if not report.ok:
+            worst = max(worst, 1)
+    return worst

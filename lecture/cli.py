@@ -543,6 +543,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["doctor"]:
         return run_doctor()
+    if argv[:1] == ["audit-flashes"]:
+        from lecture import access
+
+        return access.audit_flashes(argv[1:])
     if argv[:1] == ["preview"]:
         from lecture import preview
 

@@ -40,6 +40,7 @@ from pathlib import Path
 from lecture import captions, media
 from lecture.captions import Cue
 from lecture.errors import LectureError
+from lecture.mathml import text_with_math
 from lecture.storyboard import SceneEntry
 
 __all__ = ["Chapter", "TranscriptLine", "build_page", "build_upload_kit", "load_chapters", "transcript_lines"]
@@ -180,6 +181,26 @@ FORMULAS: dict[str, str] = {
                 "</msup></mrow><mrow><mo>&#x2202;</mo><mi>&#x3B8;</mi></mrow></mfrac><mo>=</mo><mi>I</mi>"
                 "<mo>&#x2212;</mo><mi>&#x3B1;</mi><msup><mo>&#x2207;</mo><mn>2</mn></msup><mi>L</mi><mo>(</mo>"
                 "<mi>&#x3B8;</mi><mo>)</mo>",
+    # ‖J‖_F = √(Σᵢⱼ Jᵢⱼ²), as the heatmap scene writes it
+    "JacobianNormHeatmap": "<msub><mrow><mo>&#x2016;</mo><mi>J</mi><mo>&#x2016;</mo></mrow><mi>F</mi></msub>"
+                           "<mo>=</mo><msqrt><msub><mo>&#x2211;</mo><mrow><mi>i</mi><mi>j</mi></mrow></msub>"
+                           "<msubsup><mi>J</mi><mrow><mi>i</mi><mi>j</mi></mrow><mn>2</mn></msubsup></msqrt>",
+    # z = aᵀ tanh(Wx + b) and the pull-back metric ‖J δ‖² = δᵀ Jᵀ J δ
+    "EncoderSensitivity": f"<mi>z</mi><mo>=</mo><msup><mi>a</mi>{_T}</msup><mi>tanh</mi><mo>(</mo><mi>W</mi>"
+                          f"<mi>x</mi><mo>+</mo><mi>b</mi><mo>)</mo><mo>,</mo><mspace width=\"1em\"/><msup><mrow>"
+                          f"<mo>&#x2016;</mo><mi>J</mi><mi>&#x3B4;</mi><mo>&#x2016;</mo></mrow><mn>2</mn></msup><mo>=</mo>"
+                          f"<msup><mi>&#x3B4;</mi>{_T}</msup><msup><mi>J</mi>{_T}</msup><mi>J</mi><mi>&#x3B4;</mi>",
+    # the batch's Jacobian is block-diagonal: one block Jᵦ = ∂yᵦ/∂xᵦ per example
+    "BatchedJacobian": "<mfrac><mrow><mo>&#x2202;</mo><mi>vec</mi><mo>(</mo><msup><mi>Y</mi><mi>&#x22A4;</mi></msup>"
+                       "<mo>)</mo></mrow><mrow><mo>&#x2202;</mo><mi>vec</mi><mo>(</mo><msup><mi>X</mi><mi>&#x22A4;</mi>"
+                       "</msup><mo>)</mo></mrow></mfrac><mo>=</mo><mi>diag</mi><mo>(</mo><msub><mi>J</mi><mn>1</mn>"
+                       "</msub><mo>,</mo><mo>&#x2026;</mo><mo>,</mo><msub><mi>J</mi><mi>B</mi></msub><mo>)</mo><mo>,</mo>"
+                       "<mspace width=\"1em\"/><msub><mi>J</mi><mi>b</mi></msub><mo>=</mo><mfrac><mrow>"
+                       "<mo>&#x2202;</mo><msub><mi>y</mi><mi>b</mi></msub></mrow><mrow><mo>&#x2202;</mo><msub><mi>x</mi><mi>b</mi></msub>"
+                       "</mrow></mfrac>",
+    # back-propagation through a convolution: Jᵀv = (slope ⊙ v) ⋆ flip(K), as the scene writes it
+    "SpatialOutputs": f"<msup><mi>J</mi>{_T}</msup><mi>v</mi><mo>=</mo><mo>(</mo><mi>slope</mi>"
+                      f"<mo>(</mo><mi>z</mi><mo>)</mo><mo>&#x2299;</mo><mi>v</mi><mo>)</mo><mo>&#x22C6;</mo><mi>flip</mi><mo>(</mo><mi>K</mi><mo>)</mo>",
     "TaylorError": "<mo>&#x2016;</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>+</mo><mi>d</mi><mo>)</mo><mo>&#x2212;</mo>"
                    "<mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>&#x2212;</mo><mi>J</mi><mi>d</mi><mo>&#x2016;</mo>"
                    "<mo>=</mo><mi>O</mi><mo>(</mo><msup><mrow><mo>&#x2016;</mo><mi>d</mi><mo>&#x2016;</mo></mrow>"
@@ -187,17 +208,37 @@ FORMULAS: dict[str, str] = {
 }
 
 
-def math_block(inner: str) -> str:
-    """A display ``<math>`` element around the MathML ``inner``; parentheses keep their size (the browser
-    would otherwise stretch them to a fraction beside them)."""
+# The same formulas in plain text: each <math>'s ``alttext`` (read where MathML is not rendered).
+FORMULA_TEXT: dict[str, str] = {
+    "RBFJacobian": "φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ²",
+    "RBFModel": "f(x) = wᵀφ(x),  f′(x) = wᵀ dφ/dx",
+    "GridSquaresUnderF": "f(p + hu) ≈ f(p) + h J_f(p) u",
+    "ChainRule": "J_(g∘f)(p) = J_g(f(p)) J_f(p)",
+    "SoftmaxJacobian": "∂p/∂z = diag(p) − p pᵀ",
+    "VectorRegression": "Σ_y ≈ J Σ Jᵀ",
+    "FlowDensity": "log p_X(x) = log p_Z(f(x)) + log|det J_f(x)|",
+    "JacobianPenalty": "L + λ‖J_f(x)‖²_F",
+    "MAMLStep": "θ′ = θ − α∇L(θ),  ∂θ′/∂θ = I − α∇²L(θ)",
+    "JacobianNormHeatmap": "‖J‖_F = √(Σᵢⱼ Jᵢⱼ²)",
+    "EncoderSensitivity": "z = aᵀ tanh(Wx + b),  ‖Jδ‖² = δᵀJᵀJδ",
+    "BatchedJacobian": "∂vec(Yᵀ)/∂vec(Xᵀ) = diag(J₁, …, J_B),  J_b = ∂y_b/∂x_b",
+    "SpatialOutputs": "Jᵀv = (slope(z) ⊙ v) ⋆ flip(K)",
+    "TaylorError": "‖f(x + d) − f(x) − Jd‖ = O(‖d‖²)",
+}
+LECTURE_FORMULA_TEXT = "J_f(x) = [∂fᵢ/∂xⱼ(x)]"
+
+
+def math_block(inner: str, text: str) -> str:
+    """A display ``<math>`` element around the MathML ``inner``, ``text`` its plain form (``alttext``);
+    parentheses keep their size (the browser would otherwise stretch them to a fraction beside them)."""
     for paren in "()":
         inner = inner.replace(f"<mo>{paren}</mo>", f'<mo stretchy="false">{paren}</mo>')
-    return f'<math display="block">{inner}</math>'
+    return f'<math display="block" alttext="{_e(text)}">{inner}</math>'
 
 
 def _formula(cls: str) -> str:
     inner = FORMULAS.get(cls)
-    return f'<p class="formula">Key formula: {math_block(inner)}</p>' if inner else ""
+    return f'<p class="formula">Key formula: {math_block(inner, FORMULA_TEXT[cls])}</p>' if inner else ""
 
 
 # ---------------------------------------------------------------------------------------------- the page
@@ -247,9 +288,9 @@ def _transcript_html(lines: Sequence[TranscriptLine], long_form: bool = False) -
     for line in lines:
         time = f'<span class="time">{_clock(line.start, long_form)}</span>'
         if line.kind == "description":
-            out.append(f'<p class="shown">{time}<span class="kind">On screen:</span> {_e(line.text)}</p>')
+            out.append(f'<p class="shown">{time}<span class="kind">On screen:</span> {text_with_math(line.text)}</p>')
         else:
-            out.append(f"<p>{time}{_e(line.text)}</p>")
+            out.append(f"<p>{time}{text_with_math(line.text)}</p>")
     return "\n".join(out)
 
 
@@ -294,7 +335,7 @@ def _page_html(title: str, summary: str, chapters: Sequence[Chapter], total: flo
 <p>Every video has English captions and a track describing what is shown; below each chapter's video its
 transcript gives the narration and, marked &ldquo;On screen&rdquo;, what the picture shows, in time order.
 The whole transcript: <a href="transcript.html">as a web page</a> or <a href="transcript.txt">as plain text</a>.</p>
-<p>At the heart of it, {_e(formula_words)}: {math_block(formula)}</p>
+<p>At the heart of it, {_e(formula_words)}: {math_block(formula, LECTURE_FORMULA_TEXT)}</p>
 </header>
 <main>
 <nav id="contents" aria-labelledby="contents-title">

@@ -30,6 +30,7 @@ from scenes.kit.readouts import (
 )
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
+from scenes.kit.tip_label import tip_label
 
 
 class ChainRule(LectureScene):
@@ -116,13 +117,16 @@ class ChainRule(LectureScene):
         self.cell_in = cell_polygon(inp, square_cell(self.p, self.h), style.TEXT, 0.2, style.THIN_WIDTH)
         self.e_arrows = VGroup(inp.arrow(self.p, self.p + [self.h, 0], style.E1),
                                inp.arrow(self.p, self.p + [0, self.h], style.E2))
+        # each arrow named at its tip, away from its cell: e1 / e2 and J e1 / J e2 in words, not only by colour
+        self.e_names = VGroup(*[tip_label(a, n, a.get_color(), inp.border, [inp.point(self.p + self.h / 2)], tex=True)
+                                for a, n in zip(self.e_arrows, ("e_1", "e_2"), strict=True)])
         self.caption("A small network: layer f, then layer g, each a map of the plane.", 4,
                      shows=("Three panels side by side, headed x, h = f(x) and y = g(h), linked by arrows marked f and"
-                            " g; the first fills with a grid, a small square at p and two arrows along e₁ and e₂."))
+                            " g; the first fills with a grid, a small square at p and two arrows, named e₁ and e₂."))
         uncover(self, [[p] for p in self.panels], self.rt(1.5), GrowArrow(arrows[0]), GrowArrow(arrows[1]),
                 FadeIn(labels), buff=0.05)
         self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
-                  GrowArrow(self.e_arrows[1]), run_time=self.rt(1.5))
+                  GrowArrow(self.e_arrows[1]), FadeIn(self.e_names), run_time=self.rt(1.5))
         self.pause(1)
 
     def _carry(self, panel: Panel, fmap: Composition | TanhLayer):
@@ -134,32 +138,38 @@ class ChainRule(LectureScene):
         corners = linearised_cell(fmap, self.p, self.h)
         para = cell_polygon(panel, corners, style.JE1, 0.15, style.NO_STROKE)
         edges = VGroup(panel.arrow(corners[0], corners[1], style.JE1), panel.arrow(corners[0], corners[3], style.JE2))
-        return grid, true_cell, para, edges, corners
+        middle = panel.point(np.mean(corners, axis=0))
+        names = VGroup(*[tip_label(a, n, a.get_color(), panel.border, [middle], tex=True)
+                         for a, n in zip(edges, ("J e_1", "J e_2"), strict=True)])
+        return grid, true_cell, para, edges, corners, names
 
     def push_through_f(self) -> None:
         self.jf = self.f.jacobian(self.p)
-        grid, cell, self.para_f, edges, self.corners_f = self._carry(self.panels[1], self.f)
+        grid, cell, self.para_f, edges, self.corners_f, self.names_f = self._carry(self.panels[1], self.f)
         self.caption("f bends the grid. Near p it acts like its Jacobian Jf(p), which maps the square to a "
                      "parallelogram close to its curved image.", 5,
                      shows=("In the middle panel the bent grid and the square's curved image appear, then a shaded "
-                            "parallelogram whose edge arrows are the images of e₁ and e₂."))
+                            "parallelogram whose edge arrows, named J e₁ and J e₂, are the images of e₁ and e₂."))
         self.play(TransformFromCopy(self.grid_in, grid), TransformFromCopy(self.cell_in, cell), run_time=self.rt(2))
-        self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1))
+        self.play(FadeIn(self.para_f), GrowArrow(edges[0]), GrowArrow(edges[1]), FadeIn(self.names_f),
+                  run_time=self.rt(1))
         self.pause(2)
         self.grid_hidden = grid
         self.cell_layers = VGroup(self.cell_in, self.e_arrows, cell, self.para_f, edges)
 
     def push_through_g(self) -> None:
         self.jgf = chain_jacobian(self.f, self.g, self.p)
-        grid, cell, self.para_gf, edges, self.corners_gf = self._carry(self.panels[2], Composition(self.f, self.g))
+        grid, cell, self.para_gf, edges, self.corners_gf, self.names_gf = self._carry(self.panels[2],
+                                                                                     Composition(self.f, self.g))
         self.caption("g bends it again. The cell's image is curved; its linear approximation is the "
                      "parallelogram of Jg(f(p)) Jf(p).", 4.7,
                      shows=("The right panel shows the grid bent again, the cell's curved image and the parallelogram "
-                            "of the product, with its two edge arrows."))
+                            "of the product, with its two edge arrows named J e₁ and J e₂."))
         self.play(TransformFromCopy(self.grid_hidden, grid), run_time=self.rt(1.5))
-        self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), run_time=self.rt(1.2))
+        self.play(Create(cell), FadeIn(self.para_gf), GrowArrow(edges[0]), GrowArrow(edges[1]), FadeIn(self.names_gf),
+                  run_time=self.rt(1.2))
         self.pause(2)
-        self.cell_layers.add(cell, self.para_gf, edges)
+        self.cell_layers.add(cell, self.para_gf, edges, self.e_names, self.names_f, self.names_gf)
 
     def write_product(self) -> None:
         self.jg = self.g.jacobian(self.f(self.p))

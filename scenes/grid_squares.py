@@ -64,6 +64,7 @@ from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
 from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
 from scenes.kit.text import caption_number, fmt_number, point_list, readout_notation
+from scenes.kit.tip_label import tip_label
 
 
 class GridSquaresUnderF(LectureScene):
@@ -443,6 +444,11 @@ class GridSquaresUnderF(LectureScene):
         patch = VMobject(stroke_color=style.HIGHLIGHT, stroke_width=style.LINE_WIDTH, fill_color=style.HIGHLIGHT,
                          fill_opacity=0.3)
         followers.add(patch, lambda m: m.set_points(now()["patch"]))
+        # the inset replaces the legend: its two arrows are named at their tips (not only red and orange)
+        names = VGroup(*(tip_label(a, rf"J_{{{self.settings.map.name}}} e_{i + 1}", a.get_color(), box,
+                                   [inset(jac @ [0.5, 0.5])], tex=True)
+                         for i, a in enumerate(arrows))).set_z_index(self.Z_ARROWS)
+        self.zoom_names = names
         content = VGroup(patch, para, arrows, Dot(inset(np.zeros(2)), radius=0.05, color=style.TEXT))
         VGroup(patch, para, content[3]).set_z_index(self.Z_PATCH)
         content.set_z_index(self.Z_PATCH, family=False)
@@ -499,11 +505,11 @@ class GridSquaresUnderF(LectureScene):
         self.caption(f"Zoom in at {name}({caption_number(p[0])}, {caption_number(p[1])}) by 1/h while halving the "
                      "square: the curved patch straightens into the parallelogram.", 2.0,
                      shows=("The legend gives way to a magnifier box, linked by lines to a marker around one patch: "
-                            "the patch, its parallelogram and the two arrows enlarged by 1/h, with readouts of h and "
-                            "the gap below it."))
+                            "the patch, its parallelogram and the two arrows (named at their tips) enlarged by 1/h, "
+                            "with readouts of h and the gap below it."))
         self.legend_j.set_z_index(self.Z_INSET)  # fading out under the box, above the plot's labels
         self.play(FadeOut(self.legend_j), FadeIn(box), FadeIn(content), Create(marker), Create(links),
-                  FadeIn(zoom_note), FadeIn(rows), run_time=self.rt(1.2))
+                  FadeIn(zoom_note), FadeIn(rows), FadeIn(names), run_time=self.rt(1.2))
         self.pause(0.8)
         self.zoom_h, self.zoom_followers = h, followers
 

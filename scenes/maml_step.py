@@ -30,6 +30,7 @@ from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import decimal_matrix, fit_right, number_row
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import fmt_decimals, fmt_number, places_for, single_path
+from scenes.kit.tip_label import tip_label
 
 
 def free_side(vectors) -> np.ndarray:
@@ -186,6 +187,13 @@ class MAMLStep(LectureScene):
         self.para = cell_polygon(right, corners, style.JE1, 0.15, style.NO_STROKE)
         self.j_arrows = VGroup(right.arrow(corners[0], corners[1], style.JE1),
                                right.arrow(corners[0], corners[3], style.JE2))
+        # each arrow named at its tip, away from its square or parallelogram: e1 / e2 and J e1 / J e2 are told
+        # apart in words, not only by colour
+        self.e_labels = VGroup(*[tip_label(a, name, a.get_color(), left.border, [left.point(th + h / 2)], tex=True)
+                                 for a, name in zip(self.e_arrows, ("e_1", "e_2"), strict=True)])
+        middle = right.point(np.mean(corners, axis=0))
+        self.j_labels = VGroup(*[tip_label(a, name, a.get_color(), right.border, [middle], tex=True)
+                                 for a, name in zip(self.j_arrows, ("J e_1", "J e_2"), strict=True)])
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
                        font_size=style.LABEL_SIZE)
         self.matrix = decimal_matrix(self.jac, places_for(self.jac))
@@ -197,12 +205,13 @@ class MAMLStep(LectureScene):
                      "loss: it takes the square to a parallelogram. The Hessian changes from point to point, so "
                      f"the true image bends, up to {fmt_decimals(gap)} away.", 7.5,
                      shows=("At θ a small square with arrows e₁ and e₂; at θ′ its curved image, the parallelogram of J"
-                            " e₁ and J e₂, and the Jacobian ∂θ′/∂θ written out with its numbers."))
-        self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]),
+                            " e₁ and J e₂ (each arrow named at its tip), and the Jacobian ∂θ′/∂θ written out with its "
+                            "numbers."))
+        self.play(FadeIn(self.square), GrowArrow(self.e_arrows[0]), GrowArrow(self.e_arrows[1]), FadeIn(self.e_labels),
                   run_time=self.rt(1))
         self.play(TransformFromCopy(self.square, self.true_image), run_time=self.rt(1.5))
-        self.play(FadeIn(self.para), GrowArrow(self.j_arrows[0]), GrowArrow(self.j_arrows[1]), Write(self.jac_row),
-                  run_time=self.rt(1.5))
+        self.play(FadeIn(self.para), GrowArrow(self.j_arrows[0]), GrowArrow(self.j_arrows[1]), FadeIn(self.j_labels),
+                  Write(self.jac_row), run_time=self.rt(1.5))
         self.pause(3.5)
 
     def _scale_note(self) -> VMobject:
@@ -219,6 +228,11 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         self.val_arrow = right.arrow(self.prime, self.prime + s * self.g_val, style.FIRST_ORDER)
         self.maml_arrow = left.arrow(self.theta, self.theta + s * self.g_maml, style.GRADIENT)
+        fo_tip, maml_tip = left.point(self.theta + s * self.g_val), left.point(self.theta + s * self.g_maml)
+        self.val_label = tip_label(self.val_arrow, "g", style.FIRST_ORDER, right.border, [])
+        # clear of the first-order arrow and the difference arrow the last beat draws from its tip to this one
+        self.maml_label = tip_label(self.maml_arrow, "MAML", style.GRADIENT, left.border,
+                                    [fo_tip, (fo_tip + maml_tip) / 2, left.point(self.theta)])
         places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.KEY_SIZE, color=style.MUTED),
@@ -240,13 +254,16 @@ class MAMLStep(LectureScene):
                             "times g, which is g minus alpha times the Hessian times g: one Hessian-vector "
                             "product.",
                      shows=("The square and its images dim; the validation gradient appears as an arrow at θ′ and, "
-                            "pulled back through the step, as the meta-gradient arrow at θ, each with a labelled row "
-                            "of numbers."))
-        dim = VGroup(self.square, self.e_arrows, self.true_image, self.para, self.j_arrows)
+                            "pulled back through the step, as the meta-gradient arrow at θ, each named at its tip "
+                            "(g, MAML) and with a labelled row of numbers."))
+        dim = VGroup(self.square, self.e_arrows, self.e_labels, self.true_image, self.para, self.j_arrows,
+                     self.j_labels)
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
-        uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow), buff=0.05)
-        uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow), buff=0.05)
+        uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow),
+                FadeIn(self.val_label), buff=0.05)
+        uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow),
+                FadeIn(self.maml_label), buff=0.05)
         self.pause(4.5)
 
     def first_order(self) -> None:
@@ -254,6 +271,9 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         self.fo_arrow = left.arrow(self.theta, self.theta + s * self.g_val, style.FIRST_ORDER)
         self.diff_arrow = left.arrow(self.theta + s * self.g_val, self.theta + s * self.g_maml, style.TEXT, 3)
+        self.fo_label = tip_label(self.fo_arrow, "first-order", style.FIRST_ORDER, left.border,
+                                  [self.maml_label.get_center(), self.diff_arrow.get_center(),
+                                   left.point(self.theta)])
         diff = self.g_maml - self.g_val
         size, full = float(np.linalg.norm(diff)), float(np.linalg.norm(self.g_maml))
         share = f", {fmt_decimals(100 * size / full, 0)} % of the meta-gradient's length" if full > 0 else ""
@@ -261,9 +281,10 @@ class MAMLStep(LectureScene):
                      f"off by {fmt_decimals(size)} here{share}.", 7.5,
                      spoken="First-order MAML drops the Hessian and uses g, the gradient of L val at theta prime, "
                             f"as it is: off by {fmt_decimals(size)} here{share}.",
-                     shows=("The validation gradient is copied to θ as the first-order gradient, with its labelled row"
-                            " of numbers, and a small arrow shows how far it lies from the meta-gradient."))
-        self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), run_time=self.rt(1.5))
+                     shows=("The validation gradient is copied to θ as the first-order gradient, named at its tip "
+                            "and with its labelled row of numbers, and a small arrow shows how far it lies from the "
+                            "meta-gradient."))
+        self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), FadeIn(self.fo_label), run_time=self.rt(1.5))
         uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
         self.pause(4.8)
 

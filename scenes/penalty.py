@@ -23,6 +23,7 @@ from scenes.kit.readouts import (
 )
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
+from scenes.kit.tip_label import tip_label
 
 
 class JacobianPenalty(LectureScene):
@@ -70,10 +71,16 @@ class JacobianPenalty(LectureScene):
                                          stroke_color=style.TEXT, stroke_width=style.LINE_WIDTH)
         arrows = VGroup(self.panels[0].arrow(self.p, self.p + [r, 0], style.E1),
                         self.panels[0].arrow(self.p, self.p + [0, r], style.E2))
+        # each arrow named at its tip, outside the circle: e1 / e2 in words, not only by colour
+        self.e_arrows = arrows
+        self.e_names = names = VGroup(*[tip_label(a, name, a.get_color(), self.panels[0].border,
+                                                  [self.panels[0].point(self.p)], tex=True)
+                                        for a, name in zip(arrows, ("e_1", "e_2"), strict=True)])
         self.caption("All perturbations of size r around a point x form a circle.", 4,
-                     shows="The first of three panels: a circle of radius r around x, with two short arrows from x.")
+                     shows=("The first of three panels: a circle of radius r around x, with two short arrows from x, "
+                            "named e₁ and e₂."))
         uncover(self, [[self.panels[0]]], self.rt(0.8))
-        self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), run_time=self.rt(1.2))
+        self.play(Create(circle), GrowArrow(arrows[0]), GrowArrow(arrows[1]), FadeIn(names), run_time=self.rt(1.2))
         self.pause(1.5)
 
     def show_map(self, k: int, name: str) -> None:
@@ -98,11 +105,13 @@ class JacobianPenalty(LectureScene):
             self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
             self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
         ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        names = VGroup(*[tip_label(a, name, a.get_color(), panel.border, [panel.point(centre)], tex=True)
+                         for a, name in zip(cols, ("J e_1", "J e_2"), strict=True)])
         key = self._key(grow)
         VGroup(readout, key).arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(panel.border, DOWN, buff=0.25)
         self.readouts[k] = readout
         self.keys[k] = key
-        self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols)
+        self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols, names)
         if k == 0:
             what = "A steep layer"
         elif self.flatter_is_flatter():
@@ -112,10 +121,11 @@ class JacobianPenalty(LectureScene):
         self.caption(f"{what}: its Jacobian at x maps the circle of radius r to an ellipse with semi-axes "
                      "rσ₁ and rσ₂; the true image of the circle is drawn thin.", 5,
                      shows=("The next panel shows the circle's true image and the ellipse the Jacobian predicts, with "
-                            "the Jacobian's columns as arrows and the ellipse's two semi-axes, one dashed; a readout "
-                            "below gives this map's numbers."))
+                            "the Jacobian's columns as arrows named J e₁ and J e₂ and the ellipse's two semi-axes, one "
+                            "dashed; a readout below gives this map's numbers."))
         uncover(self, [[panel]], self.rt(0.6))
-        self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), run_time=self.rt(1.5))
+        self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), FadeIn(names),
+                  run_time=self.rt(1.5))
         uncover(self, [[readout, key]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
         self.pause(2)
 

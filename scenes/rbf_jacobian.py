@@ -14,9 +14,11 @@ import numpy as np
 from manim import (
     DL,
     DOWN,
+    DR,
     LEFT,
     ORIGIN,
     RIGHT,
+    UL,
     UP,
     WHITE,
     Create,
@@ -94,6 +96,7 @@ class RBFJacobian(RBFPanelsScene):
             Triangle(color=colors[i], fill_opacity=1, stroke_width=style.NO_STROKE).scale(0.07)
             .move_to(self.top.c2p(centers[i], 0), UP).shift(DOWN * 0.04) for i in visible))
         self.peak_labels = self._peak_labels(visible, colors)
+        self.dpeak_labels = self._derivative_labels(colors)
         self.legend = self._legend(colors)
         self.formula = self._formula()
         self.dots = VGroup(*(self.make_dot(self.top, "phi", i, colors[i]) for i in range(k)))
@@ -118,6 +121,23 @@ class RBFJacobian(RBFPanelsScene):
             label.shift(UP * 0.35 * level)
             last_right = label.get_right()[0]
             labels.add(label)
+        return labels
+
+    def _derivative_labels(self, colors) -> VGroup:
+        """φᵢ′ beside each dashed derivative curve, at its top (x = cᵢ − σ, left of the top), or at its bottom
+        (cᵢ + σ, right of it) when the top is outside the plot: which bump each curve derives from, said in
+        words and not only by its colour (WCAG 1.4.1)."""
+        lo, hi = self.settings.rbf.x_range
+        sigma = self.rbf.sigma
+        labels = VGroup()
+        for i, c in enumerate(self.rbf.centers):
+            for x, corner in ((c - sigma, DR), (c + sigma, UL)):
+                if lo <= x <= hi:
+                    y = float(self.rbf.derivatives(x)[0, i])
+                    label = label_tex(rf"\phi_{{{i + 1}}}'", style.SMALL_SIZE, colors[i])
+                    labels.add(label.move_to(self.bottom.c2p(x, y) + 0.06 * (LEFT + UP if corner is DR
+                                                                             else RIGHT + DOWN), corner))
+                    break
         return labels
 
     def _legend(self, colors) -> VGroup:
@@ -191,13 +211,14 @@ class RBFJacobian(RBFPanelsScene):
     def show_derivatives(self) -> None:
         self.caption("Below, dashed: their derivatives φᵢ′(x) = −φᵢ(x) (x − cᵢ)/σ².",
                      self.AXES_TIME + self.DERIVATIVE_TIME * self.rbf.k,
-                     shows=("A second panel below holds the derivatives as dashed curves in the bumps' colours, with "
-                            "the derivative formula beside it."))
+                     shows=("A second panel below holds the derivatives as dashed curves in the bumps' colours, each "
+                            "named φᵢ′ beside it, and the derivative formula on the right."))
         # the x numbers label the lower panel's axis: they come with it, not before it
         self.play(Create(self.bottom), FadeIn(self.x_numbers), FadeIn(self.x_label), Write(self.formula),
                   run_time=self.rt(self.AXES_TIME))
         for i in range(self.rbf.k):
-            self.play(Create(self.dbumps[i], rate_func=linear), run_time=self.rt(self.DERIVATIVE_TIME))
+            extra = [FadeIn(self.dpeak_labels[i])] if i < len(self.dpeak_labels) else []
+            self.play(Create(self.dbumps[i], rate_func=linear), *extra, run_time=self.rt(self.DERIVATIVE_TIME))
 
     def show_probe(self) -> None:
         self.caption("At a point x₀, each tangent's slope is the height of the matching dot below.",

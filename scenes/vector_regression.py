@@ -349,8 +349,13 @@ class VectorRegression(LectureScene):
                                 for th in self.gn.thetas[1:]])
         self.gd_curve = self.residual_curve(self.gd, style.DESCENT)
         self.gn_curve = self.residual_curve(self.gn, style.GAUSS_NEWTON)
+        # Gauss-Newton is keyed by its dots as well as its colour (WCAG 1.4.1): on its path, its residual curve
+        # and its key swatch
+        self.gn_res_dots = VGroup(*[Dot(self.res_axes.c2p(k + 1, r), radius=0.05, color=style.GAUSS_NEWTON)
+                                    for k, r in enumerate(self.gn.residual_norms)])
         key = VGroup(
-            VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.GAUSS_NEWTON, stroke_width=style.CURVE_WIDTH),
+            VGroup(VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.GAUSS_NEWTON, stroke_width=style.CURVE_WIDTH),
+                          Dot(0.225 * RIGHT, radius=0.06, color=style.GAUSS_NEWTON)),
                    MathTex(r"\text{Gauss--Newton: } -(J^\top J)^{-1} J^\top r", font_size=style.SMALL_SIZE)),
             VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.DESCENT, stroke_width=style.LINE_WIDTH),
                    MathTex(r"\text{gradient descent: } -\eta\, J^\top r,\ \eta = "
@@ -364,10 +369,11 @@ class VectorRegression(LectureScene):
         self.caption(self.race_caption(), 7.5,
                      shows=("A key names the two methods; on the parameter plane gradient descent's path is drawn, "
                             "then Gauss–Newton's with a dot at each step; small axes plot each method's residual norm "
-                            "over the steps, and the curve through the data becomes the fitted one."))
+                            "over the steps, Gauss–Newton's again with dots, and the curve through the data "
+                            "becomes the fitted one."))
         uncover(self, [[self.key], labels], self.rt(0.8), Create(self.res_axes), buff=0.05)
         self.play(Create(self.gd_path), Create(self.gd_curve), run_time=self.rt(2), rate_func=linear)
-        self.play(Create(self.gn_path), FadeIn(self.gn_dots), Create(self.gn_curve),
+        self.play(Create(self.gn_path), FadeIn(self.gn_dots), Create(self.gn_curve), FadeIn(self.gn_res_dots),
                   ReplacementTransform(self.start_curve, self.fitted_curve), run_time=self.rt(1.5))
         self.pause(3.2)
 
