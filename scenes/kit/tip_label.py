@@ -23,8 +23,8 @@ def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid
     side = np.array([-direction[1], direction[0], 0.0])
     best, best_room = None, -np.inf
     for d in (direction, side, -side):
-        label = (MathTex(text, font_size=style.SMALL_SIZE - 4, color=color) if tex
-                 else single_path(Text(text, font_size=style.SMALL_SIZE - 6, color=color)))
+        label = (MathTex(text, font_size=style.KEY_SIZE, color=color) if tex
+                 else single_path(Text(text, font_size=style.TINY_SIZE, color=color)))
         label.next_to(arrow.get_end(), d, buff=0.08)
         inner = 0.06
         dx = (min(0.0, border.get_right()[0] - inner - label.get_right()[0])
