@@ -32,7 +32,7 @@ from narration import Voice
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
 from narration.narrator import PLAN_ENV, record_path
 from narration.voices import DEFAULT_VOICE
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import BeatIdError, beat_ids
 
 LECTURE_NAME = "jacobian_lecture"
 DEFAULT_OUTPUT = ROOT / "media" / "lecture"
@@ -166,6 +166,11 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         raise UsageError(str(exc)) from None
     entries = select(load_storyboard(args.storyboard), args.scenes)
     check_entries(entries)
+    try:  # each scene's beat ids, read from its source
+        for e in entries:
+            beat_ids(e.path, e.cls)
+    except BeatIdError as exc:
+        raise UsageError(str(exc)) from None
     tools.require_render_tools()
     if args.slides:
         import importlib.util
@@ -285,7 +290,7 @@ def _pieces(todo: Sequence[render.Job], args: argparse.Namespace, config: Path |
     if records is not None:
         weights = {job.entry.cls: chunks.beat_seconds(r) for job, r in zip(todo, records, strict=True)}
     else:
-        weights = {job.entry.cls: [1.0] * len(beat_names(job.entry.path, job.entry.cls)) for job in todo}
+        weights = {job.entry.cls: [1.0] * len(beat_ids(job.entry.path, job.entry.cls)) for job in todo}
     if count is None:
         counts = chunks.auto_counts(quality, {s: sum(w) for s, w in weights.items()},
                                     {s: len(w) for s, w in weights.items()}, workers)
