@@ -164,13 +164,16 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         load_settings(config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    entries = select(load_storyboard(args.storyboard), args.scenes)
+    storyboard = load_storyboard(args.storyboard)
+    entries = select(storyboard, args.scenes)
     check_entries(entries)
     try:  # each scene's beat ids, read from its source
-        for e in entries:
-            beat_ids(e.path, e.cls)
+        beats = {e.cls: beat_ids(e.path, e.cls) for e in entries}
     except BeatIdError as exc:
         raise UsageError(str(exc)) from None
+    if args.voice.kind == "recordings":  # its takes are checked against every scene's beats, rendered or not
+        for line in narrate.stray_recordings(args.voice, {**_beats_if_readable(storyboard), **beats}):
+            print(line, flush=True)
     tools.require_render_tools()
     if args.slides:
         import importlib.util
@@ -178,6 +181,17 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         if importlib.util.find_spec("manim_slides") is None:
             raise UsageError('--slides needs manim-slides: pip install "manim-slides>=5.7,<5.8"')
     return config, entries
+
+
+def _beats_if_readable(entries: Sequence[SceneEntry]) -> dict[str, list[str]]:
+    """The beat ids of each of ``entries`` whose source can be read (the scenes not rendered are not checked)."""
+    beats = {}
+    for entry in entries:
+        try:
+            beats[entry.cls] = beat_ids(entry.path, entry.cls)
+        except (OSError, SyntaxError, BeatIdError):
+            continue
+    return beats
 
 
 def _report_failures(failed: list[render.Job], clip_dir: Path | None) -> None:

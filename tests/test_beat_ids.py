@@ -1,6 +1,7 @@
 """Beat ids: every beat starts with ``self.beat("id")``; an id is a slug, unique in its scene and without a
 position, so a recording (``<Scene>-<id>.wav``) and a beat golden (``tests/golden/beats/<Scene>/<id>.png``)
-keep their beat when beats are inserted or methods renamed."""
+keep their beat when beats are inserted or methods renamed.  Takes in a recordings folder that match no beat
+are named before a render, and takes named the old way (``<Scene>-03-name.wav``) with what to rename them to."""
 
 from __future__ import annotations
 
@@ -10,8 +11,11 @@ import re
 from pathlib import Path
 
 import pytest
+from test_narration import tone, write_wav
 
+from lecture.narrate import stray_recordings
 from lecture.storyboard import ROOT, STORYBOARD
+from narration import parse_voice
 from narration.narrator import OUT_ENV
 from scenes.kit.beats import BeatIdError, beat_ids
 
@@ -100,3 +104,43 @@ def test_a_render_stops_on_a_bad_beat(tmp_path: Path, construct: str, error: typ
     scene_cls = type("S", (LectureScene,), {"construct": namespace["construct"]})
     with pytest.raises(error, match=re.escape(message)):
         render_scene(scene_cls, tmp_path, 64, 36, last_frame=True)
+
+
+# ------------------------------------------------------------------------ takes that match no beat
+
+
+BEATS = {"RBFJacobian": ["title_card", "show_bumps", "show_derivatives", "show_probe"],
+         "JacobianPenalty": ["title_card", "show_input", "show_first_map", "show_second_map", "compare"]}
+
+
+def _takes(tmp_path: Path, *names: str):
+    for name in names:
+        write_wav(tmp_path / name, tone(0.2))
+    return parse_voice(str(tmp_path))
+
+
+def test_takes_of_beats_give_no_warning(tmp_path: Path) -> None:
+    voice = _takes(tmp_path, "RBFJacobian-show_probe.wav", "JacobianPenalty-compare.wav")
+    assert stray_recordings(voice, BEATS) == []
+    assert stray_recordings(parse_voice("none"), BEATS) == []
+
+
+def test_takes_named_by_number_are_told_what_to_rename_to(tmp_path: Path) -> None:
+    """By the name in the old file name when a beat has it, else by its number (beat 4 of the penalty scene was
+    guessed as ``show_map.2``); one line for all of them."""
+    voice = _takes(tmp_path, "RBFJacobian-04-show_probe.wav", "JacobianPenalty-04-show_map.2.wav")
+    (line,) = stray_recordings(voice, BEATS)
+    assert line == (f"warning: 2 recording(s) in {tmp_path.resolve()} are named by beat number, as before beat ids "
+                    "(ignored): rename JacobianPenalty-04-show_map.2.wav to JacobianPenalty-show_second_map.wav, "
+                    "RBFJacobian-04-show_probe.wav to RBFJacobian-show_probe.wav")
+
+
+def test_takes_that_match_no_beat_are_named_in_one_line(tmp_path: Path) -> None:
+    """A renamed beat, a scene that is not in the lecture, an old number past the scene's beats, and an old
+    name whose new name is already taken by another take."""
+    voice = _takes(tmp_path, "RBFJacobian-show_slopes.wav", "Nowhere-intro.wav", "RBFJacobian-09-gone.wav",
+                   "RBFJacobian-02-show_bumps.wav", "RBFJacobian-show_bumps.wav")
+    (line,) = stray_recordings(voice, BEATS)
+    assert line == (f"warning: 4 recording(s) in {tmp_path.resolve()} match no beat of the lecture (ignored; "
+                    "scripts/render script lists the beat ids): Nowhere-intro.wav, "
+                    "RBFJacobian-02-show_bumps.wav, RBFJacobian-09-gone.wav, RBFJacobian-show_slopes.wav")

@@ -144,14 +144,22 @@ def test_recordings_replace_the_voice_for_their_beats_and_the_rest_falls_back(tm
     folder.mkdir()
     write_wav(folder / "FixtureSquare-draw.wav", tone(3.0, hz=440, level=0.3))
     write_wav(folder / "Nowhere-intro.wav", tone(0.5))
+    write_wav(folder / "FixtureSquare-02-beat2.wav", tone(0.5))  # named by number, as before beat ids
     out = tmp_path / "out"
     done = lecture("--voice", str(folder), out=out, cache=tmp_path / "speech",
                    storyboard="tests.fixture_storyboard:SPOKEN")
     assert done.returncode == 0, done.stderr
     assert "recordings: 1 of 2 beats from" in done.stdout
     assert "synthetic voice for 1: FixtureSquare-fill" in done.stdout
-    assert "warning: 1 recording(s) match no beat of the rendered scenes (ignored): Nowhere-intro.wav" \
-        in done.stdout
+    # named before anything is rendered, each warning on one line
+    lines = done.stdout.splitlines()
+    numbered = next(i for i, line in enumerate(lines) if "named by beat number" in line)
+    assert lines[numbered].endswith("as before beat ids (ignored): rename FixtureSquare-02-beat2.wav to "
+                                    "FixtureSquare-fill.wav")
+    assert lines[numbered + 1].startswith("warning: 1 recording(s) in ")
+    assert lines[numbered + 1].endswith("match no beat of the lecture (ignored; scripts/render script "
+                                        "lists the beat ids): Nowhere-intro.wav")
+    assert numbered < next(i for i, line in enumerate(lines) if "to render" in line)
     record = json.loads((out / "clips" / "tiny" / "FixtureSquare.narration.json").read_text(encoding="utf-8"))
     first, second = record["utterances"]
     assert first["source"] == "recording" and abs(first["seconds"] - 3.0) < 0.01
