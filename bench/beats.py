@@ -30,19 +30,19 @@ WRITTEN = re.compile(r"preview written in (\d+(?:\.\d+)?) s .*peak (\d+(?:\.\d+)
 
 
 def longest_beats(script_dir: Path, paths: dict[str, Path]) -> dict[str, tuple[str, int, float]]:
-    """``{scene: (beat name, 1-based number, written seconds)}`` of each scene's longest beat, from the
+    """``{scene: (beat id, 1-based number, written seconds)}`` of each scene's longest beat, from the
     narration records the silent pass wrote under ``script_dir`` (``build/script/<Scene>/``); ``paths``
     maps each scene to its source file."""
     from lecture.chunks import beat_seconds
     from narration.narrator import read_record, record_path
-    from scenes.kit.beats import beat_names
+    from scenes.kit.beats import beat_ids
 
     out = {}
     for cls in paths:
         seconds = beat_seconds(read_record(record_path(script_dir / "build" / "script" / cls, cls)))
-        beats = beat_names(paths[cls], cls)
+        beats = beat_ids(paths[cls], cls)
         if len(beats) != len(seconds):
-            raise BenchError(f"{cls}: {len(beats)} beat names but {len(seconds)} timed beats")
+            raise BenchError(f"{cls}: {len(beats)} beat ids but {len(seconds)} timed beats")
         i = max(range(len(seconds)), key=seconds.__getitem__)
         out[cls] = (beats[i], i + 1, seconds[i])
     return out

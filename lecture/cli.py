@@ -32,7 +32,7 @@ from narration import Voice
 from narration.narrator import OUT_ENV as NARRATION_OUT_ENV
 from narration.narrator import PLAN_ENV, record_path
 from narration.voices import DEFAULT_VOICE
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import BeatIdError, beat_ids
 
 LECTURE_NAME = "jacobian_lecture"
 DEFAULT_OUTPUT = ROOT / "media" / "lecture"
@@ -164,8 +164,16 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         load_settings(config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
-    entries = select(load_storyboard(args.storyboard), args.scenes)
+    storyboard = load_storyboard(args.storyboard)
+    entries = select(storyboard, args.scenes)
     check_entries(entries)
+    try:  # each scene's beat ids, read from its source
+        beats = {e.cls: beat_ids(e.path, e.cls) for e in entries}
+    except BeatIdError as exc:
+        raise UsageError(str(exc)) from None
+    if args.voice.kind == "recordings":  # its takes are checked against every scene's beats, rendered or not
+        for line in narrate.stray_recordings(args.voice, {**_beats_if_readable(storyboard), **beats}):
+            print(line, flush=True)
     tools.require_render_tools()
     if args.slides:
         import importlib.util
@@ -173,6 +181,17 @@ def _validate(args: argparse.Namespace) -> tuple[Path | None, tuple[SceneEntry, 
         if importlib.util.find_spec("manim_slides") is None:
             raise UsageError('--slides needs manim-slides: pip install "manim-slides>=5.7,<5.8"')
     return config, entries
+
+
+def _beats_if_readable(entries: Sequence[SceneEntry]) -> dict[str, list[str]]:
+    """The beat ids of each of ``entries`` whose source can be read (the scenes not rendered are not checked)."""
+    beats = {}
+    for entry in entries:
+        try:
+            beats[entry.cls] = beat_ids(entry.path, entry.cls)
+        except (OSError, SyntaxError, BeatIdError):
+            continue
+    return beats
 
 
 def _report_failures(failed: list[render.Job], clip_dir: Path | None) -> None:
@@ -285,7 +304,7 @@ def _pieces(todo: Sequence[render.Job], args: argparse.Namespace, config: Path |
     if records is not None:
         weights = {job.entry.cls: chunks.beat_seconds(r) for job, r in zip(todo, records, strict=True)}
     else:
-        weights = {job.entry.cls: [1.0] * len(beat_names(job.entry.path, job.entry.cls)) for job in todo}
+        weights = {job.entry.cls: [1.0] * len(beat_ids(job.entry.path, job.entry.cls)) for job in todo}
     if count is None:
         counts = chunks.auto_counts(quality, {s: sum(w) for s, w in weights.items()},
                                     {s: len(w) for s, w in weights.items()}, workers)

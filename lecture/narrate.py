@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from narration.audio import RATE, decode
 from narration.narrator import read_record, record_path
 from narration.synth import SETTINGS, Synthesiser, file_digest, piper_version
 from narration.track import CEILING_DBTP, Placed, mix, normalise, true_peak_dbtp
+from scenes.kit.beats import scene_beat_id
 
 
 def choose_voice(spec: str) -> Voice:
@@ -114,22 +116,55 @@ def track(scene_records: Sequence[dict], starts: Sequence[float], total: float, 
     raise MediaError(f"the narration's encoded true peak stays at {peak:.1f} dBTP, above {CEILING_DBTP} dBTP")
 
 
+# a take named the way it was before beat ids: <Scene>-<NN>-<guessed name> (RBFJacobian-03-show_probe.wav)
+NUMBERED_TAKE = re.compile(r"(?P<scene>[A-Za-z_]\w*)-(?P<number>\d+)-(?P<name>.+)\Z")
+
+
+def stray_recordings(voice: Voice, beats: dict[str, list[str]]) -> list[str]:
+    """For a recordings folder, before rendering: warning lines naming the recordings that match no beat of
+    ``beats`` (each scene's beat ids; the whole storyboard): one for takes named the old way, by beat number,
+    saying what to rename each to (the beat of that name, else of that number), one for the others (e.g. after
+    a beat was renamed).  Such takes are ignored; nothing stops the render."""
+    if voice.kind != "recordings":
+        return []
+    ids = {scene_beat_id(scene, beat) for scene, scene_beats in beats.items() for beat in scene_beats}
+    present = {p.stem for p in voice.recordings()}
+    renames, stray = [], []
+    for path in voice.recordings():
+        if path.stem in ids:
+            continue
+        old = NUMBERED_TAKE.match(path.stem)
+        scene_beats = beats.get(old["scene"], []) if old else []
+        beat = None
+        if old and old["name"] in scene_beats:
+            beat = old["name"]
+        elif old and 1 <= int(old["number"]) <= len(scene_beats):
+            beat = scene_beats[int(old["number"]) - 1]
+        new = scene_beat_id(old["scene"], beat) if beat else None
+        if new is not None and new not in present:
+            renames.append(f"{path.name} to {new}{path.suffix}")
+        else:
+            stray.append(path.name)
+    lines = []
+    if renames:
+        lines.append(f"warning: {len(renames)} recording(s) in {voice.folder} are named by beat number, as before "
+                     f"beat ids (ignored): rename {', '.join(renames)}")
+    if stray:
+        lines.append(f"warning: {len(stray)} recording(s) in {voice.folder} match no beat of the lecture (ignored; "
+                     f"scripts/render script lists the beat ids): {', '.join(stray)}")
+    return lines
+
+
 def recordings_report(voice: Voice, scene_records: Sequence[dict]) -> list[str]:
     """For a recordings folder: one line on which beats used a recording and which fell back to the
-    synthetic voice, and one warning line naming recordings that match no beat."""
+    synthetic voice (the recordings that match no beat are named before rendering: :func:`stray_recordings`)."""
     if voice.kind != "recordings":
         return []
     said = [u for r in scene_records for u in r["utterances"]]
     used = [u["id"] for u in said if u["source"] == "recording"]
     fallback = [u["id"] for u in said if u["source"] != "recording"]
-    lines = [f"recordings: {len(used)} of {len(said)} beats from {voice.folder}"
-             + (f"; synthetic voice for {len(fallback)}: {', '.join(fallback)}" if fallback else "")]
-    ids = {u["id"] for u in said}
-    stray = [p.name for p in voice.recordings() if p.stem not in ids]
-    if stray:
-        lines.append(f"warning: {len(stray)} recording(s) match no beat of the rendered scenes (ignored): "
-                     f"{', '.join(stray)}")
-    return lines
+    return [f"recordings: {len(used)} of {len(said)} beats from {voice.folder}"
+            + (f"; synthetic voice for {len(fallback)}: {', '.join(fallback)}" if fallback else "")]
 
 
 def format_script(entries: Sequence[SceneEntry], scene_records: Sequence[dict]) -> str:

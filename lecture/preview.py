@@ -43,7 +43,7 @@ from jacobian_settings import ENV_VAR, ConfigError, activate, config_path_from_e
 from lecture import media, render, tools
 from lecture.errors import LectureError, UsageError
 from lecture.storyboard import ROOT, load_storyboard
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import BeatIdError, beat_ids
 
 PREVIEW_DIR = ROOT / "media" / "preview"
 PROJECT_PACKAGES = ("scenes", "jacobian_math", "narration")
@@ -72,8 +72,11 @@ class Target:
 
 
 def resolve_beat(target: Target, beat: str) -> int:
-    """The 0-based index of ``beat`` (a name from :func:`beat_names` or a 1-based number) in the scene."""
-    names = beat_names(target.path, target.cls)
+    """The 0-based index of ``beat`` (an id, ``self.beat("id")``, or a 1-based number) in the scene."""
+    try:
+        names = beat_ids(target.path, target.cls)
+    except BeatIdError as exc:
+        raise UsageError(f"preview: {exc}") from None
     listing = ", ".join(f"{i} {n}" for i, n in enumerate(names, start=1)) or "none"
     if beat.isdigit() and 1 <= int(beat) <= len(names):
         return int(beat) - 1

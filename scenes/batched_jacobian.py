@@ -53,16 +53,16 @@ class BatchedJacobian(LectureScene):
         # decimals for the matrix: 2, or more so that no nonzero entry of either state shows as zero (tiny
         # weights give entries of 0.0005: shown with 2 decimals they read 0.00)
         self.places = places_for(np.concatenate([plain.ravel(), mixed.ravel()]), most=6)
+        self.beat("title_card")
         self.title_card(self.TITLE, "B examples at once: the Jacobian becomes a block matrix")
-        self.beat()
+        self.beat("show_batch")
         self.show_batch()
-        self.beat()
+        self.beat("show_matrix")
         self.show_matrix()
-        self.beat()
+        self.beat("mix_examples")
         self.mix_examples()
-        self.beat()
+        self.beat("store_per_example")
         self.store_per_example()
-        self.beat()
 
     def state(self) -> tuple[np.ndarray, np.ndarray]:
         """(Y (B, m), batch Jacobian (Bm, Bn)) at the current centring, computed once per frame."""

@@ -79,16 +79,16 @@ class EncoderSensitivity(LectureScene):
         self.s = ValueTracker(0.0)
         self.direction = self.vecs[:, 1]
         self.followers = Followers()  # the probe, the code marker and its readout follow s
+        self.beat("title_card")
         self.title_card(self.TITLE, "an encoder's Jacobian: how the code moves with the input")
-        self.beat()
+        self.beat("show_code")
         self.show_code()
-        self.beat()
+        self.beat("ignore_direction")
         self.ignore_direction()
-        self.beat()
+        self.beat("amplify_direction")
         self.amplify_direction()
-        self.beat()
+        self.beat("show_metric")
         self.show_metric()
-        self.beat()
 
     def code(self, x: np.ndarray) -> float:
         return float(self.encoder(np.asarray(x, float))[..., 0])

@@ -71,16 +71,16 @@ class FlowDensity(LectureScene):
         self.centres, self.cell_area = grid_centres(self.box, self.RASTER)
         self.t = ValueTracker(0.0)
         self.vmax = float(self.base(np.zeros(2)))
+        self.beat("title_card")
         self.title_card(self.TITLE, "change of variables for densities")
-        self.beat()
+        self.beat("show_base")
         self.show_base()
-        self.beat()
+        self.beat("apply_flow")
         self.apply_flow()
-        self.beat()
+        self.beat("show_mass")
         self.show_mass()
-        self.beat()
+        self.beat("show_log_det")
         self.show_log_det()
-        self.beat()
 
     def _cells_for(self, box) -> tuple[tuple[tuple[float, float], ...], float]:
         """The highlighted cells' corners and side for ``box``: CELL_POINTS and CELL_SIDE carried from

@@ -100,16 +100,16 @@ class GridSquaresUnderF(LectureScene):
 
     def construct(self) -> None:
         self.prepare()
+        self.beat("show_domain_grid")
         self.show_domain_grid()
-        self.beat()
+        self.beat("morph_grid")
         self.morph_grid()
-        self.beat()
+        self.beat("show_linearisation")
         self.show_linearisation()
-        self.beat()
+        self.beat("zoom_in")
         self.zoom_in()
-        self.beat()
+        self.beat("halve_square")
         self.halve_square()
-        self.beat()
 
     # -- math first: nothing is drawn before the map is known to be finite where it is drawn
     def prepare(self) -> None:

@@ -74,16 +74,16 @@ class JacobianNormHeatmap(LectureScene):
 
     def construct(self) -> None:
         self.prepare()
+        self.beat("show_heatmap")
         self.show_heatmap()
-        self.beat()
+        self.beat("show_formulas")
         self.show_formulas()
-        self.beat()
+        self.beat("show_level_curves")
         self.show_level_curves()
-        self.beat()
+        self.beat("move_probe")
         self.move_probe()
-        self.beat()
+        self.beat("compare_stretch")
         self.compare_stretch()
-        self.beat()
 
     # -- math first: nothing is drawn before the map is known to be finite
     def prepare(self) -> None:

@@ -85,17 +85,17 @@ class MAMLStep(LectureScene):
         self.g_val = first_order_maml_gradient(self.step, self.val, self.theta)  # = grad L_val(theta')
         self.g_maml = maml_gradient(self.step, self.val, self.theta)
         self.arrow_scale = self._arrow_scale()
+        self.beat("title_card")
         self.title_card(self.TITLE, "the inner step is a map of the parameters; MAML needs one Hessian–vector "
                                     "product through it")
-        self.beat()
+        self.beat("show_step")
         self.show_step()
-        self.beat()
+        self.beat("carry_square")
         self.carry_square()
-        self.beat()
+        self.beat("pull_back")
         self.pull_back()
-        self.beat()
+        self.beat("first_order")
         self.first_order()
-        self.beat()
 
     # ------------------------------------------------------------------ layout
 

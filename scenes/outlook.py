@@ -37,10 +37,10 @@ class MLOutlook(LectureScene):
     )
 
     def construct(self) -> None:
+        self.beat("show_items")
         self.show_items()
-        self.beat()
+        self.beat("sum_up")
         self.sum_up()
-        self.beat()
 
     def show_items(self) -> None:
         # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)

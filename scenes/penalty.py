@@ -43,10 +43,11 @@ class JacobianPenalty(LectureScene):
         b = np.array(ml.penalty_b)
         self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
         self.radius = self._radius()
+        self.beat("title_card")
         self.title_card(self.TITLE, "penalise ‖J‖, and small input changes stay small")
-        self.beat()
+        self.beat("show_input")
         self.show_input()
-        self.beat()
+        self.beat("show_first_map")
         self.readouts = [None, None]
         self.keys = [None, None]
         self.col_scales = [1.0, 1.0]
@@ -54,11 +55,10 @@ class JacobianPenalty(LectureScene):
         # called steep and flatter only when the second map is the flatter one at x (a user may swap them)
         self.names = ("steep", "flatter") if self.flatter_is_flatter() else ("first map", "second map")
         self.show_map(0, self.names[0])
-        self.beat()
+        self.beat("show_second_map")
         self.show_map(1, self.names[1])
-        self.beat()
+        self.beat("compare")
         self.compare()
-        self.beat()
 
     def show_input(self) -> None:
         subs = (r"\mathrm{steep}", r"\mathrm{flat}") if self.flatter_is_flatter() else ("1", "2")

@@ -61,17 +61,18 @@ class RBFJacobian(RBFPanelsScene):
     HOLD_TIME = 2.0
 
     def construct(self) -> None:
+        self.beat("title_card")
         self.title_card(self.TITLE, self.SUBTITLE)
-        self.beat()
+        self.beat("show_bumps")
         self.build_figure()
         self.show_bumps()
-        self.beat()
+        self.beat("show_derivatives")
         self.show_derivatives()
-        self.beat()
+        self.beat("show_probe")
         self.show_probe()
-        self.beat()
+        self.beat("sweep_point")
         self.sweep_point()
-        self.beat()
+        self.beat("settle")
         self.settle()
 
     # --- figure ----------------------------------------------------------------------------------

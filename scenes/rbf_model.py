@@ -53,19 +53,20 @@ class RBFModel(RBFPanelsScene):
     WEIGHTS_PER_ROW = 4  # more weights are shown in rows of this many
 
     def construct(self) -> None:
+        self.beat("title_card")
         self.title_card(self.TITLE)
-        self.beat()
+        self.beat("show_weighted_bumps")
         self.build_figure()
         self.show_weighted_bumps()
-        self.beat()
+        self.beat("add_up_model")
         self.add_up_model()
-        self.beat()
+        self.beat("add_up_slope")
         self.add_up_slope()
-        self.beat()
+        self.beat("show_tangent")
         self.show_tangent()
-        self.beat()
+        self.beat("sweep_point")
         self.sweep_point()
-        self.beat()
+        self.beat("settle")
         self.settle()
 
     def compute(self, x0: float) -> dict[str, np.ndarray]:

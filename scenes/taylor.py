@@ -58,14 +58,14 @@ class TaylorError(LectureScene):
         self.jac = self.fmap.jacobian(self.p)
         self.s = ValueTracker(hi)
         self.followers = Followers()  # the two ends, the error segment and the readouts follow s while it moves
+        self.beat("title_card")
         self.title_card(self.TITLE, "how fast the error of f(p) + J d shrinks with d")
-        self.beat()
+        self.beat("show_curves")
         self.show_curves()
-        self.beat()
+        self.beat("shrink_step")
         self.shrink_step()
-        self.beat()
+        self.beat("read_slope")
         self.read_slope()
-        self.beat()
 
     def offsets(self, s: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
         """f(p + s u) - f(p) and J s u, each ``(k, 2)`` for ``s (k,)`` (a scalar: ``k = 1``)."""

@@ -71,18 +71,18 @@ class VectorRegression(LectureScene):
         self.gn = gauss_newton(self.fit, ml.regression_theta0, ml.regression_tol, ml.regression_max_steps)
         self.gd = gradient_descent(self.fit, ml.regression_theta0, ml.regression_learning_rate, ml.regression_tol,
                                    ml.regression_max_steps)
+        self.beat("title_card")
         self.title_card(self.TITLE, "uncertainty through J, and Gauss–Newton steps")
-        self.beat()
+        self.beat("show_cloud")
         self.show_cloud()
-        self.beat()
+        self.beat("linearise_small")
         self.linearise_small()
-        self.beat()
+        self.beat("grow_cloud")
         self.grow_cloud()
-        self.beat()
+        self.beat("show_fit_problem")
         self.show_fit_problem()
-        self.beat()
+        self.beat("race")
         self.race()
-        self.beat()
 
     # ------------------------------------------------------------------------- uncertainty
 

@@ -25,12 +25,13 @@ class FixtureJacobian(LectureScene):
     def construct(self) -> None:
         latex = PlaneMap.from_expressions(*self.settings.map.expressions).jacobian_latex()
         tex = MathTex(r"J_f = " + latex, font_size=style.MATRIX_SIZE, color=style.TEXT)
+        self.beat("write_matrix")
         # long enough to read at 20 characters per second (the lecture's subtitle rules)
         self.caption(f"Jacobian of the configured map: {latex}", 5.5,
                      shows="The matrix is written out in light grey, centred on the dark background.")
         self.play(Write(tex), run_time=self.rt(0.6))
         self.pause(4.9)
-        self.beat()
+        self.beat("hold")
         self.caption("Same matrix, held still", 1.5, shows="The matrix stays where it is.")
         self.pause(1.5)
 
@@ -52,9 +53,10 @@ class FixtureSquare(LectureScene):
             while (Path(hold) / "hold").exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
         square = Square(side_length=2.0, color=style.E1)
+        self.beat("draw")
         self.caption("A square is drawn", 1.0, shows="A blue outline is traced around a square in the centre.")
         self.play(Create(square), run_time=self.rt(1.0))
-        self.beat()
+        self.beat("fill")
         self.caption("and filled", 1.0, shows="The square fills with translucent blue.")
         self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(1.0))
 
@@ -77,17 +79,18 @@ class FixtureBeats(LectureScene):
 
     def construct(self) -> None:
         square = Square(side_length=1.5, color=style.E1)
+        self.beat("appear")
         self.caption("A square appears", 1.3, shows="A small blue square outline in the centre.")
         self.play(Create(square), run_time=self.rt(0.73))
         self.pause(0.55)
-        self.beat()
+        self.beat("move")
         self.caption("It moves to the right", 1.2, shows="The square slides two units to the right.")
         self.play(square.animate.shift(2 * RIGHT), run_time=self.rt(0.87))
-        self.beat()
+        self.beat("turn")
         self.caption("and turns", 1.1, shows="It tilts by about a third of a right angle.")
         self.play(Rotate(square, 0.6), run_time=self.rt(0.64))
         self.pause(0.45)
-        self.beat()
+        self.beat("fill")
         self.caption("then fills, and is done", 1.2, shows="It fills with translucent green & stays.")
         self.play(square.animate.set_fill(style.E2, opacity=0.6), run_time=self.rt(0.91))
         self.pause(0.3)
@@ -99,9 +102,10 @@ class FixtureUndescribed(LectureScene):
     TITLE = "Fixture: undescribed"
 
     def construct(self) -> None:
+        self.beat("described")
         self.caption("Described", 1.0, shows="A blue square.")
         self.play(Create(Square(color=style.E1)), run_time=self.rt(1.0))
-        self.beat()
+        self.beat("undescribed")
         self.caption("Not described", 1.0)
         self.play(Create(Square(side_length=1.0, color=style.E2)), run_time=self.rt(1.0))
 

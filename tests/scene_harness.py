@@ -4,13 +4,13 @@ golden PNGs.
 Regenerate the golden frames after an intended visual change with
     UPDATE_GOLDEN=1 scripts/test -k golden
 and look at the new PNGs under tests/golden/ (final frames) and tests/golden/beats/<Scene>/ (one per beat,
-``<NN>-<beat name>.png``) before committing them.  Only UPDATE_GOLDEN=1 writes a golden (and deletes the beat
+``<beat id>.png``) before committing them.  Only UPDATE_GOLDEN=1 writes a golden (and deletes the beat
 goldens of beats that no longer exist): a missing one fails, and so does a stale one.  A failing comparison
 leaves ``<name>.actual.png`` and ``<name>.diff.png`` (differing pixels in magenta, failing tiles outlined)
 next to the golden; both are git-ignored.
 
 Beat end frames come from the same render as the final frame (``render_scene(..., beat_frames=True)`` sets
-``$JACOBIAN_BEAT_FRAMES``: ``LectureScene.beat()`` draws the picture the beat ends on, with ``-s`` as in a movie).
+``$JACOBIAN_BEAT_FRAMES``: each beat's end draws the picture the beat ends on, with ``-s`` as in a movie).
 """
 
 from __future__ import annotations
@@ -193,10 +193,10 @@ def assert_matches_golden(frame: np.ndarray, name: str, folder: Path | None = No
 
 
 def beat_golden_name(beat_id: str) -> tuple[str, str]:
-    """(scene, file stem) of a beat's golden: ``BatchedJacobian-03-show_matrix`` -> (``BatchedJacobian``,
-    ``03-show_matrix``), i.e. ``tests/golden/beats/BatchedJacobian/03-show_matrix.png``."""
-    scene, number, name = beat_id.split("-", 2)
-    return scene, f"{number}-{name}"
+    """(scene, file stem) of a beat's golden: ``BatchedJacobian-show_matrix`` -> (``BatchedJacobian``,
+    ``show_matrix``), i.e. ``tests/golden/beats/BatchedJacobian/show_matrix.png``."""
+    scene, _, beat = beat_id.partition("-")
+    return scene, beat
 
 
 def assert_beats_match_golden(beat_frames: list[tuple[str, np.ndarray]], scene: str) -> None:

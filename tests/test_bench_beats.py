@@ -11,7 +11,7 @@ from bench.beats import format_beats, longest_beats
 from bench.core import BenchError
 from lecture.storyboard import load_storyboard
 from narration.narrator import record_path
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import beat_ids
 
 SCENE = "TaylorError"  # four beats: title_card, show_curves, shrink_step, read_slope
 PATH = {e.cls: e.path for e in load_storyboard(None)}[SCENE]
@@ -24,7 +24,7 @@ def _write_record(root: Path, ends: list[float]) -> None:
 
 
 def test_the_longest_beat_is_the_one_with_most_seconds_not_the_last_end(tmp_path: Path) -> None:
-    names = beat_names(PATH, SCENE)
+    names = beat_ids(PATH, SCENE)
     assert len(names) == 4
     # beat lengths 2, 9, 4, 3: beat 2 is longest though beat 4 ends last
     _write_record(tmp_path, [2.0, 11.0, 15.0, 18.0])

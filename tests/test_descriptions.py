@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from lecture.storyboard import STORYBOARD
-from scenes.kit.beats import beat_names, undescribed_beats
+from scenes.kit.beats import beat_ids, undescribed_beats
 from tests.fixture_storyboard import BEATS, TWO, UNDESCRIBED
 from tests.test_page import render_page
 
@@ -22,7 +22,7 @@ def test_source_check_finds_the_undescribed_beat() -> None:
     for entry in (*BEATS, *TWO):
         assert undescribed_beats(entry.path, entry.cls) == [], entry.cls
     (entry,) = UNDESCRIBED
-    assert undescribed_beats(entry.path, entry.cls) == ["beat2"]
+    assert undescribed_beats(entry.path, entry.cls) == ["undescribed"]
 
 
 def test_source_check_follows_methods_and_ignores_an_empty_description(tmp_path: Path) -> None:
@@ -30,11 +30,15 @@ def test_source_check_follows_methods_and_ignores_an_empty_description(tmp_path:
     scene.write_text(
         "class S(LectureScene):\n"
         "    def construct(self):\n"
+        "        self.prepare()\n"
+        "        self.beat('a')\n"
         "        self.show_a()\n"
-        "        self.beat()\n"
+        "        self.beat('b')\n"
         "        self.show_b()\n"
-        "        self.beat()\n"
+        "        self.beat('c')\n"
         "        self.caption('said only', 1.0)\n"
+        "    def prepare(self):\n"
+        "        self.add(Dot())\n"
         "    def show_a(self):\n"
         "        self.caption('a', 1.0, shows='a dot')\n"
         "        self.helper()\n"
@@ -43,8 +47,10 @@ def test_source_check_follows_methods_and_ignores_an_empty_description(tmp_path:
         "    def show_b(self):\n"
         "        self.caption('b', 1.0, shows='')\n"
         "        uncover(self, [[Dot()]], 1.0)\n")
-    assert beat_names(scene, "S") == ["show_a", "show_b", "beat3"]
-    assert undescribed_beats(scene, "S") == ["show_b"]  # the last beat shows nothing new: it needs none
+    assert beat_ids(scene, "S") == ["a", "b", "c"]
+    # what comes before the first beat belongs to it (here described); the last beat shows nothing new: it
+    # needs no description
+    assert undescribed_beats(scene, "S") == ["b"]
 
 
 def test_every_beat_of_the_lecture_is_described() -> None:
@@ -57,7 +63,7 @@ def test_render_records_and_reports_undescribed_beats(tmp_path: Path) -> None:
     done = render_page(tmp_path, "tests.fixture_storyboard:UNDESCRIBED")
     assert done.returncode == 0, done.stderr
     assert "note: 1 beat(s) show something without a description" in done.stdout
-    assert "FixtureUndescribed-02-beat2" in done.stdout
+    assert "FixtureUndescribed-undescribed" in done.stdout
     record = json.loads((tmp_path / "clips" / "tiny" / "FixtureUndescribed.narration.json").read_text())
-    assert record["undescribed"] == ["FixtureUndescribed-02-beat2"]
+    assert record["undescribed"] == ["FixtureUndescribed-undescribed"]
     assert [d["text"] for d in record["descriptions"]] == ["A blue square."]

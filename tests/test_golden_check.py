@@ -129,26 +129,26 @@ def test_a_failure_writes_the_actual_frame_and_a_diff_image(tmp_path, monkeypatc
 
 
 def test_beat_goldens_compare_every_beat_and_fail_on_a_stale_one(tmp_path, monkeypatch):
-    """Per-beat goldens in <GOLDEN_DIR>/beats/<Scene>/<NN>-<name>.png: written by UPDATE_GOLDEN=1, each beat
+    """Per-beat goldens in <GOLDEN_DIR>/beats/<Scene>/<beat id>.png: written by UPDATE_GOLDEN=1, each beat
     compared (one error names every differing beat), and a golden of a beat the scene no longer has fails until
     UPDATE_GOLDEN=1 deletes it."""
     monkeypatch.setattr(scene_harness, "GOLDEN_DIR", tmp_path)
     monkeypatch.delenv("UPDATE_GOLDEN", raising=False)
     a, b = load("grid_squares"), load("rbf_RBFModel")
-    beats = [("Demo-01-show_a", a), ("Demo-02-show_b", b)]
-    with pytest.raises(AssertionError, match="(?s)2 of 2 beat end frames differ.*01-show_a.png is missing"):
+    beats = [("Demo-show_a", a), ("Demo-show_b", b)]
+    with pytest.raises(AssertionError, match="(?s)2 of 2 beat end frames differ.*show_a.png is missing"):
         assert_beats_match_golden(beats, "Demo")
     monkeypatch.setenv("UPDATE_GOLDEN", "1")
     assert_beats_match_golden(beats, "Demo")
     folder = tmp_path / "beats" / "Demo"
-    assert sorted(p.name for p in folder.glob("*.png") if ".actual" not in p.name) == ["01-show_a.png",
-                                                                                     "02-show_b.png"]
+    assert sorted(p.name for p in folder.glob("*.png") if ".actual" not in p.name) == ["show_a.png",
+                                                                                     "show_b.png"]
     monkeypatch.delenv("UPDATE_GOLDEN")
     assert_beats_match_golden(beats, "Demo")
-    with pytest.raises(AssertionError, match=r"(?s)1 of 2 beat end frames differ.*\n02-show_b: differs from golden"):
-        assert_beats_match_golden([beats[0], ("Demo-02-show_b", b[:, ::-1].copy())], "Demo")
-    with pytest.raises(AssertionError, match="goldens of beats the scene no longer has: 02-show_b.png"):
+    with pytest.raises(AssertionError, match=r"(?s)1 of 2 beat end frames differ.*\nshow_b: differs from golden"):
+        assert_beats_match_golden([beats[0], ("Demo-show_b", b[:, ::-1].copy())], "Demo")
+    with pytest.raises(AssertionError, match="goldens of beats the scene no longer has: show_b.png"):
         assert_beats_match_golden(beats[:1], "Demo")
     monkeypatch.setenv("UPDATE_GOLDEN", "1")
     assert_beats_match_golden(beats[:1], "Demo")
-    assert not (folder / "02-show_b.png").exists()
+    assert not (folder / "show_b.png").exists()

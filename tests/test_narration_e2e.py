@@ -142,16 +142,24 @@ def test_an_unchanged_rerun_renders_and_synthesises_nothing(narrated) -> None:
 def test_recordings_replace_the_voice_for_their_beats_and_the_rest_falls_back(tmp_path: Path) -> None:
     folder = tmp_path / "takes"
     folder.mkdir()
-    write_wav(folder / "FixtureSquare-01-beat1.wav", tone(3.0, hz=440, level=0.3))
-    write_wav(folder / "Nowhere-01-intro.wav", tone(0.5))
+    write_wav(folder / "FixtureSquare-draw.wav", tone(3.0, hz=440, level=0.3))
+    write_wav(folder / "Nowhere-intro.wav", tone(0.5))
+    write_wav(folder / "FixtureSquare-02-beat2.wav", tone(0.5))  # named by number, as before beat ids
     out = tmp_path / "out"
     done = lecture("--voice", str(folder), out=out, cache=tmp_path / "speech",
                    storyboard="tests.fixture_storyboard:SPOKEN")
     assert done.returncode == 0, done.stderr
     assert "recordings: 1 of 2 beats from" in done.stdout
-    assert "synthetic voice for 1: FixtureSquare-02-beat2" in done.stdout
-    assert "warning: 1 recording(s) match no beat of the rendered scenes (ignored): Nowhere-01-intro.wav" \
-        in done.stdout
+    assert "synthetic voice for 1: FixtureSquare-fill" in done.stdout
+    # named before anything is rendered, each warning on one line
+    lines = done.stdout.splitlines()
+    numbered = next(i for i, line in enumerate(lines) if "named by beat number" in line)
+    assert lines[numbered].endswith("as before beat ids (ignored): rename FixtureSquare-02-beat2.wav to "
+                                    "FixtureSquare-fill.wav")
+    assert lines[numbered + 1].startswith("warning: 1 recording(s) in ")
+    assert lines[numbered + 1].endswith("match no beat of the lecture (ignored; scripts/render script "
+                                        "lists the beat ids): Nowhere-intro.wav")
+    assert numbered < next(i for i, line in enumerate(lines) if "to render" in line)
     record = json.loads((out / "clips" / "tiny" / "FixtureSquare.narration.json").read_text(encoding="utf-8"))
     first, second = record["utterances"]
     assert first["source"] == "recording" and abs(first["seconds"] - 3.0) < 0.01
@@ -167,12 +175,12 @@ def test_recordings_replace_the_voice_for_their_beats_and_the_rest_falls_back(tm
 def test_a_corrupt_recording_stops_the_render_before_anything_is_written(tmp_path: Path) -> None:
     folder = tmp_path / "takes"
     folder.mkdir()
-    (folder / "FixtureSquare-01-beat1.wav").write_bytes(b"RIFF....WAVEfmt garbage" * 4)
+    (folder / "FixtureSquare-draw.wav").write_bytes(b"RIFF....WAVEfmt garbage" * 4)
     out = tmp_path / "out"
     done = lecture("--voice", str(folder), out=out, cache=tmp_path / "speech",
                    storyboard="tests.fixture_storyboard:SPOKEN")
     assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "FixtureSquare-01-beat1.wav: cannot read audio" in done.stderr
+    assert done.stderr.count("\n") == 1 and "FixtureSquare-draw.wav: cannot read audio" in done.stderr
     assert not (out / "jacobian_lecture.mp4").exists() and not (out / "clips").exists()
 
 
@@ -189,6 +197,6 @@ def test_the_narration_script_lists_every_beat_in_storyboard_order(tmp_path: Pat
     assert done.returncode == 0, done.stderr
     script = (tmp_path / "narration_script.md").read_text(encoding="utf-8")
     ids = [line.strip("#` ") for line in script.splitlines() if line.startswith("### ")]
-    assert ids == ["FixtureJacobian-01-beat1", "FixtureJacobian-02-beat2", "FixtureSquare-01-beat1",
-                   "FixtureSquare-02-beat2"]
+    assert ids == ["FixtureJacobian-write_matrix", "FixtureJacobian-hold", "FixtureSquare-draw",
+                   "FixtureSquare-fill"]
     assert script.index("A square is drawn") < script.index("and filled")

@@ -17,9 +17,9 @@ import pytest
 
 from jacobian_settings import ENV_VAR
 from lecture.errors import UsageError
-from lecture.preview import Target, resolve_target, watched_files
+from lecture.preview import Target, resolve_beat, resolve_target, watched_files
 from lecture.storyboard import ROOT
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import beat_ids
 
 STORYBOARD = "tests.fixture_storyboard:TWO"
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -113,7 +113,7 @@ def test_a_caption_that_breaks_a_rule_is_one_warning_line_and_the_preview_is_sti
 @pytest.mark.parametrize("args, message", [
     (["Nope"], "error: preview: unknown scene 'Nope'"),
     (["FixtureSquare", "--beat", "nope"],
-     "error: preview: FixtureSquare has no beat 'nope'; its beats: 1 beat1, 2 beat2"),
+     "error: preview: FixtureSquare has no beat 'nope'; its beats: 1 draw, 2 fill"),
     (["FixtureSquare", "--beat", "3"], "error: preview: FixtureSquare has no beat '3'"),
     (["RBFJacobian", "--config", "{bad}"], "error: "),
 ])
@@ -191,12 +191,19 @@ def _where(scene: str) -> tuple:
     return target.path, target.cls
 
 
-def test_beat_names_come_from_the_construct_and_every_lecture_scene_has_some() -> None:
-    assert beat_names(*_where("JacobianNormHeatmap")) == [
+def test_beat_ids_come_from_the_construct_and_every_lecture_scene_has_some() -> None:
+    assert beat_ids(*_where("JacobianNormHeatmap")) == [
         "show_heatmap", "show_formulas", "show_level_curves", "move_probe", "compare_stretch"]
-    assert beat_names(*_where("JacobianPenalty"))[2:4] == ["show_map", "show_map.2"]
+    assert beat_ids(*_where("JacobianPenalty"))[2:4] == ["show_first_map", "show_second_map"]
     for scene in ("RBFJacobian", "GridSquaresUnderF", "ChainRule", "SoftmaxJacobian", "FlowDensity", "TaylorError"):
-        assert len(beat_names(*_where(scene))) >= 4, scene
+        assert len(beat_ids(*_where(scene))) >= 4, scene
+
+
+def test_a_beat_is_chosen_by_number_or_by_id() -> None:
+    square = resolve_target("FixtureSquare", STORYBOARD)
+    assert [resolve_beat(square, b) for b in ("1", "2", "draw", "fill")] == [0, 1, 0, 1]
+    with pytest.raises(UsageError, match="has no beat '0'; its beats: 1 draw, 2 fill"):
+        resolve_beat(square, "0")
 
 
 def _stub_renders(monkeypatch, render, report=lambda self, result, say, why: None) -> None:

@@ -55,6 +55,7 @@ def test_uncover_and_cover_look_like_fading_the_content(tmp_path: Path) -> None:
 
 class Card(LectureScene):
     def construct(self) -> None:
+        self.beat("card")
         self.title_card("A title", "and a subtitle", seconds=0.4)
 
 

@@ -257,7 +257,7 @@ def test_batched_every_shown_matrix_cell_carries_its_number(rendered) -> None:
     big = len(scene.cells)
     shown_whole = [beat for beat, r in seen.items() if set(range(big)) <= set(r["shown"])]
     # the matrix is on screen from show_matrix to the end, the stack in the last beat
-    assert [b.split("-", 2)[2] for b in shown_whole] == ["show_matrix", "mix_examples", "store_per_example"], seen
+    assert [b.split("-", 1)[1] for b in shown_whole] == ["show_matrix", "mix_examples", "store_per_example"], seen
     assert set(range(big, len(cells))) <= set(seen[shown_whole[-1]]["shown"])
     bare = {beat: r["bare"] for beat, r in seen.items() if r["bare"]}
     assert not bare, f"cells shown without their number (beat: cell indices, row-major, stack last): {bare}"
@@ -270,7 +270,7 @@ def test_batched_cells_show_the_sign_colours_in_the_frame(rendered) -> None:
     scene, _ = rendered("BatchedJacobian")
     ml = scene.settings.ml
     X = np.array(ml.batch_inputs[:ml.batch_size])
-    frames = {b.split("-", 2)[2]: f for b, f in scene.beat_frames}
+    frames = {b.split("-", 1)[1]: f for b, f in scene.beat_frames}
     truths = {c: batch_truth(ml.batch_w, ml.batch_b, X, c)[0] for c in (0.0, 1.0)}
     scale = max(np.abs(t).max() for t in truths.values())
     checked = 0

@@ -550,11 +550,11 @@ def test_softmax_every_shown_cell_carries_its_number_and_sign_colour(rendered) -
     scene, _ = rendered("SoftmaxJacobian")
     ml = scene.settings.ml
     seen = beats_showing_cells_without_numbers(scene.beat_frames, list(scene.cells))
-    whole = [b.split("-", 2)[2] for b, r in seen.items() if len(r["shown"]) == len(scene.cells)]
+    whole = [b.split("-", 1)[1] for b, r in seen.items() if len(r["shown"]) == len(scene.cells)]
     assert whole == ["show_jacobian", "show_row_sums", "move_logits", "saturate", "contrast_cross_entropy"], seen
     assert not {b: r["bare"] for b, r in seen.items() if r["bare"]}
     logits = {"show_jacobian": ml.logits, "move_logits": ml.logits, "saturate": ml.saturated_logits}
-    frames = {b.split("-", 2)[2]: f for b, f in scene.beat_frames}
+    frames = {b.split("-", 1)[1]: f for b, f in scene.beat_frames}
     checked = 0
     for beat, z in logits.items():
         jac = _softmax_jacobian_here(np.array(z, float))

@@ -316,12 +316,12 @@ def test_x_numbers_appear_with_the_panel_they_label(name, tmp_path, media, monke
     axis they label: faded in with the upper panel, they floated alone under it for two beats (issue #26)."""
 
     class Recorded(scene_class(name)):
-        def beat(self) -> None:
+        def beat(self, beat_id: str) -> None:  # the end of the beat before it
             shown = set(map(id, self.get_mobject_family_members()))
             if hasattr(self, "bottom"):
                 self.on_screen.append((id(self.x_numbers) in shown, id(self.x_label) in shown,
                                        id(self.bottom) in shown))
-            super().beat()
+            super().beat(beat_id)
 
     Recorded.__name__ = name
     Recorded.on_screen = []

@@ -20,7 +20,7 @@ from scene_harness import (
 )
 from test_math_spatial import loop_jacobian, loop_layer
 
-from scenes.kit.beats import beat_names
+from scenes.kit.beats import beat_ids
 
 pytestmark = pytest.mark.render
 
@@ -110,8 +110,8 @@ def test_golden_end_frame_of_every_beat(rendered) -> None:
         pytest.skip("beat goldens are kept for the defaults")
     from scenes import spatial_outputs
 
-    names = beat_names(Path(spatial_outputs.__file__), "SpatialOutputs")
-    assert [b.split("-", 2)[2] for b, _ in scene.beat_frames] == names and len(names) == 8
+    names = beat_ids(Path(spatial_outputs.__file__), "SpatialOutputs")
+    assert [b.split("-", 1)[1] for b, _ in scene.beat_frames] == names and len(names) == 8
     np.testing.assert_array_equal(scene.beat_frames[-1][1], frame)
     assert_beats_match_golden(scene.beat_frames, "SpatialOutputs")
 

@@ -71,9 +71,9 @@ def test_a_point_list_is_read_as_pairs() -> None:
 
 def test_a_symbol_the_voice_cannot_say_is_reported() -> None:
     narrator = Narrator(parse_voice("joe"), "Demo")
-    with pytest.raises(NarrationError, match=r"Demo-02-x: the spoken form has characters a voice cannot read "
+    with pytest.raises(NarrationError, match=r"Demo-x: the spoken form has characters a voice cannot read "
                                              r"\('⊗'\)"):
-        narrator.say("Demo-02-x", 1, "The Kronecker product A ⊗ B.", 0.0)
+        narrator.say("Demo-x", 1, "The Kronecker product A ⊗ B.", 0.0)
     assert narrator.utterances == []
 
 

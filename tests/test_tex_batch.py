@@ -120,13 +120,14 @@ class ManyFormulas(LectureScene):
     TITLE = "Fixture: many formulas"
 
     def construct(self) -> None:
+        self.beat("first_formulas")
         self.caption("Formulas, one after another", 1.0)
         self.add(Text("formulas", font_size=20).to_corner([-1, 1, 0]))
         for k in range(6):
             self.add(MathTex(rf"\phi_{k}(x) = e^{{-(x - {k})^2 / 2}}", font_size=style.LABEL_SIZE)
                      .to_edge([0, 1, 0]).shift([0, -0.6 * k, 0]))
             self.pause(0.2)
-        self.beat()
+        self.beat("more_formulas")
         self.caption("and more of them", 1.0)
         for k in range(6):
             tex = MathTex(rf"J_{{{k}}} = \begin{{bmatrix}} {k} & -1 \\ 1 & 2 \end{{bmatrix}}",

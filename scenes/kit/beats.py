@@ -1,80 +1,47 @@
-"""The names of a scene's beats, read from the source of its ``construct`` (no import, no Manim).
+"""A scene's beats: each starts with ``self.beat("id")`` in its ``construct``, and the id names it for good.
 
-Beat k holds the statements before its k-th ``self.beat()`` and is named by the last ``self.<method>(...)``
-statement among them (``beat3`` when there is none; a repeated name gets ``.2``, ``.3``); calls after the
-last ``self.beat()`` are a last beat.  The beat preview selects beats by these names, and a beat's narration
-id (``<Scene>-<NN>-<name>``, the name of its recording) is built from them.
+An id is a slug (a lower-case letter, then lower-case letters, digits and ``_``), unique in its scene and without
+a position, so inserting, moving or renaming beats and methods keeps every other beat's id.  The scene-wide id,
+``<Scene>-<id>`` (:func:`scene_beat_id`, e.g. ``RBFJacobian-show_probe``), names the beat's recording
+(``RBFJacobian-show_probe.wav``), its end frame and its narration.  Beat positions (0-based) are still what
+split renders (``$JACOBIAN_BEATS``) and the beat preview's numbers count.
+
+:func:`beat_ids` reads the ids from the source of ``construct`` (no import, no Manim) for whatever needs them
+before a render: the beat preview, the lecture command's chunks and its check of a recordings folder, the tests.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 BEATS_ENV = "JACOBIAN_BEATS"  # "FIRST:STOP": render only beats FIRST..STOP-1 (0-based; STOP empty: to the end)
-# "1": every beat's end frame is drawn in the same render and kept in ``scene.beat_frames`` as (beat id,
-# (h, w, 3) uint8); a folder: each is also saved there as <folder>/<beat id>.png (BatchedJacobian-03-show_matrix.png)
+# "1": every beat's end frame is drawn in the same render and kept in ``scene.beat_frames`` as (scene beat id,
+# (h, w, 3) uint8); a folder: each is also saved there as <folder>/<scene beat id>.png (BatchedJacobian-show_matrix.png)
 BEAT_FRAMES_ENV = "JACOBIAN_BEAT_FRAMES"
 
-# what a beat's first call is not named after: the scene's own plumbing
-_NOT_BEAT_NAMES = {"beat", "caption", "play", "pause", "wait", "add", "remove", "bring_to_front", "add_subcaption"}
+BEAT_ID = re.compile(r"[a-z][a-z0-9_]*\Z")
 
 
-def beat_names(path: Path, cls_name: str) -> list[str]:
-    """The beat names of class ``cls_name`` in the file ``path``, in order (empty when it has no
-    ``construct`` in that file)."""
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
-    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
-    cls = classes.get(cls_name)
-    construct = None
-    while cls is not None and construct is None:  # a base class in the same file may define it
-        construct = next((f for f in cls.body if isinstance(f, ast.FunctionDef) and f.name == "construct"), None)
-        bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
-        cls = classes.get(bases[0]) if bases else None
-    if construct is None:
-        return []
-    names: list[str] = []
-    current, pending = None, False
-
-    def close() -> None:
-        name = current or f"beat{len(names) + 1}"
-        names.append(name if name not in names else f"{name}.{sum(n.split('.')[0] == name for n in names) + 1}")
-
-    for stmt in construct.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
-                and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
-            continue
-        if call.func.attr == "beat":
-            close()
-            current, pending = None, False
-        else:
-            pending = True
-            if call.func.attr not in _NOT_BEAT_NAMES:
-                current = call.func.attr
-    if pending:  # calls after the last beat() are a last beat
-        close()
-    return names
+class BeatIdError(ValueError):
+    """A beat id that is not a slug, repeats in its scene, or cannot be read from the source."""
 
 
-def beat_range(spec: str) -> tuple[int, int | None]:
-    """``$JACOBIAN_BEATS``'s ``"FIRST:STOP"`` as (first, stop); ``"2:"`` is (2, None), to the scene's end."""
-    first, _, stop = spec.partition(":")
-    try:
-        return int(first), (int(stop) if stop.strip() else None)
-    except ValueError:
-        raise ValueError(f"${BEATS_ENV} must look like FIRST:STOP (beat numbers from 0), got {spec!r}") from None
+def check_beat_id(scene: str, beat: object, earlier: list[str]) -> str:
+    """``beat`` when it can be the id of the next beat of ``scene`` after ``earlier``; else one line why not."""
+    if not isinstance(beat, str) or not BEAT_ID.match(beat):
+        raise BeatIdError(f"{scene}: beat id {beat!r} is not a slug: use a lower-case letter, then lower-case "
+                          f"letters, digits and _ (e.g. self.beat(\"show_probe\"))")
+    if beat in earlier:
+        raise BeatIdError(f"{scene}: beat id {beat!r} is used twice (beat {earlier.index(beat) + 1} and beat "
+                          f"{len(earlier) + 1}); each beat of a scene needs its own id")
+    return beat
 
 
-def beat_id(scene: str, index: int, names: list[str]) -> str:
-    """The id of beat ``index`` (0-based) of ``scene``: ``RBFJacobian-03-show_probe``."""
-    name = names[index] if index < len(names) else f"beat{index + 1}"
-    return f"{scene}-{index + 1:02d}-{name}"
-
-
-# what puts something on screen, and what describes it (see ``LectureScene.caption(..., shows=...)``)
-_SHOWS_SOMETHING = {"play", "add", "title_card", "wait"}
-_DESCRIBES = {"title_card"}
+def scene_beat_id(scene: str, beat: str) -> str:
+    """The lecture-wide id of beat ``beat`` of ``scene``: ``RBFJacobian-show_probe`` (its recording's name)."""
+    return f"{scene}-{beat}"
 
 
 def _methods(tree: ast.Module, cls_name: str) -> dict[str, ast.FunctionDef]:
@@ -89,6 +56,62 @@ def _methods(tree: ast.Module, cls_name: str) -> dict[str, ast.FunctionDef]:
         bases = [b.id for b in cls.bases if isinstance(b, ast.Name)]
         cls = classes.get(bases[0]) if bases else None
     return found
+
+
+def _is_beat_call(node: ast.AST) -> bool:
+    """Whether ``node`` is a call ``self.beat(...)``."""
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "beat"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == "self")
+
+
+def _beat_call(stmt: ast.stmt) -> ast.Call | None:
+    """The ``self.beat(...)`` call that the statement ``stmt`` is, if it is one."""
+    return stmt.value if isinstance(stmt, ast.Expr) and _is_beat_call(stmt.value) else None
+
+
+def beat_ids(path: Path, cls_name: str) -> list[str]:
+    """The beat ids of class ``cls_name`` in the file ``path``, in order: the ``self.beat("id")`` statements of
+    its ``construct`` (empty when it has none in that file).  A beat started anywhere else than as a statement of
+    ``construct`` itself (in a loop, a branch, another method), or with anything but one string, raises
+    :class:`BeatIdError`: the ids must be readable here, the same in every run."""
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
+    construct = _methods(tree, cls_name).get("construct")
+    if construct is None:
+        return []
+    top = {id(call) for stmt in construct.body if (call := _beat_call(stmt)) is not None}
+    for name, method in _methods(tree, cls_name).items():
+        for node in ast.walk(method):
+            if _is_beat_call(node) and id(node) not in top:
+                where = "inside a block of construct" if name == "construct" else f"in {name}()"
+                raise BeatIdError(f"{path}:{node.lineno}: {cls_name} starts a beat {where}; self.beat(\"id\") "
+                                  f"must be a statement of construct itself")
+    ids: list[str] = []
+    for stmt in construct.body:
+        if (call := _beat_call(stmt)) is None:
+            continue
+        where = f"{path}:{stmt.lineno}"
+        if len(call.args) != 1 or call.keywords or not isinstance(call.args[0], ast.Constant):
+            raise BeatIdError(f"{where}: {cls_name}'s self.beat() needs its id as one string, "
+                              f"e.g. self.beat(\"show_probe\")")
+        try:
+            ids.append(check_beat_id(cls_name, call.args[0].value, ids))
+        except BeatIdError as exc:
+            raise BeatIdError(f"{where}: {exc}") from None
+    return ids
+
+
+def beat_range(spec: str) -> tuple[int, int | None]:
+    """``$JACOBIAN_BEATS``'s ``"FIRST:STOP"`` as (first, stop); ``"2:"`` is (2, None), to the scene's end."""
+    first, _, stop = spec.partition(":")
+    try:
+        return int(first), (int(stop) if stop.strip() else None)
+    except ValueError:
+        raise ValueError(f"${BEATS_ENV} must look like FIRST:STOP (beat numbers from 0), got {spec!r}") from None
+
+
+# what puts something on screen, and what describes it (see ``LectureScene.caption(..., shows=...)``)
+_SHOWS_SOMETHING = {"play", "add", "title_card", "wait"}
+_DESCRIBES = {"title_card"}
 
 
 def _calls(nodes: list[ast.stmt], methods: dict[str, ast.FunctionDef], seen: frozenset[str] = frozenset()
@@ -115,28 +138,28 @@ def _calls(nodes: list[ast.stmt], methods: dict[str, ast.FunctionDef], seen: fro
 
 
 def undescribed_beats(path: Path, cls_name: str) -> list[str]:
-    """The names of the beats of ``cls_name`` that put something on screen (play, add, uncover, ...) but never
+    """The ids of the beats of ``cls_name`` that put something on screen (play, add, uncover, ...) but never
     say what it shows (``caption(..., shows=...)`` or a title card), read from the source like
-    :func:`beat_names`: the statements of each beat in ``construct`` and the scene's own methods they call."""
+    :func:`beat_ids`: the statements of each beat in ``construct`` (those before the first ``self.beat`` belong
+    to the first beat) and the scene's own methods they call."""
     tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=str(path))
     methods = _methods(tree, cls_name)
     construct = methods.get("construct")
     if construct is None:
         return []
-    names = beat_names(path, cls_name)
-    beats: list[list[ast.stmt]] = [[]]
+    ids = beat_ids(path, cls_name)
+    before: list[ast.stmt] = []
+    beats: list[list[ast.stmt]] = []
     for stmt in construct.body:
-        call = stmt.value if isinstance(stmt, ast.Expr) else None
-        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "beat"
-                and isinstance(call.func.value, ast.Name) and call.func.value.id == "self"):
+        if _beat_call(stmt) is not None:
             beats.append([])
         else:
-            beats[-1].append(stmt)
-    if not beats[-1]:
-        beats.pop()
+            (beats[-1] if beats else before).append(stmt)
+    if beats:
+        beats[0][:0] = before
     missing = []
-    for i, body in enumerate(beats):
+    for beat, body in zip(ids, beats, strict=True):
         shows, describes = _calls(body, methods)
         if shows and not describes:
-            missing.append(names[i] if i < len(names) else f"beat{i + 1}")
+            missing.append(beat)
     return missing

@@ -23,7 +23,6 @@ transcript; a beat that plays an animation without one is listed there as ``unde
 
 from __future__ import annotations
 
-import inspect
 import os
 import weakref
 from collections.abc import Sequence
@@ -46,7 +45,7 @@ from manim import (
 
 from jacobian_settings import Settings, active_settings
 from scenes.kit import style
-from scenes.kit.beats import BEAT_FRAMES_ENV, BEATS_ENV, beat_id, beat_names, beat_range
+from scenes.kit.beats import BEAT_FRAMES_ENV, BEATS_ENV, beat_range, check_beat_id, scene_beat_id
 from scenes.kit.manim_compat import (
     draw_current_frame,
     install_render_hooks,
@@ -73,7 +72,7 @@ else:
 
 class LectureScene(_Base):  # type: ignore[misc, valid-type]
     """A scene of the lecture.  Subclasses set ``TITLE`` (its chapter name) and write
-    ``construct`` as a sequence of named beats."""
+    ``construct`` as a sequence of beats, each started by ``self.beat("id")`` (see :mod:`scenes.kit.beats`)."""
 
     TITLE: str = ""
     # manim-slides: the HTML export never plays reversed animations, so do not render them
@@ -91,9 +90,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         self._described_beat = -1
         self._beat_plays = 0  # animations played in the current beat
         self._undescribed: list[str] = []
-        # the class that writes ``construct`` names the beats (a test's subclass that only records keeps them)
-        author = next(k for k in type(self).__mro__ if "construct" in vars(k))
-        self._beat_names = beat_names(Path(inspect.getsourcefile(author)), author.__name__)
+        self._beat_ids: list[str] = []  # the ids of the beats started so far (``beat("id")``)
         self.narrator = narrator_for(type(self).__name__)
         self._plan = self.narrator.plan if self.narrator.speaks else {}
         self._beat_ends: list[float] = []
@@ -114,9 +111,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
             self._finish_speech()
         self._check_described()
         self.narrator.undescribed = list(self._undescribed)
-        if self._beats_done < len(self._beat_names):  # calls after the last beat() are a last beat
+        if self._beat_ids:  # the last beat ends with the scene
             self._keep_beat_frame()
-        self.narrator.write(max(self._beats_done, len(self._beat_names)), [*self._beat_ends, self.time])
+        self.narrator.write(len(self._beat_ids), [*self._beat_ends, self.time])
         super().tear_down()
 
     @property
@@ -134,18 +131,20 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         ``seconds`` the beat's planned length (scaled).  The caption (for the lecture's .srt) lasts as long as
         the speech, or ``seconds`` when silent (then not at all unless ``silent_caption``).
         ``shows`` describes what the beat shows that ``text`` does not say (for viewers who cannot see it).
-        One caption per beat."""
+        One caption per beat, after the beat's ``self.beat("id")``."""
         self._finish_speech()
+        if not self._beat_ids:
+            raise RuntimeError(f"{type(self).__name__}: caption {text[:40]!r} before the first beat; start each "
+                               f"beat with self.beat(\"id\")")
         if self._captioned_beat == self._beats_done:
             raise RuntimeError(f"{type(self).__name__}: beat {self._beats_done + 1} has a second caption "
-                               f"({text[:40]!r}...); one caption per beat (end the beat with self.beat())")
+                               f"({text[:40]!r}...); one caption per beat (start the next with self.beat(\"id\"))")
         self._captioned_beat = self._beats_done
         if shows is not None and shows.strip():
             self._described_beat = self._beats_done
             self.narrator.describe(self._beats_done, self.time, shows.strip())
         planned = self._plan.get(self._beats_done, seconds * self.settings.render.run_time_scale)
-        said = self.narrator.say(beat_id(type(self).__name__, self._beats_done, self._beat_names),
-                                 self._beats_done, text, self.time, spoken)
+        said = self.narrator.say(self._scene_beat_id(), self._beats_done, text, self.time, spoken)
         if SLIDES:  # pragma: no cover - exercised by the slides export
             set_slide_notes(self, text)
         if said.seconds is None:
@@ -176,9 +175,21 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         super().play(*args, **kwargs)
         time_as_rendered(self, before)
 
-    def beat(self) -> None:
-        """End of a beat: a slide boundary when presenting; in a beat preview or a chunk of a split render,
-        where rendering starts or stops; nothing else in a video."""
+    def beat(self, beat_id: str) -> None:
+        """The start of the beat ``beat_id`` (a slug unique in the scene: its recording is
+        ``<Scene>-<beat_id>.wav``), and the end of the beat before it, if any: a slide boundary when presenting;
+        in a beat preview or a chunk of a split render, where rendering starts or stops; nothing else in a video.
+        The scene's last beat ends with the scene."""
+        check_beat_id(type(self).__name__, beat_id, self._beat_ids)
+        if self._beat_ids:
+            self._end_beat()
+        self._beat_ids.append(beat_id)
+
+    def _scene_beat_id(self) -> str:
+        """The current beat's lecture-wide id, ``<Scene>-<beat id>``."""
+        return scene_beat_id(type(self).__name__, self._beat_ids[self._beats_done])
+
+    def _end_beat(self) -> None:
         self._finish_speech()
         self._check_described()
         self._beat_ends.append(self.time)
@@ -202,7 +213,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         if self.beat_frames is None:
             return
         frame = draw_current_frame(self)
-        name = beat_id(type(self).__name__, self._beats_done, self._beat_names)
+        name = self._scene_beat_id()
         self.beat_frames.append((name, frame))
         folder = os.environ.get(BEAT_FRAMES_ENV, "")
         if folder != "1":
@@ -213,8 +224,8 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
 
     def _check_described(self) -> None:
         """Note the current beat as undescribed when it played an animation without ``caption(shows=...)``."""
-        if self._beat_plays and self._described_beat != self._beats_done:
-            self._undescribed.append(beat_id(type(self).__name__, self._beats_done, self._beat_names))
+        if self._beat_plays and self._beat_ids and self._described_beat != self._beats_done:
+            self._undescribed.append(self._scene_beat_id())
         self._beat_plays = 0
 
     def beats_to_render(self) -> tuple[int, int | None] | None:
