@@ -117,9 +117,10 @@ class FixtureBadCaption(LectureScene):
     TITLE = "Fixture: a bad caption"
 
     def construct(self) -> None:
+        self.beat("appear")
         square = Square(side_length=1.5, color=style.E1)
         self.caption("A square appears", 1.0, shows="A small square outline in the centre.")
         self.play(Create(square), run_time=self.rt(1.0))
-        self.beat()
+        self.beat("fill")
         self.caption("The red square is A ⊗ B", 1.2, shows="The square fills.")
         self.play(square.animate.set_fill(style.E1, opacity=0.5), run_time=self.rt(1.0))

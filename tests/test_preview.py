@@ -103,7 +103,7 @@ def test_a_caption_that_breaks_a_rule_is_one_warning_line_and_the_preview_is_sti
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "FixtureBadCaption.mp4").is_file()
     warnings = [line for line in result.stdout.splitlines() if line.startswith("warning:")]
-    assert warnings == ["warning: FixtureBadCaption beat 2 (FixtureBadCaption-02-beat2): the caption names a colour "
+    assert warnings == ["warning: FixtureBadCaption beat 2 (FixtureBadCaption-fill): the caption names a colour "
                         "('red'; colours are settings) and has characters a voice cannot say ('⊗') in its spoken "
                         "form 'The red square is A ⊗ B': 'The red square is A ⊗ B'"], result.stdout
     clean = preview("FixtureSquare", out=tmp_path / "clean")
