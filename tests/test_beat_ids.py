@@ -18,6 +18,7 @@ from lecture.storyboard import ROOT, STORYBOARD
 from narration import parse_voice
 from narration.narrator import OUT_ENV
 from scenes.kit.beats import BeatIdError, beat_ids
+from scenes.kit.narrator import ENV_VAR as NARRATOR_ENV
 
 FIXTURES = ROOT / "tests" / "fixture_scenes.py"
 SLUG = re.compile(r"[a-z][a-z0-9_]*")  # what a file name, a URL and a shell take without quoting
@@ -78,6 +79,7 @@ def test_a_render_names_its_beats_by_their_ids_in_source_order(tmp_path: Path, m
     from tests.fixture_scenes import FixtureBeats
 
     monkeypatch.setenv(OUT_ENV, str(tmp_path / "records"))
+    monkeypatch.setenv(NARRATOR_ENV, "narration.narrator:for_scene")  # the lecture's narrator writes the record
     scene = render_scene(FixtureBeats, tmp_path / "media", 64, 36, last_frame=True, beat_frames=True)
     ids = [f"FixtureBeats-{b}" for b in beat_ids(FIXTURES, "FixtureBeats")]
     assert ids == ["FixtureBeats-appear", "FixtureBeats-move", "FixtureBeats-turn", "FixtureBeats-fill"]
