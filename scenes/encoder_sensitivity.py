@@ -67,12 +67,12 @@ class EncoderSensitivity(LectureScene):
     SMALL = 0.25  # the change along the null direction is called small below this fraction of the other
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.encoder = tanh_encoder([list(r) for r in ml.encoder_w], list(ml.encoder_b), [list(ml.encoder_v)])
-        self.x = np.array(ml.encoder_point)
+        cfg = self.settings.encoder
+        self.encoder = tanh_encoder([list(r) for r in cfg.w], list(cfg.b), [list(cfg.v)])
+        self.x = np.array(cfg.point)
         self.jac = self.encoder.jacobian(self.x)
         self.sigma, self.vecs = singular_directions(self.jac)
-        self.step = ml.encoder_step
+        self.step = cfg.step
         self.s = ValueTracker(0.0)
         self.direction = self.vecs[:, 1]
         self.followers = Followers()  # the probe, the code marker and its readout follow s
@@ -99,7 +99,7 @@ class EncoderSensitivity(LectureScene):
         return float(true[0, 0]), float(linear[0, 0])
 
     def show_code(self) -> None:
-        box = self.settings.ml.encoder_box
+        box = self.settings.encoder.box
         self.panel = Panel(box, self.SIDE, r"x \in \mathbb{R}^2", step=nice_step(max(box[1] - box[0],
                                                                                        box[3] - box[2]), 5))
         self.panel.place([*self.PANEL_CENTRE, 0])
@@ -234,7 +234,7 @@ class EncoderSensitivity(LectureScene):
         """Half-length (input units) per unit of sigma_1 of the drawn needles: the longest is NEEDLE times the
         smallest spacing of the points (a tenth of the box for one point), or less where a needle would leave
         the box."""
-        box = self.settings.ml.encoder_box
+        box = self.settings.encoder.box
         gaps = [np.linalg.norm(a - b) for i, a in enumerate(points) for b in points[:i] if np.linalg.norm(a - b) > 0]
         spacing = min(gaps, default=0.1 * min(box[1] - box[0], box[3] - box[2]) / self.NEEDLE)
         scale = np.inf
@@ -246,7 +246,7 @@ class EncoderSensitivity(LectureScene):
         return float(scale) if np.isfinite(scale) and scale > 0 else 1.0
 
     def show_metric(self) -> None:
-        self.metric_points = np.array([self.x, *self.settings.ml.encoder_points])
+        self.metric_points = np.array([self.x, *self.settings.encoder.points])
         self.needle_scale = self.metric_scale(self.metric_points)
         self.needles = VGroup(*[
             self.panel.polyline(psd_ellipse(pullback_metric(self.encoder.jacobian(p)), p, self.needle_scale),
