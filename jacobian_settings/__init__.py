@@ -229,8 +229,9 @@ def sections(fresh: bool = False) -> dict[str, Section]:
     """Every section: the shared ones, then the scenes' own (``scenes/*_settings.py``, imported on first use,
     in file name order; ``fresh``: read those files again, for a long-lived process such as the preview)."""
     if fresh or not _discovered:
-        for name in [n for n in _REGISTRY if n not in _SHARED]:
-            del _REGISTRY[name]
+        if fresh:  # a deleted or renamed settings module leaves no section behind
+            for name in [n for n in _REGISTRY if n not in _SHARED]:
+                del _REGISTRY[name]
         for info in sorted(pkgutil.iter_modules([str(SCENES_DIR)]), key=lambda m: m.name):
             if info.name.endswith("_settings") and not info.ispkg:
                 module = sys.modules.get(f"scenes.{info.name}")

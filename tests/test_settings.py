@@ -504,3 +504,17 @@ def test_a_scene_section_is_found_from_its_scene_and_read_by_it_alone():
     for scene, (_, names) in read.items():
         foreign = names - shared - {section_of_scene(scene)}
         assert not foreign, f"{scene} reads {sorted(foreign)}, sections it does not own"
+
+
+def test_sections_imported_before_the_first_load_are_kept(monkeypatch):
+    """A scene that imports its settings module (ChainRule does, for GRID) before anything loads the settings:
+    finding the sections afterwards keeps that one (it is not imported again); a fresh look reads them again."""
+    import importlib
+
+    import jacobian_settings
+
+    importlib.import_module("scenes.chain_rule_settings")
+    monkeypatch.setattr(jacobian_settings, "_discovered", [])
+    assert list(jacobian_settings.sections()) == list(SECTIONS)
+    assert list(jacobian_settings.sections(fresh=True)) == list(SECTIONS)
+    assert load_settings(fresh=True).chain_rule == load_settings().chain_rule
