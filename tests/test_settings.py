@@ -420,13 +420,11 @@ def test_old_ml_file_gets_one_error_naming_each_new_place(tmp_path):
 
 
 def test_following_the_old_ml_message_gives_the_same_settings(tmp_path):
-    """A whole old [ml] section (the defaults, under their old names) is refused; moving each key where the
-    message says gives exactly the settings the defaults give: every move keeps the key's meaning."""
-    from jacobian_settings import MOVED_ML_KEYS
-
-    old = {k: SECTIONS[MOVED_ML_KEYS[k][0]].defaults[MOVED_ML_KEYS[k][1]] for k in OLD_ML_KEYS}
-    path = tmp_path / "old.toml"
-    path.write_text("[ml]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in old.items()), encoding="utf-8")
+    """The whole old [ml] section (tests/fixture_old_ml.toml, the old defaults under their old names) is refused;
+    moving each key where the message says gives exactly today's defaults: every move keeps the key's meaning."""
+    path = ROOT / "tests" / "fixture_old_ml.toml"
+    old = tomllib.loads(path.read_text(encoding="utf-8"))["ml"]
+    assert list(old) == OLD_ML_KEYS
     with pytest.raises(ConfigError) as info:
         load_settings(path)
     moves = re.findall(r"\[ml\] (\w+) -> \[(\w+)\] (\w+)", str(info.value))
