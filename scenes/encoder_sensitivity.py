@@ -1,7 +1,7 @@
 """EncoderSensitivity: an encoder from the plane to one number; the direction its Jacobian ignores, the one it
 amplifies, and the pull-back metric J^T J (rank one: a degenerate metric) as flat ellipses over the input.
 
-Names on screen: the readout weights are a (z = a^T tanh(W x + b); the setting is ``encoder_v``), so that v_1, v_2
+Names on screen: the readout weights are a (z = a^T tanh(W x + b); the setting is ``[encoder].v``), so that v_1, v_2
 are only the right-singular vectors of J (and v in the chain-rule scene only the pulled-back gradient).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
@@ -94,7 +94,7 @@ class EncoderSensitivity(LectureScene):
         return self.x + self.s.get_value() * self.direction
 
     def code_change(self, k: int) -> tuple[float, float]:
-        """(true, linear) change of z when x moves by encoder_step along right-singular vector k."""
+        """(true, linear) change of z when x moves by [encoder].step along right-singular vector k."""
         true, linear = taylor_offsets(self.encoder, self.x, self.vecs[:, k], self.step)
         return float(true[0, 0]), float(linear[0, 0])
 
@@ -144,7 +144,7 @@ class EncoderSensitivity(LectureScene):
         self.pause(3)
 
     def _direction_arrow(self, k: int) -> VMobject:
-        """v_1 as an arrow from x, v_2 as a dashed line through x (encoder_step long each way), both cut at the
+        """v_1 as an arrow from x, v_2 as a dashed line through x ([encoder].step long each way), both cut at the
         panel's box (a probe near the edge sent them outside the panel)."""
         v = self.step * self.vecs[:, k]
         if k == 0:
