@@ -27,7 +27,7 @@ class PenaltySettings:
     b: Vec2 = setting((0.1, -0.1), numbers(2, 2), "both layers' b")
 
     def validate(self) -> None:
-        reach = self.BOX[1] - self.RADIUS
+        reach = round(self.BOX[1] - self.RADIUS, 9)  # 0.9, not 1.2 - 0.3 = 0.8999999999999999
         if not all(abs(c) <= reach for c in self.point):
             raise SectionError(f"point must lie in [{-reach:g}, {reach:g}] x [{-reach:g}, {reach:g}] (its circle is "
                                f"drawn in [{self.BOX[0]:g}, {self.BOX[1]:g}]^2), got {list(self.point)}")

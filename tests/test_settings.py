@@ -324,6 +324,15 @@ def test_settings_that_cannot_give_a_sane_picture(tmp_path, section, values, nee
     assert needle in message and "got " in message and "\n" not in message, message
 
 
+@pytest.mark.parametrize(("section", "values"), [("penalty", {"point": [0.9, -0.9]}),
+                                                 ("chain_rule", {"point": [-1.5, 0.9], "cell": 0.6})])
+def test_settings_on_the_edge_of_the_drawn_area_are_accepted(tmp_path, section, values):
+    """The limits are inclusive (the penalty's 0.9 is computed as BOX - RADIUS = 1.2 - 0.3, which is
+    0.8999999999999999 in floating point: the layout corpus' penalty_steep at [0.9, -0.9] was refused)."""
+    settings = load_settings(write_config(tmp_path, {section: values}))
+    assert list(getattr(settings, section).point) == values["point"]
+
+
 def test_every_section_with_checks_across_keys_has_a_case_here():
     """A section's validate() is exercised by CROSS_CHECKS (or the [spatial] table below)."""
     checked = {c[0] for c in CROSS_CHECKS} | {"spatial"}
