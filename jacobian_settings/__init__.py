@@ -1,296 +1,178 @@
 r"""The lecture's settings: one home for loading, validating and holding them.
 
-The defaults live in ``assets/default.toml``.  A user file overrides any subset of keys; unknown keys and bad
-values raise :class:`ConfigError` naming the file and the key.  Settings flow one way: a file (``--config``,
-or the :data:`ENV_VAR` environment variable, the one name for it) -> :func:`load_settings` -> the process's
-:func:`active_settings` -> scenes, which read them when they build (never at import).  A process loads them
-once: the render command validates them before it starts ``manim`` processes, which each load them once
-from :data:`ENV_VAR` (:func:`environment_for` sets it); the preview validates them and :func:`activate`\ s
-them before it forks its render child, which inherits them.
+Each TOML section is a frozen dataclass registered with :func:`section`: its keys, their defaults, their checks
+(:mod:`jacobian_settings.checks`) and a one-line doc each, plus an optional ``validate()`` for checks across
+keys.  The sections every kind of scene reads (``[render]``, ``[rbf]``, ``[map]``, ``[colors]``) are declared
+here; a scene's own section is declared beside it, in ``scenes/<scene file>_settings.py`` (a module that
+imports no Manim, so the settings are checked before anything renders), found by that name.
+``assets/default.toml`` is written from these declarations (``python -m jacobian_settings``) and documents
+every key.
 
-This package imports nothing of the project (no Manim, no scenes), so everything may read it.  One exception,
-deferred to the check itself: ``[map]`` expressions are parsed with ``jacobian_math.parse_expression`` (a leaf
-of the project that imports nothing of it), so a malformed map fails when the settings load, naming file and key.
+A user file overrides any subset of keys; unknown sections, unknown keys and bad values raise
+:class:`ConfigError` naming the file and the key, in one line; a file with the old flat ``[ml]`` section gets
+one error naming each key's new place.  Settings flow one way: a file (``--config``, or the :data:`ENV_VAR`
+environment variable, the one name for it) -> :func:`load_settings` -> the process's :func:`active_settings`
+-> scenes, which read them when they build (never at import).  A process loads them once: the render command
+validates them before it starts ``manim`` processes, which each load them once from :data:`ENV_VAR`
+(:func:`environment_for` sets it); the preview validates them and :func:`activate`\ s them before it forks its
+render child, which inherits them.
+
+This package imports no Manim and nothing of the project at import time.  Two deferred exceptions:
+``[map]`` expressions are parsed with ``jacobian_math.parse_expression`` (a leaf that imports nothing of the
+project), and :func:`sections` imports the ``scenes/*_settings.py`` modules (which import only this package).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
-import re
+import pkgutil
+import sys
 import tomllib
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Sequence
+from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from jacobian_settings.checks import (
+    COLORMAPS,
+    Box,
+    Check,
+    box,
+    color,
+    colormap,
+    colors,
+    expression,
+    interval,
+    number,
+    numbers,
+    pairs,
+    positive,
+    text,
+)
+
+__all__ = [
+    "COLORMAPS", "DEFAULT_CONFIG", "ENV_VAR", "MOVED_ML_KEYS", "ColorSettings", "ConfigError", "SectionError",
+    "MapSettings", "RBFSettings", "RenderSettings", "Section", "Settings", "activate", "active_settings",
+    "config_path_from_env", "default_toml", "environment_for", "load_settings", "section", "section_of_scene",
+    "sections", "setting",
+]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CONFIG = ROOT / "assets" / "default.toml"
+SCENES_DIR = ROOT / "scenes"
 ENV_VAR = "JACOBIAN_CONFIG"
-COLORMAPS = ("plasma", "viridis", "magma", "inferno")
+MAX_SAMPLE_POINTS = 4  # the grid scene's J labels need room in the plot: more would crowd it
 
 
 class ConfigError(ValueError):
     """A configuration file or value was rejected; the message names file and key."""
 
 
-Check = Callable[[Any], Any]
+class SectionError(Exception):
+    """Raised by a section's ``validate()``: the message starts with the key it is about (``point and ...``);
+    the loader puts the file and ``[section].`` in front."""
 
 
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise TypeError("a number")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise TypeError("a finite number")
-    return float(value)
-
-
-def _positive(value: Any) -> float:
-    v = _number(value)
-    if v <= 0:
-        raise TypeError("a number > 0")
-    return v
-
-
-def _numbers(min_len: int = 1, max_len: int | None = None) -> Check:
-    def check(value: Any) -> tuple[float, ...]:
-        if max_len == min_len:
-            size = f"{min_len}"
-        else:
-            size = f"{min_len} to {max_len}" if max_len else f"at least {min_len}"
-        what = f"a list of {size} numbers"
-        if not isinstance(value, list) or len(value) < min_len or (max_len and len(value) > max_len):
-            raise TypeError(what)
-        try:
-            return tuple(_number(v) for v in value)
-        except TypeError:
-            raise TypeError(what) from None
-
-    return check
-
-
-def _interval(value: Any) -> tuple[float, float]:
-    lo, hi = _numbers(2, 2)(value)
-    if not lo < hi:
-        raise TypeError("[min, max] with min < max")
-    return lo, hi
-
-
-def _box(value: Any) -> tuple[float, float, float, float]:
-    box = _numbers(4, 4)(value)
-    if not (box[0] < box[1] and box[2] < box[3]):
-        raise TypeError("[x_min, x_max, y_min, y_max] with min < max")
-    return box  # type: ignore[return-value]
-
-
-MAX_SAMPLE_POINTS = 4  # the grid scene's J labels need room in the plot: more would crowd it
-MAX_BATCH = 4  # BatchedJacobian: a (2B) x (2B) matrix of numbers stays readable up to B = 4
-
-
-def _pairs(min_len: int, max_len: int, items: str = "[x, y] pairs") -> Check:
-    def check(value: Any) -> tuple[tuple[float, float], ...]:
-        what = f"a list of {min_len} to {max_len} {items}"
-        if not isinstance(value, list) or not min_len <= len(value) <= max_len:
-            raise TypeError(what)
-        try:
-            return tuple(_numbers(2, 2)(p) for p in value)  # type: ignore[misc]
-        except TypeError:
-            raise TypeError(what) from None
-
-    return check
-
-
-_points = _pairs(1, MAX_SAMPLE_POINTS)
-
-
-def _integer(lo: int, hi: int) -> Check:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-            raise TypeError(f"a whole number from {lo} to {hi}")
-        return value
-
-    return check
-
-
-def _positive_at_most(hi: float) -> Check:
-    def check(value: Any) -> float:
-        v = _number(value)
-        if not 0 < v <= hi:
-            raise TypeError(f"a number > 0 and <= {hi:g}")
-        return v
-
-    return check
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise TypeError("a non-empty string")
-    return value
-
-
-def _color(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
-        raise TypeError('a colour like "#58C4DD"')
-    return value.upper()
-
-
-def _colors(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value:
-        raise TypeError('a non-empty list of colours like "#58C4DD"')
-    return tuple(_color(v) for v in value)
-
-
-def _colormap(value: Any) -> str:
-    if value not in COLORMAPS:
-        raise TypeError(f"one of {', '.join(COLORMAPS)}")
-    return value
-
-
-def _expression(value: Any) -> str:
-    from jacobian_math import ExpressionError, parse_expression  # the one project import: see the module doc
-
-    text = _text(value)
-    try:
-        parse_expression(text)
-    except ExpressionError as exc:
-        raise TypeError(f"a valid expression in x and y ({exc})") from None
-    return text
-
-
-def _matrix2(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
-    what = "a 2x2 matrix [[a, b], [c, d]]"
-    if not isinstance(value, list) or len(value) != 2:
-        raise TypeError(what)
-    try:
-        return tuple(_numbers(2, 2)(row) for row in value)  # type: ignore[return-value]
-    except TypeError:
-        raise TypeError(what) from None
-
-
-def _positive_interval(value: Any) -> tuple[float, float]:
-    lo, hi = _interval(value)
-    if lo <= 0:
-        raise TypeError("[min, max] with 0 < min < max")
-    return lo, hi
-
-
-def _direction(value: Any) -> tuple[float, float]:
-    vec = _numbers(2, 2)(value)
-    if vec == (0.0, 0.0):
-        raise TypeError("a non-zero vector [x, y]")
-    return vec  # type: ignore[return-value]
-
-
-def _covariance(value: Any) -> tuple[tuple[float, float], tuple[float, float]]:
-    (a, b), (c, d) = _matrix2(value)
-    if b != c or not (a > 0 and a * d - b * c > 0):
-        raise TypeError("a covariance [[a, b], [b, d]]: symmetric, a > 0 and a d - b^2 > 0")
-    return (a, b), (c, d)
-
-
-MAX_SPATIAL_SIDE = 8  # SpatialOutputs: an image side of at most 8 pixels keeps its numbers readable in three grids
-MAX_SPATIAL_CHANNELS = 2  # each channel is drawn as its own grid
-MAX_SPATIAL_VALUES = 64  # H W C <= 64: the (HWC) x (HWC) Jacobian, drawn as cells, stays legible up to 64 x 64
-MAX_SPATIAL_KERNEL = 5
-# named kernels (k x k); with 2 channels, output channel o reads input channel c with weight kernel * SPATIAL_MIX
-SPATIAL_PRESETS: dict[str, tuple[tuple[float, ...], ...]] = {
-    "blur": ((0.05, 0.1, 0.05), (0.1, 0.4, 0.1), (0.05, 0.1, 0.05)),
-    "edge": ((0.0, -0.25, 0.0), (-0.25, 1.0, -0.25), (0.0, -0.25, 0.0)),
-    "sobel": ((0.25, 0.0, -0.25), (0.5, 0.0, -0.5), (0.25, 0.0, -0.25)),
-    "tilted": ((0.3, -0.2, 0.1), (0.5, 0.8, -0.4), (0.1, 0.3, -0.2)),
-}
-SPATIAL_MIX = (1.0, -0.5)  # (same channel, other channel)
-ACTIVATIONS = ("tanh", "relu", "identity")
-PADDINGS = ("same", "valid")
-
-
-def _choice(options: tuple[str, ...]) -> Check:
-    def check(value: Any) -> str:
-        if value not in options:
-            raise TypeError(f"one of {', '.join(options)}")
-        return value
-
-    return check
-
-
-def _kernel(value: Any) -> tuple | str:
-    """A preset name, a k x k list of numbers, or k x k x C x C nested lists [row][col][c_in][c_out]; k odd,
-    1 to 5 (the channels are checked against [spatial].channels later)."""
-    what = (f"one of {', '.join(SPATIAL_PRESETS)}, or a k x k list of numbers (k odd, 1 to {MAX_SPATIAL_KERNEL}) "
-            "or k x k x C x C nested lists")
-    if isinstance(value, str):
-        if value not in SPATIAL_PRESETS:
-            raise TypeError(what)
-        return value
-    if not isinstance(value, list) or len(value) % 2 == 0 or not 1 <= len(value) <= MAX_SPATIAL_KERNEL:
-        raise TypeError(what)
-    k = len(value)
-
-    def nested(v: Any, depth: int) -> Any:
-        if depth == 0:
-            return _number(v)
-        if not isinstance(v, list) or not v:
-            raise TypeError(what)
-        return tuple(nested(e, depth - 1) for e in v)
-
-    try:
-        depth = 2 if all(isinstance(row, list) and row and not isinstance(row[0], list) for row in value) else 4
-        out = nested(value, depth)
-    except TypeError:
-        raise TypeError(what) from None
-    if any(len(row) != k for row in out):
-        raise TypeError(what)
-    if depth == 4:
-        c = len(out[0][0])
-        if any(len(cell) != c or any(len(io) != c for io in cell) for row in out for cell in row):
-            raise TypeError(what)
-    return out
-
-
-def _pixel(value: Any) -> tuple[int, int]:
-    what = "[row, column], two whole numbers >= 0"
-    if not isinstance(value, list) or len(value) != 2 or not all(
-            isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value):
-        raise TypeError(what)
-    return value[0], value[1]
-
-
-def _pixels(value: Any) -> tuple[tuple[int, int], ...]:
-    what = "a list of 1 to 6 [row, column] pairs of whole numbers >= 0"
-    if not isinstance(value, list) or not 1 <= len(value) <= 6:
-        raise TypeError(what)
-    try:
-        return tuple(_pixel(p) for p in value)
-    except TypeError:
-        raise TypeError(what) from None
-
-
-def _inside(point: tuple[float, ...], box: tuple[float, ...]) -> bool:
-    return box[0] <= point[0] <= box[1] and box[2] <= point[1] <= box[3]
+def setting(default: Any, check: Check, doc: str) -> Any:
+    """A key of a section: its default (as the check returns it: tuples for lists), its check and a one-line
+    doc (what it is, units, limits), written next to it in ``assets/default.toml``."""
+    return field(default=default, metadata={"check": check, "doc": doc})
 
 
 @dataclass(frozen=True)
-class RenderSettings:
-    run_time_scale: float
+class Section:
+    """One registered TOML section: its name, dataclass, the scenes that read it (empty: shared) and the file
+    that declares it (named when a default is rejected)."""
 
-
-@dataclass(frozen=True)
-class RBFSettings:
-    centers: tuple[float, ...]
-    sigma: float
-    weights: tuple[float, ...]
-    x_range: tuple[float, float]
-    x0_final: float
-
-
-@dataclass(frozen=True)
-class MapSettings:
     name: str
-    f1: str
-    f2: str
-    domain: tuple[float, float, float, float]
-    sample_points: tuple[tuple[float, float], ...]
-    cell_size: float
+    cls: type
+    scenes: tuple[str, ...]
+    origin: str
+
+    @property
+    def checks(self) -> dict[str, Check]:
+        return {f.name: f.metadata["check"] for f in fields(self.cls)}
+
+    @property
+    def defaults(self) -> dict[str, Any]:
+        """The defaults as TOML gives them (lists, not tuples)."""
+        return {f.name: _as_toml(f.default) for f in fields(self.cls)}
+
+    @property
+    def docs(self) -> dict[str, str]:
+        return {f.name: f.metadata["doc"] for f in fields(self.cls)}
+
+
+_REGISTRY: dict[str, Section] = {}
+_SHARED = ("render", "rbf", "map", "colors")
+
+
+def section(name: str, *, scenes: Sequence[str] = ()) -> Any:
+    """Class decorator: make the class a frozen dataclass and register it as the TOML section ``[name]``, read
+    by ``scenes`` (class names; empty for a section every kind of scene shares).  Every field is a
+    :func:`setting`.  Registering a name again (a re-imported module) replaces it."""
+
+    def register(cls: type) -> type:
+        cls = dataclass(frozen=True)(cls)
+        for f in fields(cls):
+            if f.default is MISSING or "check" not in f.metadata:
+                raise TypeError(f"[{name}].{f.name}: declare it with setting(default, check, doc)")
+        module = sys.modules.get(cls.__module__)
+        origin = getattr(module, "__file__", None) or cls.__module__
+        _REGISTRY[name] = Section(name, cls, tuple(scenes), str(origin))
+        return cls
+
+    return register
+
+
+def _as_toml(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_as_toml(v) for v in value]
+    return value
+
+
+# ---------------------------------------------------------------- the shared sections
+
+
+@section("render")
+class RenderSettings:
+    """Rendering, for every scene."""
+
+    run_time_scale: float = setting(1.0, positive, "multiplies every animation's run time (0.5 = twice as fast)")
+
+
+@section("rbf")
+class RBFSettings:
+    """RBFJacobian and RBFModel (scenes/rbf_jacobian.py, rbf_model.py): Gaussian bumps on a line."""
+
+    centers: tuple[float, ...] = setting((-2.0, 0.0, 2.0), numbers(1, 12),
+                                         "c_i of phi_i(x) = exp(-(x - c_i)^2 / (2 sigma^2)), 1 to 12 of them")
+    sigma: float = setting(1.0, positive, "common width, > 0")
+    weights: tuple[float, ...] = setting((1.0, -0.7, 0.8), numbers(1, 12),
+                                         "w in the model f(x) = w . phi(x), one per centre")
+    x_range: tuple[float, float] = setting((-5.0, 5.0), interval, "x-axis interval [min, max]")
+    x0_final: float = setting(0.0, number, "where the moving point x0 settles (the page's figure uses 0)")
+
+    def validate(self) -> None:
+        if len(self.weights) != len(self.centers):
+            raise SectionError(f"weights must have one entry per centre ({len(self.centers)}), got {len(self.weights)}")
+
+
+@section("map")
+class MapSettings:
+    """The plane map f of JacobianNormHeatmap, GridSquaresUnderF and TaylorError."""
+
+    name: str = setting("f", text, "the map's name in formulas")
+    f1: str = setting("x**2 - y", expression, "first component, in x and y (numbers, + - * / **, sin cos tan exp "
+                                              "log sqrt tanh sinh cosh abs, pi, e)")
+    f2: str = setting("y**2 + x", expression, "second component")
+    domain: Box = setting((-2.0, 2.0, -2.0, 2.0), box, "x_min, x_max, y_min, y_max of the grid and the heatmap")
+    sample_points: tuple[tuple[float, float], ...] = setting(
+        ((-1.0, -1.0), (0.0, 0.0), (1.0, 1.0)), pairs(1, MAX_SAMPLE_POINTS),
+        f"1 to {MAX_SAMPLE_POINTS} points where J e1, J e2 and the parallelograms are shown")
+    cell_size: float = setting(0.5, positive, "side h of the highlighted grid squares")
 
     @property
     def expressions(self) -> tuple[str, str, str]:
@@ -298,229 +180,101 @@ class MapSettings:
         return self.f1, self.f2, self.name
 
 
-@dataclass(frozen=True)
+@section("colors")
 class ColorSettings:
-    basis: tuple[str, ...]
-    e1: str
-    e2: str
-    je1: str
-    je2: str
-    model: str
-    heatmap: str
+    """Colours carry meaning across all scenes (as on the page): e1 blue, e2 green, J e1 red, J e2 orange.
+    The defaults stay >= 20 Delta E*ab apart in one picture under simulated protanopia, deuteranopia and
+    tritanopia, and >= 4.5:1 against the background (tests/test_palette.py checks the active settings)."""
+
+    basis: tuple[str, ...] = setting(("#56C2DD", "#DC8E67", "#B6FEB6", "#AD75F8", "#EE568A", "#A89200"), colors,
+                                     "phi_1, phi_2, ... (cycled)")
+    e1: str = setting("#3F86F7", color, "the first basis vector e1")
+    e2: str = setting("#2FE08A", color, "the second basis vector e2")
+    je1: str = setting("#F14D4D", color, "its image J e1")
+    je2: str = setting("#F59E0B", color, "its image J e2")
+    model: str = setting("#FFFFFF", color, "the model curve f(x) = w . phi(x)")
+    heatmap: str = setting("plasma", colormap, "a perceptual colour map: " + ", ".join(COLORMAPS))
 
 
-@dataclass(frozen=True)
-class MLSettings:
-    """The machine-learning scenes (scenes/chain_rule.py ... scenes/taylor.py)."""
+# ---------------------------------------------------------------- the old flat [ml] section
 
-    logits: tuple[float, ...]
-    saturated_logits: tuple[float, ...]
-    chain_w1: tuple[tuple[float, float], tuple[float, float]]
-    chain_b1: tuple[float, float]
-    chain_w2: tuple[tuple[float, float], tuple[float, float]]
-    chain_b2: tuple[float, float]
-    chain_point: tuple[float, float]
-    chain_cell: float
-    chain_gradient: tuple[float, float]
-    flow_scales: tuple[float, float]
-    flow_shifts: tuple[float, float]
-    flow_base_std: float
-    flow_box: tuple[float, float, float, float]
-    penalty_point: tuple[float, float]
-    penalty_w_steep: tuple[tuple[float, float], tuple[float, float]]
-    penalty_w_flat: tuple[tuple[float, float], tuple[float, float]]
-    penalty_b: tuple[float, float]
-    taylor_point: tuple[float, float]
-    taylor_direction: tuple[float, float]
-    taylor_steps: tuple[float, float]
-    regression_w: tuple[tuple[float, float], tuple[float, float]]
-    regression_b: tuple[float, float]
-    regression_mean: tuple[float, float]
-    regression_cov_small: tuple[tuple[float, float], tuple[float, float]]
-    regression_cov_large: tuple[tuple[float, float], tuple[float, float]]
-    regression_samples: int
-    regression_seed: int
-    regression_t: tuple[float, ...]
-    regression_y: tuple[float, ...]
-    regression_theta0: tuple[float, float]
-    regression_learning_rate: float
-    regression_tol: float
-    regression_max_steps: int
-    encoder_w: tuple[tuple[float, float], ...]
-    encoder_b: tuple[float, ...]
-    encoder_v: tuple[float, ...]
-    encoder_box: tuple[float, float, float, float]
-    encoder_point: tuple[float, float]
-    encoder_step: float
-    encoder_points: tuple[tuple[float, float], ...]
-    maml_x: tuple[float, ...]
-    maml_y: tuple[float, ...]
-    maml_val_x: tuple[float, ...]
-    maml_val_y: tuple[float, ...]
-    maml_theta: tuple[float, float]
-    maml_alpha: float
-    maml_cell: float
-    batch_size: int
-    batch_w: tuple[tuple[float, float], tuple[float, float]]
-    batch_b: tuple[float, float]
-    batch_inputs: tuple[tuple[float, float], ...]
-
-
-@dataclass(frozen=True)
-class SpatialSettings:
-    """SpatialOutputs (scenes/spatial_outputs.py): an image-to-image layer y = act(conv2d(x, K) + b)."""
-
-    height: int
-    width: int
-    channels: int
-    kernel: tuple | str
-    bias: float
-    activation: str
-    padding: str
-    input_seed: int
-    pixel: tuple[int, int]
-    path: tuple[tuple[int, int], ...]
-
-    @property
-    def kernel_weights(self) -> tuple:
-        """The kernel as k x k x C x C nested tuples [row][col][c_in][c_out]: a preset or a k x k list reads
-        input channel c into output channel o with weight kernel[row][col] * SPATIAL_MIX[c != o]."""
-        K = SPATIAL_PRESETS[self.kernel] if isinstance(self.kernel, str) else self.kernel
-        if isinstance(K[0][0], tuple):
-            return K
-        C = self.channels
-        return tuple(tuple(tuple(tuple(w * SPATIAL_MIX[c != o] for o in range(C)) for c in range(C)) for w in row)
-                     for row in K)
-
-    @property
-    def kernel_size(self) -> int:
-        return len(self.kernel_weights)
-
-    @property
-    def output_size(self) -> tuple[int, int]:
-        """(H_out, W_out): H x W with same padding, (H - k + 1) x (W - k + 1) with valid."""
-        cut = 0 if self.padding == "same" else self.kernel_size - 1
-        return self.height - cut, self.width - cut
-
-
-SCHEMA: dict[str, tuple[type, dict[str, Check]]] = {
-    "render": (RenderSettings, {"run_time_scale": _positive}),
-    "rbf": (
-        RBFSettings,
-        {
-            "centers": _numbers(1, 12),
-            "sigma": _positive,
-            "weights": _numbers(1, 12),
-            "x_range": _interval,
-            "x0_final": _number,
-        },
-    ),
-    "map": (
-        MapSettings,
-        {
-            "name": _text,
-            "f1": _expression,
-            "f2": _expression,
-            "domain": _box,
-            "sample_points": _points,
-            "cell_size": _positive,
-        },
-    ),
-    "colors": (
-        ColorSettings,
-        {"basis": _colors, "e1": _color, "e2": _color, "je1": _color, "je2": _color, "model": _color,
-         "heatmap": _colormap},
-    ),
-    "ml": (
-        MLSettings,
-        {
-            "logits": _numbers(2, 8),
-            "saturated_logits": _numbers(2, 8),
-            "chain_w1": _matrix2,
-            "chain_b1": _numbers(2, 2),
-            "chain_w2": _matrix2,
-            "chain_b2": _numbers(2, 2),
-            "chain_point": _numbers(2, 2),
-            "chain_cell": _positive,
-            "chain_gradient": _direction,
-            "flow_scales": _numbers(2, 2),
-            "flow_shifts": _numbers(2, 2),
-            "flow_base_std": _positive,
-            "flow_box": _box,
-            "penalty_point": _numbers(2, 2),
-            "penalty_w_steep": _matrix2,
-            "penalty_w_flat": _matrix2,
-            "penalty_b": _numbers(2, 2),
-            "taylor_point": _numbers(2, 2),
-            "taylor_direction": _direction,
-            "taylor_steps": _positive_interval,
-            "regression_w": _matrix2,
-            "regression_b": _numbers(2, 2),
-            "regression_mean": _numbers(2, 2),
-            "regression_cov_small": _covariance,
-            "regression_cov_large": _covariance,
-            "regression_samples": _integer(50, 5000),
-            "regression_seed": _integer(0, 2**32 - 1),
-            "regression_t": _numbers(3, 12),
-            "regression_y": _numbers(3, 12),
-            "regression_theta0": _numbers(2, 2),
-            "regression_learning_rate": _positive,
-            "regression_tol": _positive,
-            "regression_max_steps": _integer(10, 20000),
-            "encoder_w": _pairs(1, 6, "rows [a, b]"),
-            "encoder_b": _numbers(1, 6),
-            "encoder_v": _numbers(1, 6),
-            "encoder_box": _box,
-            "encoder_point": _numbers(2, 2),
-            "encoder_step": _positive,
-            "encoder_points": _pairs(1, 9),
-            "maml_x": _numbers(1, 8),
-            "maml_y": _numbers(1, 8),
-            "maml_val_x": _numbers(1, 8),
-            "maml_val_y": _numbers(1, 8),
-            "maml_theta": _numbers(2, 2),
-            "maml_alpha": _positive_at_most(2.0),
-            "maml_cell": _positive_at_most(2.0),
-            "batch_size": _integer(2, MAX_BATCH),
-            "batch_w": _matrix2,
-            "batch_b": _numbers(2, 2),
-            "batch_inputs": _pairs(2, MAX_BATCH),
-        },
-    ),
-    "spatial": (
-        SpatialSettings,
-        {
-            "height": _integer(3, MAX_SPATIAL_SIDE),
-            "width": _integer(3, MAX_SPATIAL_SIDE),
-            "channels": _integer(1, MAX_SPATIAL_CHANNELS),
-            "kernel": _kernel,
-            "bias": _number,
-            "activation": _choice(ACTIVATIONS),
-            "padding": _choice(PADDINGS),
-            "input_seed": _integer(0, 2**32 - 1),
-            "pixel": _pixel,
-            "path": _pixels,
-        },
-    ),
+MOVED_ML_KEYS: dict[str, tuple[str, str]] = {
+    **{k: ("softmax", k) for k in ("logits", "saturated_logits")},
+    **{f"chain_{k}": ("chain_rule", k) for k in ("w1", "b1", "w2", "b2", "point", "cell", "gradient")},
+    **{f"flow_{k}": ("flow", k) for k in ("scales", "shifts", "base_std", "box")},
+    **{f"penalty_{k}": ("penalty", k) for k in ("point", "w_steep", "w_flat", "b")},
+    **{f"taylor_{k}": ("taylor", k) for k in ("point", "direction", "steps")},
+    **{f"regression_{k}": ("regression", k) for k in ("w", "b", "mean", "cov_small", "cov_large", "samples", "seed",
+                                                      "t", "y", "theta0", "learning_rate", "tol", "max_steps")},
+    **{f"encoder_{k}": ("encoder", k) for k in ("w", "b", "v", "box", "point", "step", "points")},
+    **{f"maml_{k}": ("maml", k) for k in ("x", "y", "val_x", "val_y", "theta", "alpha", "cell")},
+    **{f"batch_{k}": ("batched", k) for k in ("size", "w", "b", "inputs")},
 }
+"""Where each key of the old flat ``[ml]`` section lives now: ``old key -> (section, key)``."""
+
+
+def _moved_ml(source: str, values: Any) -> str:
+    keys = list(values) if isinstance(values, dict) else []
+    moves = [f"[ml] {k} -> [{MOVED_ML_KEYS[k][0]}] {MOVED_ML_KEYS[k][1]}" if k in MOVED_ML_KEYS
+             else f"[ml] {k} -> no such key" for k in keys]
+    where = ": " + ", ".join(moves) if moves else ""
+    return (f"{source}: the [ml] section is gone, each scene has its own section now (see assets/default.toml)"
+            f"{where}")
+
+
+# ---------------------------------------------------------------- all sections, the settings, loading
+
+
+def sections(fresh: bool = False) -> dict[str, Section]:
+    """Every section: the shared ones, then the scenes' own (``scenes/*_settings.py``, imported on first use,
+    in file name order; ``fresh``: read those files again, for a long-lived process such as the preview)."""
+    if fresh or not _discovered:
+        if fresh:  # a deleted or renamed settings module leaves no section behind
+            for name in [n for n in _REGISTRY if n not in _SHARED]:
+                del _REGISTRY[name]
+        for info in sorted(pkgutil.iter_modules([str(SCENES_DIR)]), key=lambda m: m.name):
+            if info.name.endswith("_settings") and not info.ispkg:
+                module = sys.modules.get(f"scenes.{info.name}")
+                if module is not None and fresh:
+                    importlib.reload(module)
+                else:
+                    importlib.import_module(f"scenes.{info.name}")
+        _discovered[:] = [True]
+    shared = [n for n in _SHARED if n in _REGISTRY]
+    return {n: _REGISTRY[n] for n in [*shared, *(n for n in _REGISTRY if n not in _SHARED)]}
+
+
+_discovered: list[bool] = []
+
+
+def section_of_scene(scene: str) -> str | None:
+    """The name of the section scene class ``scene`` owns (None: it reads only shared sections)."""
+    owned = [s.name for s in sections().values() if scene in s.scenes]
+    return owned[0] if owned else None
 
 
 @dataclass(frozen=True)
 class Settings:
-    """All settings, one typed section per TOML table."""
+    """All settings: the shared sections as fields, each scene's own section as an attribute of its name
+    (``settings.chain_rule``), held in ``scene_sections``."""
 
     render: RenderSettings
     rbf: RBFSettings
     map: MapSettings
     colors: ColorSettings
-    ml: MLSettings
-    spatial: SpatialSettings
+    scene_sections: dict[str, Any] = field(default_factory=dict)
     source: str = str(DEFAULT_CONFIG)
+
+    def __getattr__(self, name: str) -> Any:
+        found = self.__dict__.get("scene_sections") or {}
+        if name in found:
+            return found[name]
+        raise AttributeError(f"no settings section [{name}] (known: {', '.join([*_SHARED, *found])})")
 
 
 def _known(keys: Sequence[str]) -> str:
-    """The keys of a section for an error line: a family of 3 or more keys sharing a prefix as ``prefix_*``
-    (the [ml] section has 40 keys), the rest by name, in file order."""
+    """The keys of a section for an error line: a family of 3 or more keys sharing a prefix as ``prefix_*``,
+    the rest by name, in declaration order."""
     families = Counter(k.split("_", 1)[0] for k in keys if "_" in k)
     shown: list[str] = []
     for key in keys:
@@ -547,8 +301,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _shown(value: Any, size: int = 80) -> str:
     """repr of a rejected value, clipped so the error stays one short line."""
-    text = repr(value)
-    return text if len(text) <= size else text[: size - 3] + "..."
+    t = repr(value)
+    return t if len(t) <= size else t[: size - 3] + "..."
 
 
 def config_path_from_env() -> Path | None:
@@ -566,116 +320,102 @@ def environment_for(config: str | os.PathLike[str] | None, env: dict[str, str] |
     return out
 
 
-def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
-    """Load the defaults, overlaid with the user file ``path`` (None: the defaults alone)."""
-    raw = _read(DEFAULT_CONFIG)
+def load_settings(path: str | os.PathLike[str] | None = None, fresh: bool = False) -> Settings:
+    """The declared defaults, overlaid with the user file ``path`` (None: the defaults alone), every value and
+    every section's ``validate()`` checked (``fresh``: the scenes' settings files read again, see
+    :func:`sections`)."""
+    known = sections(fresh)
     user_path = Path(path) if path is not None else None
     user: dict[str, Any] = _read(user_path) if user_path is not None else {}
     source = str(user_path) if user_path is not None else str(DEFAULT_CONFIG)
-    for section, values in user.items():
-        if section not in SCHEMA:
-            raise ConfigError(f"{source}: unknown section [{section}] (known: {', '.join(SCHEMA)})")
+    if "ml" in user and "ml" not in known:
+        raise ConfigError(_moved_ml(source, user["ml"]))
+    for name, values in user.items():
+        if name not in known:
+            raise ConfigError(f"{source}: unknown section [{name}] (known: {', '.join(known)})")
         if not isinstance(values, dict):
-            raise ConfigError(f"{source}: [{section}] must be a table")
+            raise ConfigError(f"{source}: [{name}] must be a table")
         for key in values:
-            if key not in SCHEMA[section][1]:
-                raise ConfigError(f"{source}: unknown key [{section}].{key} (known: {_known(SCHEMA[section][1])})")
-        raw[section] = {**raw.get(section, {}), **values}
-    sections: dict[str, Any] = {}
-    for section, (cls, checks) in SCHEMA.items():
+            if key not in known[name].checks:
+                raise ConfigError(f"{source}: unknown key [{name}].{key} (known: {_known(known[name].checks)})")
+    built: dict[str, Any] = {}
+    for name, sec in known.items():
+        given = user.get(name, {})
+        defaults = sec.defaults
         values = {}
-        for key, check in checks.items():
-            origin = source if key in user.get(section, {}) else str(DEFAULT_CONFIG)
-            if key not in raw.get(section, {}):
-                raise ConfigError(f"{origin}: missing key [{section}].{key}")
+        for key, check in sec.checks.items():
+            raw, origin = (given[key], source) if key in given else (defaults[key], sec.origin)
             try:
-                values[key] = check(raw[section][key])
+                values[key] = check(raw)
             except TypeError as exc:
-                raise ConfigError(
-                    f"{origin}: [{section}].{key} must be {exc}, got {_shown(raw[section][key])}"
-                ) from None
-        assert {f.name for f in fields(cls)} == set(values)
-        sections[section] = cls(**values)
-    settings = Settings(**sections, source=source)
-    if len(settings.rbf.weights) != len(settings.rbf.centers):
-        raise ConfigError(
-            f"{source}: [rbf].weights must have one entry per centre ({len(settings.rbf.centers)}), "
-            f"got {len(settings.rbf.weights)}"
-        )
-    if len(settings.ml.saturated_logits) != len(settings.ml.logits):
-        raise ConfigError(
-            f"{source}: [ml].saturated_logits must have as many entries as [ml].logits ({len(settings.ml.logits)}), "
-            f"got {len(settings.ml.saturated_logits)}"
-        )
-    ml = settings.ml
-    lo, hi = -1.5, 1.5  # the ChainRule scene's drawn grid
-    if not all(lo <= c and c + ml.chain_cell <= hi for c in ml.chain_point):
-        raise ConfigError(
-            f"{source}: [ml].chain_point and chain_point + chain_cell must lie in [-1.5, 1.5] (the drawn grid), "
-            f"got point {list(ml.chain_point)} and cell {ml.chain_cell:g}"
-        )
-    if not all(abs(c) <= 0.9 for c in ml.penalty_point):
-        raise ConfigError(
-            f"{source}: [ml].penalty_point must lie in [-0.9, 0.9] x [-0.9, 0.9] (its circle is drawn in "
-            f"[-1.2, 1.2]^2), got {list(ml.penalty_point)}"
-        )
-    s_lo, s_hi = ml.taylor_steps
-    if s_lo < 1e-4 or s_hi < 10 * s_lo:
-        raise ConfigError(
-            f"{source}: [ml].taylor_steps must have min >= 1e-4 (smaller errors drown in rounding) and "
-            f"max >= 10 min (one decade for the slope), got {list(ml.taylor_steps)}"
-        )
-    if len(ml.regression_y) != len(ml.regression_t):
-        raise ConfigError(
-            f"{source}: [ml].regression_y must have one entry per regression_t ({len(ml.regression_t)}), "
-            f"got {len(ml.regression_y)}"
-        )
-    if len(set(ml.regression_t)) < 2:
-        raise ConfigError(f"{source}: [ml].regression_t must hold at least two different times (two parameters "
-                          f"to fit), got {list(ml.regression_t)}")
-    hidden = len(ml.encoder_w)
-    if len(ml.encoder_b) != hidden or len(ml.encoder_v) != hidden:
-        raise ConfigError(
-            f"{source}: [ml].encoder_b and encoder_v must have one entry per row of encoder_w ({hidden}), "
-            f"got {len(ml.encoder_b)} and {len(ml.encoder_v)}"
-        )
-    if not all(_inside(p, ml.encoder_box) for p in (ml.encoder_point, *ml.encoder_points)):
-        raise ConfigError(
-            f"{source}: [ml].encoder_point and encoder_points must lie in encoder_box {list(ml.encoder_box)}, "
-            f"got {list(ml.encoder_point)} and {[list(p) for p in ml.encoder_points]}"
-        )
-    for x_key, y_key in (("maml_x", "maml_y"), ("maml_val_x", "maml_val_y")):
-        xs, ys = getattr(ml, x_key), getattr(ml, y_key)
-        if len(xs) != len(ys):
-            raise ConfigError(f"{source}: [ml].{y_key} must have one target per input in {x_key} ({len(xs)}), "
-                              f"got {len(ys)}")
-    if ml.batch_size > len(ml.batch_inputs):
-        raise ConfigError(f"{source}: [ml].batch_inputs must hold at least batch_size = {ml.batch_size} examples, "
-                          f"got {len(ml.batch_inputs)}")
-    _check_spatial(settings.spatial, source)
-    return settings
+                raise ConfigError(f"{origin}: [{name}].{key} must be {exc}, got {_shown(raw)}") from None
+        obj = sec.cls(**values)
+        validate = getattr(obj, "validate", None)
+        if validate is not None:
+            try:
+                validate()
+            except SectionError as exc:
+                raise ConfigError(f"{source if given else sec.origin}: [{name}].{exc}") from None
+        built[name] = obj
+    shared = {n: built.pop(n) for n in _SHARED}
+    return Settings(**shared, scene_sections=built, source=source)
 
 
-def _check_spatial(sp: SpatialSettings, source: str) -> None:
-    K = sp.kernel_weights
-    k, c = len(K), len(K[0][0])
-    if c != sp.channels:
-        raise ConfigError(f"{source}: [spatial].kernel must have channels = {sp.channels} input and output channels "
-                          f"(k x k x C x C), got {c}")
-    if k > min(sp.height, sp.width):
-        raise ConfigError(f"{source}: [spatial].kernel ({k}x{k}) must not be larger than the image "
-                          f"({sp.height}x{sp.width}), got k = {k}")
-    values = sp.height * sp.width * sp.channels
-    if values > MAX_SPATIAL_VALUES:
-        raise ConfigError(f"{source}: [spatial].height x width x channels must be at most {MAX_SPATIAL_VALUES} (the "
-                          f"(HWC)x(HWC) Jacobian is drawn cell by cell; {MAX_SPATIAL_VALUES}x{MAX_SPATIAL_VALUES} is "
-                          f"the most that stays legible), got {sp.height}x{sp.width}x{sp.channels} = {values}")
-    rows, cols = sp.output_size
-    for key, pixels in (("pixel", (sp.pixel,)), ("path", sp.path)):
-        for r, col in pixels:
-            if r >= rows or col >= cols:
-                raise ConfigError(f"{source}: [spatial].{key} must lie in the {rows}x{cols} output ({sp.padding} "
-                                  f"padding: rows 0..{rows - 1}, columns 0..{cols - 1}), got [{r}, {col}]")
+# ---------------------------------------------------------------- assets/default.toml, written from the sections
+
+_HEADER = """\
+# Default settings of the Jacobian lecture.  Copy this file, change what you like,
+# and pass it with   scripts/render --config my.toml
+# or, for a single scene with plain manim,   JACOBIAN_CONFIG=my.toml manim -pql scenes/rbf_jacobian.py RBFJacobian
+# A user file only needs the keys it changes; unknown keys are rejected.
+# Each scene's own section is declared beside it (scenes/<scene file>_settings.py): its keys, defaults and
+# limits.  This file is written from those declarations:   .venv/bin/python -m jacobian_settings
+"""
+_WIDTH = 118
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    raise TypeError(f"cannot write {value!r} as TOML")
+
+
+def _comment(t: str, indent: str = "") -> list[str]:
+    """``t`` as comment lines of at most _WIDTH characters."""
+    lines, line = [], ""
+    for word in t.split():
+        if line and len(indent) + 2 + len(line) + 1 + len(word) > _WIDTH:
+            lines.append(f"{indent}# {line}")
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, f"{indent}# {line}"] if line else lines
+
+
+def default_toml() -> str:
+    """The text of ``assets/default.toml``: every section with its doc, every key with its default and doc."""
+    out = [_HEADER]
+    for name, sec in sections().items():
+        out.append(f"[{name}]")
+        out += _comment(" ".join((sec.cls.__doc__ or "").split()))
+        if sec.scenes:
+            out.append(f"# (declared in scenes/{Path(sec.origin).name})")
+        for key, value in sec.defaults.items():
+            line = f"{key} = {_toml(value)}"
+            doc = sec.docs[key]
+            inline = f"{line:<30}  # {doc}"
+            if len(inline) <= _WIDTH:
+                out.append(inline)
+            else:
+                out += [*_comment(doc), line]
+        out.append("")
+    return "\n".join(out)
 
 
 _active: Settings | None = None

@@ -218,7 +218,7 @@ class Previewer:
         t0 = time.perf_counter()
         self._absorb_svg_parses()
         try:
-            activate(load_settings(self.config))
+            activate(load_settings(self.config, fresh=True))  # a scene's edited *_settings.py is read again
         except ConfigError as exc:
             return Result(False, time.perf_counter() - t0, error=str(exc))
         read_fd, write_fd = os.pipe()

@@ -83,6 +83,9 @@ def dependencies(path: Path) -> set[Path]:
         if current in seen:
             continue
         seen.add(current)
+        own = current.with_name(current.stem + "_settings.py")  # a scene's settings section, declared beside it
+        if current.parent == ROOT / "scenes" and own.is_file() and own not in seen:  # (read by the settings loader)
+            todo.append(own)
         try:
             tree = ast.parse(current.read_bytes(), filename=str(current))
         except (OSError, SyntaxError):

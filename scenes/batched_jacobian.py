@@ -37,10 +37,10 @@ class BatchedJacobian(LectureScene):
     Z_TRACKER = 10
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.B = ml.batch_size
-        self.X = np.array(ml.batch_inputs[: self.B])
-        self.layer = TanhLayer(np.array(ml.batch_w), np.array(ml.batch_b))
+        cfg = self.settings.batched
+        self.B = cfg.size
+        self.X = np.array(cfg.inputs[: self.B])
+        self.layer = TanhLayer(np.array(cfg.w), np.array(cfg.b))
         # the fraction of the batch mean subtracted; it has no points, so it sorts last: Manim redraws on each
         # frame everything from the first moving mobject in z order up
         self.c = ValueTracker(0.0).set_z_index(self.Z_TRACKER)

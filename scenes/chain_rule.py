@@ -22,6 +22,7 @@ from jacobian_math import (
     vjp,
 )
 from jacobian_math.fields import grid_lines, nice_step, square_box
+from scenes.chain_rule_settings import ChainRuleSettings
 from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import (
@@ -38,19 +39,19 @@ class ChainRule(LectureScene):
 
     TITLE = "The chain rule: products of Jacobians"
     BOX = (-1.6, 1.6, -1.6, 1.6)
-    GRID = (-1.5, 1.5, -1.5, 1.5)  # the drawn grid: lines at multiples of 0.5 inside it
+    GRID = ChainRuleSettings.GRID  # the drawn grid: lines at multiples of 0.5 inside it ([chain_rule] checks it)
     SIDE = 3.3
     PANEL_Y = 1.35
     PANEL_X = 4.6
     GRADIENT_SCALE = 0.5  # gradient arrows are drawn at half length
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.f = TanhLayer(np.array(ml.chain_w1), np.array(ml.chain_b1))
-        self.g = TanhLayer(np.array(ml.chain_w2), np.array(ml.chain_b2))
-        self.p = np.array(ml.chain_point)
-        self.h = ml.chain_cell
-        self.v = np.array(ml.chain_gradient)
+        cfg = self.settings.chain_rule
+        self.f = TanhLayer(np.array(cfg.w1), np.array(cfg.b1))
+        self.g = TanhLayer(np.array(cfg.w2), np.array(cfg.b2))
+        self.p = np.array(cfg.point)
+        self.h = cfg.cell
+        self.v = np.array(cfg.gradient)
         self.fit_views()
         self.beat("title_card")
         self.title_card(self.TITLE, "the Jacobian of a composition is the product of the layers' Jacobians")

@@ -1,7 +1,7 @@
 """EncoderSensitivity: an encoder from the plane to one number; the direction its Jacobian ignores, the one it
 amplifies, and the pull-back metric J^T J (rank one: a degenerate metric) as flat ellipses over the input.
 
-Names on screen: the readout weights are a (z = a^T tanh(W x + b); the setting is ``encoder_v``), so that v_1, v_2
+Names on screen: the readout weights are a (z = a^T tanh(W x + b); the setting is ``[encoder].v``), so that v_1, v_2
 are only the right-singular vectors of J (and v in the chain-rule scene only the pulled-back gradient).
 
 Every number drawn comes from ``jacobian_math``; this module only places it on screen.
@@ -70,12 +70,12 @@ class EncoderSensitivity(LectureScene):
     SMALL = 0.25  # the change along the null direction is called small below this fraction of the other
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.encoder = tanh_encoder([list(r) for r in ml.encoder_w], list(ml.encoder_b), [list(ml.encoder_v)])
-        self.x = np.array(ml.encoder_point)
+        cfg = self.settings.encoder
+        self.encoder = tanh_encoder([list(r) for r in cfg.w], list(cfg.b), [list(cfg.v)])
+        self.x = np.array(cfg.point)
         self.jac = self.encoder.jacobian(self.x)
         self.sigma, self.vecs = singular_directions(self.jac)
-        self.step = ml.encoder_step
+        self.step = cfg.step
         self.s = ValueTracker(0.0)
         self.direction = self.vecs[:, 1]
         self.followers = Followers()  # the probe, the code marker and its readout follow s
@@ -97,12 +97,12 @@ class EncoderSensitivity(LectureScene):
         return self.x + self.s.get_value() * self.direction
 
     def code_change(self, k: int) -> tuple[float, float]:
-        """(true, linear) change of z when x moves by encoder_step along right-singular vector k."""
+        """(true, linear) change of z when x moves by [encoder].step along right-singular vector k."""
         true, linear = taylor_offsets(self.encoder, self.x, self.vecs[:, k], self.step)
         return float(true[0, 0]), float(linear[0, 0])
 
     def show_code(self) -> None:
-        box = self.settings.ml.encoder_box
+        box = self.settings.encoder.box
         self.panel = Panel(box, self.SIDE, r"x \in \mathbb{R}^2", step=nice_step(max(box[1] - box[0],
                                                                                        box[3] - box[2]), 5))
         self.panel.place([*self.PANEL_CENTRE, 0])
@@ -148,7 +148,7 @@ class EncoderSensitivity(LectureScene):
         self.pause(3)
 
     def _direction_arrow(self, k: int) -> VMobject:
-        """v_1 as an arrow from x, v_2 as a dashed line through x (encoder_step long each way), both cut at the
+        """v_1 as an arrow from x, v_2 as a dashed line through x ([encoder].step long each way), both cut at the
         panel's box (a probe near the edge sent them outside the panel)."""
         v = self.step * self.vecs[:, k]
         if k == 0:
@@ -238,7 +238,7 @@ class EncoderSensitivity(LectureScene):
         """Half-length (input units) per unit of sigma_1 of the drawn needles: the longest is NEEDLE times the
         smallest spacing of the points (a tenth of the box for one point), or less where a needle would leave
         the box."""
-        box = self.settings.ml.encoder_box
+        box = self.settings.encoder.box
         gaps = [np.linalg.norm(a - b) for i, a in enumerate(points) for b in points[:i] if np.linalg.norm(a - b) > 0]
         spacing = min(gaps, default=0.1 * min(box[1] - box[0], box[3] - box[2]) / self.NEEDLE)
         scale = np.inf
@@ -250,7 +250,7 @@ class EncoderSensitivity(LectureScene):
         return float(scale) if np.isfinite(scale) and scale > 0 else 1.0
 
     def show_metric(self) -> None:
-        self.metric_points = np.array([self.x, *self.settings.ml.encoder_points])
+        self.metric_points = np.array([self.x, *self.settings.encoder.points])
         self.needle_scale = self.metric_scale(self.metric_points)
         self.needles = VGroup(*[
             self.panel.polyline(psd_ellipse(pullback_metric(self.encoder.jacobian(p)), p, self.needle_scale),

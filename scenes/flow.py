@@ -63,11 +63,11 @@ class FlowDensity(LectureScene):
     CELL_BOX = (-3.5, 3.5, -3.5, 3.5)  # CELL_POINTS and CELL_SIDE are for this box; another box gets them scaled
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.flow = CouplingFlow(ml.flow_scales, ml.flow_shifts)
-        self.box = ml.flow_box
+        cfg = self.settings.flow
+        self.flow = CouplingFlow(cfg.scales, cfg.shifts)
+        self.box = cfg.box
         self.cell_points, self.cell_side = self._cells_for(self.box)
-        self.base = lambda pts: gaussian_density(pts, std=ml.flow_base_std)
+        self.base = lambda pts: gaussian_density(pts, std=cfg.base_std)
         self.centres, self.cell_area = grid_centres(self.box, self.RASTER)
         self.t = ValueTracker(0.0)
         self.vmax = float(self.base(np.zeros(2)))
@@ -105,7 +105,7 @@ class FlowDensity(LectureScene):
 
     def base_box(self) -> tuple[float, float, float, float]:
         """A box holding all but about 1e-14 of the base density's mass (8 standard deviations)."""
-        r = 8 * self.settings.ml.flow_base_std
+        r = 8 * self.settings.flow.base_std
         return (-r, r, -r, r)
 
     def _step(self) -> float:

@@ -74,12 +74,12 @@ class MAMLStep(LectureScene):
     LABEL_ROOM = 0.45  # room (scene units) kept inside the panel on every side of theta and theta' for their labels
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.task = TanhRegression(np.array(ml.maml_x), np.array(ml.maml_y))
-        self.val = TanhRegression(np.array(ml.maml_val_x), np.array(ml.maml_val_y))
-        self.step = InnerStep(self.task, ml.maml_alpha)
-        self.theta = np.array(ml.maml_theta)
-        self.h = ml.maml_cell
+        cfg = self.settings.maml
+        self.task = TanhRegression(np.array(cfg.x), np.array(cfg.y))
+        self.val = TanhRegression(np.array(cfg.val_x), np.array(cfg.val_y))
+        self.step = InnerStep(self.task, cfg.alpha)
+        self.theta = np.array(cfg.theta)
+        self.h = cfg.cell
         self.prime = self.step(self.theta)
         self.jac = self.step.jacobian(self.theta)
         self.g_val = first_order_maml_gradient(self.step, self.val, self.theta)  # = grad L_val(theta')
@@ -161,7 +161,7 @@ class MAMLStep(LectureScene):
                                                                               buff=0.08),
                         MathTex(r"\theta'", font_size=style.LABEL_SIZE).next_to(self.dots[1], free_side(at_prime),
                                                                                buff=0.08))
-        alpha = fmt_number(self.settings.ml.maml_alpha)
+        alpha = fmt_number(self.settings.maml.alpha)
         self.step_formula = MathTex(r"\theta' = \theta - \alpha\,\nabla L(\theta),\quad \alpha = " + alpha,
                                     font_size=style.LABEL_SIZE)
         self.step_formula.move_to([self.COLUMN_X, 2.9, 0], aligned_edge=LEFT)

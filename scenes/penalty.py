@@ -24,24 +24,25 @@ from scenes.kit.readouts import (
 from scenes.kit.scene import LectureScene, uncover
 from scenes.kit.text import single_path
 from scenes.kit.tip_label import tip_label
+from scenes.penalty_settings import PenaltySettings
 
 
 class JacobianPenalty(LectureScene):
     """The unit circle of perturbations maps to an ellipse with semi-axes sigma_1 >= sigma_2."""
 
     TITLE = "Jacobian penalties and singular values"
-    BOX = (-1.2, 1.2, -1.2, 1.2)
+    BOX = PenaltySettings.BOX  # the input plane ([penalty].point is checked against it and RADIUS)
     SIDE = 3.4
     PANEL_X = 4.6
     PANEL_Y = 1.0
-    RADIUS = 0.3  # radius of the drawn circle of perturbations (input units)
+    RADIUS = PenaltySettings.RADIUS  # radius of the drawn circle of perturbations (input units)
     MIN_COL = 0.6  # a Jacobian column arrow shorter than this (scene units, 36 px at 480p) is drawn longer
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.p = np.array(ml.penalty_point)
-        b = np.array(ml.penalty_b)
-        self.maps = (TanhLayer(np.array(ml.penalty_w_steep), b), TanhLayer(np.array(ml.penalty_w_flat), b))
+        cfg = self.settings.penalty
+        self.p = np.array(cfg.point)
+        b = np.array(cfg.b)
+        self.maps = (TanhLayer(np.array(cfg.w_steep), b), TanhLayer(np.array(cfg.w_flat), b))
         self.radius = self._radius()
         self.beat("title_card")
         self.title_card(self.TITLE, "penalise ‖J‖, and small input changes stay small")

@@ -47,9 +47,9 @@ class SoftmaxJacobian(LectureScene):
     Z_STILL = -1  # z-index of labels, brackets and formulas (the moving parts stay at 0, drawn after them)
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.K = len(ml.logits)
-        self.z = [ValueTracker(v) for v in ml.logits]
+        cfg = self.settings.softmax
+        self.K = len(cfg.logits)
+        self.z = [ValueTracker(v) for v in cfg.logits]
         self.followers = Followers()  # bars, numbers and cells follow the logits while they move
         # softmax and its Jacobian, computed once per value of the logits (not once per follower)
         self._softmax_at = lru_cache(maxsize=1)(lambda z: (softmax(np.array(z)), softmax_jacobian(np.array(z))))
@@ -62,11 +62,11 @@ class SoftmaxJacobian(LectureScene):
         self.beat("show_row_sums")
         self.show_row_sums()
         self.beat("move_logits")
-        self.move_logits(ml.logits)
+        self.move_logits(cfg.logits)
         self.beat("saturate")
-        self.saturate(ml.saturated_logits)
+        self.saturate(cfg.saturated_logits)
         self.beat("contrast_cross_entropy")
-        self.contrast_cross_entropy(ml.saturated_logits)
+        self.contrast_cross_entropy(cfg.saturated_logits)
 
     def logits(self) -> np.ndarray:
         return np.array([t.get_value() for t in self.z])

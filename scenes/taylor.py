@@ -42,16 +42,16 @@ class TaylorError(LectureScene):
     Z_STILL = -1  # z-index of panels, axes and labels (what follows s stays at 0, drawn after them)
 
     def construct(self) -> None:
-        ml = self.settings.ml
+        cfg = self.settings.taylor
         self.fmap = PlaneMap.from_expressions(*self.settings.map.expressions)
-        self.p = np.array(ml.taylor_point)
-        self.u = unit_direction(ml.taylor_direction)
-        lo, hi = ml.taylor_steps
+        self.p = np.array(cfg.point)
+        self.u = unit_direction(cfg.direction)
+        lo, hi = cfg.steps
         self.steps = np.geomspace(hi, lo, self.SAMPLES)
         self.errors = taylor_errors(self.fmap, self.p, self.u, self.steps)
         if not (self.errors > 1e-13 * self.steps).all():  # zero up to rounding: nothing to fit on log-log axes
             raise ConfigError(f"{self.settings.source}: TaylorError needs a map with curvature along d at p: the "
-                              f"Taylor error of [map] at [ml].taylor_point along taylor_direction is 0 up to "
+                              f"Taylor error of [map] at [taylor].point along direction is 0 up to "
                               f"rounding (f is linear there)")
         # the fitted line through the points: log10 e = slope log10 s + intercept
         self.slope, self.intercept = loglog_fit(self.steps, self.errors)

@@ -63,14 +63,13 @@ class VectorRegression(LectureScene):
     FAR_FEWER = 10  # Gauss-Newton is called far faster when it needs this many times fewer steps
 
     def construct(self) -> None:
-        ml = self.settings.ml
-        self.model = TanhLayer(np.array(ml.regression_w), np.array(ml.regression_b))
-        self.props = [propagate_cloud(self.model, ml.regression_mean, np.array(cov), ml.regression_samples,
-                                      ml.regression_seed) for cov in (ml.regression_cov_small, ml.regression_cov_large)]
-        self.fit = ExponentialFit(np.array(ml.regression_t), np.array(ml.regression_y))
-        self.gn = gauss_newton(self.fit, ml.regression_theta0, ml.regression_tol, ml.regression_max_steps)
-        self.gd = gradient_descent(self.fit, ml.regression_theta0, ml.regression_learning_rate, ml.regression_tol,
-                                   ml.regression_max_steps)
+        cfg = self.settings.regression
+        self.model = TanhLayer(np.array(cfg.w), np.array(cfg.b))
+        self.props = [propagate_cloud(self.model, cfg.mean, np.array(cov), cfg.samples, cfg.seed)
+                      for cov in (cfg.cov_small, cfg.cov_large)]
+        self.fit = ExponentialFit(np.array(cfg.t), np.array(cfg.y))
+        self.gn = gauss_newton(self.fit, cfg.theta0, cfg.tol, cfg.max_steps)
+        self.gd = gradient_descent(self.fit, cfg.theta0, cfg.learning_rate, cfg.tol, cfg.max_steps)
         self.beat("title_card")
         self.title_card(self.TITLE, "uncertainty through J, and Gauss–Newton steps")
         self.beat("show_cloud")
@@ -94,7 +93,7 @@ class VectorRegression(LectureScene):
 
     def _panels(self, k: int) -> list[Panel]:
         """Input and output panels fitted to cloud ``k``, its images and both ellipses."""
-        prop, cov = self.props[k], (self.settings.ml.regression_cov_small, self.settings.ml.regression_cov_large)[k]
+        prop, cov = self.props[k], (self.settings.regression.cov_small, self.settings.regression.cov_large)[k]
         inp = union_box(_bounds(prop.inputs), _bounds(psd_ellipse(np.array(cov), prop.inputs.mean(0), self.K_SIGMA)))
         out = union_box(_bounds(prop.outputs), *(_bounds(e) for e in self.ellipses(prop)))
         panels = []
@@ -113,7 +112,7 @@ class VectorRegression(LectureScene):
     def _cloud_parts(self, k: int) -> dict:
         prop = self.props[k]
         panels = self._panels(k)
-        cov = np.array((self.settings.ml.regression_cov_small, self.settings.ml.regression_cov_large)[k])
+        cov = np.array((self.settings.regression.cov_small, self.settings.regression.cov_large)[k])
         linear, sampled = self.ellipses(prop)
         arrow = Arrow(panels[0].border.get_right(), panels[1].border.get_left(), buff=0.15, color=style.MUTED,
                       stroke_width=style.LINE_WIDTH)
@@ -121,7 +120,7 @@ class VectorRegression(LectureScene):
             "panels": panels, "arrow": arrow,
             "inputs": dot_cloud(panels[0].to_scene(prop.inputs), self.DOT, style.SAMPLES),
             "outputs": dot_cloud(panels[1].to_scene(prop.outputs), self.DOT, style.SAMPLES),
-            "sigma": panels[0].polyline(psd_ellipse(cov, self.settings.ml.regression_mean, self.K_SIGMA), closed=True,
+            "sigma": panels[0].polyline(psd_ellipse(cov, self.settings.regression.mean, self.K_SIGMA), closed=True,
                                         stroke_color=style.TEXT, stroke_width=style.OUTLINE_WIDTH),
             "linear": panels[1].polyline(linear, closed=True, stroke_color=style.LINEARISED,
                                          stroke_width=style.CURVE_WIDTH),
@@ -321,10 +320,10 @@ class VectorRegression(LectureScene):
         return None if fitted is None else descent_stability_limit(self.fit, fitted)
 
     def race_caption(self) -> str:
-        ml = self.settings.ml
-        eta = ml.regression_learning_rate
-        counts = (f"{self.outcome('Gauss–Newton', self.gn, ml.regression_max_steps)}, "
-                  f"{self.outcome('gradient descent', self.gd, ml.regression_max_steps)}")
+        cfg = self.settings.regression
+        eta = cfg.learning_rate
+        counts = (f"{self.outcome('Gauss–Newton', self.gn, cfg.max_steps)}, "
+                  f"{self.outcome('gradient descent', self.gd, cfg.max_steps)}")
         far = self.gn.converged and (not self.gd.converged or self.gd.steps >= self.FAR_FEWER * max(self.gn.steps, 1))
         tail = ": far fewer for Gauss–Newton." if far else "."
         limit = self.stability_limit()
@@ -335,7 +334,7 @@ class VectorRegression(LectureScene):
             rate = (f"η = {eta:g}, {side} its stability limit 2/λₘₐₓ = {limit:.2g} at the fit (λₘₐₓ the loss "
                     "Hessian's largest eigenvalue)")
         return (f"Gauss–Newton steps by −(JᵀJ)⁻¹Jᵀr, gradient descent by −η Jᵀr with {rate}. Until "
-                f"‖Jᵀr‖ < {ml.regression_tol:g}: {counts}{tail}")
+                f"‖Jᵀr‖ < {cfg.tol:g}: {counts}{tail}")
 
     def race(self) -> None:
         panel = self.theta_panel
@@ -359,7 +358,7 @@ class VectorRegression(LectureScene):
                    MathTex(r"\text{Gauss--Newton: } -(J^\top J)^{-1} J^\top r", font_size=style.SMALL_SIZE)),
             VGroup(Line(ORIGIN, 0.45 * RIGHT, color=style.DESCENT, stroke_width=style.LINE_WIDTH),
                    MathTex(r"\text{gradient descent: } -\eta\, J^\top r,\ \eta = "
-                           + f"{self.settings.ml.regression_learning_rate:g}", font_size=style.SMALL_SIZE)),
+                           + f"{self.settings.regression.learning_rate:g}", font_size=style.SMALL_SIZE)),
         )
         for row in key:
             row.arrange(RIGHT, buff=0.15)

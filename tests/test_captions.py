@@ -201,7 +201,7 @@ def test_an_affine_map_has_no_gap_and_says_so(media, use_config):
 
 def test_softmax_saturation_states_the_largest_entry(media, use_config):
     use_config("")
-    z = np.array(active_settings().ml.saturated_logits)
+    z = np.array(active_settings().softmax.saturated_logits)
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     # independent: the Jacobian by central differences of softmax
     eps = 1e-6
@@ -213,7 +213,7 @@ def test_softmax_saturation_states_the_largest_entry(media, use_config):
     assert float(m.group(2)) == pytest.approx(p.max(), abs=0.005)
     assert float(m.group(3)) == pytest.approx(np.abs(jac).max(), abs=0.005)
     # not saturated: no claim of saturation, the true numbers instead
-    use_config("[ml]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
+    use_config("[softmax]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
     texts = captions(scene_class("SoftmaxJacobian"), media)
     assert not any("aturation" in t for t in texts)
     assert one(texts, r"^Now p₁ = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
@@ -222,9 +222,9 @@ def test_softmax_saturation_states_the_largest_entry(media, use_config):
 def test_taylor_captions_state_the_fitted_slope(media, use_config):
     use_config("")
     s = active_settings()
-    x, u = np.array(s.ml.taylor_point), np.array(s.ml.taylor_direction, float)
+    x, u = np.array(s.taylor.point), np.array(s.taylor.direction, float)
     u /= np.linalg.norm(u)
-    steps = np.geomspace(s.ml.taylor_steps[1], s.ml.taylor_steps[0], scene_class("TaylorError").SAMPLES)
+    steps = np.geomspace(s.taylor.steps[1], s.taylor.steps[0], scene_class("TaylorError").SAMPLES)
 
     def f(p):
         return np.array([p[0] ** 2 - p[1], p[1] ** 2 + p[0]])
@@ -247,8 +247,8 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
 def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(media, use_config):
     # a tiny cubic term: the ratio changes by about 1e-4 over the steps, equal to 3 decimals, but not constant
     use_config('[map]\nf1 = "x**2 - y + 0.0001*x**3"\nf2 = "y**2 + x"\n')
-    s = active_settings().ml
-    u = np.array(s.taylor_direction) / np.linalg.norm(s.taylor_direction)
+    s = active_settings().taylor
+    u = np.array(s.direction) / np.linalg.norm(s.direction)
     texts = captions(scene_class("TaylorError"), media)
     assert not any("stays at" in t for t in texts)
     m = one(texts, rf"error / \|d\|² tends to about {NUMBER} \(from {NUMBER}\)")
@@ -256,26 +256,26 @@ def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(media, use_config):
     def ratio(st):
         e1 = u[0] ** 2 * st**2 + 0.0001 * ((1 + u[0] * st) ** 3 - 1 - 3 * u[0] * st)
         return np.hypot(e1, u[1] ** 2 * st**2) / st**2
-    assert float(m.group(1)) == pytest.approx(ratio(s.taylor_steps[0]), abs=5e-4)
-    assert float(m.group(2)) == pytest.approx(ratio(s.taylor_steps[1]), abs=5e-4)
+    assert float(m.group(1)) == pytest.approx(ratio(s.steps[0]), abs=5e-4)
+    assert float(m.group(2)) == pytest.approx(ratio(s.steps[1]), abs=5e-4)
 
 
 def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
     # f = (x^3 + y, y) at 0: f(d) - f(0) - J d = (d1^3, 0), so the slope is 3 and error / |d|^2 = u1^3 |d|
-    use_config('[map]\nf1 = "x**3 + y"\nf2 = "y"\n[ml]\ntaylor_point = [0.0, 0.0]\ntaylor_direction = [0.8, 0.6]\n')
-    s = active_settings().ml
+    use_config('[map]\nf1 = "x**3 + y"\nf2 = "y"\n[taylor]\npoint = [0.0, 0.0]\ndirection = [0.8, 0.6]\n')
+    s = active_settings().taylor
     texts = captions(scene_class("TaylorError"), media)
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert (float(m.group(1)), float(m.group(2))) == pytest.approx((3.0, 8.0), abs=0.005)
     m = one(texts, rf"error / \|d\|² goes from {NUMBER} to {NUMBER}")
-    assert float(m.group(1)) == pytest.approx(0.8**3 * s.taylor_steps[1], abs=5e-4)
-    assert float(m.group(2)) == pytest.approx(0.8**3 * s.taylor_steps[0], abs=5e-4)
+    assert float(m.group(1)) == pytest.approx(0.8**3 * s.steps[1], abs=5e-4)
+    assert float(m.group(2)) == pytest.approx(0.8**3 * s.steps[0], abs=5e-4)
 
 
 @pytest.mark.parametrize("box", [None, [-3.0, 3.0, -3.0, 3.0], [-4.5, 4.5, -4.5, 4.5]])
 def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use_config):
-    use_config(f"[ml]\nflow_box = {box}\n" if box else "")
-    s = active_settings().ml
+    use_config(f"[flow]\nbox = {box}\n" if box else "")
+    s = active_settings().flow
     # "lies outside": some of it never was inside (the latent box misses mass too), so not "was carried outside"
     m = one(captions(scene_class("FlowDensity"), media),
             rf"integrates to {NUMBER}: the other {NUMBER} of the mass lies outside the box\.")
@@ -283,11 +283,11 @@ def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use
     assert float(m.group(2)) > 0 and not re.fullmatch(r"0\.0*", m.group(2)), m.group(2)
     # independent: seeded Monte Carlo through the generator written out here (two affine couplings)
     rng = np.random.default_rng(3)
-    z = rng.normal(0.0, s.flow_base_std, size=(1_000_000, 2))
-    (a1, a2), (c1, c2) = s.flow_scales, s.flow_shifts
+    z = rng.normal(0.0, s.base_std, size=(1_000_000, 2))
+    (a1, a2), (c1, c2) = s.scales, s.shifts
     u2 = z[:, 1] * np.exp(a1 * np.tanh(z[:, 0])) + c1 * np.sin(z[:, 0])
     y1 = z[:, 0] * np.exp(a2 * np.tanh(u2)) + c2 * np.sin(u2)
-    x0, x1, y0, y1b = s.flow_box
+    x0, x1, y0, y1b = s.box
     inside = ((y1 >= x0) & (y1 <= x1) & (u2 >= y0) & (u2 <= y1b)).mean()
     assert float(m.group(1)) == pytest.approx(inside, abs=0.0015)
     assert float(m.group(2)) == pytest.approx(1 - inside, abs=0.0015)
@@ -295,24 +295,24 @@ def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use
 
 def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when_it_is(media, use_config):
     use_config("")
-    s = active_settings().ml
-    p = np.array(s.penalty_point)
+    s = active_settings().penalty
+    p = np.array(s.point)
 
     def jac(w):
-        w, b = np.array(w), np.array(s.penalty_b)
+        w, b = np.array(w), np.array(s.b)
         return (1 - np.tanh(w @ p + b) ** 2)[:, None] * w  # d tanh(Wx + b)/dx, by hand
 
     (sig_steep, norm_steep), (sig_flat, norm_flat) = (
-        (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.penalty_w_steep,
-                                                                                    s.penalty_w_flat))
+        (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.w_steep,
+                                                                                    s.w_flat))
     m = one(captions(scene_class("JacobianPenalty"), media),
             rf"the flatter map: ‖J‖ {NUMBER} instead of {NUMBER}, σ₁ {NUMBER} instead of {NUMBER}")
     np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
     # the two maps are the settings' hand-picked layers, not the result of training with the penalty: said so
     assert m.string.startswith("Both layers here are picked by hand, not trained. A Jacobian penalty")
     # swap the two: the second is now the steeper one, and no caption may call it flatter
-    use_config(f"[ml]\npenalty_w_steep = {list(map(list, s.penalty_w_flat))}\n"
-               f"penalty_w_flat = {list(map(list, s.penalty_w_steep))}\n")
+    use_config(f"[penalty]\nw_steep = {list(map(list, s.w_flat))}\n"
+               f"w_flat = {list(map(list, s.w_steep))}\n")
     texts = captions(scene_class("JacobianPenalty"), media)
     assert not any("flatter" in t for t in texts)
     m = one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
@@ -326,20 +326,20 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
 def _gn_gd_counts(s):
     """(steps, converged, theta at the end) of Gauss-Newton (numpy.linalg.lstsq) and gradient descent on
     a exp(b t) - y, written out here; a method that overflows or meets a singular J^T J stops there."""
-    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    t, y = np.array(s.t), np.array(s.y)
     out = []
     for method in ("gn", "gd"):
-        th, steps = np.array(s.regression_theta0, float), 0
+        th, steps = np.array(s.theta0, float), 0
         while True:
             with np.errstate(all="ignore"):
                 r = th[0] * np.exp(th[1] * t) - y
                 jac = np.stack([np.exp(th[1] * t), th[0] * t * np.exp(th[1] * t)], axis=1)
                 g = np.linalg.norm(jac.T @ r)
-            if g < s.regression_tol or steps >= s.regression_max_steps:
+            if g < s.tol or steps >= s.max_steps:
                 break
             if method == "gn" and np.linalg.cond(jac.T @ jac) > 1e14:
                 break
-            rate = s.regression_learning_rate
+            rate = s.learning_rate
             step = np.linalg.lstsq(jac, -r, rcond=None)[0] if method == "gn" else -rate * jac.T @ r
             with np.errstate(all="ignore"):
                 nxt = th + step
@@ -348,7 +348,7 @@ def _gn_gd_counts(s):
                 if not (np.isfinite(r2).all() and np.isfinite(j2).all() and np.isfinite(np.linalg.norm(j2.T @ r2))):
                     break
             th, steps = nxt, steps + 1
-        out.append((steps, bool(g < s.regression_tol), th))
+        out.append((steps, bool(g < s.tol), th))
     return out
 
 
@@ -360,22 +360,22 @@ def _mismatch(s, cov):
     cov = np.array(cov)
     d = np.sqrt(np.linalg.det(cov))
     root = (cov + d * np.eye(2)) / np.sqrt(np.trace(cov) + 2 * d)
-    z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+    z = np.random.default_rng(s.seed).standard_normal((s.samples, 2))
 
     def f(x):
-        return np.tanh(np.asarray(x) @ np.array(s.regression_w).T + s.regression_b)
+        return np.tanh(np.asarray(x) @ np.array(s.w).T + s.b)
 
-    y = f(np.array(s.regression_mean) + z @ root)
-    jac = numerical_jacobian(f, np.array(s.regression_mean), 1e-6)
+    y = f(np.array(s.mean) + z @ root)
+    jac = numerical_jacobian(f, np.array(s.mean), 1e-6)
     c = np.cov(y.T)
     return np.linalg.norm(jac @ cov @ jac.T - c) / np.linalg.norm(c)
 
 
 def _true_output_cov(s, cov):
     """The covariance of tanh(W x + b), x ~ N(mean, cov), by two million seeded samples (Cholesky factor)."""
-    x = np.array(s.regression_mean) + np.random.default_rng(5).standard_normal((2_000_000, 2)) @ np.linalg.cholesky(
+    x = np.array(s.mean) + np.random.default_rng(5).standard_normal((2_000_000, 2)) @ np.linalg.cholesky(
         np.array(cov)).T
-    return np.cov(np.tanh(x @ np.array(s.regression_w).T + s.regression_b).T)
+    return np.cov(np.tanh(x @ np.array(s.w).T + s.b).T)
 
 
 def _errors_vs_truth(s, cov):
@@ -385,21 +385,21 @@ def _errors_vs_truth(s, cov):
     cov = np.array(cov)
     d = np.sqrt(np.linalg.det(cov))
     root = (cov + d * np.eye(2)) / np.sqrt(np.trace(cov) + 2 * d)
-    z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+    z = np.random.default_rng(s.seed).standard_normal((s.samples, 2))
 
     def f(x):
-        return np.tanh(np.asarray(x) @ np.array(s.regression_w).T + s.regression_b)
+        return np.tanh(np.asarray(x) @ np.array(s.w).T + s.b)
 
-    jac = numerical_jacobian(f, np.array(s.regression_mean), 1e-6)
+    jac = numerical_jacobian(f, np.array(s.mean), 1e-6)
     true = _true_output_cov(s, cov)
     rel = [np.linalg.norm(c - true) / np.linalg.norm(true)
-           for c in (jac @ cov @ jac.T, np.cov(f(np.array(s.regression_mean) + z @ root).T))]
+           for c in (jac @ cov @ jac.T, np.cov(f(np.array(s.mean) + z @ root).T))]
     return rel[0], rel[1]
 
 
 def _stability_limit(s, theta):
     """2 / the largest eigenvalue of the Hessian of 1/2 |r|^2 at theta, the Hessian by differences of J^T r."""
-    t, y = np.array(s.regression_t), np.array(s.regression_y)
+    t, y = np.array(s.t), np.array(s.y)
 
     def grad(th):
         e = np.exp(th[1] * t)
@@ -409,27 +409,27 @@ def _stability_limit(s, theta):
     return 2 / np.linalg.eigvalsh((hess + hess.T) / 2).max()
 
 
-@pytest.mark.parametrize("config", ["", "[ml]\nregression_cov_small = [[0.09, 0.0], [0.0, 0.04]]\n"
-                                        "regression_theta0 = [0.3, 0.2]\nregression_samples = 300\n"
-                                        "regression_seed = 3\n",
-                                    "[ml]\nregression_max_steps = 100\n"])
+@pytest.mark.parametrize("config", ["", "[regression]\ncov_small = [[0.09, 0.0], [0.0, 0.04]]\n"
+                                        "theta0 = [0.3, 0.2]\nsamples = 300\n"
+                                        "seed = 3\n",
+                                    "[regression]\nmax_steps = 100\n"])
 def test_regression_captions_state_the_mismatch_and_the_step_counts(config, media, use_config):
     use_config(config)
-    s = active_settings().ml
+    s = active_settings().regression
     texts = captions(scene_class("VectorRegression"), media)
-    small = _mismatch(s, s.regression_cov_small)
+    small = _mismatch(s, s.cov_small)
     # which error is which: linearising (J Sigma J^T) and sampling (the samples' covariance), each against the
     # true output covariance (a two-million-sample Monte Carlo here: about 0.1 % noise of its own)
-    k = s.regression_samples
-    for cov, pattern in ((s.regression_cov_small, r"(nearly coincide|do not coincide): "),
-                         (s.regression_cov_large, r"(visibly differ|Now): ")):
+    k = s.samples
+    for cov, pattern in ((s.cov_small, r"(nearly coincide|do not coincide): "),
+                         (s.cov_large, r"(visibly differ|Now): ")):
         lin, samp = _errors_vs_truth(s, cov)
         m = one(texts, pattern + rf"J Σ Jᵀ is {NUMBER} % off the true output covariance, the {k} samples' "
                                  rf"covariance {NUMBER} % off it\.")
         for stated, truth in ((m.group(2), lin), (m.group(3), samp)):
             places = len(stated.split(".")[1]) if "." in stated else 0
             assert float(stated) == pytest.approx(100 * truth, abs=0.5 * 10**-places + 0.15), (stated, truth)
-        if cov is s.regression_cov_small:
+        if cov is s.cov_small:
             assert (m.group(1) == "nearly coincide") == (small <= 0.1)
     # the ellipses' level is stated
     assert one(texts, r"covariance as 2σ ellipses\.")
@@ -438,48 +438,48 @@ def test_regression_captions_state_the_mismatch_and_the_step_counts(config, medi
     for name, steps, ok in (("Gauss–Newton", gn, gn_ok), ("gradient descent", gd, gd_ok)):
         if ok:
             assert re.search(rf"{name} {steps} steps?\b", text), (name, steps, text)
-        elif steps >= s.regression_max_steps:
-            assert f"{name} not within {s.regression_max_steps} steps" in text, text
+        elif steps >= s.max_steps:
+            assert f"{name} not within {s.max_steps} steps" in text, text
         else:
             assert f"{name} stalls after {steps} step" in text, text
     assert ("far fewer" in text) == (gn_ok and (not gd_ok or gd >= 10 * max(gn, 1)))
     # gradient descent's step size is stated, with its stability limit at the fit when there is one
     m = re.search(rf"by −η Jᵀr with η = {NUMBER}(?:, (below|above) its stability limit 2/λₘₐₓ = {NUMBER} at the fit)?",
                   text)
-    assert m and float(m.group(1)) == s.regression_learning_rate, text
+    assert m and float(m.group(1)) == s.learning_rate, text
     if gn_ok or gd_ok:
         limit = _stability_limit(s, gn_end if gn_ok else gd_end)  # at the fit
         assert float(m.group(3)) == pytest.approx(limit, rel=0.006), (text, limit)
-        assert m.group(2) == ("below" if s.regression_learning_rate < limit else "above")
+        assert m.group(2) == ("below" if s.learning_rate < limit else "above")
     else:
         assert m.group(2) is None
 
 
-ENCODER_SATURATED = ("[ml]\nencoder_w = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], [0.5, 0.5], [4.0, -4.0]]\n"
-                     "encoder_b = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\nencoder_v = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
-                     "encoder_box = [-3.0, 1.0, -1.0, 4.0]\nencoder_point = [-2.9, 3.9]\nencoder_step = 2.0\n"
-                     "encoder_points = [[0.0, 0.0], [0.1, 0.0]]\n")  # saturated at x: sigma_1 = 4e-6, once "0.00"
+ENCODER_SATURATED = ("[encoder]\nw = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], [0.5, 0.5], [4.0, -4.0]]\n"
+                     "b = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\nv = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
+                     "box = [-3.0, 1.0, -1.0, 4.0]\npoint = [-2.9, 3.9]\nstep = 2.0\n"
+                     "points = [[0.0, 0.0], [0.1, 0.0]]\n")  # saturated at x: sigma_1 = 4e-6, once "0.00"
 
 
-@pytest.mark.parametrize("config", ["", "[ml]\nencoder_point = [-1.0, 1.5]\nencoder_step = 0.8\n", ENCODER_SATURATED])
+@pytest.mark.parametrize("config", ["", "[encoder]\npoint = [-1.0, 1.5]\nstep = 0.8\n", ENCODER_SATURATED])
 def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_config):
     use_config(config)
-    s = active_settings().ml
-    W, b, v = np.array(s.encoder_w), np.array(s.encoder_b), np.array(s.encoder_v)
+    s = active_settings().encoder
+    W, b, v = np.array(s.w), np.array(s.b), np.array(s.v)
 
     def code(x):
         return float(np.tanh(W @ x + b) @ v)
 
-    x = np.array(s.encoder_point)
+    x = np.array(s.point)
     grad = (1 - np.tanh(W @ x + b) ** 2) * v @ W  # the gradient by hand: one row, so sigma_1 = |grad|
     u1 = grad / np.linalg.norm(grad)
     u2 = np.array([-u1[1], u1[0]])
     texts = captions(scene_class("EncoderSensitivity"), media)
     # the singular vectors' signs are the scene's choice: a step either way along each is a true statement
     m = one(texts, rf"moving x by {NUMBER} that way changes z by (only )?{NUMBER}\.")
-    null = [abs(code(x + sign * s.encoder_step * u2) - code(x)) for sign in (1, -1)]
-    amp = [abs(code(x + sign * s.encoder_step * u1) - code(x)) for sign in (1, -1)]
-    assert float(m.group(1)) == pytest.approx(s.encoder_step)
+    null = [abs(code(x + sign * s.step * u2) - code(x)) for sign in (1, -1)]
+    amp = [abs(code(x + sign * s.step * u1) - code(x)) for sign in (1, -1)]
+    assert float(m.group(1)) == pytest.approx(s.step)
     stated_null, only = float(m.group(3)), bool(m.group(2))
     assert min(abs(stated_null - n) for n in null) <= 0.0051, (stated_null, null)
     m = one(texts, rf"σ₁ = {NUMBER} per unit: a step of {NUMBER} changes z by {NUMBER} \(J predicts {NUMBER}\)")
@@ -487,9 +487,9 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
     assert min(abs(stated_amp - a) for a in amp) <= 0.0051, (stated_amp, amp)
     assert sigma1 > 0 and predicted > 0  # nonzero, never shown as 0.00
     assert sigma1 == pytest.approx(np.linalg.norm(grad), rel=0.2) and predicted == pytest.approx(
-        s.encoder_step * np.linalg.norm(grad), rel=0.2)
+        s.step * np.linalg.norm(grad), rel=0.2)
     np.testing.assert_allclose([sigma1, step, predicted],
-                               [np.linalg.norm(grad), s.encoder_step, s.encoder_step * np.linalg.norm(grad)],
+                               [np.linalg.norm(grad), s.step, s.step * np.linalg.norm(grad)],
                                atol=0.0051)
     assert only == (stated_null < 0.25 * stated_amp)
     # singular values and vectors are said what they are where they first appear (JacobianPenalty comes later)
@@ -503,20 +503,20 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
     m = one(texts, rf"rank one, a degenerate metric, so its ellipses are flat: segments along v₁ reaching {NUMBER} "
                    r"times σ₁ either side")
     assert not any("semi-axes σ₁ and 0" in t for t in texts)
-MAML_OTHER = ("[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3\n"
-              "maml_val_x = [0.5, 2.0]\nmaml_val_y = [0.9, -0.2]\n")
+MAML_OTHER = ("[maml]\ntheta = [-0.4, 0.5]\nalpha = 1.5\ncell = 0.3\n"
+              "val_x = [0.5, 2.0]\nval_y = [0.9, -0.2]\n")
 
 
-MAML_FAR = ("[ml]\nmaml_theta = [-2.5, 1.8]\nmaml_alpha = 2.0\nmaml_cell = 2.0\n"
-            "maml_x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
-            "maml_y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]\n")
+MAML_FAR = ("[maml]\ntheta = [-2.5, 1.8]\nalpha = 2.0\ncell = 2.0\n"
+            "x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
+            "y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]\n")
 
 
 @pytest.mark.parametrize("config", ["", MAML_OTHER, MAML_FAR])  # far: a difference of 0.0015, once said "0.00"
 def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, use_config):
     use_config(config)
-    ml = active_settings().ml
-    x, y, xv, yv = (np.array(v) for v in (ml.maml_x, ml.maml_y, ml.maml_val_x, ml.maml_val_y))
+    cfg = active_settings().maml
+    x, y, xv, yv = (np.array(v) for v in (cfg.x, cfg.y, cfg.val_x, cfg.val_y))
 
     def loss(t, xs, ys):
         return np.mean((np.tanh(t[0] * xs + t[1]) - ys) ** 2) / 2
@@ -525,9 +525,9 @@ def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, us
         return np.array([(loss(t + h * e, xs, ys) - loss(t - h * e, xs, ys)) / (2 * h) for e in np.eye(2)])
 
     def step(t):
-        return t - ml.maml_alpha * grad(t, x, y)
+        return t - cfg.alpha * grad(t, x, y)
 
-    theta, h = np.array(ml.maml_theta), ml.maml_cell
+    theta, h = np.array(cfg.theta), cfg.cell
     jac = np.stack([(step(theta + 1e-4 * e) - step(theta - 1e-4 * e)) / 2e-4 for e in np.eye(2)], axis=1)
     corners = np.array([[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]], float)
     edge = np.linspace(0, 1, 400)[:, None]
@@ -550,11 +550,11 @@ def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, us
     assert one(texts, r"α∇L\(θ\)")
 
 
-@pytest.mark.parametrize(("config", "B"), [("", 3), ("[ml]\nbatch_size = 4\n", 4), ("[ml]\nbatch_size = 2\n", 2)])
+@pytest.mark.parametrize(("config", "B"), [("", 3), ("[batched]\nsize = 4\n", 4), ("[batched]\nsize = 2\n", 2)])
 def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B, media, use_config):
     use_config(config)
-    ml = active_settings().ml
-    W, b, X = np.array(ml.batch_w), np.array(ml.batch_b), np.array(ml.batch_inputs[:B])
+    cfg = active_settings().batched
+    W, b, X = np.array(cfg.w), np.array(cfg.b), np.array(cfg.inputs[:B])
 
     def flat(v):  # the batch-mean-centred layer, flattened
         Xv = v.reshape(B, 2)
@@ -576,19 +576,19 @@ def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B
 
 
 def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
-    use_config("[ml]\nbatch_w = [[0.0, 0.0], [0.0, 0.0]]\n")
+    use_config("[batched]\nw = [[0.0, 0.0], [0.0, 0.0]]\n")
     texts = captions(scene_class("BatchedJacobian"), media)
     assert not any("fill in" in t for t in texts)
     assert one(texts, r"every entry off the diagonal blocks stays exactly zero")
     # a small but nonzero filling is shown with its first significant digit, never as 0.00
-    use_config("[ml]\nbatch_w = [[0.001, 0.0], [0.0, 0.002]]\n")
+    use_config("[batched]\nw = [[0.001, 0.0], [0.0, 0.002]]\n")
     m = one(captions(scene_class("BatchedJacobian"), media), rf"fill in, up to {NUMBER} in size")
     # by hand: y_i = tanh(W (x_i - mean x) + b), so block (i, j), i != j, is -diag(1 - y_i^2) W / B; the largest
     # entry is at the largest weight 0.002 and the smallest |W (x_i - mean) + b|
-    ml = active_settings().ml
-    X = np.array(ml.batch_inputs[:ml.batch_size])
-    pre = (X - X.mean(axis=0)) @ np.diag([0.001, 0.002]) + np.array(ml.batch_b)
-    largest = max(np.max((1 - np.tanh(pre[:, k]) ** 2) * w / ml.batch_size) for k, w in enumerate((0.001, 0.002)))
+    cfg = active_settings().batched
+    X = np.array(cfg.inputs[:cfg.size])
+    pre = (X - X.mean(axis=0)) @ np.diag([0.001, 0.002]) + np.array(cfg.b)
+    largest = max(np.max((1 - np.tanh(pre[:, k]) ** 2) * w / cfg.size) for k, w in enumerate((0.001, 0.002)))
     assert m.group(1) == f"{largest:.4f}" != "0.00"
 
 
@@ -704,13 +704,13 @@ def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, 
 
 @pytest.mark.parametrize(("config", "ending"), [
     ("", "so it does not vanish although the softmax has saturated on a wrong class."),
-    ("[ml]\nsaturated_logits = [-1.0, 4.5, -1.5]\n", "the softmax has saturated on the true class, so p − y is "
+    ("[softmax]\nsaturated_logits = [-1.0, 4.5, -1.5]\n", "the softmax has saturated on the true class, so p − y is "
                                                        "small too, of length"),
-    ("[ml]\nlogits = [1.0, 0.2, -0.6, 0.0]\nsaturated_logits = [1.0, 0.5, 0.0, -0.5]\n", "p − y has length"),
+    ("[softmax]\nlogits = [1.0, 0.2, -0.6, 0.0]\nsaturated_logits = [1.0, 0.5, 0.0, -0.5]\n", "p − y has length"),
 ])
 def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, media, use_config):
     use_config(config)
-    z = np.array(active_settings().ml.saturated_logits)
+    z = np.array(active_settings().softmax.saturated_logits)
     t = scene_class("SoftmaxJacobian").TRUE_CLASS
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
     texts = captions(scene_class("SoftmaxJacobian"), media)

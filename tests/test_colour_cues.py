@@ -159,7 +159,7 @@ def test_sign_coloured_cells_also_show_their_sign(rendered, name: str, cells: st
 
     s = rendered(name)
     if name == "SoftmaxJacobian":  # its last beat saturates the softmax (every entry near 0): back to the start
-        for tracker, z in zip(s.z, s.settings.ml.logits, strict=True):
+        for tracker, z in zip(s.z, s.settings.softmax.logits, strict=True):
             tracker.set_value(z)
         s.followers.refresh()
     panel, pos, neg = (np.array(ManimColor(c).to_rgb()) for c in (style.PANEL, style.POSITIVE, style.NEGATIVE))

@@ -1,5 +1,5 @@
-"""Every scene that takes user settings gets a clean picture: a fixed corpus of [ml] and [rbf] settings
-(and [map] for TaylorError), each rendered (final frame only, tiny size) and checked from the mobjects'
+"""Every scene that takes user settings gets a clean picture: a fixed corpus of the scenes' own sections and
+[rbf] settings (and [map] for TaylorError), each rendered (final frame only, tiny size) and checked from the mobjects'
 bounding boxes, as tests/test_layout_corpus.py does for the grid scenes.
 
 Checked, per scene (attributes of the finished scene):
@@ -54,26 +54,26 @@ M = style.FRAME_MARGIN
 # (scene, settings body); every config is valid
 CORPUS = {
     "softmax_default": (SoftmaxJacobian, ""),
-    "softmax_2": (SoftmaxJacobian, "[ml]\nlogits = [2.0, -1.0]\nsaturated_logits = [5.0, -3.0]"),
-    "softmax_8": (SoftmaxJacobian, "[ml]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2, 2.0, 0.0, -0.3]\n"
+    "softmax_2": (SoftmaxJacobian, "[softmax]\nlogits = [2.0, -1.0]\nsaturated_logits = [5.0, -3.0]"),
+    "softmax_8": (SoftmaxJacobian, "[softmax]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2, 2.0, 0.0, -0.3]\n"
                                    "saturated_logits = [6.0, -1.0, -1.5, 0.0, -2.0, 1.0, -1.0, 0.5]"),
-    "softmax_5": (SoftmaxJacobian, "[ml]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2]\n"
+    "softmax_5": (SoftmaxJacobian, "[softmax]\nlogits = [1.0, 0.2, -0.6, 0.5, -1.2]\n"
                                    "saturated_logits = [4.5, -1.0, -1.5, -0.5, -2.0]"),
-    "softmax_6": (SoftmaxJacobian, "[ml]\nlogits = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
+    "softmax_6": (SoftmaxJacobian, "[softmax]\nlogits = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6]\n"
                                    "saturated_logits = [0.0, 0.0, 0.0, 0.0, 0.0, 9.0]"),
     "chain_default": (ChainRule, ""),
-    "chain_big": (ChainRule, "[ml]\nchain_w1 = [[8.0, -6.0], [5.0, 10.0]]\nchain_b1 = [1.0, -2.0]\n"
-                             "chain_w2 = [[-9.0, 8.0], [-7.0, 11.0]]\nchain_point = [0.5, -1.4]\n"
-                             "chain_cell = 0.8\nchain_gradient = [10.0, -6.0]"),
-    "flow_big": (FlowDensity, "[ml]\nflow_scales = [2.0, -2.0]\nflow_shifts = [3.0, -3.0]\n"
-                              "flow_base_std = 0.3\nflow_box = [-1.0, 6.0, -1.5, 1.5]"),
-    "flow_small_box": (FlowDensity, "[ml]\nflow_box = [-1.0, 1.0, -1.0, 1.0]"),
-    "penalty_steep": (JacobianPenalty, "[ml]\npenalty_w_steep = [[12.0, 6.0], [-3.0, 9.0]]\n"
-                                       "penalty_w_flat = [[1.0, 1.0], [1.0, 1.0001]]\npenalty_point = [0.9, -0.9]"),
+    "chain_big": (ChainRule, "[chain_rule]\nw1 = [[8.0, -6.0], [5.0, 10.0]]\nb1 = [1.0, -2.0]\n"
+                             "w2 = [[-9.0, 8.0], [-7.0, 11.0]]\npoint = [0.5, -1.4]\n"
+                             "cell = 0.8\ngradient = [10.0, -6.0]"),
+    "flow_big": (FlowDensity, "[flow]\nscales = [2.0, -2.0]\nshifts = [3.0, -3.0]\n"
+                              "base_std = 0.3\nbox = [-1.0, 6.0, -1.5, 1.5]"),
+    "flow_small_box": (FlowDensity, "[flow]\nbox = [-1.0, 1.0, -1.0, 1.0]"),
+    "penalty_steep": (JacobianPenalty, "[penalty]\nw_steep = [[12.0, 6.0], [-3.0, 9.0]]\n"
+                                       "w_flat = [[1.0, 1.0], [1.0, 1.0001]]\npoint = [0.9, -0.9]"),
     "penalty_default": (JacobianPenalty, ""),
-    "taylor_cubic": (TaylorError, '[map]\nf1 = "x**3"\nf2 = "y**3"\n[ml]\ntaylor_point = [0.0, 0.0]\n'
-                                  "taylor_direction = [1.0, 0.0]\ntaylor_steps = [0.05, 0.6]"),
-    "taylor_wide": (TaylorError, "[ml]\ntaylor_steps = [0.0001, 10.0]\ntaylor_point = [-2.0, 3.0]"),
+    "taylor_cubic": (TaylorError, '[map]\nf1 = "x**3"\nf2 = "y**3"\n[taylor]\npoint = [0.0, 0.0]\n'
+                                  "direction = [1.0, 0.0]\nsteps = [0.05, 0.6]"),
+    "taylor_wide": (TaylorError, "[taylor]\nsteps = [0.0001, 10.0]\npoint = [-2.0, 3.0]"),
     "rbf_12_narrow": (RBFJacobian, "[rbf]\ncenters = [-11.0, -9.0, -7.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 7.0, "
                                    "9.0, 11.0]\nweights = [5.0, -4.0, 3.0, 8.0, -7.0, 6.0, 1.0, -2.0, 9.0, 4.0, "
                                    "-5.0, 2.0]\nsigma = 0.2\nx_range = [-12.0, 12.0]\nx0_final = 11.5"),
@@ -85,32 +85,32 @@ CORPUS = {
     "rbf_model_big": (RBFModel, "[rbf]\ncenters = [-2.0, 0.0, 2.0]\nweights = [100.0, -70.0, 80.0]\nsigma = 3.0\n"
                                 "x_range = [-100.0, 100.0]\nx0_final = -90.0"),
     "regression_default": (VectorRegression, ""),
-    "regression_wide": (VectorRegression, "[ml]\nregression_mean = [-2.0, 3.0]\nregression_cov_small = [[4.0, -1.0], "
-                                          "[-1.0, 1.0]]\nregression_cov_large = [[40.0, 0.0], [0.0, 0.01]]\n"
-                                          "regression_w = [[8.0, 0.0], [0.0, 0.1]]\nregression_samples = 5000\n"
-                                          "regression_t = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]\n"
-                                          "regression_y = [100.0, 60.0, 37.0, 22.0, 13.0, 8.0, 5.0, 3.0]\n"
-                                          "regression_theta0 = [50.0, -0.1]\nregression_learning_rate = 1e-5"),
-    "regression_stalls": (VectorRegression, "[ml]\nregression_theta0 = [0.3, 0.2]\nregression_max_steps = 10"),
+    "regression_wide": (VectorRegression, "[regression]\nmean = [-2.0, 3.0]\ncov_small = [[4.0, -1.0], "
+                                          "[-1.0, 1.0]]\ncov_large = [[40.0, 0.0], [0.0, 0.01]]\n"
+                                          "w = [[8.0, 0.0], [0.0, 0.1]]\nsamples = 5000\n"
+                                          "t = [0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0]\n"
+                                          "y = [100.0, 60.0, 37.0, 22.0, 13.0, 8.0, 5.0, 3.0]\n"
+                                          "theta0 = [50.0, -0.1]\nlearning_rate = 1e-5"),
+    "regression_stalls": (VectorRegression, "[regression]\ntheta0 = [0.3, 0.2]\nmax_steps = 10"),
     "encoder_default": (EncoderSensitivity, ""),
-    "encoder_six": (EncoderSensitivity, "[ml]\nencoder_w = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], "
-                                        "[0.5, 0.5], [4.0, -4.0]]\nencoder_b = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\n"
-                                        "encoder_v = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
-                                        "encoder_box = [-3.0, 1.0, -1.0, 4.0]\nencoder_point = [-2.9, 3.9]\n"
-                                        "encoder_step = 2.0\n"
-                                        "encoder_points = [[0.0, 0.0], [0.1, 0.0]]"),
-    "encoder_one_point": (EncoderSensitivity, "[ml]\nencoder_box = [-10.0, 10.0, -0.5, 0.5]\n"
-                                              "encoder_points = [[5.0, 0.2]]\nencoder_point = [0.0, 0.0]"),
+    "encoder_six": (EncoderSensitivity, "[encoder]\nw = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0, 1.0], "
+                                        "[0.5, 0.5], [4.0, -4.0]]\nb = [0.0, 0.5, -0.5, 1.0, 0.0, 0.2]\n"
+                                        "v = [5.0, -4.0, 3.0, 2.0, -6.0, 1.0]\n"
+                                        "box = [-3.0, 1.0, -1.0, 4.0]\npoint = [-2.9, 3.9]\n"
+                                        "step = 2.0\n"
+                                        "points = [[0.0, 0.0], [0.1, 0.0]]"),
+    "encoder_one_point": (EncoderSensitivity, "[encoder]\nbox = [-10.0, 10.0, -0.5, 0.5]\n"
+                                              "points = [[5.0, 0.2]]\npoint = [0.0, 0.0]"),
     # the probe's code readout sat on J(x) when z ended low on the axis (z = -1.66, found by eye)
-    "encoder_low_code": (EncoderSensitivity, "[ml]\nencoder_point = [-0.8, 0.6]\nencoder_step = 0.4"),
+    "encoder_low_code": (EncoderSensitivity, "[encoder]\npoint = [-0.8, 0.6]\nstep = 0.4"),
     "maml_default": (MAMLStep, ""),
-    "maml_far": (MAMLStep, "[ml]\nmaml_theta = [-2.5, 1.8]\nmaml_alpha = 2.0\nmaml_cell = 2.0\n"
-                           "maml_x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
-                           "maml_y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]"),
-    "maml_tiny": (MAMLStep, "[ml]\nmaml_alpha = 0.01\nmaml_cell = 0.02\nmaml_val_x = [5.0]\nmaml_val_y = [-1.0]"),
-    "batch_2": (BatchedJacobian, "[ml]\nbatch_size = 2"),
-    "batch_4_big": (BatchedJacobian, "[ml]\nbatch_size = 4\nbatch_w = [[-9.5, 8.0], [0.05, -12.0]]\n"
-                                     "batch_b = [-3.0, 3.0]\nbatch_inputs = [[-10.0, 10.0], [0.01, -0.01], "
+    "maml_far": (MAMLStep, "[maml]\ntheta = [-2.5, 1.8]\nalpha = 2.0\ncell = 2.0\n"
+                           "x = [-3.0, -1.0, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0]\n"
+                           "y = [1.0, -1.0, 1.0, -1.0, 1.0, -1.0, 1.0, -1.0]"),
+    "maml_tiny": (MAMLStep, "[maml]\nalpha = 0.01\ncell = 0.02\nval_x = [5.0]\nval_y = [-1.0]"),
+    "batch_2": (BatchedJacobian, "[batched]\nsize = 2"),
+    "batch_4_big": (BatchedJacobian, "[batched]\nsize = 4\nw = [[-9.5, 8.0], [0.05, -12.0]]\n"
+                                     "b = [-3.0, 3.0]\ninputs = [[-10.0, 10.0], [0.01, -0.01], "
                                      "[5.5, -7.25], [-0.3, 0.4]]"),
     "spatial_default": (SpatialOutputs, ""),
     "spatial_relu_2ch": (SpatialOutputs, "[spatial]\nheight = 5\nwidth = 5\nchannels = 2\nactivation = 'relu'\n"

@@ -174,6 +174,14 @@ def test_input_hash_follows_scene_file_config_quality_and_flags(tmp_path: Path) 
     assert len({base, *changes}) == 1 + len(changes)
 
 
+def test_input_hash_follows_the_scene_settings_module_beside_it() -> None:
+    """A scene's own section (scenes/<file>_settings.py) is read by the settings loader, not imported by the
+    scene, yet decides its pixels (the defaults): it is one of the scene's inputs, another scene's is not."""
+    files = render.dependencies(render.ROOT / "scenes" / "softmax.py")
+    assert render.ROOT / "scenes" / "softmax_settings.py" in files
+    assert render.ROOT / "scenes" / "flow_settings.py" not in files
+
+
 def test_stamp_round_trip_and_up_to_date(tmp_path: Path) -> None:
     stamp, clip = tmp_path / "S.stamp", tmp_path / "S.mp4"
     entry = SceneEntry("x.py", "S", "t")
@@ -229,7 +237,11 @@ def test_bad_config_exits_2_naming_file_and_key_and_writes_nothing(tmp_path: Pat
 
 @pytest.mark.parametrize(("text", "needle"), [("[map]\nwobble = 1\n", "[map].wobble"),
                                                ("[rbf]\nsigma = -1\n", "[rbf].sigma"),
-                                               ("[rbf\n", "not valid TOML")])
+                                               ("[rbf\n", "not valid TOML"),
+                                               ("[chain_rule]\ncell = 0\n", "[chain_rule].cell"),
+                                               ("[ml]\nchain_cell = 0.5\nlogits = [1.0, 2.0]\n",
+                                                "[ml] chain_cell -> [chain_rule] cell, [ml] logits -> [softmax] "
+                                                "logits")])
 def test_other_bad_configs_exit_2(tmp_path: Path, text: str, needle: str) -> None:
     cfg = tmp_path / "bad.toml"
     cfg.write_text(text)

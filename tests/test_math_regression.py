@@ -95,17 +95,17 @@ def test_relative_error_is_the_frobenius_ratio() -> None:
 def test_default_clouds_small_close_large_wrong() -> None:
     """The lecture's clouds: for the small one J Sigma J^T is within the Monte-Carlo error of the sample
     covariance; for the large one it is off by far more than that error."""
-    ml = load_settings().ml
-    layer = TanhLayer(np.array(ml.regression_w), np.array(ml.regression_b))
-    for cov, close in ((ml.regression_cov_small, True), (ml.regression_cov_large, False)):
-        prop = propagate_cloud(layer, ml.regression_mean, np.array(cov), ml.regression_samples, ml.regression_seed)
+    cfg = load_settings().regression
+    layer = TanhLayer(np.array(cfg.w), np.array(cfg.b))
+    for cov, close in ((cfg.cov_small, True), (cfg.cov_large, False)):
+        prop = propagate_cloud(layer, cfg.mean, np.array(cov), cfg.samples, cfg.seed)
         # independent: a large Monte-Carlo run with numpy's own sampler and the layer written out
-        x = np.random.default_rng(99).multivariate_normal(ml.regression_mean, cov, size=400_000)
-        truth = np.cov(np.tanh(x @ np.array(ml.regression_w).T + ml.regression_b).T)
+        x = np.random.default_rng(99).multivariate_normal(cfg.mean, cov, size=400_000)
+        truth = np.cov(np.tanh(x @ np.array(cfg.w).T + cfg.b).T)
         err = relative_error(prop.linear_cov, truth)
-        assert prop.mismatch == pytest.approx(err, abs=4 / np.sqrt(ml.regression_samples))
+        assert prop.mismatch == pytest.approx(err, abs=4 / np.sqrt(cfg.samples))
         assert (err < 0.05) if close else (err > 0.3), err
-        np.testing.assert_allclose(prop.centre, layer(np.array(ml.regression_mean)), rtol=1e-14)
+        np.testing.assert_allclose(prop.centre, layer(np.array(cfg.mean)), rtol=1e-14)
         np.testing.assert_allclose(prop.sample_cov, np.cov(prop.outputs.T), rtol=1e-12)
 
 
@@ -238,18 +238,18 @@ def test_least_squares_rejects_bad_input() -> None:
 
 
 def _lecture_layer():
-    ml = load_settings(None).ml
-    return ml, TanhLayer(np.array(ml.regression_w), np.array(ml.regression_b))
+    cfg = load_settings(None).regression
+    return cfg, TanhLayer(np.array(cfg.w), np.array(cfg.b))
 
 
-@pytest.mark.parametrize("which", ["regression_cov_small", "regression_cov_large"])
+@pytest.mark.parametrize("which", ["cov_small", "cov_large"])
 def test_output_moments_match_a_large_monte_carlo(which):
-    ml, layer = _lecture_layer()
-    cov, mu = np.array(getattr(ml, which)), np.array(ml.regression_mean)
+    cfg, layer = _lecture_layer()
+    cov, mu = np.array(getattr(cfg, which)), np.array(cfg.mean)
     mean, out_cov = gaussian_output_moments(layer, mu, cov)
     # independent: two million seeded samples through a Cholesky factor, the layer written out
     x = mu + np.random.default_rng(11).standard_normal((2_000_000, 2)) @ np.linalg.cholesky(cov).T
-    y = np.tanh(x @ np.array(ml.regression_w).T + ml.regression_b)
+    y = np.tanh(x @ np.array(cfg.w).T + cfg.b)
     mc_cov = np.cov(y.T)
     # the sample covariance's standard error is about sqrt((C_ii C_jj + C_ij^2) / k) per entry; 6 of them
     se = np.sqrt((np.outer(np.diag(mc_cov), np.diag(mc_cov)) + mc_cov**2) / len(y))
@@ -274,14 +274,14 @@ def test_output_moments_reject_bad_orders_and_dimensions():
 
 
 def test_propagation_separates_linearisation_from_sampling_error():
-    ml, layer = _lecture_layer()
-    for cov in (ml.regression_cov_small, ml.regression_cov_large):
-        prop = propagate_cloud(layer, ml.regression_mean, np.array(cov), ml.regression_samples, ml.regression_seed)
+    cfg, layer = _lecture_layer()
+    for cov in (cfg.cov_small, cfg.cov_large):
+        prop = propagate_cloud(layer, cfg.mean, np.array(cov), cfg.samples, cfg.seed)
         np.testing.assert_allclose(prop.linearisation_error, relative_error(prop.linear_cov, prop.true_cov))
         np.testing.assert_allclose(prop.sampling_error, relative_error(prop.sample_cov, prop.true_cov))
         # Monte-Carlo noise of 1000 samples: of the order sqrt(2 / k), about 4.5 %, not far below or above
-        assert 0.2 * np.sqrt(2 / ml.regression_samples) < prop.sampling_error < 3 * np.sqrt(2 / ml.regression_samples)
-    small = propagate_cloud(layer, ml.regression_mean, np.array(ml.regression_cov_small), 1000, ml.regression_seed)
+        assert 0.2 * np.sqrt(2 / cfg.samples) < prop.sampling_error < 3 * np.sqrt(2 / cfg.samples)
+    small = propagate_cloud(layer, cfg.mean, np.array(cfg.cov_small), 1000, cfg.seed)
     # the small cloud: linearising costs well under 1 %, ten times less than the samples' own noise
     assert small.linearisation_error < 0.01 < small.sampling_error
 
@@ -299,12 +299,12 @@ def test_loss_hessian_matches_differences_of_the_gradient():
 
 
 def test_descent_settles_below_the_stability_limit_and_not_above():
-    ml = load_settings(None).ml
-    fit = ExponentialFit(np.array(ml.regression_t), np.array(ml.regression_y))
-    best = gauss_newton(fit, ml.regression_theta0, 1e-10, 100).thetas[-1]
+    cfg = load_settings(None).regression
+    fit = ExponentialFit(np.array(cfg.t), np.array(cfg.y))
+    best = gauss_newton(fit, cfg.theta0, 1e-10, 100).thetas[-1]
     limit = descent_stability_limit(fit, best)
     assert limit == pytest.approx(0.0086, abs=5e-5)
-    assert ml.regression_learning_rate < limit  # the lecture's eta = 0.005 is inside, at 58 % of it
+    assert cfg.learning_rate < limit  # the lecture's eta = 0.005 is inside, at 58 % of it
     start = best + [1e-3, -1e-3]
     for rate, settles in ((0.97 * limit, True), (1.03 * limit, False)):
         th = start.copy()

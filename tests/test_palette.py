@@ -48,7 +48,7 @@ def pictures() -> dict[str, dict[str, str]]:
         "RBF features": {**{f"phi{i + 1}": basis[i % len(basis)] for i in range(len(s.rbf.centers))},
                          "highlight": highlight, "model": hexes(style.MODEL)},
         "all six basis colours": {f"phi{i + 1}": b for i, b in enumerate(basis)},
-        "softmax": {**{f"p{i + 1}": basis[i % len(basis)] for i in range(len(s.ml.logits))},
+        "softmax": {**{f"p{i + 1}": basis[i % len(basis)] for i in range(len(s.softmax.logits))},
                     "positive": hexes(style.POSITIVE), "negative": hexes(style.NEGATIVE), "highlight": highlight},
         "flow": {"shrink": hexes(style.SHRINK), "grow": hexes(style.GROW), "highlight": highlight},
         "regression": {"descent": hexes(style.DESCENT), "Gauss-Newton": hexes(style.GAUSS_NEWTON),

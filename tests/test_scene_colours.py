@@ -243,9 +243,9 @@ def _tanh(W, b):
 def test_chain_rule_arrows_point_along_their_roles(colours):
     _, s = colours
     scene = s["chain"]
-    ml = scene.settings.ml
-    f, g = _tanh(ml.chain_w1, ml.chain_b1), _tanh(ml.chain_w2, ml.chain_b2)
-    p = np.array(ml.chain_point)
+    cfg = scene.settings.chain_rule
+    f, g = _tanh(cfg.w1, cfg.b1), _tanh(cfg.w2, cfg.b2)
+    p = np.array(cfg.point)
     jf = numerical_jacobian(f, p, 1e-6)
     jgf = numerical_jacobian(g, f(p), 1e-6) @ jf
     a = scene.snaps["all"]["arrows"]
@@ -255,7 +255,7 @@ def test_chain_rule_arrows_point_along_their_roles(colours):
         for i, role in enumerate(("je1", "je2")):
             arrow = a[role][k]
             start, end = panel.to_data(np.array([[*arrow["start"], 0], [*arrow["end"], 0]]))
-            np.testing.assert_allclose(end - start, ml.chain_cell * jac[:, i], atol=1e-6)
+            np.testing.assert_allclose(end - start, cfg.cell * jac[:, i], atol=1e-6)
 
 
 def test_chain_rule_arrows_have_their_role_colours(colours):
@@ -274,13 +274,13 @@ def test_chain_rule_arrows_show_their_role_colours_in_the_frame(colours):
 def test_penalty_arrows_point_along_their_roles(colours):
     _, s = colours
     scene = s["penalty"]
-    ml = scene.settings.ml
-    p = np.array(ml.penalty_point)
+    cfg = scene.settings.penalty
+    p = np.array(cfg.point)
     a = scene.snaps["all"]["arrows"]
     np.testing.assert_allclose(direction(a["e1"][0]["end"] - a["e1"][0]["start"]), [1, 0], atol=1e-9)
     np.testing.assert_allclose(direction(a["e2"][0]["end"] - a["e2"][0]["start"]), [0, 1], atol=1e-9)
-    for k, W in enumerate((ml.penalty_w_steep, ml.penalty_w_flat)):
-        jac = numerical_jacobian(_tanh(W, ml.penalty_b), p, 1e-6)
+    for k, W in enumerate((cfg.w_steep, cfg.w_flat)):
+        jac = numerical_jacobian(_tanh(W, cfg.b), p, 1e-6)
         panel = scene.panels[k + 1]
         for i, role in enumerate(("je1", "je2")):
             arrow = a[role][k]

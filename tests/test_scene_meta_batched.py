@@ -70,10 +70,10 @@ def fd_grad(fn, t, h=1e-5):
     return np.array([(fn(t + h * e) - fn(t - h * e)) / (2 * h) for e in np.eye(2)])
 
 
-def maml_truth(ml):
+def maml_truth(cfg):
     """(theta, theta', step by finite differences, its Jacobian, grad L_val(theta'), the meta-gradient)."""
-    loss, val = task_loss(ml.maml_x, ml.maml_y), task_loss(ml.maml_val_x, ml.maml_val_y)
-    alpha, theta = ml.maml_alpha, np.array(ml.maml_theta)
+    loss, val = task_loss(cfg.x, cfg.y), task_loss(cfg.val_x, cfg.val_y)
+    alpha, theta = cfg.alpha, np.array(cfg.theta)
 
     def step(t):
         return t - alpha * fd_grad(loss, t)
@@ -87,9 +87,9 @@ def maml_truth(ml):
 
 def test_maml_read_back(rendered) -> None:
     scene, _ = rendered("MAMLStep")
-    ml = scene.settings.ml
-    theta, prime, step, jac, g_val, meta = maml_truth(ml)
-    h, s = ml.maml_cell, scene.arrow_scale
+    cfg = scene.settings.maml
+    theta, prime, step, jac, g_val, meta = maml_truth(cfg)
+    h, s = cfg.cell, scene.arrow_scale
     left, right = scene.panels
     unit = np.array([[0, 0], [1, 0], [1, 1], [0, 1]], float)
     np.testing.assert_allclose(left.to_data(scene.square.get_vertices()), theta + h * unit, atol=1e-9)
@@ -148,8 +148,8 @@ def assert_difference_row_adds_up(scene) -> None:
     assert [m - g for m, g in zip(digits[1][:-1], digits[0][:-1], strict=True)] == digits[2][:-1], digits
 
 
-@pytest.mark.parametrize("config", ["", "[ml]\nmaml_theta = [-0.4, 0.2]\nmaml_alpha = 0.3\n",
-                                    "[ml]\nmaml_theta = [-0.4, 0.5]\nmaml_alpha = 1.5\nmaml_cell = 0.3\n"])
+@pytest.mark.parametrize("config", ["", "[maml]\ntheta = [-0.4, 0.2]\nalpha = 0.3\n",
+                                    "[maml]\ntheta = [-0.4, 0.5]\nalpha = 1.5\ncell = 0.3\n"])
 def test_maml_view_fits_theta_its_image_and_their_labels(config, tmp_path, use_config) -> None:
     """theta, theta' and their labels stay inside their panels, well clear of the edge (with theta = (-0.4, 0.2)
     and alpha = 0.3 the theta' label once sat 0.1 from the lower edge)."""
@@ -214,11 +214,11 @@ def check_cells(values, colours, truth, scale, B, m, n):
 
 def test_batched_read_back(rendered) -> None:
     scene, _ = rendered("BatchedJacobianRecorded", batched_recorded())
-    ml = scene.settings.ml
-    B = ml.batch_size
-    X = np.array(ml.batch_inputs[:B])
-    plain, Y = batch_truth(ml.batch_w, ml.batch_b, X, 0.0)
-    mixed, _ = batch_truth(ml.batch_w, ml.batch_b, X, 1.0)
+    cfg = scene.settings.batched
+    B = cfg.size
+    X = np.array(cfg.inputs[:B])
+    plain, Y = batch_truth(cfg.w, cfg.b, X, 0.0)
+    mixed, _ = batch_truth(cfg.w, cfg.b, X, 1.0)
     m, n = Y.shape[1], X.shape[1]
     assert plain.shape == (B * m, B * n)
     scale = max(np.abs(plain).max(), np.abs(mixed).max())
@@ -268,10 +268,10 @@ def test_batched_cells_show_the_sign_colours_in_the_frame(rendered) -> None:
     differences here) is clearly nonzero is blended towards the positive colour when the entry is positive,
     the negative one when negative, by 0.8 min(1, |entry| / largest) as drawn."""
     scene, _ = rendered("BatchedJacobian")
-    ml = scene.settings.ml
-    X = np.array(ml.batch_inputs[:ml.batch_size])
+    cfg = scene.settings.batched
+    X = np.array(cfg.inputs[:cfg.size])
     frames = {b.split("-", 1)[1]: f for b, f in scene.beat_frames}
-    truths = {c: batch_truth(ml.batch_w, ml.batch_b, X, c)[0] for c in (0.0, 1.0)}
+    truths = {c: batch_truth(cfg.w, cfg.b, X, c)[0] for c in (0.0, 1.0)}
     scale = max(np.abs(t).max() for t in truths.values())
     checked = 0
     for beat, c in (("show_matrix", 0.0), ("mix_examples", 1.0)):
@@ -314,12 +314,12 @@ def test_batched_small_entries_keep_a_significant_digit(tmp_path, use_config) ->
     """With tiny weights every nonzero entry of the matrix shows a nonzero digit, in both states (issue 26:
     W = diag(0.001, 0.002) showed every cell as 0.00 beside a caption saying 0.0005), and the numbers stay
     legible: digits at least 7 px high in a 480p frame (the defaults' are 10.3 px; 4 decimals give 7.4 px)."""
-    use_config("[ml]\nbatch_w = [[0.001, 0.0], [0.0, 0.002]]\n")
+    use_config("[batched]\nw = [[0.001, 0.0], [0.0, 0.002]]\n")
     scene = render_scene(batched_recorded(), tmp_path, 128, 72, last_frame=True)
-    ml = scene.settings.ml
-    X = np.array(ml.batch_inputs[:ml.batch_size])
+    cfg = scene.settings.batched
+    X = np.array(cfg.inputs[:cfg.size])
     for c, values in ((0.0, [e.get_value() for e in scene.entries]), (1.0, scene.mixed_values)):
-        truth = batch_truth(ml.batch_w, ml.batch_b, X, c)[0].ravel()
+        truth = batch_truth(cfg.w, cfg.b, X, c)[0].ravel()
         places = {e.num_decimal_places for e in scene.entries}.pop()
         shown = np.round(np.asarray(values), places)
         hidden = [(k, v) for k, (v, s) in enumerate(zip(truth, shown, strict=True)) if abs(v) > 1e-9 and s == 0]

@@ -77,9 +77,9 @@ def test_golden_beat_frames(rendered, name: str) -> None:
 
 def test_chain_rule_read_back(rendered) -> None:
     scene, _ = rendered("ChainRule")
-    s = scene.settings.ml
-    f, g = _tanh(s.chain_w1, s.chain_b1), _tanh(s.chain_w2, s.chain_b2)
-    p, h = np.array(s.chain_point), s.chain_cell
+    s = scene.settings.chain_rule
+    f, g = _tanh(s.w1, s.b1), _tanh(s.w2, s.b2)
+    p, h = np.array(s.point), s.cell
     jf = numerical_jacobian(f, p, 1e-6)
     jg = numerical_jacobian(g, f(p), 1e-6)
     offsets = h * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
@@ -93,7 +93,7 @@ def test_chain_rule_read_back(rendered) -> None:
     for matrix, expected in ((scene.m_gf, jg @ jf), (scene.m_g, jg), (scene.m_f, jf)):
         np.testing.assert_allclose(shown_values(matrix), expected, atol=0.0051)
     # gradients pulled back: v^T J_g in the hidden panel, v^T J_g J_f at the input (drawn at half length)
-    v = np.array(s.chain_gradient)
+    v = np.array(s.gradient)
     tip = scene.panels[0].to_data(scene.grad_arrows[2].get_end())[0]
     np.testing.assert_allclose(tip, p + scene.GRADIENT_SCALE * (v @ jg @ jf), atol=1e-6)
     shown = [shown_values(row[1])[0] for row in scene.gradient_rows]
@@ -114,9 +114,9 @@ def test_chain_rule_product_reads_as_an_equation(rendered) -> None:
     assert parts[0].tex_string.replace(" ", "").startswith(r"J_{g\circf}(p)")
 
 
-STEEP_CHAIN = ("[ml]\nchain_w1 = [[4.0, -2.0], [1.5, 3.5]]\nchain_b1 = [0.0, 0.0]\n"
-               "chain_w2 = [[3.0, 2.5], [-2.0, 3.5]]\nchain_b2 = [0.0, 0.0]\n"
-               "chain_point = [0.0, 0.0]\nchain_cell = 0.8\n")
+STEEP_CHAIN = ("[chain_rule]\nw1 = [[4.0, -2.0], [1.5, 3.5]]\nb1 = [0.0, 0.0]\n"
+               "w2 = [[3.0, 2.5], [-2.0, 3.5]]\nb2 = [0.0, 0.0]\n"
+               "point = [0.0, 0.0]\ncell = 0.8\n")
 
 
 @pytest.mark.parametrize("config", ["", STEEP_CHAIN])
@@ -142,7 +142,7 @@ def test_chain_rule_keeps_cells_and_gradients_inside_their_panels(config, use_co
 
 def test_softmax_read_back(rendered) -> None:
     scene, _ = rendered("SoftmaxJacobian")
-    z = np.array(scene.settings.ml.saturated_logits)
+    z = np.array(scene.settings.softmax.saturated_logits)
     p = np.exp(z) / np.exp(z).sum()
     jac = numerical_jacobian(lambda x: np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), z, 1e-6)
     K = len(z)
@@ -169,7 +169,7 @@ def test_softmax_read_back(rendered) -> None:
 
 
 def _coupling_flow(scales, shifts):
-    """The flow of [ml].flow_scales / flow_shifts written out here (two affine couplings, as documented):
+    """The flow of [flow].scales / shifts written out here (two affine couplings, as documented):
     u2 = x2 exp(a1 tanh x1) + c1 sin x1, y1 = x1 exp(a2 tanh u2) + c2 sin u2; det J = exp(a1 tanh x1 + a2 tanh u2)."""
     (a1, a2), (c1, c2) = scales, shifts
 
@@ -188,8 +188,8 @@ def _coupling_flow(scales, shifts):
 
 def test_flow_read_back(rendered) -> None:
     scene, _ = rendered("FlowDensity")
-    s = scene.settings.ml
-    flow, det = _coupling_flow(s.flow_scales, s.flow_shifts)
+    s = scene.settings.flow
+    flow, det = _coupling_flow(s.scales, s.shifts)
     # the integral over the box (3 decimals shown) against the base mass that the flow keeps inside the box,
     # integrated on the latent side without the change of variables
     kept = 1 - mass_outside(scene.flow, scene.base, scene.box, scene.base_box())
@@ -208,10 +208,10 @@ def test_flow_read_back(rendered) -> None:
 
 def test_penalty_read_back(rendered) -> None:
     scene, _ = rendered("JacobianPenalty")
-    s = scene.settings.ml
-    p = np.array(s.penalty_point)
-    for k, W in enumerate((s.penalty_w_steep, s.penalty_w_flat)):
-        jac = numerical_jacobian(_tanh(W, s.penalty_b), p, 1e-6)
+    s = scene.settings.penalty
+    p = np.array(s.point)
+    for k, W in enumerate((s.w_steep, s.w_flat)):
+        jac = numerical_jacobian(_tanh(W, s.b), p, 1e-6)
         sv = np.linalg.svd(jac, compute_uv=False)
         readout = scene.readouts[k]
         assert readout[1][1].get_value() == pytest.approx(sv[0], abs=0.0051)
@@ -219,7 +219,7 @@ def test_penalty_read_back(rendered) -> None:
         assert readout[3][1].get_value() == pytest.approx(np.sqrt((sv**2).sum()), abs=0.0051)
         ellipse, axis1 = scene.ellipses[k][0], scene.ellipses[k][1]
         panel = scene.panels[k + 1]
-        centre = _tanh(W, s.penalty_b)(p)
+        centre = _tanh(W, s.b)(p)
         start, end = panel.to_data(np.array([axis1.get_start(), axis1.get_end()]))
         np.testing.assert_allclose(start, centre, atol=1e-6)  # the ellipse sits at f(x)
         # the long axis: length r sigma_1 along the top left singular vector (either sign)
@@ -237,8 +237,8 @@ def test_taylor_read_back(rendered) -> None:
     assert scene.slope_readout[1].get_value() == pytest.approx(2.0, abs=0.015)
     # each plotted dot sits at (|d|, error); the page's map has error = |d|^2 |(u1^2, u2^2)| exactly,
     # u the configured direction made unit length here (not the scene's own u)
-    u = np.array(scene.settings.ml.taylor_direction) / np.hypot(*scene.settings.ml.taylor_direction)
-    steps = np.geomspace(*scene.settings.ml.taylor_steps[::-1], scene.SAMPLES)
+    u = np.array(scene.settings.taylor.direction) / np.hypot(*scene.settings.taylor.direction)
+    steps = np.geomspace(*scene.settings.taylor.steps[::-1], scene.SAMPLES)
     expected = [scene.axes.c2p(st, st**2 * np.hypot(u[0] ** 2, u[1] ** 2)) for st in steps]
     drawn = [d.get_center() for d in scene.dots]
     np.testing.assert_allclose(drawn, expected, atol=1e-6)
@@ -302,14 +302,14 @@ def _gn_loop(t, y, theta, tol, max_steps):
 
 def test_vector_regression_read_back(rendered) -> None:
     scene, _ = rendered("VectorRegression")
-    s = scene.settings.ml
-    f = _tanh(s.regression_w, s.regression_b)
-    mean = np.array(s.regression_mean)
+    s = scene.settings.regression
+    f = _tanh(s.w, s.b)
+    mean = np.array(s.mean)
     jac = numerical_jacobian(f, mean, 1e-6)
-    for cloud, cov in zip(scene.clouds, (s.regression_cov_small, s.regression_cov_large), strict=True):
+    for cloud, cov in zip(scene.clouds, (s.cov_small, s.cov_large), strict=True):
         inp, out = cloud["panels"]
         # the input dots: the seeded standard normals through the closed-form square root of Sigma
-        z = np.random.default_rng(s.regression_seed).standard_normal((s.regression_samples, 2))
+        z = np.random.default_rng(s.seed).standard_normal((s.samples, 2))
         xs = _dot_centres(inp, cloud["inputs"])
         np.testing.assert_allclose(xs, mean + z @ _sqrt2(cov), atol=1e-6)
         np.testing.assert_allclose(_dot_centres(out, cloud["outputs"]), f(xs), atol=1e-6)
@@ -319,8 +319,8 @@ def test_vector_regression_read_back(rendered) -> None:
         _on_ellipse(out.to_data(cloud["sampled"].get_anchors()), ys.mean(axis=0), np.cov(ys.T), scene.K_SIGMA, 2.5e-3)
         _on_ellipse(inp.to_data(cloud["sigma"].get_anchors()), mean, np.array(cov), scene.K_SIGMA)
     # the Gauss-Newton path drawn on the loss contours is the lstsq iteration
-    t, y = np.array(s.regression_t), np.array(s.regression_y)
-    gn = _gn_loop(t, y, s.regression_theta0, s.regression_tol, s.regression_max_steps)
+    t, y = np.array(s.t), np.array(s.y)
+    gn = _gn_loop(t, y, s.theta0, s.tol, s.max_steps)
     np.testing.assert_allclose(scene.theta_panel.to_data(_vertices(scene.gn_path)), gn, atol=1e-6)
     assert len(_vertices(scene.gd_path)) == scene.gd.steps + 1
     # colours carry the roles
@@ -341,20 +341,20 @@ def test_vector_regression_read_back(rendered) -> None:
 
 
 def _encoder(s):
-    W, b, v = np.array(s.encoder_w), np.array(s.encoder_b), np.array(s.encoder_v)
+    W, b, v = np.array(s.w), np.array(s.b), np.array(s.v)
     return lambda x: np.tanh(np.asarray(x) @ W.T + b) @ v[:, None]
 
 
 def test_encoder_read_back(rendered) -> None:
     scene, _ = rendered("EncoderSensitivity")
-    s = scene.settings.ml
-    enc, x, panel = _encoder(s), np.array(s.encoder_point), scene.panel
+    s = scene.settings.encoder
+    enc, x, panel = _encoder(s), np.array(s.point), scene.panel
     jac = numerical_jacobian(enc, x, 1e-6)
     _, sv, vt = np.linalg.svd(jac)
-    # the amplified direction: the top right-singular vector, drawn encoder_step long from x
+    # the amplified direction: the top right-singular vector, drawn [encoder].step long from x
     start, end = panel.to_data(np.array([scene.arrows[0].get_start(), scene.arrows[0].get_end()]))
     np.testing.assert_allclose(start, x, atol=1e-6)
-    assert abs((end - start) @ vt[0]) == pytest.approx(s.encoder_step, rel=1e-6)
+    assert abs((end - start) @ vt[0]) == pytest.approx(s.step, rel=1e-6)
     # the ignored direction: the dashed line through x along the null space, J d = 0
     ends = panel.to_data(np.asarray(scene.arrows[1].get_anchors())[[0, -1]])
     d = ends[1] - ends[0]
@@ -548,12 +548,12 @@ def test_softmax_every_shown_cell_carries_its_number_and_sign_colour(rendered) -
     positive, the negative one when negative; the legend's two swatches, in the order "> 0", "< 0", show
     those two colours."""
     scene, _ = rendered("SoftmaxJacobian")
-    ml = scene.settings.ml
+    cfg = scene.settings.softmax
     seen = beats_showing_cells_without_numbers(scene.beat_frames, list(scene.cells))
     whole = [b.split("-", 1)[1] for b, r in seen.items() if len(r["shown"]) == len(scene.cells)]
     assert whole == ["show_jacobian", "show_row_sums", "move_logits", "saturate", "contrast_cross_entropy"], seen
     assert not {b: r["bare"] for b, r in seen.items() if r["bare"]}
-    logits = {"show_jacobian": ml.logits, "move_logits": ml.logits, "saturate": ml.saturated_logits}
+    logits = {"show_jacobian": cfg.logits, "move_logits": cfg.logits, "saturate": cfg.saturated_logits}
     frames = {b.split("-", 1)[1]: f for b, f in scene.beat_frames}
     checked = 0
     for beat, z in logits.items():

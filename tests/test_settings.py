@@ -1,14 +1,17 @@
 """jacobian_settings: defaults load, user files override, and every bad input is one line naming file and key.
 
-The wrong-type tests walk the live SCHEMA, so keys other helpers add are covered automatically.
+The wrong-type tests walk the live sections (the shared ones and each scene's own, declared beside it), so keys
+and sections added later are covered automatically.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import math
 import os
+import re
 import tomllib
 from pathlib import Path
 
@@ -17,15 +20,16 @@ import pytest
 from jacobian_settings import (
     DEFAULT_CONFIG,
     ENV_VAR,
-    SCHEMA,
     ConfigError,
     Settings,
     activate,
     active_settings,
     environment_for,
     load_settings,
+    sections,
 )
 
+ROOT = Path(__file__).resolve().parent.parent
 DEFAULTS = tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8"))
 
 
@@ -84,7 +88,8 @@ def wrong_values(default) -> list:
     return ["1.0", table]
 
 
-ALL_KEYS = [(section, key) for section, (_, checks) in SCHEMA.items() for key in checks]
+SECTIONS = sections()
+ALL_KEYS = [(name, key) for name, sec in SECTIONS.items() for key in sec.checks]
 
 
 # ---------------------------------------------------------------- good files
@@ -97,9 +102,9 @@ def test_defaults_load_and_match_the_toml_file():
     assert list(settings.rbf.centers) == DEFAULTS["rbf"]["centers"]
     assert settings.rbf.sigma == DEFAULTS["rbf"]["sigma"]
     assert (settings.map.f1, settings.map.f2) == (DEFAULTS["map"]["f1"], DEFAULTS["map"]["f2"])
-    assert set(SCHEMA) == set(DEFAULTS), "default.toml and SCHEMA list the same sections"
-    for section, (_, checks) in SCHEMA.items():
-        assert set(checks) == set(DEFAULTS[section]), f"[{section}] keys differ between SCHEMA and default.toml"
+    assert set(SECTIONS) == set(DEFAULTS), "default.toml and the declared sections list the same sections"
+    for name, sec in SECTIONS.items():
+        assert set(sec.checks) == set(DEFAULTS[name]), f"[{name}] keys differ between its declaration and default.toml"
 
 
 def test_user_file_overrides_only_what_it_names(tmp_path):
@@ -206,13 +211,13 @@ def test_unknown_section(tmp_path):
     assert "[rfb]" in message and "unknown section" in message
 
 
-@pytest.mark.parametrize("section", list(SCHEMA))
+@pytest.mark.parametrize("section", list(SECTIONS))
 def test_unknown_key_in_every_section(tmp_path, section):
     message = config_error(write_config(tmp_path, {section: {"no_such_key": 1}}))
     assert f"[{section}].no_such_key" in message and "unknown key" in message
 
 
-@pytest.mark.parametrize("section", list(SCHEMA))
+@pytest.mark.parametrize("section", list(SECTIONS))
 def test_section_that_is_not_a_table(tmp_path, section):
     path = tmp_path / "flat.toml"
     path.write_text(f"{section} = 3\n", encoding="utf-8")
@@ -253,27 +258,27 @@ def test_wrong_type_for_every_key(tmp_path, section, key):
         ("colors", "e1", "blue", "#58C4DD"),
         ("colors", "basis", [], "colours"),
         ("colors", "heatmap", "jet", "plasma"),
-        ("ml", "regression_cov_small", [[1.0, 0.5], [0.4, 1.0]], "symmetric"),
-        ("ml", "regression_cov_large", [[1.0, 2.0], [2.0, 1.0]], "a d - b^2 > 0"),
-        ("ml", "regression_cov_large", [[-1.0, 0.0], [0.0, -1.0]], "a > 0"),
-        ("ml", "regression_samples", 10, "from 50 to 5000"),
-        ("ml", "regression_max_steps", 2.5, "whole number"),
-        ("ml", "regression_tol", 0.0, "> 0"),
-        ("ml", "regression_t", [0.0, 1.0], "list of 3 to 12 numbers"),
-        ("ml", "encoder_w", [[1.0, 2.0]] * 7, "1 to 6 rows"),
-        ("ml", "encoder_points", [[0.0, 0.0]] * 10, "1 to 9 [x, y] pairs"),
-        ("ml", "maml_alpha", 0.0, "> 0 and <= 2"),
-        ("ml", "maml_alpha", 2.5, "> 0 and <= 2"),
-        ("ml", "maml_cell", -0.1, "> 0 and <= 2"),
-        ("ml", "maml_x", [float(k) for k in range(9)], "list of 1 to 8 numbers"),
-        ("ml", "maml_theta", [0.3], "list of 2 numbers"),
-        ("ml", "batch_size", 1, "whole number from 2 to 4"),
-        ("ml", "batch_size", 5, "whole number from 2 to 4"),
-        ("ml", "batch_size", 3.0, "whole number from 2 to 4"),
-        ("ml", "batch_inputs", [[0.0, 1.0]], "list of 2 to 4 [x, y] pairs"),
-        ("ml", "batch_inputs", [[0.0, 1.0]] * 5, "list of 2 to 4 [x, y] pairs"),
-        ("ml", "batch_inputs", [[0.0, 1.0], [1.0]], "list of 2 to 4 [x, y] pairs"),
-        ("ml", "batch_w", [[1.0, 0.0]], "2x2 matrix"),
+        ("regression", "cov_small", [[1.0, 0.5], [0.4, 1.0]], "symmetric"),
+        ("regression", "cov_large", [[1.0, 2.0], [2.0, 1.0]], "a d - b^2 > 0"),
+        ("regression", "cov_large", [[-1.0, 0.0], [0.0, -1.0]], "a > 0"),
+        ("regression", "samples", 10, "from 50 to 5000"),
+        ("regression", "max_steps", 2.5, "whole number"),
+        ("regression", "tol", 0.0, "> 0"),
+        ("regression", "t", [0.0, 1.0], "list of 3 to 12 numbers"),
+        ("encoder", "w", [[1.0, 2.0]] * 7, "1 to 6 rows"),
+        ("encoder", "points", [[0.0, 0.0]] * 10, "1 to 9 [x, y] pairs"),
+        ("maml", "alpha", 0.0, "> 0 and <= 2"),
+        ("maml", "alpha", 2.5, "> 0 and <= 2"),
+        ("maml", "cell", -0.1, "> 0 and <= 2"),
+        ("maml", "x", [float(k) for k in range(9)], "list of 1 to 8 numbers"),
+        ("maml", "theta", [0.3], "list of 2 numbers"),
+        ("batched", "size", 1, "whole number from 2 to 4"),
+        ("batched", "size", 5, "whole number from 2 to 4"),
+        ("batched", "size", 3.0, "whole number from 2 to 4"),
+        ("batched", "inputs", [[0.0, 1.0]], "list of 2 to 4 [x, y] pairs"),
+        ("batched", "inputs", [[0.0, 1.0]] * 5, "list of 2 to 4 [x, y] pairs"),
+        ("batched", "inputs", [[0.0, 1.0], [1.0]], "list of 2 to 4 [x, y] pairs"),
+        ("batched", "w", [[1.0, 0.0]], "2x2 matrix"),
     ],
 )
 def test_bad_values_name_file_key_and_expectation(tmp_path, section, key, value, needle):
@@ -292,28 +297,47 @@ def test_huge_bad_value_is_clipped(tmp_path):
     assert "[map].name" in message and "..." in message
 
 
-@pytest.mark.parametrize(
-    ("values", "needle"),
-    [
-        ({"chain_point": [1.4, -1.5], "chain_cell": 1.5}, "[ml].chain_point and chain_point + chain_cell must lie"),
-        ({"chain_point": [-2.0, 0.0]}, "[ml].chain_point and chain_point + chain_cell must lie"),
-        ({"penalty_point": [2.0, -2.0]}, "[ml].penalty_point must lie in [-0.9, 0.9]"),
-        ({"taylor_steps": [1e-6, 1.0]}, "[ml].taylor_steps must have min >= 1e-4"),
-        ({"taylor_steps": [0.5, 0.6]}, "max >= 10 min"),
-        ({"regression_y": [1.0, 2.0, 3.0]}, "[ml].regression_y must have one entry per regression_t (5)"),
-        ({"regression_t": [1.0, 1.0, 1.0], "regression_y": [1.0, 2.0, 3.0]}, "at least two different times"),
-        ({"encoder_b": [0.0, 0.0]}, "[ml].encoder_b and encoder_v must have one entry per row of encoder_w (3)"),
-        ({"encoder_point": [5.0, 0.0]}, "[ml].encoder_point and encoder_points must lie in encoder_box"),
-        ({"encoder_points": [[0.0, 0.0], [0.0, 2.5]]}, "must lie in encoder_box"),
-        ({"maml_y": [0.1, 0.2]}, "[ml].maml_y must have one target per input in maml_x (4), got 2"),
-        ({"maml_val_x": [0.0]}, "[ml].maml_val_y must have one target per input in maml_val_x (1), got 3"),
-        ({"batch_size": 4, "batch_inputs": [[0.0, 1.0], [1.0, 0.0]]},
-         "[ml].batch_inputs must hold at least batch_size = 4 examples, got 2"),
-    ],
-)
-def test_ml_settings_that_cannot_give_a_sane_picture(tmp_path, values, needle):
-    message = config_error(write_config(tmp_path, {"ml": values}))
+CROSS_CHECKS = [
+    ("chain_rule", {"point": [1.4, -1.5], "cell": 1.5}, "[chain_rule].point and point + cell must lie in [-1.5, 1.5]"),
+    ("chain_rule", {"point": [-2.0, 0.0]}, "[chain_rule].point and point + cell must lie"),
+    ("penalty", {"point": [2.0, -2.0]}, "[penalty].point must lie in [-0.9, 0.9]"),
+    ("taylor", {"steps": [1e-6, 1.0]}, "[taylor].steps must have min >= 1e-4"),
+    ("taylor", {"steps": [0.5, 0.6]}, "max >= 10 min"),
+    ("regression", {"y": [1.0, 2.0, 3.0]}, "[regression].y must have one entry per t (5)"),
+    ("regression", {"t": [1.0, 1.0, 1.0], "y": [1.0, 2.0, 3.0]}, "at least two different times"),
+    ("encoder", {"b": [0.0, 0.0]}, "[encoder].b and v must have one entry per row of w (3)"),
+    ("encoder", {"point": [5.0, 0.0]}, "[encoder].point and points must lie in box"),
+    ("encoder", {"points": [[0.0, 0.0], [0.0, 2.5]]}, "must lie in box"),
+    ("maml", {"y": [0.1, 0.2]}, "[maml].y must have one target per input in x (4), got 2"),
+    ("maml", {"val_x": [0.0]}, "[maml].val_y must have one target per input in val_x (1), got 3"),
+    ("batched", {"size": 4, "inputs": [[0.0, 1.0], [1.0, 0.0]]},
+     "[batched].inputs must hold at least size = 4 examples, got 2"),
+    ("softmax", {"logits": [1.0, 2.0]}, "[softmax].saturated_logits must have as many entries as logits (2), got 3"),
+    ("rbf", {"centers": [0.0, 1.0]}, "[rbf].weights must have one entry per centre (2), got 3"),
+]
+
+
+@pytest.mark.parametrize(("section", "values", "needle"), CROSS_CHECKS, ids=[f"{c[0]}-{i}" for i, c in
+                                                                              enumerate(CROSS_CHECKS)])
+def test_settings_that_cannot_give_a_sane_picture(tmp_path, section, values, needle):
+    message = config_error(write_config(tmp_path, {section: values}))
     assert needle in message and "got " in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize(("section", "values"), [("penalty", {"point": [0.9, -0.9]}),
+                                                 ("chain_rule", {"point": [-1.5, 0.9], "cell": 0.6})])
+def test_settings_on_the_edge_of_the_drawn_area_are_accepted(tmp_path, section, values):
+    """The limits are inclusive (the penalty's 0.9 is computed as BOX - RADIUS = 1.2 - 0.3, which is
+    0.8999999999999999 in floating point: the layout corpus' penalty_steep at [0.9, -0.9] was refused)."""
+    settings = load_settings(write_config(tmp_path, {section: values}))
+    assert list(getattr(settings, section).point) == values["point"]
+
+
+def test_every_section_with_checks_across_keys_has_a_case_here():
+    """A section's validate() is exercised by CROSS_CHECKS (or the [spatial] table below)."""
+    checked = {c[0] for c in CROSS_CHECKS} | {"spatial"}
+    across = {name for name, sec in SECTIONS.items() if hasattr(sec.cls, "validate")}
+    assert across <= checked, f"no bad-value case for the checks of {sorted(across - checked)}"
 
 
 @pytest.mark.parametrize(
@@ -359,7 +383,7 @@ def test_spatial_settings_that_cannot_give_a_sane_picture(tmp_path, values, need
 
 
 def test_spatial_kernels_preset_plain_and_full():
-    from jacobian_settings import SPATIAL_MIX, SPATIAL_PRESETS, SpatialSettings
+    from scenes.spatial_outputs_settings import SPATIAL_MIX, SPATIAL_PRESETS, SpatialSettings
 
     base = {f.name: getattr(load_settings().spatial, f.name) for f in SpatialSettings.__dataclass_fields__.values()}
     one = SpatialSettings(**{**base, "kernel": "sobel"})
@@ -369,3 +393,135 @@ def test_spatial_kernels_preset_plain_and_full():
     full = (((((1.0, 2.0), (3.0, 4.0)),) * 3),) * 3
     assert SpatialSettings(**{**base, "channels": 2, "kernel": full}).kernel_weights is full
     assert SpatialSettings(**{**base, "padding": "valid", "kernel": ((0.0,) * 5,) * 5}).output_size == (2, 2)
+
+
+# ---------------------------------------------------------------- the old flat [ml] section
+
+# the keys of the flat [ml] section before each scene got its own (assets/default.toml at 34bfd75)
+OLD_ML_KEYS = (
+    "logits saturated_logits chain_w1 chain_b1 chain_w2 chain_b2 chain_point chain_cell chain_gradient flow_scales "
+    "flow_shifts flow_base_std flow_box penalty_point penalty_w_steep penalty_w_flat penalty_b taylor_point "
+    "taylor_direction taylor_steps regression_w regression_b regression_mean regression_cov_small "
+    "regression_cov_large regression_samples regression_seed regression_t regression_y regression_theta0 "
+    "regression_learning_rate regression_tol regression_max_steps encoder_w encoder_b encoder_v encoder_box "
+    "encoder_point encoder_step encoder_points maml_x maml_y maml_val_x maml_val_y maml_theta maml_alpha maml_cell "
+    "batch_size batch_w batch_b batch_inputs"
+).split()
+
+
+def test_every_old_ml_key_has_one_new_place_that_exists():
+    from jacobian_settings import MOVED_ML_KEYS
+
+    assert sorted(MOVED_ML_KEYS) == sorted(OLD_ML_KEYS)
+    targets = list(MOVED_ML_KEYS.values())
+    assert len(set(targets)) == len(targets), "two old keys moved to the same place"
+    for name, key in targets:
+        assert key in SECTIONS[name].checks, f"[{name}].{key} is named as a new place but not declared"
+
+
+def test_old_ml_file_gets_one_error_naming_each_new_place(tmp_path):
+    message = config_error(write_config(tmp_path, {"ml": {"chain_w1": [[1.0, 0.0], [0.0, 1.0]], "logits": [1.0, 2.0],
+                                                          "batch_size": 2, "wobble": 1}}))
+    assert "[ml] section is gone" in message, message
+    for move in ("[ml] chain_w1 -> [chain_rule] w1", "[ml] logits -> [softmax] logits",
+                 "[ml] batch_size -> [batched] size", "[ml] wobble -> no such key"):
+        assert move in message, message
+
+
+def test_following_the_old_ml_message_gives_the_same_settings(tmp_path):
+    """The whole old [ml] section (tests/fixture_old_ml.toml, the old defaults under their old names) is refused;
+    moving each key where the message says gives exactly today's defaults: every move keeps the key's meaning."""
+    path = ROOT / "tests" / "fixture_old_ml.toml"
+    old = tomllib.loads(path.read_text(encoding="utf-8"))["ml"]
+    assert list(old) == OLD_ML_KEYS
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    moves = re.findall(r"\[ml\] (\w+) -> \[(\w+)\] (\w+)", str(info.value))
+    assert [m[0] for m in moves] == OLD_ML_KEYS
+    new: dict[str, dict] = {}
+    for key, name, new_key in moves:
+        new.setdefault(name, {})[new_key] = old[key]
+    moved = load_settings(write_config(tmp_path, new, name="new.toml"))
+    assert moved == dataclasses.replace(load_settings(), source=moved.source)
+
+
+# ---------------------------------------------------------------- default.toml, written from the declarations
+
+
+def test_default_toml_is_written_from_the_declarations_and_reads_back_as_the_defaults():
+    """assets/default.toml is exactly what `python -m jacobian_settings` writes; read as a user file it gives
+    the declared defaults; every section and key carries its documentation."""
+    from jacobian_settings import default_toml
+
+    text = DEFAULT_CONFIG.read_text(encoding="utf-8")
+    assert text == default_toml(), "assets/default.toml is stale: run .venv/bin/python -m jacobian_settings"
+    assert load_settings(DEFAULT_CONFIG) == dataclasses.replace(load_settings(), source=str(DEFAULT_CONFIG))
+    for name, sec in SECTIONS.items():
+        assert (sec.cls.__doc__ or "").strip(), f"[{name}] has no description"
+        for key, doc in sec.docs.items():
+            assert doc.strip(), f"[{name}].{key} has no description"
+            assert doc.split()[0] in text.split(f"[{name}]\n", 1)[1], f"[{name}].{key}: its doc is not in the file"
+
+
+def test_a_bad_declared_default_names_the_file_that_declares_it(tmp_path, monkeypatch):
+    import jacobian_settings
+
+    sec = SECTIONS["chain_rule"]
+    monkeypatch.setitem(jacobian_settings._REGISTRY, "chain_rule", dataclasses.replace(
+        sec, cls=dataclasses.make_dataclass("Bad", [("cell", float, dataclasses.field(
+            default=-1.0, metadata={"check": sec.checks["cell"], "doc": "x"}))], frozen=True)))
+    with pytest.raises(ConfigError) as info:
+        load_settings()
+    assert str(info.value).startswith(f"{sec.origin}: [chain_rule].cell must be a number > 0"), info.value
+
+
+# ---------------------------------------------------------------- a scene owns its section
+
+
+def _settings_read_by_scene_classes() -> dict[str, tuple[str, set[str]]]:
+    """scene class -> (its file, the sections its code reads as ``self.settings.<section>``), from the source."""
+    import ast
+
+    out = {}
+    for path in sorted((ROOT / "scenes").glob("*.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef):
+                read = {n.attr for n in ast.walk(node) if isinstance(n, ast.Attribute)
+                        and isinstance(n.value, ast.Attribute) and n.value.attr == "settings"
+                        and isinstance(n.value.value, ast.Name) and n.value.value.id == "self"}
+                out[node.name] = (path.name, read)
+    return out
+
+
+def test_a_scene_section_is_found_from_its_scene_and_read_by_it_alone():
+    """Each scene section names its scene; that scene is defined in the file the section's module sits beside
+    (scenes/<file>_settings.py -> scenes/<file>.py), reads the section, and no other scene reads it."""
+    from jacobian_settings import section_of_scene
+
+    read = _settings_read_by_scene_classes()
+    shared = {"render", "rbf", "map", "colors", "source"}
+    for name, sec in SECTIONS.items():
+        if not sec.scenes:
+            continue
+        beside = Path(sec.origin).name.removesuffix("_settings.py") + ".py"
+        for scene in sec.scenes:
+            assert section_of_scene(scene) == name
+            assert scene in read and read[scene][0] == beside, f"[{name}]: {scene} is not defined in scenes/{beside}"
+            assert name in read[scene][1], f"{scene} never reads its own section [{name}]"
+    for scene, (_, names) in read.items():
+        foreign = names - shared - {section_of_scene(scene)}
+        assert not foreign, f"{scene} reads {sorted(foreign)}, sections it does not own"
+
+
+def test_sections_imported_before_the_first_load_are_kept(monkeypatch):
+    """A scene that imports its settings module (ChainRule does, for GRID) before anything loads the settings:
+    finding the sections afterwards keeps that one (it is not imported again); a fresh look reads them again."""
+    import importlib
+
+    import jacobian_settings
+
+    importlib.import_module("scenes.chain_rule_settings")
+    monkeypatch.setattr(jacobian_settings, "_discovered", [])
+    assert list(jacobian_settings.sections()) == list(SECTIONS)
+    assert list(jacobian_settings.sections(fresh=True)) == list(SECTIONS)
+    assert load_settings(fresh=True).chain_rule == load_settings().chain_rule
