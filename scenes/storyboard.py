@@ -37,7 +37,7 @@ PART_TITLES = {1: "The Jacobian, in motion", 2: "Jacobians in machine learning"}
 SUMMARY = ("The Jacobian animated: how a map's matrix of partial derivatives follows the slopes of RBF features, "
            "builds a model's derivative and turns small grid squares into parallelograms. It then follows the "
            "Jacobian through machine learning: the chain rule, softmax, regression, encoders, flows, penalties, "
-           "MAML, the Taylor error and batched inputs.")
+           "MAML, the Taylor error, batched inputs and the spatial outputs of a convolution.")
 
 STORYBOARD: tuple[SceneEntry, ...] = (
     SceneEntry("scenes/rbf_jacobian.py", "RBFJacobian", "RBF features and their Jacobian", 1),
