@@ -570,6 +570,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lecture import preview
 
         return preview.main(argv[1:])
+    if argv[:1] == ["new"]:
+        from lecture import new_scene
+
+        return new_scene.main(argv[1:])
     command = "render"
     if argv[:1] in (["render"], ["script"]):
         command, argv = argv[0], argv[1:]
