@@ -88,10 +88,12 @@ class {name}(LectureScene):
     """{title}."""
 
     TITLE = "{title}"
+    ARROW_DROP = 0.9  # the arrow runs this far under the line, clear of its numbers
 
     def construct(self) -> None:
         self.value = self.settings.{snake}.value  # read when the scene builds, never at import
-        # each beat starts with its id (a recording is {name}-<id>.wav); one caption per beat
+        # each beat starts with its id (a recording is {name}-<id>.wav); one caption per beat.  (The lecture's
+        # scenes open with  self.beat("title_card"); self.title_card(self.TITLE, "what it shows")  )
         self.beat("show_value")
         self.show_value()
         self.beat("show_step")
@@ -111,7 +113,7 @@ class {name}(LectureScene):
 
     def show_step(self) -> None:
         self.arrow = Arrow(self.line.n2p(0), self.line.n2p(self.value), buff=0, color=style.HIGHLIGHT,
-                           stroke_width=style.BOLD_WIDTH).shift(DOWN * 0.6)
+                           stroke_width=style.BOLD_WIDTH).shift(DOWN * self.ARROW_DROP)
         self.caption(f"The arrow is the step from zero to {{readable(self.value)}} along the line.", 3,
                      shows="An arrow under the line, from zero to the dot.")
         self.play(GrowArrow(self.arrow), run_time=self.rt(1))
