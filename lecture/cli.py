@@ -1,5 +1,6 @@
 """``python -m lecture [render] [options]``, ``python -m lecture script`` (the narration script to record
-from) and ``python -m lecture doctor``.
+from) and ``python -m lecture doctor``; ``python -m lecture new NAME`` writes a new scene
+(:mod:`lecture.new_scene`) and ``python -m lecture preview`` previews one (:mod:`lecture.preview`).
 
 Exit status: 0 done, 1 a scene or the join failed, 2 bad options/configuration (nothing rendered),
 3 a required system tool is missing, 130 interrupted.

@@ -311,7 +311,7 @@ def plan(name: str, title: str | None = None, part: int = 2, root: Path = ROOT) 
              storyboard: _storyboard_with(storyboard.read_text(encoding="utf-8"), entry, part)}
     order = [e.cls for e in STORYBOARD if e.part <= part and e.cls != OUTLOOK]
     if readme.is_file():
-        row = f"| `scenes/{snake}.py` | `{name}` | {title[0].lower()}{title[1:]} (say what it shows) |\n"
+        row = f"| `scenes/{snake}.py` | `{name}` | {title[0].lower()}{title[1:]} |\n"  # then: what it shows
         text = _readme_with(readme.read_text(encoding="utf-8"), row, order[-1] if order else None,
                             OUTLOOK if part == 2 else None)
         if text is not None:
