@@ -301,7 +301,12 @@ def plan(name: str, title: str | None = None, part: int = 2, root: Path = ROOT) 
     if any(e.title.casefold() == title.casefold() for e in STORYBOARD):
         raise UsageError(f"the storyboard already has a chapter titled {title!r}: pass another --title "
                          "(nothing was written)")
-    if snake in sections():
+    try:
+        declared = sections()
+    except Exception as exc:  # a settings module that does not import: say which, write nothing
+        raise UsageError(f"the settings sections do not load ({type(exc).__name__}: {exc}); fix that first "
+                         "(nothing was written)") from None
+    if snake in declared:
         raise UsageError(f"a settings section [{snake}] already exists: pick another name (nothing was written)")
     fill = {"name": name, "snake": snake, "title": title}
     entry = f'    SceneEntry("scenes/{snake}.py", "{name}", "{title}", {part}),\n'
@@ -334,12 +339,15 @@ def write(files: dict[Path, str], root: Path = ROOT) -> None:
 
         sections(fresh=True)
         DEFAULT_CONFIG.write_text(default_toml(), encoding="utf-8")
-    except BaseException:
+    except BaseException as exc:
         for path, text in before.items():
+            path.with_name(path.name + ".new").unlink(missing_ok=True)
             if text is None:
                 path.unlink(missing_ok=True)
             else:
                 path.write_text(text, encoding="utf-8")
+        if isinstance(exc, OSError):
+            raise UsageError(f"could not write the scene's files ({exc}); nothing was written") from None
         raise
 
 

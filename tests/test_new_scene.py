@@ -184,3 +184,29 @@ def test_a_part_one_scene_goes_after_the_last_part_one_scene(tmp_path):
     rows = [line for line in (root / "README.md").read_text(encoding="utf-8").splitlines()
             if line.startswith("| `scenes/")]
     assert "`PolarGrid`" in rows[i] and "Polar grid" in (root / "scenes" / "polar_grid.py").read_text()
+
+
+FAILING_WRITE = """
+import sys
+import jacobian_settings
+def full(*args, **kwargs):
+    raise OSError(28, "No space left on device")
+jacobian_settings.default_toml = full  # fails after the scene's files are written
+from lecture.new_scene import main
+sys.exit(main(["PolarLate"]))
+"""
+
+
+def test_a_failure_while_writing_puts_every_file_back(tmp_path):
+    root = copy_project(tmp_path / "project")
+    before = tree(root)
+    one_line_error(run(root, "-c", FAILING_WRITE), "No space left on device", "nothing was written")
+    assert tree(root) == before
+
+
+def test_a_settings_module_that_does_not_load_is_one_line(tmp_path):
+    root = copy_project(tmp_path / "project")
+    (root / "scenes" / "broken_settings.py").write_text("raise ImportError('half-edited')\n")
+    before = tree(root)
+    one_line_error(run(root, "-m", "lecture", "new", "PolarBroken"), "half-edited", "nothing was written")
+    assert tree(root) == before
