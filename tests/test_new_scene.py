@@ -122,6 +122,7 @@ print(json.dumps({"said": said, "std": float(scene.renderer.get_frame()[..., :3]
 """
 
 
+@pytest.mark.render
 def test_the_new_scene_renders_and_its_captions_obey_the_rules(scaffolded):
     root, _, _ = scaffolded
     result = run(root, "-c", RENDER)
@@ -133,6 +134,7 @@ def test_the_new_scene_renders_and_its_captions_obey_the_rules(scaffolded):
         assert caption_problems(text, spoken) == [], text
 
 
+@pytest.mark.render
 def test_its_own_test_and_the_storyboard_test_pass(scaffolded):
     root, _, _ = scaffolded
     test = ["-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_scene_polar_coordinates.py"]
