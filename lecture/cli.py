@@ -1,5 +1,6 @@
 """``python -m lecture [render] [options]``, ``python -m lecture script`` (the narration script to record
-from) and ``python -m lecture doctor``.
+from) and ``python -m lecture doctor``; ``python -m lecture new NAME`` writes a new scene
+(:mod:`lecture.new_scene`) and ``python -m lecture preview`` previews one (:mod:`lecture.preview`).
 
 Exit status: 0 done, 1 a scene or the join failed, 2 bad options/configuration (nothing rendered),
 3 a required system tool is missing, 130 interrupted.
@@ -570,6 +571,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lecture import preview
 
         return preview.main(argv[1:])
+    if argv[:1] == ["new"]:
+        from lecture import new_scene
+
+        return new_scene.main(argv[1:])
     command = "render"
     if argv[:1] in (["render"], ["script"]):
         command, argv = argv[0], argv[1:]
