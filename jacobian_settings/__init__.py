@@ -241,7 +241,10 @@ def sections(fresh: bool = False) -> dict[str, Section]:
                     importlib.import_module(f"scenes.{info.name}")
         _discovered[:] = [True]
     shared = [n for n in _SHARED if n in _REGISTRY]
-    return {n: _REGISTRY[n] for n in [*shared, *(n for n in _REGISTRY if n not in _SHARED)]}
+    # the scenes' sections in the order of their files' names, however they were imported (a scene that imports
+    # its own settings module, as ChainRule does, registers it before the others)
+    own = sorted((n for n in _REGISTRY if n not in _SHARED), key=lambda n: (Path(_REGISTRY[n].origin).name, n))
+    return {n: _REGISTRY[n] for n in [*shared, *own]}
 
 
 _discovered: list[bool] = []

@@ -525,3 +525,15 @@ def test_sections_imported_before_the_first_load_are_kept(monkeypatch):
     assert list(jacobian_settings.sections()) == list(SECTIONS)
     assert list(jacobian_settings.sections(fresh=True)) == list(SECTIONS)
     assert load_settings(fresh=True).chain_rule == load_settings().chain_rule
+
+
+def test_the_sections_order_does_not_depend_on_which_module_was_imported_first(monkeypatch):
+    """Under pytest-xdist a worker had imported ChainRule (which imports its settings module) before anything
+    loaded the settings: [chain_rule] came first and assets/default.toml read as stale.  The scenes' sections
+    come in their files' name order whatever the order of registration."""
+    import jacobian_settings
+
+    jacobian_settings.sections()
+    reversed_registry = dict(reversed(list(jacobian_settings._REGISTRY.items())))
+    monkeypatch.setattr(jacobian_settings, "_REGISTRY", reversed_registry)
+    assert list(jacobian_settings.sections()) == list(SECTIONS)
