@@ -28,8 +28,8 @@ Hooks:
 A hook that replaces a Manim method for the whole process is always on only where its measured gain on a lecture
 render is worth the risk of carrying it across Manim upgrades, else it is installed only where it pays; each one's
 docstring gives its gain from ``python -m bench.hooks`` (A/B in one run, CPU seconds of the render, each hook off
-alone against all on; ``bench/results/20261207-*-hooks.json``).  On that loaded machine a ratio within 0.9-1.1
-is noise (a hook that does nothing in a render measured 1.04-1.09 there).
+alone against all on; ``bench/results/20261207-*-hooks.json``).  On that loaded machine a ratio up to about
+1.17 can be noise (a hook with almost nothing to do in a render measured 1.04-1.17 there).
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
