@@ -170,6 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     modes = {"preview": (previews, args.repeats), "scene": (wholes, args.scene_repeats),
              "timing": (timings, args.repeats)}
     load_start, t0 = os.getloadavg(), time.perf_counter()
+    from lecture.errors import UsageError
+    from lecture.preview import resolve_target
+
+    try:
+        for scene in {*wholes, *timings}:
+            resolve_target(scene)
+    except UsageError as exc:
+        print(f"bench.hooks: {exc}", file=sys.stderr)
+        return 2
     only = [v for v in args.variants.split(",") if v]
     if any(v not in variants() for v in only):
         print(f"bench.hooks: --variants takes {', '.join(variants())}", file=sys.stderr)
