@@ -31,7 +31,7 @@ from pathlib import Path
 
 from bench.core import ROOT, machine_info, write_json
 
-HOOKS = ("forget_svg_paths_when_parsed", "fast_families", "draw_nothing_while_skipping", "fast_cairo_paths")
+HOOKS = ("forget_svg_paths_when_parsed", "draw_nothing_while_skipping", "fast_cairo_paths")  # fast_families: removed
 # (scene, its longest beat): the scenes the earlier gains were measured on (README, Benchmarks: beat previews)
 PREVIEWS = {"GridSquaresUnderF": "halve_square", "MLOutlook": "show_items", "BatchedJacobian": "store_per_example"}
 
@@ -158,7 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="silent timing passes (every play skipped, tiny), any storyboard scene ('' for none)")
     p.add_argument("--repeats", type=int, default=3, help="measured beat previews per variant (median)")
     p.add_argument("--scene-repeats", type=int, default=2, help="measured whole scenes per variant (median)")
-    p.add_argument("--variants", default="", metavar="V,V", help="only these besides 'on' (e.g. off,-fast_families)")
+    p.add_argument("--variants", default="", metavar="V,V", help="only these besides 'on' (e.g. off,-fast_cairo_paths)")
     p.add_argument("--output", type=Path, default=None, help="JSON path (default bench/results/<date>-hooks.json)")
     args = p.parse_args(argv)
     previews = [s for s in args.preview_scenes.split(",") if s]

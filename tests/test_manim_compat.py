@@ -26,7 +26,6 @@ from manim import (
     FadeIn,
     ImageMobject,
     MathTex,
-    Mobject,
     Scene,
     Square,
     VMobject,
@@ -99,39 +98,6 @@ def test_movie_file_of_and_rendered_seconds_name_the_video_written(media: Path) 
 
 
 # ------------------------------------------------------------------------------------ families, skipping
-
-
-def test_fast_families_lists_what_manims_own_code_lists() -> None:
-    from manim import Circle, VGroup
-    from manim.utils.family import extract_mobject_family_members
-    from manim.utils.iterables import remove_list_redundancies
-
-    # shared children, so a family holds repeats: keeping their first or last occurrence gives other orders
-    a, b, c, d = Square(), Circle(), Square().shift(RIGHT), Circle().set_z_index(-1)
-    left, right, empty = VGroup(a, b), VGroup(b, c), VGroup()
-    top = VGroup(left, d, right, VGroup(VGroup(a)), empty)
-    roots = [top, left, right, a, empty]
-
-    def lists() -> list[list[int]]:
-        out = [[id(m) for m in root.get_family()] for root in roots]
-        out += [[id(m) for m in root.family_members_with_points()] for root in roots]
-        for z in (False, True):
-            for points in (False, True):
-                out.append([id(m) for m in extract_mobject_family_members(
-                    [right, d, top, left], use_z_index=z, only_those_with_points=points)])
-        return out
-
-    was_on = hasattr(Mobject.get_family, "manim_original")  # installed only by the preview
-    compat.fast_families(on=False)
-    try:
-        manims = lists()
-        assert compat._last_occurrences([3, 1, 3, 2, 1]) == remove_list_redundancies([3, 1, 3, 2, 1]) == [3, 2, 1]
-        compat.fast_families()
-        compat.fast_families()  # idempotent
-        assert lists() == manims
-    finally:
-        compat.fast_families(was_on)
-    assert [id(m) for m in top.get_family()] != [id(m) for m in dict.fromkeys(manims[0])]  # repeats were there
 
 
 class _SkipThenDraw(Scene):
@@ -297,11 +263,7 @@ def test_install_render_hooks_installs_and_removes_every_render_hook() -> None:
         return [CairoRenderer.play, CairoRenderer.update_frame, VMobjectFromSVGPath.generate_points]
 
     def preview_only() -> list:
-        from manim.mobject import mobject as mobject_module
-        from manim.utils import family as family_module
-
-        return [Camera.set_cairo_context_path, Mobject.get_family, mobject_module.remove_list_redundancies,
-                family_module.remove_list_redundancies]
+        return [Camera.set_cairo_context_path]
 
     preview_was_on = hasattr(Camera.set_cairo_context_path, "manim_original")
     try:
@@ -315,8 +277,7 @@ def test_install_render_hooks_installs_and_removes_every_render_hook() -> None:
         assert preview_only() == manims_preview  # the preview's hooks are not installed for every render
         compat.install_preview_hooks()
         compat.install_preview_hooks()  # idempotent
-        assert [getattr(m, "manim_original", None) for m in preview_only()[:2]] == manims_preview[:2]
-        assert all(m is compat._last_occurrences for m in preview_only()[2:])
+        assert [m.manim_original for m in preview_only()] == manims_preview
         assert [m.manim_original for m in always()] == manims
     finally:
         compat.install_render_hooks()

@@ -15,8 +15,7 @@ Hooks:
 - every render (:func:`install_render_hooks`, at import of ``scenes/kit/scene.py``):
   :func:`forget_svg_paths_when_parsed`, :func:`draw_nothing_while_skipping`; beat end frames for the goldens:
   :func:`draw_current_frame`;
-- the preview's render child only (:func:`install_preview_hooks`, ``lecture/preview.py``): :func:`fast_families`,
-  :func:`fast_cairo_paths`;
+- the preview's render child only (:func:`install_preview_hooks`, ``lecture/preview.py``): :func:`fast_cairo_paths`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
@@ -110,54 +109,7 @@ def _install(owner: object, name: str, replacement: Callable | None) -> None:
     setattr(owner, name, replacement)
 
 
-# ------------------------------------------------------------------------------------ families, skipping
-
-
-def _last_occurrences(items: Sequence) -> list:
-    """``items`` without repeats, each kept at its last occurrence (Manim's ``remove_list_redundancies``,
-    in C: dicts keep insertion order)."""
-    kept = list(dict.fromkeys(reversed(items)))
-    kept.reverse()
-    return kept
-
-
-def _family(self: Mobject, recurse: bool = True) -> list[Mobject]:
-    """The same list as Manim's ``Mobject.get_family``, from one depth-first walk."""
-    walked: list[Mobject] = []
-    stack = [self]
-    while stack:
-        mob = stack.pop()
-        walked.append(mob)
-        if mob.submobjects:
-            stack.extend(reversed(mob.submobjects))
-    return _last_occurrences(walked) if len(walked) > 1 else walked
-
-
-def fast_families(on: bool = True) -> None:
-    """From now on (``on``), a mobject's family and Manim's de-duplicated mobject lists are computed in one
-    pass instead of one per level; ``on=False`` restores Manim's code.  The lists, and so every frame, are
-    the same.  Idempotent.
-
-    Internals: replaces ``Mobject.get_family`` (recursive, de-duplicating every level's list again) and the
-    name ``remove_list_redundancies`` in ``manim.mobject.mobject`` and ``manim.utils.family``, whose Python
-    loop runs for every mobject of every family the camera and ``play`` extract (about 180,000 calls in a
-    GridSquaresUnderF beat preview).  Repeats keep their last occurrence, as in Manim: de-duplicating the
-    whole walk once keeps the same elements in the same order as de-duplicating each level's list.
-
-    Preview only (:func:`install_preview_hooks`): it replaces names Manim calls everywhere, and its gain on a
-    lecture render is not measurable here: 2026-12-07 (``python -m bench.hooks``, CPU seconds, off / on, two
-    runs, 1-min load 3-11 on 2 cores, where noise reaches 1.17) a whole scene at low 1.02-1.14, the timing
-    pass 1.02-1.16, a warm beat preview 0.92-1.26.  The earlier gain was measured on the preview, together
-    with :func:`draw_nothing_while_skipping`: GridSquaresUnderF 1.62 -> 1.31 s (2026-12-03).  If a quiet run
-    finds it under 5 % on the preview too, remove it."""
-    from manim.mobject import mobject as mobject_module
-    from manim.utils import family as family_module
-    from manim.utils.iterables import remove_list_redundancies
-
-    _install(Mobject, "get_family", _family if on else None)
-    for module in (mobject_module, family_module):
-        module.remove_list_redundancies = _last_occurrences if on else remove_list_redundancies
-
+# ------------------------------------------------------------------------------------------- skipping
 
 
 def _drawing_changes_nothing_hashed(renderer, scene: Scene) -> bool:
@@ -384,9 +336,14 @@ def install_render_hooks(on: bool = True) -> None:
 
 def install_preview_hooks(on: bool = True) -> None:
     """Install (``on``) or remove the method replacements measured to pay only in the beat preview, where a
-    creator waits on every save: :func:`fast_families` and :func:`fast_cairo_paths` (``lecture/preview.py``
-    installs them in each render child).  Idempotent."""
-    fast_families(on)
+    creator waits on every save: :func:`fast_cairo_paths` (``lecture/preview.py`` installs it in each render
+    child).  Idempotent.
+
+    Removed on 2026-12-07 for no measurable gain: ``fast_families`` (replaced ``Mobject.get_family`` and Manim's
+    ``remove_list_redundancies`` by one depth-first walk).  ``python -m bench.hooks``, CPU seconds, off / on,
+    three runs: warm beat preview 0.92-1.26 (median 0.98 over five), whole scene at low 1.02-1.14, timing pass
+    0.97-1.16 (``bench/results/20261207-*-hooks.json``); its earlier gain (GridSquaresUnderF preview 1.62 ->
+    1.31 s, 2026-12-03) was measured together with :func:`draw_nothing_while_skipping`."""
     fast_cairo_paths(on)
 
 
@@ -566,7 +523,7 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 
 
 __all__ = [
-    "install_render_hooks", "install_preview_hooks", "fast_families", "draw_nothing_while_skipping",
+    "install_render_hooks", "install_preview_hooks", "draw_nothing_while_skipping",
     "draw_current_frame", "fast_cairo_paths",
     "plays_so_far",
     "render_plays",
