@@ -363,8 +363,15 @@ class Previewer:
         scene_cls = getattr(module, self.target.cls, None)
         if scene_cls is None:
             raise LookupError(f"{self.target.path.name} defines no class {self.target.cls}")
-        from scenes.kit.manim_compat import movie_file_of, remember_svg_parses, rendered_seconds, set_x264_preset
+        from scenes.kit.manim_compat import (
+            install_preview_hooks,
+            movie_file_of,
+            remember_svg_parses,
+            rendered_seconds,
+            set_x264_preset,
+        )
         remember_svg_parses(self.svg_memo, self._svg_used)  # this child's copy of the parent's memo
+        install_preview_hooks()  # the hooks that pay only here (the scene's import installed the always-on ones)
         from scenes.kit.scene import LectureScene
 
         if self.beat is not None:

@@ -100,37 +100,6 @@ def test_movie_file_of_and_rendered_seconds_name_the_video_written(media: Path) 
 # ------------------------------------------------------------------------------------ families, skipping
 
 
-def test_fast_families_lists_what_manims_own_code_lists() -> None:
-    from manim import Circle, VGroup
-    from manim.utils.family import extract_mobject_family_members
-    from manim.utils.iterables import remove_list_redundancies
-
-    # shared children, so a family holds repeats: keeping their first or last occurrence gives other orders
-    a, b, c, d = Square(), Circle(), Square().shift(RIGHT), Circle().set_z_index(-1)
-    left, right, empty = VGroup(a, b), VGroup(b, c), VGroup()
-    top = VGroup(left, d, right, VGroup(VGroup(a)), empty)
-    roots = [top, left, right, a, empty]
-
-    def lists() -> list[list[int]]:
-        out = [[id(m) for m in root.get_family()] for root in roots]
-        out += [[id(m) for m in root.family_members_with_points()] for root in roots]
-        for z in (False, True):
-            for points in (False, True):
-                out.append([id(m) for m in extract_mobject_family_members(
-                    [right, d, top, left], use_z_index=z, only_those_with_points=points)])
-        return out
-
-    compat.fast_families(on=False)
-    try:
-        manims = lists()
-        assert compat._last_occurrences([3, 1, 3, 2, 1]) == remove_list_redundancies([3, 1, 3, 2, 1]) == [3, 2, 1]
-    finally:
-        compat.fast_families()
-    compat.fast_families()  # idempotent
-    assert lists() == manims
-    assert [id(m) for m in top.get_family()] != [id(m) for m in dict.fromkeys(manims[0])]  # repeats were there
-
-
 class _SkipThenDraw(Scene):
     """Two plays and a wait skipped, then one play drawn."""
 
@@ -283,24 +252,63 @@ def test_draw_nothing_while_skipping_keeps_manims_cache(media: Path, monkeypatch
 
 
 def test_install_render_hooks_installs_and_removes_every_render_hook() -> None:
-    """What ``scenes/kit/scene.py`` installs and ``scripts/test --manim-suite`` runs Manim's tests with."""
-    from manim.mobject.mobject import Mobject
+    """What ``scenes/kit/scene.py`` installs at import (every render) and what ``lecture/preview.py``'s render
+    child adds (``install_preview_hooks``); ``scripts/test --manim-suite`` runs Manim's tests with both."""
     from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
     from manim.renderer.cairo_renderer import CairoRenderer
 
-    def methods() -> list:
-        return [Mobject.get_family, CairoRenderer.play, CairoRenderer.update_frame, Camera.set_cairo_context_path,
-                VMobjectFromSVGPath.generate_points]
+    import scenes.kit.scene  # noqa: F401 - installs the render hooks at import
 
+    def always() -> list:
+        return [CairoRenderer.play, CairoRenderer.update_frame, VMobjectFromSVGPath.generate_points]
+
+    def preview_only() -> list:
+        return [Camera.set_cairo_context_path]
+
+    preview_was_on = hasattr(Camera.set_cairo_context_path, "manim_original")
     try:
         compat.install_render_hooks(on=False)
-        manims = methods()
-        assert not any(hasattr(m, "manim_original") for m in manims)
+        compat.install_preview_hooks(on=False)
+        manims, manims_preview = always(), preview_only()
+        assert not any(hasattr(m, "manim_original") for m in manims + manims_preview)
         compat.install_render_hooks()
         compat.install_render_hooks()  # idempotent
-        assert [m.manim_original for m in methods()] == manims
+        assert [m.manim_original for m in always()] == manims
+        assert preview_only() == manims_preview  # the preview's hooks are not installed for every render
+        compat.install_preview_hooks()
+        compat.install_preview_hooks()  # idempotent
+        assert [m.manim_original for m in preview_only()] == manims_preview
+        assert [m.manim_original for m in always()] == manims
     finally:
         compat.install_render_hooks()
+        compat.install_preview_hooks(preview_was_on)
+
+
+def test_the_preview_child_installs_the_preview_hooks(tmp_path: Path) -> None:
+    """``lecture/preview.py``'s render child installs :func:`install_preview_hooks` (seen from the child)."""
+    from lecture import preview, render
+
+    seen = tmp_path / "seen"
+
+    class Seeing(preview.Previewer):
+        def _child(self) -> dict:  # runs in the forked child: record the hooks as the scene renders
+            from manim import Scene
+
+            def render_noting(scene, *args, **kwargs):
+                seen.write_text(str(hasattr(Camera.set_cairo_context_path, "manim_original")))
+                raise RuntimeError("seen")
+
+            Scene.render = render_noting
+            return super()._child()
+
+    compat.install_preview_hooks(on=False)  # as in the parent of a real preview
+    try:
+        target = preview.resolve_target("MLOutlook")
+        result = Seeing(target, render.QUALITIES["tiny"], None, out_dir=tmp_path / "out").render()
+    finally:
+        compat.install_preview_hooks(on=False)
+    assert not result.ok and "seen" in result.error
+    assert seen.read_text() == "True"
 
 
 class _RecordingContext:
@@ -345,21 +353,24 @@ def test_fast_cairo_paths_makes_the_cairo_calls_manim_makes(media: Path) -> None
             out.append(ctx.calls)
         return out
 
+    was_on = hasattr(Camera.set_cairo_context_path, "manim_original")  # installed only by the preview
     compat.fast_cairo_paths(on=False)
     try:
         manims = calls()
-    finally:
         compat.fast_cairo_paths()
-    compat.fast_cairo_paths()  # idempotent
-    assert calls() == manims
+        compat.fast_cairo_paths()  # idempotent
+        assert calls() == manims
+    finally:
+        compat.fast_cairo_paths(was_on)
     assert sum(c[0] == "close_path" for c in manims[4]) == 2 and len(manims[3]) > 100  # the cases are real
     # and Cairo draws the same pixels
-    before = capture(*shapes[:5])
-    compat.fast_cairo_paths(on=False)
+    compat.fast_cairo_paths()
     try:
+        before = capture(*shapes[:5])
+        compat.fast_cairo_paths(on=False)
         assert np.array_equal(capture(*shapes[:5]), before)
     finally:
-        compat.fast_cairo_paths()
+        compat.fast_cairo_paths(was_on)
 
 
 # --------------------------------------------------------------------------------------------- glyphs

@@ -12,8 +12,10 @@ Hooks:
 - glyphs (``scenes/kit/scene.py``, ``scenes/kit/readouts.py``): :func:`forget_svg_paths_when_parsed`,
   :func:`decimal_text`, :func:`font_size_of`, :func:`set_unit_height`, :func:`set_glyph_points`,
   :func:`swap_glyphs`;
-- every render (``scenes/kit/scene.py``): :func:`fast_families`, :func:`draw_nothing_while_skipping`,
-  :func:`fast_cairo_paths`; beat end frames for the goldens: :func:`draw_current_frame`;
+- every render (:func:`install_render_hooks`, at import of ``scenes/kit/scene.py``):
+  :func:`forget_svg_paths_when_parsed`, :func:`draw_nothing_while_skipping`; beat end frames for the goldens:
+  :func:`draw_current_frame`;
+- the preview's render child only (:func:`install_preview_hooks`, ``lecture/preview.py``): :func:`fast_cairo_paths`;
 - images (``scenes/kit/panel.py``, ``scenes/flow.py``): :func:`set_image_pixels`, :func:`set_image_corners`;
 - the beat preview and split renders (``scenes/kit/scene.py``): :func:`plays_so_far`, :func:`render_plays`,
   :func:`time_as_rendered`;
@@ -21,6 +23,12 @@ Hooks:
 - formulas compiled ahead in one batch (``scenes/kit/tex_lookahead.py``): :func:`set_tex_handler`,
   :func:`skip_every_play`;
 - SVGs parsed once for every render of a preview (``lecture/preview.py``): :func:`remember_svg_parses`.
+
+A hook that replaces a Manim method for the whole process is always on only where its measured gain on a lecture
+render is worth the risk of carrying it across Manim upgrades, else it is installed only where it pays; each one's
+docstring gives its gain from ``python -m bench.hooks`` (A/B in one run, CPU seconds of the render, each hook off
+alone against all on; ``bench/results/20261207-*-hooks.json``).  On that loaded machine a ratio up to about
+1.17 can be noise (a hook with almost nothing to do in a render measured 1.04-1.17 there).
 
 Moving to Manim 0.22: it adds a public ``--encoder-option`` (encoder options such as x264's ``preset``
 passed to the partial movies' encoder); :func:`set_x264_preset` should then become that option (set in the
@@ -101,47 +109,7 @@ def _install(owner: object, name: str, replacement: Callable | None) -> None:
     setattr(owner, name, replacement)
 
 
-# ------------------------------------------------------------------------------------ families, skipping
-
-
-def _last_occurrences(items: Sequence) -> list:
-    """``items`` without repeats, each kept at its last occurrence (Manim's ``remove_list_redundancies``,
-    in C: dicts keep insertion order)."""
-    kept = list(dict.fromkeys(reversed(items)))
-    kept.reverse()
-    return kept
-
-
-def _family(self: Mobject, recurse: bool = True) -> list[Mobject]:
-    """The same list as Manim's ``Mobject.get_family``, from one depth-first walk."""
-    walked: list[Mobject] = []
-    stack = [self]
-    while stack:
-        mob = stack.pop()
-        walked.append(mob)
-        if mob.submobjects:
-            stack.extend(reversed(mob.submobjects))
-    return _last_occurrences(walked) if len(walked) > 1 else walked
-
-
-def fast_families(on: bool = True) -> None:
-    """From now on (``on``), a mobject's family and Manim's de-duplicated mobject lists are computed in one
-    pass instead of one per level; ``on=False`` restores Manim's code.  The lists, and so every frame, are
-    the same.  Idempotent.
-
-    Internals: replaces ``Mobject.get_family`` (recursive, de-duplicating every level's list again) and the
-    name ``remove_list_redundancies`` in ``manim.mobject.mobject`` and ``manim.utils.family``, whose Python
-    loop runs for every mobject of every family the camera and ``play`` extract (about 180,000 calls in a
-    GridSquaresUnderF beat preview).  Repeats keep their last occurrence, as in Manim: de-duplicating the
-    whole walk once keeps the same elements in the same order as de-duplicating each level's list."""
-    from manim.mobject import mobject as mobject_module
-    from manim.utils import family as family_module
-    from manim.utils.iterables import remove_list_redundancies
-
-    _install(Mobject, "get_family", _family if on else None)
-    for module in (mobject_module, family_module):
-        module.remove_list_redundancies = _last_occurrences if on else remove_list_redundancies
-
+# ------------------------------------------------------------------------------------------- skipping
 
 
 def _drawing_changes_nothing_hashed(renderer, scene: Scene) -> bool:
@@ -182,7 +150,13 @@ def draw_nothing_while_skipping(on: bool = True) -> None:
     hash Manim's own code gives it.  Without that, a re-render of an unchanged scene re-encoded its second
     play instead of reusing the cached partial movie (the first play, cached, was skipped undrawn, so the
     camera had never drawn and hashed differently: Manim's ``test_parallel_encoding_cache_behavior``).  The
-    beat preview renders with the cache off and so still draws nothing."""
+    beat preview renders with the cache off and so still draws nothing.
+
+    Always on (:func:`install_render_hooks`), since what it saves is in the lecture command: measured
+    2026-12-07 (``python -m bench.hooks``, CPU seconds, off / on, 1-min load 4-11 on 2 cores): the lecture's
+    silent timing pass (``-s``, every play skipped; each narrated render runs it) x1.31 (GridSquaresUnderF)
+    and x1.16 (BatchedJacobian); a warm beat preview 0.99-1.07; a whole render skips nothing (1.04-1.09 there
+    is the noise).  Chunks of a split render skip their earlier beats the same way."""
     from manim import config
     from manim.renderer.cairo_renderer import CairoRenderer
 
@@ -258,7 +232,13 @@ def fast_cairo_paths(on: bool = True) -> None:
 
     Internals: replaces ``Camera.set_cairo_context_path``, whose loop reads six NumPy scalars per cubic curve
     (a line of ``Text`` made one path has about 1,300 curves, and the MLOutlook beat preview draws 690,000
-    curves); here each subpath becomes one list of floats, 1.6x faster per text line."""
+    curves); here each subpath becomes one list of floats, 1.6x faster per text line.
+
+    Preview only (:func:`install_preview_hooks`): measured 2026-12-07 (``python -m bench.hooks``, CPU seconds,
+    off / on, two runs, 1-min load 3-11 on 2 cores, where noise reaches 1.17): a warm beat preview of MLOutlook
+    x1.19 (its text lines; 1.26-1.33 -> 1.03-1.13 s wall on 2026-12-03), of GridSquaresUnderF and
+    BatchedJacobian 0.91-1.07; a whole scene at low x1.05 (GridSquaresUnderF, MLOutlook), within the noise.  Not
+    worth replacing Manim's drawing of every path in every lecture render."""
     from manim import Camera
 
     _install(Camera, "set_cairo_context_path", _set_cairo_context_path if on else None)
@@ -277,7 +257,13 @@ def forget_svg_paths_when_parsed(on: bool = True) -> None:
     deep-copied all the time: FadeIn, Write, Create and Transform copy what they animate, DecimalNumber
     copies each character from its cache, Manim's SVG cache stores and hands out copies.  Without it a
     formula copies about ten times faster (13 ms -> 1.3 ms) and a warm BatchedJacobian beat preview (51
-    numbers) went 2.0 s -> 1.7 s.  Points, style and look are unchanged."""
+    numbers) went 2.0 s -> 1.7 s.  Points, style and look are unchanged.
+
+    Always on (:func:`install_render_hooks`): measured 2026-12-07 (``python -m bench.hooks``, CPU seconds, off /
+    on, 1-min load 4-11 on 2 cores): whole scene at low x1.18 (GridSquaresUnderF) and x1.15 (MLOutlook); the
+    lecture's silent timing pass x1.69 (GridSquaresUnderF) and x1.18 (BatchedJacobian); a warm beat preview
+    0.92-1.07 (noise: the preview copies its parses from the warm parent's memo).  Risk: one attribute cleared
+    after Manim's own ``generate_points``."""
     original = _manims(VMobjectFromSVGPath, "generate_points")
 
     def generate_points(self: VMobjectFromSVGPath) -> VMobjectFromSVGPath:
@@ -339,13 +325,25 @@ def swap_glyphs(number: Mobject, glyphs: Sequence[Mobject]) -> None:
 
 
 def install_render_hooks(on: bool = True) -> None:
-    """Install (``on``) or remove every hook a render of the lecture runs with: the four above,
-    :func:`forget_svg_paths_when_parsed`, :func:`fast_families`, :func:`draw_nothing_while_skipping` and
-    :func:`fast_cairo_paths` (``scenes/kit/scene.py`` installs them at import; ``scripts/test --manim-suite``
-    runs Manim's own test suite with them).  Idempotent."""
+    """Install (``on``) or remove the method replacements every render of the lecture runs with, the two whose
+    measured gain on the lecture is worth carrying them: :func:`forget_svg_paths_when_parsed` and
+    :func:`draw_nothing_while_skipping` (``scenes/kit/scene.py`` installs them at import;
+    ``scripts/test --manim-suite`` runs Manim's own test suite with these and :func:`install_preview_hooks`).
+    Idempotent."""
     forget_svg_paths_when_parsed(on)
-    fast_families(on)
     draw_nothing_while_skipping(on)
+
+
+def install_preview_hooks(on: bool = True) -> None:
+    """Install (``on``) or remove the method replacements measured to pay only in the beat preview, where a
+    creator waits on every save: :func:`fast_cairo_paths` (``lecture/preview.py`` installs it in each render
+    child).  Idempotent.
+
+    Removed on 2026-12-07 for no measurable gain: ``fast_families`` (replaced ``Mobject.get_family`` and Manim's
+    ``remove_list_redundancies`` by one depth-first walk).  ``python -m bench.hooks``, CPU seconds, off / on,
+    three runs: warm beat preview 0.92-1.26 (median 0.98 over five), whole scene at low 1.02-1.14, timing pass
+    0.97-1.16 (``bench/results/20261207-*-hooks.json``); its earlier gain (GridSquaresUnderF preview 1.62 ->
+    1.31 s, 2026-12-03) was measured together with :func:`draw_nothing_while_skipping`."""
     fast_cairo_paths(on)
 
 
@@ -525,7 +523,8 @@ def set_slide_notes(slide: Scene, notes: str) -> None:
 
 
 __all__ = [
-    "install_render_hooks", "fast_families", "draw_nothing_while_skipping", "draw_current_frame", "fast_cairo_paths",
+    "install_render_hooks", "install_preview_hooks", "draw_nothing_while_skipping",
+    "draw_current_frame", "fast_cairo_paths",
     "plays_so_far",
     "render_plays",
     "time_as_rendered",

@@ -38,11 +38,11 @@ if os.environ.get("MANIM_SUITE_EXACT"):
 
 def pytest_configure(config) -> None:
     if os.environ.get("MANIM_SUITE_HOOKS_CHECK") == "1":
-        from manim import Camera, Mobject
+        from manim import Camera
         from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
         from manim.renderer.cairo_renderer import CairoRenderer
 
-        hooked = (Mobject.get_family, CairoRenderer.update_frame, Camera.set_cairo_context_path,
+        hooked = (CairoRenderer.update_frame, Camera.set_cairo_context_path,
                   VMobjectFromSVGPath.generate_points)
         if not all(hasattr(method, "manim_original") for method in hooked):
             raise pytest.UsageError("the lecture's render hooks are not installed in this run")
