@@ -35,3 +35,17 @@ def use_config(tmp_path, monkeypatch):
     yield use
     monkeypatch.delenv(ENV_VAR, raising=False)
     activate(None)
+
+
+# The slowest test files first (measured: the per-file times of a full run, 2026-12-07), the rest in their usual
+# order: pytest-xdist hands out whole files (scripts/test: --dist loadfile), and a long file taken last keeps one
+# worker busy while the others have nothing left.  Within a file the order is unchanged.
+SLOWEST_FIRST = ("test_narration_e2e", "test_preview", "test_layout_corpus_scenes", "test_layout_corpus",
+                 "test_scene_colours", "test_captions", "test_spoken_phonemes", "test_distributed", "test_page_audit",
+                 "test_scene_meta_batched", "test_tex_batch", "test_scene_grid", "test_scene_spatial",
+                 "test_lecture_e2e", "test_palette", "test_scene_rbf")
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
