@@ -257,7 +257,7 @@ class GridSquaresUnderF(LectureScene):
         self.caption(text, 4.0, spoken=said,
                      shows=("Right, the map's formula and its Jacobian; left, a square grid on numbered axes. A few "
                             "squares are shaded, each with a dot at its lower-left corner and two arrows, e₁ to the "
-                            "right and e₂ upwards, keyed in a legend."))
+                            "right and e₂ upwards, dashed, keyed in a legend."))
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
