@@ -418,8 +418,8 @@ class SpatialOutputs(LectureScene):
         facts.next_to(frame, RIGHT, buff=1.0).align_to(frame, UP).shift(DOWN * 0.2)
         facts.set_x(max(facts.get_x(), mark.get_right()[0] + 0.5 + facts.width / 2))  # clear of the row's label
         self.facts = facts
-        self.sign_key = self._sign_key().next_to(frame, RIGHT, buff=1.0).align_to(frame, DOWN)
-        self.sign_key.set_x(facts.get_left()[0] + self.sign_key.width / 2)
+        # under the counts (a flat, wide matrix leaves no room beside its bottom edge); Jᵀ's note goes under it
+        self.sign_key = self._sign_key().next_to(facts, DOWN, buff=0.35, aligned_edge=LEFT)
         self.matrix_group = Group(img, lines, frame, self.row_mark, head, side, under, mark, facts, self.neg_marks,
                                   self.sign_key)
         VGroup(lines, frame, head, side, under, facts, self.sign_key).set_z_index(self.Z_STILL)
@@ -460,10 +460,10 @@ class SpatialOutputs(LectureScene):
         note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
                     color=style.TEXT)
         group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        group.next_to(self.facts, DOWN, buff=0.6, aligned_edge=LEFT)
+        group.next_to(self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
         if group.get_right()[0] > config.frame_width / 2 - style.FRAME_MARGIN:
             group.scale_to_fit_width(config.frame_width / 2 - style.FRAME_MARGIN - group.get_left()[0]).next_to(
-                self.facts, DOWN, buff=0.6, aligned_edge=LEFT)
+                self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
         self.transpose_note = group
         self.matrix_group.add(group)
         group.set_z_index(self.Z_STILL)

@@ -249,3 +249,11 @@ def test_spatial_whole_jacobian_marks_negative_cells_by_a_dot(rendered) -> None:
     (pos_swatch, pos_text), (neg_swatch, neg_text) = s.sign_key
     assert pos_text.text.replace(" ", "").startswith("+") and neg_text.text.replace(" ", "").startswith("−")
     assert len(pos_swatch) == 1 and len(neg_swatch) == 2 and len(neg_swatch[1][0].get_subpaths()) == 1
+    # the key sits in the frame, clear of the picture, its row label, the counts and Jᵀ's note
+    from manim import config
+
+    for other in (*s.facts, s.transpose_note, s.mark_label, s.row_mark, s.matrix):
+        assert not _overlap(s.sign_key, other), other
+    half = np.array([config.frame_width / 2 - style.FRAME_MARGIN, config.frame_height / 2 - style.FRAME_MARGIN])
+    assert np.all(np.abs(s.sign_key.get_corner(np.array([-1, -1, 0]))[:2]) <= half)
+    assert np.all(np.abs(s.sign_key.get_corner(np.array([1, 1, 0]))[:2]) <= half)
