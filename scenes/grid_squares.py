@@ -62,9 +62,20 @@ from scenes.kit.coords import PlotFrame
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal
 from scenes.kit.scene import LectureScene
-from scenes.kit.shapes import bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
+from scenes.kit.shapes import DashedCurve, bezier_path, boxes_overlap, cell_sides, labelled_box, to_xyz
 from scenes.kit.text import caption_number, fmt_number, point_list, readout_notation
 from scenes.kit.tip_label import tip_label
+
+DASH_LENGTH = 0.1  # one dash and its gap along a dashed arrow's shaft, frame units
+
+
+def dash_arrow(arrow: Arrow) -> Arrow:
+    """``arrow`` with its shaft cut into dashes (at least two), its tip kept whole: e2 and J e2 are dashed,
+    e1 and J e1 solid, so the two edges read apart without their colours (WCAG 1.4.1)."""
+    shaft = VMobject().set_points(arrow.points.copy())
+    length = float(np.linalg.norm(arrow.points[-1] - arrow.points[0]))
+    arrow.set_points(DashedCurve(shaft, max(2, round(length / DASH_LENGTH)), 0.6).points)
+    return arrow
 
 
 class GridSquaresUnderF(LectureScene):
@@ -233,8 +244,8 @@ class GridSquaresUnderF(LectureScene):
         self.dots.set_z_index(6)
         s = self.arrow_scale = arrow_scale(self.jacobians, unit, self.h, self.ARROW_MAX, self.ARROW_MIN)
         self.e_arrows = VGroup(*(
-            self.arrow(p, p + s * e, color) for p in self.points
-            for e, color in ((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2))))
+            self.arrow(p, p + s * e, color, dashed=i == 1) for p in self.points
+            for i, (e, color) in enumerate(((np.array([1.0, 0.0]), style.E1), (np.array([0.0, 1.0]), style.E2)))))
         self.show_panel()
         one = len(self.points) == 1
         corners = "lower-left corner is the point" if one else "lower-left corners are the points"
@@ -246,16 +257,17 @@ class GridSquaresUnderF(LectureScene):
         self.caption(text, 4.0, spoken=said,
                      shows=("Right, the map's formula and its Jacobian; left, a square grid on numbered axes. A few "
                             "squares are shaded, each with a dot at its lower-left corner and two arrows, e₁ to the "
-                            "right and e₂ upwards, keyed in a legend."))
+                            "right and e₂ upwards, dashed, keyed in a legend."))
         self.play(FadeIn(plane), FadeIn(numbers), Create(self.grid, lag_ratio=0.02), run_time=self.rt(1.6))
         self.play(FadeIn(self.cells), FadeIn(self.dots), run_time=self.rt(0.6))
         self.play(*(GrowArrow(a) for a in self.e_arrows), FadeIn(self.legend_e), run_time=self.rt(0.8))
         self.pause(1.0)
 
-    def arrow(self, start: np.ndarray, end: np.ndarray, color) -> Arrow:
+    def arrow(self, start: np.ndarray, end: np.ndarray, color, dashed: bool = False) -> Arrow:
+        """An e_i or J e_i arrow on the plot; ``dashed`` for e2 and J e2."""
         a = Arrow(self.to_frame(start), self.to_frame(end), buff=0, color=color, stroke_width=style.BOLD_WIDTH,
                   tip_length=0.18, max_tip_length_to_length_ratio=0.35, max_stroke_width_to_length_ratio=12)
-        return a.set_z_index(5)
+        return (dash_arrow(a) if dashed else a).set_z_index(5)
 
     def show_panel(self) -> None:
         name = self.settings.map.name
@@ -272,17 +284,20 @@ class GridSquaresUnderF(LectureScene):
         formulas.move_to([left, top, 0], aligned_edge=LEFT + UP)
         self.formulas = formulas
 
-        def row(color, tex: str, shape=None) -> VGroup:
+        def row(color, tex: str, shape=None, dashed: bool = False) -> VGroup:
             icon = shape if shape is not None else Arrow(LEFT * 0.3, RIGHT * 0.3, buff=0, color=color,
                                                          stroke_width=style.BOLD_WIDTH,
                                                          max_tip_length_to_length_ratio=0.35)
+            if dashed:  # the key shows the dash the plot's e2 / J e2 arrows have
+                dash_arrow(icon)
             return VGroup(icon, MathTex(tex, font_size=self.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.2)
 
-        self.legend_e = VGroup(row(style.E1, r"e_1"), row(style.E2, r"e_2")).arrange(DOWN, aligned_edge=LEFT)
+        self.legend_e = VGroup(row(style.E1, r"e_1"), row(style.E2, r"e_2", dashed=True)).arrange(
+            DOWN, aligned_edge=LEFT)
         patch = Square(0.4, color=style.HIGHLIGHT, fill_opacity=0.3, stroke_width=style.LINE_WIDTH)
         para = Polygon([-0.25, -0.2, 0], [0.2, -0.2, 0], [0.3, 0.2, 0], [-0.15, 0.2, 0], color=style.TEXT,
                        fill_opacity=0.12, stroke_width=style.OUTLINE_WIDTH)
-        self.legend_j = VGroup(row(style.JE1, rf"J_{{{name}}} e_1"), row(style.JE2, rf"J_{{{name}}} e_2"),
+        self.legend_j = VGroup(row(style.JE1, rf"J_{{{name}}} e_1"), row(style.JE2, rf"J_{{{name}}} e_2", dashed=True),
                                row(None, rf"{name}(\text{{square}})", patch),
                                row(None, rf"{name}(p) + J_{{{name}}}(p)\,(\text{{square}} - p)", para),
                                ).arrange(DOWN, aligned_edge=LEFT)
@@ -303,7 +318,8 @@ class GridSquaresUnderF(LectureScene):
             for cell, sides in zip(self.cells, self.cell_sources, strict=True)))
         s = self.arrow_scale
         self.j_arrows = VGroup(*(
-            self.arrow(fp, fp + s * jac[:, i], color) for fp, jac in zip(self.images, self.jacobians, strict=True)
+            self.arrow(fp, fp + s * jac[:, i], color, dashed=i == 1)
+            for fp, jac in zip(self.images, self.jacobians, strict=True)
             for i, color in ((0, style.JE1), (1, style.JE2))))
         name = self.settings.map.name
         self.caption(f"Now apply {name} to every point: grid lines bend into curves and each square with "
@@ -423,6 +439,7 @@ class GridSquaresUnderF(LectureScene):
         arrows = VGroup(*(Arrow(inset(np.zeros(2)), inset(jac[:, i]), buff=0, color=c, stroke_width=style.BOLD_WIDTH,
                                 max_tip_length_to_length_ratio=0.2)
                           for i, c in ((0, style.JE1), (1, style.JE2)))).set_z_index(self.Z_ARROWS)
+        dash_arrow(arrows[1])  # J e2 dashed here too, as on the plot
         sides = cell_sides(cell_boundary(p, 1.0, self.CELL_SAMPLES), self.CELL_SAMPLES)
         offsets = [s - p for s in sides]
 

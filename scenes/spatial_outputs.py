@@ -18,6 +18,7 @@ from scenes.kit.colormaps import signed_color
 from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal, set_centred
 from scenes.kit.scene import LectureScene, cover, uncover
+from scenes.kit.shapes import dot_cloud
 
 ACT_TEX = {"tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "identity": ""}
 ACT_SAID = {"tanh": "tanh", "relu": "ReLU", "identity": "no nonlinearity"}
@@ -41,6 +42,29 @@ def signed_rgb(values: np.ndarray, scale: float) -> np.ndarray:
     t = (np.minimum(1.0, np.abs(v) / scale) * 0.8)[..., None]
     rgb = panel + t * (np.where(v[..., None] >= 0, pos, neg) - panel)
     return np.round(rgb * 255).astype(np.uint8)
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of ``rgb (..., 3)`` in 0..1."""
+    c = np.asarray(rgb, float)
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def negative_marks(values: np.ndarray, rgb: np.ndarray, origin: np.ndarray, cell: float) -> VGroup:
+    """A dot at the centre of every negative entry of ``values (rows, cols)`` (drawn as cells of side ``cell``
+    from the upper-left corner ``origin``, coloured ``rgb (rows, cols, 3)`` uint8): the sign's cue besides the
+    hue (WCAG 1.4.1).  Each dot is dark or light, whichever contrasts more with its cell; one cloud of each."""
+    rs, cs = np.nonzero(np.asarray(values) < 0)
+    centres = np.stack([origin[0] + (cs + 0.5) * cell, origin[1] - (rs + 0.5) * cell, np.zeros(len(rs))], axis=1)
+    lum = _luminance(rgb[rs, cs] / 255.0)
+    dark_l, light_l = (float(_luminance(np.array(c.to_rgb()))) for c in (style.BACKGROUND, style.TEXT))
+    dark = (lum + 0.05) / (dark_l + 0.05) >= (light_l + 0.05) / (lum + 0.05)
+    marks = VGroup()
+    for pick, colour in ((dark, style.BACKGROUND), (~dark, style.TEXT)):
+        if pick.any():
+            marks.add(dot_cloud(centres[pick], 0.22 * cell, colour, opacity=1.0))
+    return marks
 
 
 class SpatialOutputs(LectureScene):
@@ -366,6 +390,7 @@ class SpatialOutputs(LectureScene):
         self.matrix = img
         left, top = cx - cols * c / 2, cy + rows * c / 2
         self.matrix_origin, self.matrix_cell = np.array([left, top, 0.0]), c
+        self.neg_marks = negative_marks(self.jac, self.matrix_rgb, self.matrix_origin, c)
         bw, bh = self.W * self.C, self.Wo * self.C  # one image row of x / of y
         lines = VGroup(
             *[Line([left + j * bw * c, top, 0], [left + j * bw * c, top - rows * c, 0]) for j in range(1, self.H)],
@@ -393,20 +418,39 @@ class SpatialOutputs(LectureScene):
         facts.next_to(frame, RIGHT, buff=1.0).align_to(frame, UP).shift(DOWN * 0.2)
         facts.set_x(max(facts.get_x(), mark.get_right()[0] + 0.5 + facts.width / 2))  # clear of the row's label
         self.facts = facts
-        self.matrix_group = Group(img, lines, frame, self.row_mark, head, side, under, mark, facts)
-        VGroup(lines, frame, head, side, under, facts).set_z_index(self.Z_STILL)
+        # under the counts (a flat, wide matrix leaves no room beside its bottom edge); Jᵀ's note goes under it
+        self.sign_key = self._sign_key().next_to(facts, DOWN, buff=0.35, aligned_edge=LEFT)
+        self.matrix_group = Group(img, lines, frame, self.row_mark, head, side, under, mark, facts, self.neg_marks,
+                                  self.sign_key)
+        VGroup(lines, frame, head, side, under, facts, self.sign_key).set_z_index(self.Z_STILL)
         share = 100 * counts.nonzeros / counts.entries
         self.caption(f"All {rows} rows together make the Jacobian, {rows} by {cols}: {counts.entries} entries, yet "
                      f"only {counts.nonzeros} can be nonzero, {share:.0f} percent: a band of blocks repeating along "
                      f"the diagonals, all built from {counts.weights} kernel weights.", 9.5,
                      shows=("The grids give way to the whole Jacobian drawn as one picture of signed cells with block "
-                            "lines, its size on top, rows for output pixels and columns for input pixels; the pixel's "
-                            "row is marked, and three lines count the entries, those that can be nonzero, and the "
-                            "weights."))
-        uncover(self, [[img, lines, frame, head, side, under]], self.rt(1.2), buff=0.1)
+                            "lines, a dot on each negative cell and a key of the two signs below right, its size on "
+                            "top, rows for output pixels and columns for input pixels; the pixel's row is marked, "
+                            "and three lines count the entries, those that can be nonzero, and the weights."))
+        uncover(self, [[img, self.neg_marks, lines, frame, head, side, under, self.sign_key]], self.rt(1.2),
+                buff=0.1)
         self.play(Create(self.row_mark), FadeIn(mark), run_time=self.rt(0.8))
         uncover(self, [[f] for f in facts], self.rt(1.5), buff=0.05)
         self.hold(5.5)
+
+    def _sign_key(self) -> VGroup:
+        """The picture's key: a swatch of each sign's full tint named "+ positive" / "− negative", the negative
+        one dotted like the picture's negative cells."""
+        side = 0.3
+        pos_rgb, neg_rgb = signed_rgb(np.array([[1.0, -1.0]]), 1.0)[0]
+        rows = VGroup()
+        for rgb, words, value in ((pos_rgb, "+ positive", 1.0), (neg_rgb, "− negative, dotted", -1.0)):
+            colour = ManimColor(rgb / 255.0)
+            swatch = VGroup(Square(side, fill_color=colour, fill_opacity=1, stroke_width=style.NO_STROKE))
+            if value < 0:
+                swatch.add(negative_marks(np.array([[value]]), rgb[None, None, :],
+                                          swatch.get_corner(UL), side))
+            rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.15))
+        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
     def apply_transpose(self) -> None:
         act = self.settings.spatial.activation
@@ -416,10 +460,10 @@ class SpatialOutputs(LectureScene):
         note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
                     color=style.TEXT)
         group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        group.next_to(self.facts, DOWN, buff=0.6, aligned_edge=LEFT)
+        group.next_to(self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
         if group.get_right()[0] > config.frame_width / 2 - style.FRAME_MARGIN:
             group.scale_to_fit_width(config.frame_width / 2 - style.FRAME_MARGIN - group.get_left()[0]).next_to(
-                self.facts, DOWN, buff=0.6, aligned_edge=LEFT)
+                self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
         self.transpose_note = group
         self.matrix_group.add(group)
         group.set_z_index(self.Z_STILL)

@@ -5,11 +5,13 @@ another way too.  The places fixed for issue #29 (the audit table is in README's
   φᵢ at their peaks);
 - MAMLStep: the gradient arrows are named at their tips (g, MAML, first-order), not only pink or yellow, and
   so are e₁, e₂, J e₁, J e₂; JacobianPenalty and ChainRule: e₁, e₂ and each panel's J e₁, J e₂ the same way;
-  GridSquaresUnderF: the zoom inset's J e₁, J e₂ (the inset replaces the legend);
+  GridSquaresUnderF: the zoom inset's J e₁, J e₂ (the inset replaces the legend); on the plot's small patches,
+  too crowded for names, J e₂ (and e₂) is dashed and J e₁ (and e₁) solid, and the legend's swatches show it;
 - VectorRegression: Gauss-Newton is keyed by dots as well as by colour: on its path, on its residual curve and
   in the key's swatch; gradient descent's line has none;
 - the sign-coloured matrices (SoftmaxJacobian, BatchedJacobian, SpatialOutputs' row grid): every visibly tinted
-  cell shows its sign in characters (a minus exactly where the tint is negative).
+  cell shows its sign in characters (a minus exactly where the tint is negative); SpatialOutputs' whole-Jacobian
+  picture (no numbers): a dot on exactly the negative cells, keyed "+ positive" / "− negative, dotted".
 """
 
 from __future__ import annotations
@@ -197,3 +199,61 @@ def test_grid_squares_zoom_arrows_are_named(rendered) -> None:
     for label, arrow in zip(s.zoom_names, arrows, strict=True):
         _named(label, arrow, box)
     assert not _overlap(s.zoom_names[0], s.zoom_names[1])
+
+
+def _dashed(arrow) -> bool:
+    """An arrow's shaft cut into dashes: more than one sub-path (its tip is a submobject of its own)."""
+    return len(arrow.get_subpaths()) >= 2
+
+
+@pytest.mark.render
+def test_grid_squares_second_edges_are_dashed(rendered) -> None:
+    """On the plot's small patches J e₁ and J e₂ are too close for names: J e₂ (and e₂) is dashed, J e₁ (and
+    e₁) solid, on the plot, in the zoom inset and in the legend's swatches."""
+    s = rendered("GridSquaresUnderF")
+    assert len(s.j_arrows) == 2 * len(s.points)
+    assert all(_dashed(a) for a in s.j_arrows[1::2]) and not any(_dashed(a) for a in s.j_arrows[0::2])
+    inset = s.zoom_parts[1][2]
+    assert _dashed(inset[1]) and not _dashed(inset[0])
+    (je1, je2), (e1, e2) = (row[0] for row in s.legend_j[:2]), (row[0] for row in s.legend_e)
+    assert _dashed(je2) and _dashed(e2) and not _dashed(je1) and not _dashed(e1)
+
+
+def _contrast(a, b) -> float:
+    from scenes.spatial_outputs import _luminance
+
+    la, lb = sorted((float(_luminance(np.asarray(a, float))), float(_luminance(np.asarray(b, float)))))
+    return (lb + 0.05) / (la + 0.05)
+
+
+@pytest.mark.render
+def test_spatial_whole_jacobian_marks_negative_cells_by_a_dot(rendered) -> None:
+    """The whole-Jacobian picture (no numbers): a dot sits on exactly the negative entries, contrasting with
+    its cell (>= 3:1), and the key names the signs "+ positive" / "− negative" with a dotted negative swatch."""
+    from manim import ManimColor
+
+    s = rendered("SpatialOutputs")
+    origin, c = s.matrix_origin, s.matrix_cell
+    seen = []
+    for cloud in s.neg_marks:
+        colour = np.array(ManimColor(cloud.get_fill_color()).to_rgb())
+        for path in cloud.get_subpaths():
+            centre = path[:, :2].mean(axis=0)
+            r, col = int((origin[1] - centre[1]) // c), int((centre[0] - origin[0]) // c)
+            assert np.allclose(centre, [origin[0] + (col + 0.5) * c, origin[1] - (r + 0.5) * c], atol=1e-3 * c)
+            assert _contrast(colour, s.matrix_rgb[r, col] / 255.0) >= 3.0, (r, col)
+            seen.append((r, col))
+    assert len(seen) == len(set(seen))
+    assert set(seen) == {tuple(int(v) for v in rc) for rc in np.argwhere(s.jac < 0)}
+    assert seen, "the default Jacobian has negative entries"
+    (pos_swatch, pos_text), (neg_swatch, neg_text) = s.sign_key
+    assert pos_text.text.replace(" ", "").startswith("+") and neg_text.text.replace(" ", "").startswith("−")
+    assert len(pos_swatch) == 1 and len(neg_swatch) == 2 and len(neg_swatch[1][0].get_subpaths()) == 1
+    # the key sits in the frame, clear of the picture, its row label, the counts and Jᵀ's note
+    from manim import config
+
+    for other in (*s.facts, s.transpose_note, s.mark_label, s.row_mark, s.matrix):
+        assert not _overlap(s.sign_key, other), other
+    half = np.array([config.frame_width / 2 - style.FRAME_MARGIN, config.frame_height / 2 - style.FRAME_MARGIN])
+    assert np.all(np.abs(s.sign_key.get_corner(np.array([-1, -1, 0]))[:2]) <= half)
+    assert np.all(np.abs(s.sign_key.get_corner(np.array([1, 1, 0]))[:2]) <= half)
