@@ -49,3 +49,14 @@ SLOWEST_FIRST = ("test_narration_e2e", "test_preview", "test_layout_corpus_scene
 def pytest_collection_modifyitems(session, config, items) -> None:
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def formula_cache(tmp_path_factory):
+    """One formula cache for the renders of this test process (tests/scene_harness.py: TEX_CACHE_ENV); each
+    pytest-xdist worker is its own process with its own temporary folder, so its own cache."""
+    from scene_harness import TEX_CACHE_ENV
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(TEX_CACHE_ENV, str(tmp_path_factory.mktemp("formula_cache")))
+        yield

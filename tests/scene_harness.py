@@ -26,8 +26,16 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 GOLDEN_SIZE = (320, 180)
 
 
+# One formula cache per test process (tests/conftest.py names it): a formula's SVG is named by its content, so
+# every render of the process may share it, and a scene's formulas are compiled once, not once per test (a cold
+# SpatialOutputs render at 128x72 took 11.8 s, a warm one 5.2 s).  A Text's SVG is named by its words and style
+# but laid out for the pixel size, so Texts are shared only between renders of the same size.  Not shared
+# between processes: Manim parses an SVG through a scratch copy beside it, which two processes would race for.
+TEX_CACHE_ENV = "JACOBIAN_TEST_TEX_CACHE"
+
+
 def _config(name: str, tmp_dir: Path, width: int, height: int, fps: int, last_frame: bool) -> dict:
-    return {
+    config_ = {
         "output_file": name,  # Manim needs a name to write the subcaption (.srt) file
         "pixel_width": width,
         "pixel_height": height,
@@ -40,6 +48,11 @@ def _config(name: str, tmp_dir: Path, width: int, height: int, fps: int, last_fr
         "progress_bar": "none",
         "format": None,
     }
+    cache = os.environ.get(TEX_CACHE_ENV)
+    if cache:
+        config_["tex_dir"] = str(Path(cache) / "Tex")
+        config_["text_dir"] = str(Path(cache) / f"texts_{width}x{height}")
+    return config_
 
 
 def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int = 144, fps: int = 5,
