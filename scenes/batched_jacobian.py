@@ -35,6 +35,7 @@ class BatchedJacobian(LectureScene):
     Z_ENTRIES = 1  # the matrix's numbers, always drawn over their cells (a played group of cells, e.g. the
     # diagonal blocks' Indicate, is added to the scene after the numbers and would otherwise hide them)
     Z_TRACKER = 10
+    LAYER_ARROW_GAP = 0.2  # the layer arrow's ends from X's and Y's grids
 
     def construct(self) -> None:
         cfg = self.settings.batched
@@ -90,8 +91,8 @@ class BatchedJacobian(LectureScene):
                 nums.add(num)
         brackets = VGroup(*[MathTex(t, font_size=style.LABEL_SIZE).stretch_to_fit_height(rows * dy)
                             for t in ("[", "]")])
-        brackets[0].next_to(nums, LEFT, buff=0.12).set_y(centre[1])
-        brackets[1].next_to(nums, RIGHT, buff=0.12).set_y(centre[1])
+        brackets[0].next_to(nums, LEFT, buff=style.AXIS_LABEL_GAP).set_y(centre[1])
+        brackets[1].next_to(nums, RIGHT, buff=style.AXIS_LABEL_GAP).set_y(centre[1])
         return VGroup(nums, brackets)
 
     def show_batch(self) -> None:
@@ -101,15 +102,17 @@ class BatchedJacobian(LectureScene):
                                         0.95, dy, style.TEXT, follow=False)
         self.y_grid = self._number_grid(B, self.m, lambda i, j: self.state()[0][i, j],
                                         np.array([-1.6, self.BATCH_Y, 0]), 0.95, dy, style.HIGHLIGHT, follow=True)
-        arrow = Arrow(self.x_grid.get_right(), self.y_grid.get_left(), buff=0.2, color=style.MUTED,
+        arrow = Arrow(self.x_grid.get_right(), self.y_grid.get_left(), buff=self.LAYER_ARROW_GAP, color=style.MUTED,
                       stroke_width=style.LINE_WIDTH)
-        self.layer_label = MathTex(r"\tanh(W x_i + b)", font_size=style.SMALL_SIZE).next_to(arrow, UP, buff=0.1)
+        self.layer_label = MathTex(r"\tanh(W x_i + b)", font_size=style.SMALL_SIZE).next_to(arrow, UP,
+                                                                                            buff=style.LABEL_GAP)
         names = VGroup(MathTex(r"X \in \mathbb{R}^{B\times n}", font_size=style.SMALL_SIZE, color=style.MUTED)
-                       .next_to(self.x_grid, UP, buff=0.2),
+                       .next_to(self.x_grid, UP, buff=style.BLOCK_LABEL_GAP),
                        MathTex(r"Y \in \mathbb{R}^{B\times m}", font_size=style.SMALL_SIZE, color=style.MUTED)
-                       .next_to(self.y_grid, UP, buff=0.2))
+                       .next_to(self.y_grid, UP, buff=style.BLOCK_LABEL_GAP))
         rows = VGroup(*[MathTex(f"x_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i))
-                        .next_to(self.x_grid[1][0], LEFT, buff=0.15).set_y(self.x_grid[0][i * self.n].get_y())
+                        .next_to(self.x_grid[1][0], LEFT,
+                                 buff=style.ROW_NAME_GAP).set_y(self.x_grid[0][i * self.n].get_y())
                         for i in range(B)])
         self.batch_group = VGroup(self.x_grid, self.y_grid, arrow, names, rows)
         VGroup(self.x_grid, self.y_grid[1], arrow, self.layer_label, names, rows).set_z_index(self.Z_STILL)
@@ -117,8 +120,9 @@ class BatchedJacobian(LectureScene):
                      "giving Y, B by m.", 5.5,
                      shows=("A grid of numbers X with one row per example, labelled x₁, x₂, …, and an arrow marked "
                             "tanh(W xᵢ + b) to the output grid Y."))
-        uncover(self, [[self.x_grid, names[0], rows]], self.rt(1), buff=0.05)
-        uncover(self, [[self.y_grid, names[1]]], self.rt(1.2), GrowArrow(arrow), Write(self.layer_label), buff=0.05)
+        uncover(self, [[self.x_grid, names[0], rows]], self.rt(1), buff=style.VEIL_MARGIN)
+        uncover(self, [[self.y_grid, names[1]]], self.rt(1.2), GrowArrow(arrow), Write(self.layer_label),
+                buff=style.VEIL_MARGIN)
         self.pause(3.3)
 
     def show_matrix(self) -> None:
@@ -152,7 +156,8 @@ class BatchedJacobian(LectureScene):
                               .move_to([left - 0.3, top - (i + 0.5) * m * c, 0]) for i in range(B)])
         # vec stacks columns, so vec of the transposes flattens the rows example by example (block-diagonal)
         head = MathTex(r"\frac{\partial\,\mathrm{vec}(Y^\top)}{\partial\,\mathrm{vec}(X^\top)}:\ " + f"{rows}"
-                       + r"\times" + f"{cols}", font_size=style.LABEL_SIZE).next_to(col_labels, UP, buff=0.2)
+                       + r"\times" + f"{cols}", font_size=style.LABEL_SIZE).next_to(col_labels, UP,
+                                                                                    buff=style.BLOCK_LABEL_GAP)
         self.block_lines = lines
         self.matrix_group = VGroup(self.cells, self.entries, lines, col_labels, row_labels, head)
         VGroup(lines, col_labels, row_labels, head).set_z_index(self.Z_STILL)
@@ -164,7 +169,7 @@ class BatchedJacobian(LectureScene):
                             " by the outputs, headed by its size; only the blocks on its diagonal are non-zero, and "
                             "they are highlighted one after another."))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [head]], self.rt(1.5),
-                Create(lines), buff=0.03)
+                Create(lines), buff=style.VEIL_MARGIN_TIGHT)
         self.play(*[Indicate(VGroup(*[self.cells[r * cols + k] for r in range(i * m, (i + 1) * m)
                                       for k in range(i * n, (i + 1) * n)]), color=style.HIGHLIGHT, scale_factor=1.05)
                     for i in range(B)], run_time=self.rt(1.5))
@@ -174,7 +179,7 @@ class BatchedJacobian(LectureScene):
         mixed = self._state_at(1.0)[1]
         off = off_diagonal_size(mixed, self.B)
         self.centring_label = MathTex(r"x_i \to x_i - \bar{x}", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
-        self.centring_label.next_to(self.batch_group[2], DOWN, buff=0.1)
+        self.centring_label.next_to(self.batch_group[2], DOWN, buff=style.LABEL_GAP)
         if off > 0:
             what = f"off-diagonal blocks fill in, up to {fmt_decimals(off)} in size."
         else:
@@ -207,16 +212,16 @@ class BatchedJacobian(LectureScene):
             target = block.copy()
             target.move_to([-3.5 - width / 2 + n * c / 2 + i * (n * c + gap), self.STACK_Y, 0])
             name = MathTex(f"J_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i)).next_to(
-                target, UP, buff=0.12)
+                target, UP, buff=style.SMALL_HEADING_GAP)
             self.stack.add(VGroup(target, name))
             moves.append(TransformFromCopy(block, target))
         head = MathTex(rf"B\times m\times n = {B}\times {m}\times {n} = {small}" + r"\text{ numbers, not }"
                        + rf"{B * m}\times {B * n} = {big}", font_size=style.SMALL_SIZE, color=style.MUTED)
-        head.next_to(self.stack, DOWN, buff=0.2)
+        head.next_to(self.stack, DOWN, buff=style.BLOCK_LABEL_GAP)
         self.stack_values = per[np.arange(B), np.arange(B)]
         self.stack_head = head
         self.play(*moves, run_time=self.rt(2))
-        uncover(self, [[head], *[[s[1]] for s in self.stack]], self.rt(1), buff=0.03)
+        uncover(self, [[head], *[[s[1]] for s in self.stack]], self.rt(1), buff=style.VEIL_MARGIN_TIGHT)
         self.pause(3.5)
 
 

@@ -44,6 +44,7 @@ class ChainRule(LectureScene):
     PANEL_Y = 1.35
     PANEL_X = 4.6
     GRADIENT_SCALE = 0.5  # gradient arrows are drawn at half length
+    ARROW_NAME_GAP = 0.05  # f and g above the short arrows between the panels, closer than a label elsewhere
 
     def construct(self) -> None:
         cfg = self.settings.chain_rule
@@ -104,13 +105,14 @@ class ChainRule(LectureScene):
         ]
         for k, panel in enumerate(self.panels):
             panel.place([(k - 1) * self.PANEL_X, self.PANEL_Y, 0])
-            panel.heading.scale(0.8).next_to(panel.border, UP, buff=0.12)
+            panel.heading.scale(0.8).next_to(panel.border, UP, buff=style.SMALL_HEADING_GAP)
         arrows = VGroup(*[
-            Arrow(self.panels[k].border.get_right(), self.panels[k + 1].border.get_left(), buff=0.1,
+            Arrow(self.panels[k].border.get_right(), self.panels[k + 1].border.get_left(), buff=style.ARROW_GAP,
                   color=style.MUTED, stroke_width=style.LINE_WIDTH)
             for k in range(2)
         ])
-        labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP, buff=0.05)
+        labels = VGroup(*[MathTex(n, font_size=style.LABEL_SIZE, color=style.TEXT).next_to(a, UP,
+                                                                                           buff=self.ARROW_NAME_GAP)
                           for n, a in zip(("f", "g"), arrows, strict=True)])
         self.grid_in = VGroup(*[self.panels[0].polyline(line, stroke_color=style.MUTED, stroke_width=style.GUIDE_WIDTH)
                                 for line in grid_lines(self.GRID, 0.5, 60, edges=False)])
@@ -125,7 +127,7 @@ class ChainRule(LectureScene):
                      shows=("Three panels side by side, headed x, h = f(x) and y = g(h), linked by arrows marked f and"
                             " g; the first fills with a grid, a small square at p and two arrows, named e₁ and e₂."))
         uncover(self, [[p] for p in self.panels], self.rt(1.5), GrowArrow(arrows[0]), GrowArrow(arrows[1]),
-                FadeIn(labels), buff=0.05)
+                FadeIn(labels), buff=style.VEIL_MARGIN)
         self.play(Create(self.grid_in), FadeIn(self.cell_in), GrowArrow(self.e_arrows[0]),
                   GrowArrow(self.e_arrows[1]), FadeIn(self.e_names), run_time=self.rt(1.5))
         self.pause(1)
@@ -177,17 +179,17 @@ class ChainRule(LectureScene):
         self.m_gf, self.m_g, self.m_f = (decimal_matrix(j) for j in (self.jgf, self.jg, self.jf))
         eq = VGroup(MathTex(r"J_{g\circ f}(p) =", font_size=style.LABEL_SIZE), self.m_gf,
                     MathTex("=", font_size=style.LABEL_SIZE), self.m_g, self.m_f)
-        eq.arrange(RIGHT, buff=0.2)
+        eq.arrange(RIGHT, buff=style.EQUATION_GAP)
         under = VGroup(MathTex(r"J_g(f(p))", font_size=style.SMALL_SIZE, color=style.MUTED),
                        MathTex(r"J_f(p)", font_size=style.SMALL_SIZE, color=style.MUTED))
-        under[0].next_to(self.m_g, DOWN, buff=0.1)
-        under[1].next_to(self.m_f, DOWN, buff=0.1)
+        under[0].next_to(self.m_g, DOWN, buff=style.LABEL_GAP)
+        under[1].next_to(self.m_f, DOWN, buff=style.LABEL_GAP)
         self.product = VGroup(eq, under).move_to([0, -2.3, 0])
         self.product_eq = eq
         self.caption("Written out: the Jacobian of the composition is the product of the layer Jacobians.", 4.5,
                      shows=("Below the panels: the Jacobian of g∘f at p as a matrix of numbers, equal to the product "
                             "of the two layer matrices, each named underneath."))
-        uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=0.03)
+        uncover(self, [[under[0]], [under[1]]], self.rt(2), Write(eq), buff=style.VEIL_MARGIN_TIGHT)
         self.pause(2.5)
 
     def pull_back_gradient(self) -> None:
@@ -206,7 +208,7 @@ class ChainRule(LectureScene):
             number_row(r"(v^\top J_g)\, J_f =", self.v_input, style.GRADIENT),
         )
         for row, panel in zip(rows, reversed(self.panels), strict=True):
-            row.next_to(panel.border, DOWN, buff=0.15)
+            row.next_to(panel.border, DOWN, buff=style.UNDER_PANEL_GAP)
         self.caption(f"Back-propagation carries one vector: the gradient v at the output is pulled back through "
                      f"Jg(f(p)), giving vᵀ Jg(f(p)), then through Jf(p). One vector–Jacobian product per layer; the "
                      f"product of the Jacobians is never formed (arrows drawn at {s:g} of their length).", 6,
@@ -214,9 +216,11 @@ class ChainRule(LectureScene):
                             "middle and the first panel, each with its row of numbers below the panel; a note at the "
                             "bottom gives the arrows' scale."))
         uncover(self, [[rows[0]]], self.rt(1), self.cell_layers.animate.set_opacity(0.3),
-                GrowArrow(self.grad_arrows[0]), buff=0.05)
-        uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]), buff=0.05)
-        uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]), buff=0.05)
+                GrowArrow(self.grad_arrows[0]), buff=style.VEIL_MARGIN)
+        uncover(self, [[rows[1]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[0], self.grad_arrows[1]),
+                buff=style.VEIL_MARGIN)
+        uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]),
+                buff=style.VEIL_MARGIN)
         note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
                                 f"{s:g} of their length",
                                 font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=style.FRAME_MARGIN)

@@ -68,6 +68,8 @@ class EncoderSensitivity(LectureScene):
     NULL_BACKING_WIDTH = 8  # its panel-coloured backing, wider than both, hides the curve between the dashes
     NEEDLE = 0.4  # the longest metric needle's half-length, as a fraction of the points' smallest spacing
     SMALL = 0.25  # the change along the null direction is called small below this fraction of the other
+    MARKER_READOUT_GAP = 0.15  # the z readout beside the code marker it follows
+    DIRECTION_LABEL_GAP = 0.12  # a direction arrow's name, off its tip along the arrow's normal
 
     def construct(self) -> None:
         cfg = self.settings.encoder
@@ -123,7 +125,7 @@ class EncoderSensitivity(LectureScene):
                                                            else 1})
         self.code_axis.move_to([self.CODE_X, self.PANEL_CENTRE[1], 0])
         code_head = MathTex(r"z = a^\top \tanh(Wx + b)", font_size=style.LABEL_SIZE).next_to(
-            self.code_axis, UP, buff=0.25).shift(0.9 * RIGHT)
+            self.code_axis, UP, buff=style.BLOCK_GAP).shift(0.9 * RIGHT)
         self.level_ticks = VGroup(*[Line(LEFT * 0.1, RIGHT * 0.1, color=style.MUTED,
                                          stroke_width=style.THIN_WIDTH).move_to(
             self.code_axis.n2p(level)) for level in self.levels])
@@ -134,15 +136,15 @@ class EncoderSensitivity(LectureScene):
                                                              + 0.2 * RIGHT))
         self.z_readout = VGroup(MathTex("z =", font_size=style.LABEL_SIZE),
                                 LiveDecimal(self.code(self.x), num_decimal_places=2, font_size=style.LABEL_SIZE))
-        self.z_readout.arrange(RIGHT, buff=0.12)
+        self.z_readout.arrange(RIGHT, buff=style.READOUT_GAP)
         self.followers.add(self.z_readout, lambda m: (set_if_changed(m[1], self.code(self.probe_point())),
-                                                      m.next_to(self.marker, RIGHT, buff=0.15)))
+                                                      m.next_to(self.marker, RIGHT, buff=self.MARKER_READOUT_GAP)))
         self.caption("An encoder squeezes each point x of the plane into one number, its code z = aᵀtanh(Wx + b), a "
                      "the readout weights. Points on one curve share a code; the brighter curve is the one through "
                      "the probe x.", 5.5,
                      shows=("A plane with the code's level curves, one through a probe dot; beside it a vertical code "
                             "axis where a marker and a readout show the probe's code z."))
-        uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=0.05)
+        uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=style.VEIL_MARGIN)
         self.play(Create(self.contours), Create(self.own_level), FadeIn(self.level_ticks), run_time=self.rt(1.5))
         self.add(self.probe, self.marker, self.z_readout)
         self.pause(3)
@@ -171,10 +173,10 @@ class EncoderSensitivity(LectureScene):
         normal = np.array([-self.vecs[1, 1], self.vecs[0, 1], 0.0])
         if normal[1] < 0:
             normal = -normal
-        label.next_to(end, normal, buff=0.12)
+        label.next_to(end, normal, buff=self.DIRECTION_LABEL_GAP)
         border = self.panel.border
         if label.height > border.height - 0.1:  # a flat panel: under it, below the line's end
-            label.next_to(border, DOWN, buff=0.1).set_x(end[0])
+            label.next_to(border, DOWN, buff=style.LABEL_GAP).set_x(end[0])
             dx = (max(0.0, border.get_left()[0] - label.get_left()[0])
                   - max(0.0, label.get_right()[0] - border.get_right()[0]))
             return label.shift(dx * RIGHT)
@@ -189,18 +191,19 @@ class EncoderSensitivity(LectureScene):
         self.null_label = self._null_label()
         self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
                                 decimal_matrix(self.jac, places_for(self.jac, most=6)))
-        self.j_readout.arrange(RIGHT, buff=0.15)
+        self.j_readout.arrange(RIGHT, buff=style.KEY_GAP)
         self.sigma_readout = VGroup(
             MathTex(rf"\sigma_1 = {fmt_decimals(self.sigma[0])}", font_size=style.LABEL_SIZE, color=style.LINEARISED),
             MathTex(rf"\sigma_2 = {fmt_decimals(self.sigma[1] if self.sigma[1] > 1e-6 * self.sigma[0] else 0.0)}",
                     font_size=style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        block = VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT, buff=0.3).move_to(
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)
+        block = VGroup(self.j_readout, self.sigma_readout).arrange(DOWN, aligned_edge=LEFT,
+                                                                   buff=style.SECTION_GAP).move_to(
             [self.READOUT_X, -1.6, 0])
         # clear of the code readout wherever the probe takes it on the axis: its widest value beside the marker
         widest = VGroup(MathTex("z =", font_size=style.LABEL_SIZE),
                         DecimalNumber(-max(abs(v) for v in self.z_range), num_decimal_places=2,
-                                      font_size=style.LABEL_SIZE)).arrange(RIGHT, buff=0.12)
+                                      font_size=style.LABEL_SIZE)).arrange(RIGHT, buff=style.READOUT_GAP)
         reach = self.marker.get_right()[0] + 0.15 + widest.width + 0.3
         if block.get_left()[0] < reach:
             block.shift((reach - block.get_left()[0]) * RIGHT)
@@ -215,7 +218,7 @@ class EncoderSensitivity(LectureScene):
                             "J and its two singular values; the probe moves along the line and back while the code "
                             "readout barely changes."))
         uncover(self, [[self.j_readout, self.sigma_readout]], self.rt(0.8), Create(self.arrows[1]),
-                FadeIn(self.null_label), buff=0.05)
+                FadeIn(self.null_label), buff=style.VEIL_MARGIN)
         self.direction = self.vecs[:, 1]
         self.followers.play(self, self.s.animate.set_value(self.step), run_time=self.rt(1.6))
         self.followers.play(self, self.s.animate.set_value(0.0), run_time=self.rt(1.6))
@@ -258,14 +261,15 @@ class EncoderSensitivity(LectureScene):
             for p in self.metric_points])
         dots = VGroup(*[Dot(self.panel.point(p), radius=0.05, color=style.TEXT) for p in self.metric_points[1:]])
         formula = MathTex(r"\|J\,\delta\|^2 = \delta^\top J^\top J\,\delta", font_size=style.LABEL_SIZE)
-        formula.next_to(self.panel.border, DOWN, buff=0.3)
+        formula.next_to(self.panel.border, DOWN, buff=style.SECTION_GAP)
         self.caption("The pull-back metric JᵀJ gives the code's change for a step δ of x: ‖Jδ‖² = δᵀJᵀJδ. Here it "
                      "has rank one, a degenerate metric, so its ellipses are flat: segments along v₁ reaching "
                      f"{self.needle_scale:.2g} times σ₁ either side of each point, of zero width along the curves, "
                      "where the code does not move to first order.", 6.5,
                      shows=("The metric's formula is written; the solid arrow dims, and small ellipses spread over the"
                             " plane."))
-        uncover(self, [[formula]], self.rt(0.8), FadeIn(dots), self.arrows[0].animate.set_opacity(0.35), buff=0.05)
+        uncover(self, [[formula]], self.rt(0.8), FadeIn(dots), self.arrows[0].animate.set_opacity(0.35),
+                buff=style.VEIL_MARGIN)
         self.play(Create(self.needles), run_time=self.rt(1.7))
         self.pause(4)
 

@@ -61,6 +61,8 @@ class FlowDensity(LectureScene):
     OUTLINE_SAMPLES = 12  # boundary points per side of a highlighted cell
     CELL_POINTS = ((-1.5, 0.75), (0.75, -1.25), (0.25, 1.25))
     CELL_BOX = (-3.5, 3.5, -3.5, 3.5)  # CELL_POINTS and CELL_SIDE are for this box; another box gets them scaled
+    TIMES_GAP = 0.04  # the times sign against its factor, tighter than any readout's parts: they read as one number
+    DET_LABEL_GAP = 0.06  # a cell's determinant label beside its outline
 
     def construct(self) -> None:
         cfg = self.settings.flow
@@ -120,7 +122,7 @@ class FlowDensity(LectureScene):
                            self._step())
         self.left.place([-self.PANEL_X, self.PANEL_Y, 0])
         self.right.place([self.PANEL_X, self.PANEL_Y, 0])
-        self.right.heading.next_to(self.right.border, UP, buff=0.1)
+        self.right.heading.next_to(self.right.border, UP, buff=style.LABEL_GAP)
         self.left.heading.match_y(self.right.heading)
         cmap = style.HEATMAP
         base_rgba = colormap_rgba(self.base(self.centres), cmap, 0, self.vmax)
@@ -159,14 +161,14 @@ class FlowDensity(LectureScene):
             self.followers.add(outline, lambda m, pt=pt: self._place_outline(m, pt))
             self.cells_out.add(outline)
             num = LiveDecimal(1, num_decimal_places=2, font_size=style.SMALL_SIZE, color=color)
-            text = VGroup(times.copy(), num).arrange(RIGHT, buff=0.04)
+            text = VGroup(times.copy(), num).arrange(RIGHT, buff=self.TIMES_GAP)
             # a backing of the panel colour: the label sits on the bright density and on grid lines
             backing = Rectangle(width=text.width + 0.1, height=text.height + 0.08, stroke_width=style.NO_STROKE,
                                 fill_color=style.PANEL, fill_opacity=1).move_to(text)
             label = VGroup(backing, *text)
             self.followers.add(num, lambda m, pt=pt: set_if_changed(m, self._area_ratio(pt)))
-            self.followers.add(label, lambda m, o=outline: self._show_if(beside(fit_backing(m), o, 0.06), o.in_box,
-                                                                         1.0))
+            self.followers.add(label, lambda m, o=outline: self._show_if(
+                beside(fit_backing(m), o, self.DET_LABEL_GAP), o.in_box, 1.0))
             self.det_labels.add(label)
         self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
@@ -191,7 +193,7 @@ class FlowDensity(LectureScene):
         uncover(self, [[self.base_img, self.left], [self.pushed_img, self.right]], self.rt(1.2))
         self.add(self.warped)
         uncover(self, [[self.mass_left], [self.mass_right]], self.rt(1), FadeIn(self.cells_in), FadeIn(self.cells_out),
-                FadeIn(self.det_labels), buff=0.05)
+                FadeIn(self.det_labels), buff=style.VEIL_MARGIN)
         self.pause(1.5)
 
     def _stack(self, order: str) -> None:
@@ -240,8 +242,8 @@ class FlowDensity(LectureScene):
     def _mass_readout(self, panel: Panel, label: str, value: float) -> VGroup:
         num = LiveDecimal(value, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
         # the label only fades and is indicated: one path (a MathTex is one submobject per glyph, slow to copy)
-        group = VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE)), num).arrange(RIGHT, buff=0.15)
-        return group.next_to(panel.border, DOWN, buff=0.2)
+        group = VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE)), num).arrange(RIGHT, buff=style.KEY_GAP)
+        return group.next_to(panel.border, DOWN, buff=style.BLOCK_LABEL_GAP)
 
     def apply_flow(self) -> None:
         self.caption("f⁻¹ moves and stretches space: each cell's area is multiplied by about "
@@ -274,11 +276,11 @@ class FlowDensity(LectureScene):
             Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=style.NO_STROKE),
             single_path(MathTex(f"+{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
             single_path(Text("f grows areas", font_size=style.KEY_SIZE, color=style.MUTED)),
-        ).arrange(RIGHT, buff=0.12).move_to(self.mass_right)
+        ).arrange(RIGHT, buff=style.READOUT_GAP).move_to(self.mass_right)
         # the cells' numbers are f^-1's factors (a x1.90 cell may sit where f shrinks areas): said under the key
         self.factor_note = single_path(Text("× on the cells: f⁻¹ multiplies their areas by these",
                                             font_size=style.TINY_SIZE, color=style.MUTED))
-        self.factor_note.next_to(bar, DOWN, buff=0.1)
+        self.factor_note.next_to(bar, DOWN, buff=style.LABEL_GAP)
         edge = config.frame_width / 2 - style.FRAME_MARGIN
         self.factor_note.shift(min(0.0, edge - self.factor_note.get_right()[0]) * RIGHT)
         bar.add(self.factor_note)

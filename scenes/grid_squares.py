@@ -108,6 +108,10 @@ class GridSquaresUnderF(LectureScene):
     # Manim redraws every frame each mobject from the first moving one in z order on, so the inset's
     # fixed parts sit just below its moving ones and the plot's labels stay in the cached background.
     Z_INSET, Z_PATCH, Z_ARROWS, Z_MOVING = 9, 10, 11, 12
+    KEY_ICON_GAP = 0.2  # a key entry's arrow icon and its formula
+    INSET_GAP = 0.4  # the zoom inset below the formulas
+    ZOOM_NOTE_GAP = 0.06  # the zoom note above the inset's frame
+    ZOOM_ROW_GAP = 0.22  # between the zoom's three readout rows (part of ROWS_HEIGHT)
 
     def construct(self) -> None:
         self.prepare()
@@ -161,7 +165,7 @@ class GridSquaresUnderF(LectureScene):
                 matrix = DecimalMatrix(jac, element_to_mobject_config={"num_decimal_places": 2,
                                        "font_size": self.LABEL_SIZE}, h_buff=widest + 0.25, v_buff=0.42,
                                        bracket_config={"color": style.TEXT})
-            labels.append(labelled_box(VGroup(head, matrix).arrange(DOWN, buff=0.08)))
+            labels.append(labelled_box(VGroup(head, matrix).arrange(DOWN, buff=style.TIGHT_LINE_GAP)))
         self.label_mobs = labels
 
     def layout(self, content) -> None:
@@ -276,7 +280,7 @@ class GridSquaresUnderF(LectureScene):
         f_tex = MathTex(f"{name}(x, y) = " + self.fmap.latex(), font_size=style.MATRIX_SIZE, color=style.TEXT)
         j_tex = MathTex(f"J_{{{name}}} = " + self.fmap.jacobian_latex(), font_size=style.MATRIX_SIZE,
                         color=style.TEXT)
-        formulas = VGroup(f_tex, j_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        formulas = VGroup(f_tex, j_tex).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
         self.panel_width = config.frame_width / 2 - style.FRAME_MARGIN - left
         # long formulas shrink to the panel's width, and to a height that leaves the zoom inset its room
         room = (self.panel_width, 2 * top - 0.4 - self.INSET_MIN - self.ROWS_HEIGHT)
@@ -290,7 +294,8 @@ class GridSquaresUnderF(LectureScene):
                                                          max_tip_length_to_length_ratio=0.35)
             if dashed:  # the key shows the dash the plot's e2 / J e2 arrows have
                 dash_arrow(icon)
-            return VGroup(icon, MathTex(tex, font_size=self.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.2)
+            return VGroup(icon, MathTex(tex, font_size=self.KEY_SIZE, color=style.TEXT)).arrange(RIGHT,
+                                                                                                 self.KEY_ICON_GAP)
 
         self.legend_e = VGroup(row(style.E1, r"e_1"), row(style.E2, r"e_2", dashed=True)).arrange(
             DOWN, aligned_edge=LEFT)
@@ -301,10 +306,10 @@ class GridSquaresUnderF(LectureScene):
                                row(None, rf"{name}(\text{{square}})", patch),
                                row(None, rf"{name}(p) + J_{{{name}}}(p)\,(\text{{square}} - p)", para),
                                ).arrange(DOWN, aligned_edge=LEFT)
-        legend = VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        legend = VGroup(self.legend_e, self.legend_j).arrange(DOWN, aligned_edge=LEFT, buff=style.LEGEND_ROW_GAP)
         legend_room = (self.panel_width, formulas.get_bottom()[1] - 0.45 + top)
         legend.scale(fit_scale((legend.width, legend.height), legend_room))
-        legend.next_to(formulas, DOWN, buff=0.45).align_to(formulas, LEFT)
+        legend.next_to(formulas, DOWN, buff=style.WIDE_SECTION_GAP).align_to(formulas, LEFT)
         self.play(Write(formulas), run_time=self.rt(1.0))
 
     # -- beat 2
@@ -425,7 +430,7 @@ class GridSquaresUnderF(LectureScene):
         scale = 0.82 * size / max(zb[1] - zb[0], zb[3] - zb[2])
         box = Square(size, color=style.HIGHLIGHT, stroke_width=style.OUTLINE_WIDTH, fill_color=style.BACKGROUND,
                      fill_opacity=1)
-        box.next_to(self.formulas, DOWN, buff=0.4).align_to(self.formulas, LEFT).set_z_index(self.Z_INSET)
+        box.next_to(self.formulas, DOWN, buff=self.INSET_GAP).align_to(self.formulas, LEFT).set_z_index(self.Z_INSET)
         centre = box.get_center()
 
         def inset(z: np.ndarray) -> np.ndarray:
@@ -483,7 +488,7 @@ class GridSquaresUnderF(LectureScene):
         for link, corner, end in ((links[0], 0, box.get_corner(UP + LEFT)), (links[1], 3, box.get_corner(DOWN + LEFT))):
             followers.add(link, lambda m, c=corner, e=end: m.set_points_as_corners([box_corners()[c], e]))
         zoom_note = MathTex(r"\times\,1/h", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
-        zoom_note.next_to(box, UP, buff=0.06).align_to(box, RIGHT).set_z_index(self.Z_INSET)
+        zoom_note.next_to(box, UP, buff=self.ZOOM_NOTE_GAP).align_to(box, RIGHT).set_z_index(self.Z_INSET)
 
         def readout(tex: str, min_places: int, value, shown: np.ndarray) -> VGroup:
             """``tex`` and a live number, with 3 significant digits at least for every value in ``shown`` (the
@@ -494,11 +499,12 @@ class GridSquaresUnderF(LectureScene):
             num = LiveDecimal(value() / unit, num_decimal_places=places, font_size=style.LABEL_SIZE,
                               color=style.HIGHLIGHT)
             followers.add(num, lambda m: m.set_value(value() / unit))
-            parts = VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT, 0.12)
+            parts = VGroup(MathTex(tex, font_size=style.LABEL_SIZE, color=style.TEXT), num).arrange(RIGHT,
+                                                                                                    style.READOUT_GAP)
             if exponent:
                 times = MathTex(rf"\times 10^{{{exponent}}}", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-                followers.add(times, lambda m: m.next_to(num, RIGHT, buff=0.1).align_to(num, DOWN))
-                parts.add(times.next_to(num, RIGHT, buff=0.1).align_to(num, DOWN))
+                followers.add(times, lambda m: m.next_to(num, RIGHT, buff=style.PART_GAP).align_to(num, DOWN))
+                parts.add(times.next_to(num, RIGHT, buff=style.PART_GAP).align_to(num, DOWN))
             return parts
 
         gaps = np.array([at_h(float(hh))["gap"] for hh in self.zoom_sizes])
@@ -506,11 +512,12 @@ class GridSquaresUnderF(LectureScene):
                       readout(r"\text{gap} =", 5, lambda: now()["gap"], gaps),
                       readout(r"\text{gap}/h^2 =", 3, lambda: now()["gap"] / h.get_value() ** 2,
                               gaps / self.zoom_sizes**2))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.22).next_to(box, DOWN, buff=0.25).align_to(box, LEFT)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=self.ZOOM_ROW_GAP).next_to(box, DOWN,
+                                                                              buff=style.BLOCK_GAP).align_to(box, LEFT)
         for r in rows:  # numbers in one column, on the labels' baseline
             r[1].align_to(rows[2][1], LEFT).align_to(r[0], DOWN)
             if len(r) > 2:  # the exponent's "x 10^k" after its number
-                r[2].next_to(r[1], RIGHT, buff=0.1).align_to(r[1], DOWN)
+                r[2].next_to(r[1], RIGHT, buff=style.PART_GAP).align_to(r[1], DOWN)
         rows.set_z_index(self.Z_INSET)  # the labels; the numbers (and their groups) move
         for r in (rows, *rows):
             r.set_z_index(self.Z_MOVING, family=False)

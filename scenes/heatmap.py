@@ -71,6 +71,8 @@ class JacobianNormHeatmap(LectureScene):
     PLOT_CENTRE = np.array([-3.15, 0.2, 0.0])
     BAR_SIZE = (0.32, 5.0)
     READOUT_ROOM = 3.0  # height kept below the formulas for the probe readout (0.5 gap + 2.4 measured)
+    BAR_GAP = 0.55  # the colour bar right of the plot
+    READOUT_DROP = 0.5  # the probe readout below the formulas (the 0.5 gap READOUT_ROOM counts)
 
     def construct(self) -> None:
         self.prepare()
@@ -134,8 +136,10 @@ class JacobianNormHeatmap(LectureScene):
         image.set_resampling_algorithm(Image.Resampling.BILINEAR)
         self.heatmap = image
         labels = VGroup(
-            MathTex("x", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.x_axis, DOWN, 0.12),
-            MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP, 0.12),
+            MathTex("x", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.x_axis, DOWN,
+                                                                               style.AXIS_LABEL_GAP),
+            MathTex("y", font_size=style.LABEL_SIZE, color=style.TEXT).next_to(self.axes.y_axis, UP,
+                                                                               style.AXIS_LABEL_GAP),
         )
         self.add_colour_bar(right_of=image)
         self.caption(f"How large is the Jacobian? The heatmap colours its Frobenius norm, the square root of the "
@@ -153,7 +157,7 @@ class JacobianNormHeatmap(LectureScene):
         strip = colormap_rgb(np.linspace(1.0, 0.0, 256), style.HEATMAP)[:, None, :].repeat(2, axis=1)
         bar = ImageMobject(strip).stretch_to_fit_width(w).stretch_to_fit_height(h)
         bar.set_resampling_algorithm(Image.Resampling.BILINEAR)
-        bar.next_to(right_of, RIGHT, buff=0.55).align_to(right_of, DOWN)
+        bar.next_to(right_of, RIGHT, buff=self.BAR_GAP).align_to(right_of, DOWN)
         self.bar = bar
         border = Rectangle(width=w, height=h, color=style.AXIS, stroke_width=style.THIN_WIDTH).move_to(bar)
         ticks = VGroup()
@@ -161,10 +165,11 @@ class JacobianNormHeatmap(LectureScene):
             y = self.bar_y(v)
             tick = Line([bar.get_right()[0], y, 0], [bar.get_right()[0] + 0.1, y, 0], color=style.AXIS,
                         stroke_width=style.THIN_WIDTH)
-            label = MathTex(fmt_number(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT, 0.08)
+            label = MathTex(fmt_number(v), font_size=style.SMALL_SIZE, color=style.TEXT).next_to(tick, RIGHT,
+                                                                                                 style.MARK_LABEL_GAP)
             ticks.add(tick, label)
         title = MathTex(rf"\|J_{{{self.settings.map.name}}}\|_F", font_size=style.LABEL_SIZE,
-                        color=style.TEXT).next_to(border, UP, 0.2)
+                        color=style.TEXT).next_to(border, UP, style.BLOCK_LABEL_GAP)
         self.colour_bar = Group(bar, border, ticks, title)
 
     def bar_y(self, value: float) -> float:
@@ -179,7 +184,7 @@ class JacobianNormHeatmap(LectureScene):
                         color=style.TEXT)
         norm_tex = MathTex(r"\|J\|_F = \sqrt{\textstyle\sum_{ij} J_{ij}^2}", font_size=style.MATRIX_SIZE,
                            color=style.TEXT)
-        group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
+        group = VGroup(f_tex, j_tex, norm_tex).arrange(DOWN, aligned_edge=LEFT, buff=style.SECTION_GAP)
         avail = config.frame_width / 2 - style.FRAME_MARGIN - left
         top = config.frame_height / 2 - style.FRAME_MARGIN
         # long formulas shrink to the panel's width, and to a height that leaves the probe readout its room
@@ -243,12 +248,12 @@ class JacobianNormHeatmap(LectureScene):
                                h_buff=max(1.15, widest + 0.35), v_buff=0.6, bracket_config={"color": style.TEXT})
         norm_label = MathTex(r"\|J\|_F =", font_size=style.MATRIX_SIZE, color=style.TEXT)
         norm_value = LiveDecimal(0, num_decimal_places=2, font_size=style.MATRIX_SIZE, color=style.HIGHLIGHT)
-        row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=0.08)
+        row1 = VGroup(head, px, comma, py, close).arrange(RIGHT, buff=style.GLYPH_GAP)
         comma.align_to(px, DOWN).shift(0.06 * DOWN)
-        row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=0.12)
-        readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        row2 = VGroup(norm_label, norm_value).arrange(RIGHT, buff=style.READOUT_GAP)
+        readout = VGroup(row1, matrix, row2).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
         readout.scale(fit_scale((readout.width + 1.0, readout.height), (self.panel_room[1], self.READOUT_ROOM - 0.5)))
-        readout.next_to(self.formulas, DOWN, buff=0.5).align_to(self.formulas, LEFT)
+        readout.next_to(self.formulas, DOWN, buff=self.READOUT_DROP).align_to(self.formulas, LEFT)
         entries = matrix.get_entries()
         row_left = row1.get_left()
 
@@ -257,7 +262,8 @@ class JacobianNormHeatmap(LectureScene):
             jac = self.fmap.jacobian(p)
             px.set_value(p[0])
             py.set_value(p[1])
-            row1.arrange(RIGHT, buff=0.08).move_to(row_left, aligned_edge=LEFT)  # widths change with the sign
+            row1.arrange(RIGHT, buff=style.GLYPH_GAP).move_to(row_left,
+                                                              aligned_edge=LEFT)  # widths change with the sign
             comma.align_to(px, DOWN).shift(0.06 * DOWN)
             for e, v in zip(entries, jac.ravel(), strict=True):
                 e.set_value(v)
@@ -309,10 +315,10 @@ class JacobianNormHeatmap(LectureScene):
         for want in (lambda: inside(label, image) and all(clear(label, o) for o in others),
                      lambda: inside(label, in_frame) and clear(label, bar)):
             for side in sides:
-                label.next_to(ring, side, buff=0.08)
+                label.next_to(ring, side, buff=style.MARK_LABEL_GAP)
                 if want():
                     return
-        label.next_to(ring, inward, buff=0.08)
+        label.next_to(ring, inward, buff=style.MARK_LABEL_GAP)
 
     def compare_stretch(self) -> None:
         self.stretch_pair = same_norm_different_stretch(self.fmap, self.domain)

@@ -72,6 +72,8 @@ class MAMLStep(LectureScene):
     SCALES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0)  # gradient arrow scales to choose from
     CONTOUR_WIDTH = 1.2  # the loss contours: under style.GUIDE_WIDTH, so the arrows and cells on them stay in front
     LABEL_ROOM = 0.45  # room (scene units) kept inside the panel on every side of theta and theta' for their labels
+    VIEW_MARGIN = 0.1  # fit_view's margin around each panel's content (a fraction of its size)
+    LINK_GAP = 0.05  # the link arrow's ends from the two panels
 
     def construct(self) -> None:
         cfg = self.settings.maml
@@ -125,7 +127,7 @@ class MAMLStep(LectureScene):
             ring = np.array([[room, 0], [-room, 0], [0, room], [0, -room]])
             allpts = np.vstack([pts, self.theta + ring, self.prime + ring])
             box = (*(allpts[:, 0].min(), allpts[:, 0].max()), *(allpts[:, 1].min(), allpts[:, 1].max()))
-            view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=0.1)
+            view = fit_view(box, self.PANEL_W, self.PANEL_H, margin=self.VIEW_MARGIN)
             if unit is not None and view.unit >= unit * (1 - 1e-9):
                 break
             unit = view.unit
@@ -148,9 +150,9 @@ class MAMLStep(LectureScene):
                        Panel(view.box, side, r"\theta',\ \text{level curves of } L_{\mathrm{val}}", step)]
         for panel, x in zip(self.panels, self.PANEL_X, strict=True):
             panel.place([x, self.PANEL_Y, 0])
-            panel.heading.scale(0.75).next_to(panel.border, UP, buff=0.12)
+            panel.heading.scale(0.75).next_to(panel.border, UP, buff=style.SMALL_HEADING_GAP)
         self.contours = [self._contours(self.panels[0], self.task), self._contours(self.panels[1], self.val)]
-        link = Arrow(self.panels[0].border.get_right(), self.panels[1].border.get_left(), buff=0.05,
+        link = Arrow(self.panels[0].border.get_right(), self.panels[1].border.get_left(), buff=self.LINK_GAP,
                      color=style.MUTED, stroke_width=style.LINE_WIDTH, max_tip_length_to_length_ratio=0.4)
         self.dots = VGroup(Dot(self.panels[0].point(self.theta), radius=0.06, color=style.TEXT),
                            Dot(self.panels[1].point(self.prime), radius=0.06, color=style.TEXT))
@@ -158,9 +160,9 @@ class MAMLStep(LectureScene):
         at_theta = [[h, 0], [0, h], [h, h], s * self.g_maml, s * self.g_val]
         at_prime = [*(self.jac * h).T, self.jac @ [h, h], s * self.g_val]
         labels = VGroup(MathTex(r"\theta", font_size=style.LABEL_SIZE).next_to(self.dots[0], free_side(at_theta),
-                                                                              buff=0.08),
+                                                                              buff=style.MARK_LABEL_GAP),
                         MathTex(r"\theta'", font_size=style.LABEL_SIZE).next_to(self.dots[1], free_side(at_prime),
-                                                                               buff=0.08))
+                                                                               buff=style.MARK_LABEL_GAP))
         alpha = fmt_number(self.settings.maml.alpha)
         self.step_formula = MathTex(r"\theta' = \theta - \alpha\,\nabla L(\theta),\quad \alpha = " + alpha,
                                     font_size=style.LABEL_SIZE)
@@ -170,7 +172,7 @@ class MAMLStep(LectureScene):
                      shows=("Two panels linked by an arrow: level curves of the task's loss with a dot at θ, and level"
                             " curves of the validation loss with a dot at θ′; the step formula with the value of α is "
                             "written."))
-        uncover(self, [[p] for p in self.panels], self.rt(1.2), GrowArrow(link), buff=0.05)
+        uncover(self, [[p] for p in self.panels], self.rt(1.2), GrowArrow(link), buff=style.VEIL_MARGIN)
         self.play(Create(self.contours[0]), Create(self.contours[1]), FadeIn(self.dots), FadeIn(labels),
                   Write(self.step_formula), run_time=self.rt(1.8))
         self.pause(3.5)
@@ -197,8 +199,8 @@ class MAMLStep(LectureScene):
         head = MathTex(r"\frac{\partial \theta'}{\partial \theta} = I - \alpha\,\nabla^2 L(\theta) =",
                        font_size=style.LABEL_SIZE)
         self.matrix = decimal_matrix(self.jac, places_for(self.jac))
-        self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=0.15)
-        self.jac_row.next_to(self.step_formula, DOWN, buff=0.35, aligned_edge=LEFT)
+        self.jac_row = VGroup(head, self.matrix).arrange(RIGHT, buff=style.KEY_GAP)
+        self.jac_row.next_to(self.step_formula, DOWN, buff=style.BLOCK_GAP_WIDE, aligned_edge=LEFT)
         fit_right(self.jac_row)
         gap = linearisation_gap(self.step, th, h)
         self.caption("The step maps the plane to itself. Its Jacobian is I − α∇²L(θ), with ∇²L the Hessian of the "
@@ -221,7 +223,7 @@ class MAMLStep(LectureScene):
             return VGroup()
         note = single_path(Text(f"gradient arrows drawn at {fmt_number(s)}× their length",
                                 font_size=style.KEY_SIZE, color=style.MUTED))
-        return note.next_to(VGroup(*[p.border for p in self.panels]), DOWN, buff=0.2)
+        return note.next_to(VGroup(*[p.border for p in self.panels]), DOWN, buff=style.BLOCK_LABEL_GAP)
 
     def pull_back(self) -> None:
         left, right = self.panels
@@ -236,7 +238,7 @@ class MAMLStep(LectureScene):
         places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
             VGroup(Text(name, font_size=style.KEY_SIZE, color=style.MUTED),
-                   number_row(label, value, color, places)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+                   number_row(label, value, color, places)).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT_LINE_GAP)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",
                  r"\nabla L_{\mathrm{val}}(\theta') =", self.g_val, style.FIRST_ORDER),
@@ -244,8 +246,8 @@ class MAMLStep(LectureScene):
                  r"(I - \alpha\,\nabla^2 L)^{\top}\,\nabla L_{\mathrm{val}}(\theta') =", self.g_maml, style.GRADIENT),
                 ("MAML minus first-order",
                  r"-\alpha\,\nabla^2 L\,\nabla L_{\mathrm{val}}(\theta') =", shown_diff, style.TEXT),
-            )]).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        self.rows.next_to(self.jac_row, DOWN, buff=0.45, aligned_edge=LEFT)
+            )]).arrange(DOWN, aligned_edge=LEFT, buff=style.SECTION_GAP)
+        self.rows.next_to(self.jac_row, DOWN, buff=style.WIDE_SECTION_GAP, aligned_edge=LEFT)
         fit_right(self.rows)
         self.caption("MAML's meta-gradient pulls the validation gradient g = ∇Lᵥₐₗ(θ′) back through the step: "
                      "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product.", 7,
@@ -261,9 +263,9 @@ class MAMLStep(LectureScene):
         self.note = self._scale_note()
         parts = [[self.rows[0]], [self.note]] if self.note.has_points() else [[self.rows[0]]]
         uncover(self, parts, self.rt(1), dim.animate.set_opacity(0.3), GrowArrow(self.val_arrow),
-                FadeIn(self.val_label), buff=0.05)
+                FadeIn(self.val_label), buff=style.VEIL_MARGIN)
         uncover(self, [[self.rows[1]]], self.rt(1.5), TransformFromCopy(self.val_arrow, self.maml_arrow),
-                FadeIn(self.maml_label), buff=0.05)
+                FadeIn(self.maml_label), buff=style.VEIL_MARGIN)
         self.pause(4.5)
 
     def first_order(self) -> None:
@@ -285,7 +287,7 @@ class MAMLStep(LectureScene):
                             "and with its labelled row of numbers, and a small arrow shows how far it lies from the "
                             "meta-gradient."))
         self.play(TransformFromCopy(self.val_arrow, self.fo_arrow), FadeIn(self.fo_label), run_time=self.rt(1.5))
-        uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=0.05)
+        uncover(self, [[self.rows[2]]], self.rt(1.2), GrowArrow(self.diff_arrow), buff=style.VEIL_MARGIN)
         self.pause(4.8)
 
 

@@ -35,6 +35,8 @@ class MLOutlook(LectureScene):
         ("Spatial outputs (H×W×C)", "flattened, one Jacobian row per output value: H·W·C rows, banded",
          ("SpatialOutputs",)),
     )
+    ITEM_GAP = 0.4  # between a row's items (its formula and its words), wider than a readout's parts
+    ROWS_DROP = 0.5  # the list of rows below the heading
 
     def construct(self) -> None:
         self.beat("show_items")
@@ -52,11 +54,11 @@ class MLOutlook(LectureScene):
             rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
                             VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
                                    single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
-                                   ).arrange(RIGHT, buff=0.4),
-                            ).arrange(DOWN, aligned_edge=LEFT, buff=0.1))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+                                   ).arrange(RIGHT, buff=self.ITEM_GAP),
+                            ).arrange(DOWN, aligned_edge=LEFT, buff=style.LINE_GAP))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP_WIDE)
         rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
-        rows.next_to(head, DOWN, buff=0.5).set_x(0)
+        rows.next_to(head, DOWN, buff=self.ROWS_DROP).set_x(0)
         foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         self.rows = rows

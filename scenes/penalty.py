@@ -37,6 +37,7 @@ class JacobianPenalty(LectureScene):
     PANEL_Y = 1.0
     RADIUS = PenaltySettings.RADIUS  # radius of the drawn circle of perturbations (input units)
     MIN_COL = 0.6  # a Jacobian column arrow shorter than this (scene units, 36 px at 480p) is drawn longer
+    READOUT_KEY_GAP = 0.45  # the singular-value readout and the key beside it under the panel
 
     def construct(self) -> None:
         cfg = self.settings.penalty
@@ -105,11 +106,12 @@ class JacobianPenalty(LectureScene):
             self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
             self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
             self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)
         names = VGroup(*[tip_label(a, name, a.get_color(), panel.border, [panel.point(centre)], tex=True)
                          for a, name in zip(cols, ("J e_1", "J e_2"), strict=True)])
         key = self._key(grow)
-        VGroup(readout, key).arrange(RIGHT, buff=0.45, aligned_edge=UP).next_to(panel.border, DOWN, buff=0.25)
+        VGroup(readout, key).arrange(RIGHT, buff=self.READOUT_KEY_GAP, aligned_edge=UP).next_to(panel.border, DOWN,
+                                                                                                buff=style.BLOCK_GAP)
         self.readouts[k] = readout
         self.keys[k] = key
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols, names)
@@ -127,7 +129,7 @@ class JacobianPenalty(LectureScene):
         uncover(self, [[panel]], self.rt(0.6))
         self.play(Create(true_image), Create(ellipse), GrowArrow(cols[0]), GrowArrow(cols[1]), FadeIn(names),
                   run_time=self.rt(1.5))
-        uncover(self, [[readout, key]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=0.05)
+        uncover(self, [[readout, key]], self.rt(1), GrowArrow(axis1), Create(axis2), buff=style.VEIL_MARGIN)
         self.pause(2)
 
     def _col_arrow(self, panel: Panel, centre: np.ndarray, v: np.ndarray, colour: ManimColor) -> Arrow:
@@ -162,9 +164,9 @@ class JacobianPenalty(LectureScene):
         rows = VGroup(*[VGroup(Arrow(ORIGIN, 0.45 * RIGHT, buff=0, color=colour, stroke_width=style.LINE_WIDTH,
                                      max_tip_length_to_length_ratio=0.34, tip_length=0.15),
                                MathTex(rf"{factor}r\,J e_{j + 1}", font_size=style.LABEL_SIZE, color=colour))
-                        .arrange(RIGHT, buff=0.12)
+                        .arrange(RIGHT, buff=style.READOUT_GAP)
                         for j, colour in enumerate((style.JE1, style.JE2))])
-        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+        return rows.arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)
 
     def _radius(self) -> float:
         """RADIUS, or the largest of 0.25, 0.2, ... 0.02 for which every circle, ellipse and Jacobian column
@@ -196,14 +198,14 @@ class JacobianPenalty(LectureScene):
     def _value_row(self, label: str, value: float, color: ManimColor) -> VGroup:
         return VGroup(single_path(MathTex(label, font_size=style.LABEL_SIZE, color=color)),
                       LiveDecimal(value, num_decimal_places=2, font_size=style.LABEL_SIZE, color=color)
-                      ).arrange(RIGHT, buff=0.12)
+                      ).arrange(RIGHT, buff=style.READOUT_GAP)
 
     def compare(self) -> None:
         penalty = VGroup(
             MathTex(r"\mathcal{L}_{\text{total}} = \mathcal{L} + \lambda\,\|J_f(x)\|_F^2", font_size=style.LABEL_SIZE),
             MathTex(r"\|J\|_F^2 = \sigma_1^2 + \sigma_2^2", font_size=style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        penalty.next_to(self.panels[0].border, DOWN, buff=0.3).align_to(self.panels[0].border, LEFT)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.LEGEND_ROW_GAP)
+        penalty.next_to(self.panels[0].border, DOWN, buff=style.SECTION_GAP).align_to(self.panels[0].border, LEFT)
         (s_steep, n_steep), (s_flat, n_flat) = self.steepness(0), self.steepness(1)
         picked = "Both layers here are picked by hand, not trained. "
         if self.flatter_is_flatter():

@@ -59,6 +59,8 @@ class RBFJacobian(RBFPanelsScene):
     SWEEP_OUT_TIME = 6.0  # left to right across the domain
     SETTLE_TIME = 3.0  # back to x0_final
     HOLD_TIME = 2.0
+    LEGEND_COLUMN_GAP = 0.35  # between the two columns of a long feature list
+    PROBE_GAP = 0.8  # between the x0 readout and the Jacobian row of the bottom readout line
 
     def construct(self) -> None:
         self.beat("title_card")
@@ -147,21 +149,23 @@ class RBFJacobian(RBFPanelsScene):
         rows = VGroup(*(
             VGroup(Line(LEFT * 0.22, RIGHT * 0.22, color=colors[i], stroke_width=style.CURVE_WIDTH),
                    label_tex(rf"\phi_{{{i + 1}}}:\ c_{{{i + 1}}} = {fmt_number(c)}", style.SMALL_SIZE)
-                   ).arrange(RIGHT, buff=0.15)
+                   ).arrange(RIGHT, buff=style.KEY_GAP)
             for i, c in enumerate(self.rbf.centers)))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=style.ROW_GAP)
         if self.rbf.k > 4:
-            rows.arrange_in_grid(cols=2, col_alignments="ll", buff=(0.35, 0.12), flow_order="dr")
-        legend = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+            rows.arrange_in_grid(cols=2, col_alignments="ll", buff=(self.LEGEND_COLUMN_GAP, style.ROW_GAP),
+                                 flow_order="dr")
+        legend = VGroup(head, rows).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
         half = self.PANEL_HEIGHT / 2
         return self.fit_side(legend, self.TOP_PANEL_Y + half + 0.3, self.TOP_PANEL_Y - half)
 
     def _formula(self) -> VGroup:
         head = VGroup(DashedVMobject(Line(LEFT * 0.25, RIGHT * 0.25, stroke_width=style.CURVE_WIDTH,
                                           color=style.TEXT), num_dashes=3),
-                      Text("derivatives", font_size=style.SMALL_SIZE, color=style.TEXT)).arrange(RIGHT, buff=0.15)
+                      Text("derivatives", font_size=style.SMALL_SIZE, color=style.TEXT)).arrange(RIGHT,
+                                                                                                 buff=style.KEY_GAP)
         eq = label_tex(r"\phi_i'(x) = \phi_i(x)\,\frac{-(x-c_i)}{\sigma^2}", style.LABEL_SIZE)
-        group = VGroup(head, eq).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
+        group = VGroup(head, eq).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
         half = self.PANEL_HEIGHT / 2
         return self.fit_side(group, self.BOTTOM_PANEL_Y + half, self.BOTTOM_PANEL_Y - half)
 
@@ -182,8 +186,9 @@ class RBFJacobian(RBFPanelsScene):
             entry.set_color(colors[i])
             entry.edge_to_fix = ORIGIN  # keep each entry centred in its column as its width changes
             entry.set_value(float(st["dphi"][i]))
-        group = VGroup(VGroup(x0_text, x0_num).arrange(RIGHT, buff=0.15), VGroup(lhs, row).arrange(RIGHT, buff=0.2))
-        group.arrange(RIGHT, buff=0.8)
+        group = VGroup(VGroup(x0_text, x0_num).arrange(RIGHT, buff=style.KEY_GAP),
+                       VGroup(lhs, row).arrange(RIGHT, buff=style.EQUATION_GAP))
+        group.arrange(RIGHT, buff=self.PROBE_GAP)
         width = config.frame_width - 2 * style.FRAME_MARGIN
         if group.width > width:
             group.scale_to_fit_width(width)

@@ -51,6 +51,7 @@ class RBFModel(RBFPanelsScene):
     SETTLE_TIME = 3.0
     HOLD_TIME = 2.0
     WEIGHTS_PER_ROW = 4  # more weights are shown in rows of this many
+    PROBE_GAP = 0.7  # between the x0, f(x0) and f'(x0) readouts of the bottom readout line
 
     def construct(self) -> None:
         self.beat("title_card")
@@ -121,7 +122,7 @@ class RBFModel(RBFPanelsScene):
         n = self.WEIGHTS_PER_ROW
         rows = [self._weight_row(rf"w_{{{i + 1}..{min(i + n, len(w))}}} =", w[i:i + n], colors[i:i + n])
                 for i in range(0, len(w), n)]
-        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        return VGroup(*rows).arrange(DOWN, aligned_edge=LEFT, buff=style.ROW_GAP)
 
     @staticmethod
     def _weight_row(name: str, w, colors) -> VGroup:
@@ -131,12 +132,12 @@ class RBFModel(RBFPanelsScene):
         row.scale(style.MATRIX_SIZE / 48)
         for i, entry in enumerate(row.get_entries()):
             entry.set_color(colors[i])
-        return VGroup(lhs, row).arrange(RIGHT, buff=0.2)
+        return VGroup(lhs, row).arrange(RIGHT, buff=style.EQUATION_GAP)
 
     def _formulas(self) -> tuple[VGroup, VGroup]:
         half = self.PANEL_HEIGHT / 2
         f_eq = label_tex(r"f(x) = w^\top \phi(x) = \sum_i w_i\,\phi_i(x)", style.LABEL_SIZE)
-        top = VGroup(self.weights, f_eq).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
+        top = VGroup(self.weights, f_eq).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP_WIDE)
         self.fit_side(top, self.TOP_PANEL_Y + half + 0.3, self.TOP_PANEL_Y - half)
         df_eq = label_tex(r"f'(x) = w^\top \frac{d\phi}{dx} = \sum_i w_i\,\phi_i'(x)", style.LABEL_SIZE)
         bottom = VGroup(df_eq)
@@ -150,11 +151,11 @@ class RBFModel(RBFPanelsScene):
         f_num = SignedDecimal(float(st["f"][0]), num_decimal_places=2, font_size=size, color=style.MODEL)
         df_num = SignedDecimal(float(st["df"][0]), num_decimal_places=2, font_size=size, color=style.HIGHLIGHT)
         group = VGroup(
-            VGroup(label_tex("x_0 =", size, style.HIGHLIGHT), x0_num).arrange(RIGHT, buff=0.15),
-            VGroup(label_tex("f(x_0) =", size), f_num).arrange(RIGHT, buff=0.15),
+            VGroup(label_tex("x_0 =", size, style.HIGHLIGHT), x0_num).arrange(RIGHT, buff=style.KEY_GAP),
+            VGroup(label_tex("f(x_0) =", size), f_num).arrange(RIGHT, buff=style.KEY_GAP),
             VGroup(label_tex(r"\text{slope of tangent} = f'(x_0) =", size, style.HIGHLIGHT), df_num)
-            .arrange(RIGHT, buff=0.15),
-        ).arrange(RIGHT, buff=0.7)
+            .arrange(RIGHT, buff=style.KEY_GAP),
+        ).arrange(RIGHT, buff=self.PROBE_GAP)
         width = config.frame_width - 2 * style.FRAME_MARGIN
         if group.width > width:
             group.scale_to_fit_width(width)

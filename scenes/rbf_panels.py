@@ -109,7 +109,7 @@ class RBFPanelsScene(LectureScene):
         numbers = VGroup(
             *(
                 DecimalNumber(t + 0.0, num_decimal_places=places, font_size=self.AXIS_NUMBER_SIZE, color=style.MUTED)
-                .next_to(axes.c2p(lo, t), LEFT, buff=0.12)
+                .next_to(axes.c2p(lo, t), LEFT, buff=style.AXIS_LABEL_GAP)
                 for t in ticks
             )
         )

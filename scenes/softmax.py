@@ -101,7 +101,7 @@ class SoftmaxJacobian(LectureScene):
             self.followers.add(bar, grow)
             p_num = LiveDecimal(0, num_decimal_places=3, font_size=p_size, color=color)
             self.followers.add(p_num, lambda m, i=i, b=bar: set_if_changed(m, self._state()[0][i]).next_to(
-                b, UP, 0.08))
+                b, UP, style.MARK_LABEL_GAP))
             z_name = MathTex(f"z_{i + 1}", font_size=style.SMALL_SIZE, color=color)
             z_name.move_to([xs[i], self.base_y - 0.3, 0])
             z_val = SignedDecimal(self.z[i].get_value(), num_decimal_places=1, include_sign=True,
@@ -121,7 +121,7 @@ class SoftmaxJacobian(LectureScene):
                      shows=("Bars, one per class, rise from a baseline to the probabilities; each is labelled with its"
                             " logit z below and its p above."))
         uncover(self, [[head], [self.z_labels]], self.rt(1.2), Create(baseline), FadeIn(self.bars),
-                FadeIn(self.p_labels), buff=0.03)
+                FadeIn(self.p_labels), buff=style.VEIL_MARGIN_TIGHT)
         self.pause(2)
 
     def show_jacobian(self) -> None:
@@ -158,19 +158,19 @@ class SoftmaxJacobian(LectureScene):
         )
         formula = MathTex(r"\frac{\partial p_i}{\partial z_j} = p_i(\delta_{ij} - p_j)",
                           r"\quad J = \mathrm{diag}(p) - p\,p^\top", font_size=style.LABEL_SIZE)
-        formula.next_to(self.cells, UP, buff=0.45).shift(RIGHT * 0.3)
+        formula.next_to(self.cells, UP, buff=style.WIDE_SECTION_GAP).shift(RIGHT * 0.3)
         sum_head = MathTex(r"\textstyle\sum_j", font_size=style.SMALL_SIZE, color=style.HIGHLIGHT)
-        sum_head.next_to(self.sums, UP, buff=0.2)
+        sum_head.next_to(self.sums, UP, buff=style.BLOCK_LABEL_GAP)
         col_labels = VGroup(*[MathTex(f"z_{j + 1}", font_size=style.SMALL_SIZE, color=style.MUTED).next_to(
-            self.cells[j], UP, buff=0.1) for j in range(K)])
+            self.cells[j], UP, buff=style.LABEL_GAP) for j in range(K)])
         row_labels = VGroup(*[MathTex(f"p_{i + 1}", font_size=style.SMALL_SIZE, color=style.basis_color(i)).next_to(
-            brackets[0], LEFT, buff=0.15).set_y(self.cells[i * K].get_y()) for i in range(K)])
+            brackets[0], LEFT, buff=style.ROW_NAME_GAP).set_y(self.cells[i * K].get_y()) for i in range(K)])
         legend = VGroup(
             Square(0.25, fill_color=style.POSITIVE, fill_opacity=1, stroke_width=style.NO_STROKE),
             MathTex(r"\partial p_i/\partial z_j > 0", font_size=style.NOTE_SIZE, color=style.MUTED),
             Square(0.25, fill_color=style.NEGATIVE, fill_opacity=1, stroke_width=style.NO_STROKE),
             MathTex(r"< 0", font_size=style.NOTE_SIZE, color=style.MUTED),
-        ).arrange(RIGHT, buff=0.15).next_to(self.cells, DOWN, buff=0.35)
+        ).arrange(RIGHT, buff=style.KEY_GAP).next_to(self.cells, DOWN, buff=style.BLOCK_GAP_WIDE)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
         self.caption(f"Its Jacobian, a {K} by {K} matrix, is the diagonal matrix of p minus p pᵀ: raising one logit "
@@ -179,13 +179,13 @@ class SoftmaxJacobian(LectureScene):
                             "labels, and a legend for the shading of positive and negative entries."))
         self.play(Write(formula), run_time=self.rt(1.2))
         uncover(self, [[self.cells, self.entries], [col_labels], [row_labels], [legend]], self.rt(1.2),
-                Create(brackets), buff=0.03)
+                Create(brackets), buff=style.VEIL_MARGIN_TIGHT)
         self.sum_head = sum_head
 
     def show_row_sums(self) -> None:
         self.caption("Every row sums to zero: raising all logits by the same amount leaves p unchanged.", 3.5,
                      shows="A column of row sums, each zero, appears to the right of the grid under a Σ heading.")
-        uncover(self, [[self.sums], [self.sum_head]], self.rt(0.8), buff=0.03)
+        uncover(self, [[self.sums], [self.sum_head]], self.rt(0.8), buff=style.VEIL_MARGIN_TIGHT)
         self.pause(2.5)
 
     def _jac(self) -> np.ndarray:
@@ -250,7 +250,7 @@ class SoftmaxJacobian(LectureScene):
         ring = SurroundingRectangle(VGroup(self.z_labels[t], digits[t]), color=style.HIGHLIGHT, buff=style.BOX_GAP,
                                     stroke_width=style.THIN_WIDTH)
         key = MathTex(rf"y:\ \text{{one-hot, true class }} {t + 1}", font_size=style.SMALL_SIZE, color=style.TEXT)
-        key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=0.35)
+        key.next_to([xs[-1] + self.bar_width / 2, y_row, 0], RIGHT, buff=style.BLOCK_GAP_WIDE)
         self.true_class_marks = VGroup(digits, ring, key)
         self.caption(self.cross_entropy_claim(target), 3,
                      shows=("Under the logits a row of digits spells the one-hot label y, the 1 under the true class "

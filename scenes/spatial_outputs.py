@@ -81,6 +81,9 @@ class SpatialOutputs(LectureScene):
     MATRIX_CENTRE = (-3.3, -0.35)
     Z_STILL = -1
     READ_RATE = 17.0  # characters of caption per second a beat lasts at least (the subtitle rule allows 20)
+    CHANNEL_LABEL_GAP = 0.06  # a channel's name this far left of its first cell's edge (added to half a cell)
+    UNDER_GRID_GAP = 0.12  # the readout right under Y's grid, above the notes
+    FACTS_GAP = 1.0  # the facts right of the whole Jacobian
 
     def construct(self) -> None:
         sp = self.settings.spatial
@@ -220,23 +223,24 @@ class SpatialOutputs(LectureScene):
         if C > 1:
             self.channel_labels = VGroup(*[
                 MathTex(f"c{{=}}{ch + 1}", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2).next_to(
-                    self.cell_centre(0, (H - 1) / 2, 0, ch), LEFT, buff=self.cell / 2 + 0.06) for ch in range(C)])
+                    self.cell_centre(0, (H - 1) / 2, 0, ch), LEFT, buff=self.cell / 2 + self.CHANNEL_LABEL_GAP)
+                for ch in range(C)])
         else:
             self.channel_labels = VGroup()
         act = ACT_TEX[sp.activation]
         inner = r"K \star x + b"
         formula = MathTex(r"y = " + (rf"{act}({inner})" if act else inner), font_size=style.LABEL_SIZE)
         kernel = self._kernel_grid()
-        top = VGroup(formula, kernel).arrange(RIGHT, buff=0.6)
+        top = VGroup(formula, kernel).arrange(RIGHT, buff=style.SPREAD_GAP)
         top.move_to([0, self.strip_top - self.k * self.kcell / 2, 0])
-        arrow = Arrow(self.x_cells.get_right(), self.y_cells.get_left(), buff=0.1, color=style.MUTED,
+        arrow = Arrow(self.x_cells.get_right(), self.y_cells.get_left(), buff=style.ARROW_GAP, color=style.MUTED,
                       stroke_width=style.LINE_WIDTH, max_tip_length_to_length_ratio=0.3)
         arrow.set_y(self.cell_centre(1, (self.Ho - 1) / 2, 0, 0)[1])
         self.padding_note = Text(f"padding: {sp.padding} ({'zeros' if sp.padding == 'same' else 'none'}), stride 1",
                                  font_size=style.KEY_SIZE, color=style.MUTED)
         if self.padding_note.width > self.x_cells.width + 0.4 * self.GAP:
             self.padding_note.scale_to_fit_width(self.x_cells.width + 0.4 * self.GAP)
-        self.padding_note.next_to(self.x_cells, DOWN, buff=0.15).align_to(self.x_cells, LEFT)
+        self.padding_note.next_to(self.x_cells, DOWN, buff=style.UNDER_PANEL_GAP).align_to(self.x_cells, LEFT)
         self.top = top
         self.heads = heads
         self.arrow = arrow
@@ -249,8 +253,8 @@ class SpatialOutputs(LectureScene):
                             "formula and the kernel's cells on top; an arrow to the output grid y; a note gives the "
                             "padding and the stride."))
         uncover(self, [[self.x_cells, self.x_nums, heads[0], self.channel_labels, self.padding_note], [top]],
-                self.rt(1.2), buff=0.05)
-        uncover(self, [[self.y_cells, self.y_nums, heads[1]]], self.rt(1.2), GrowArrow(arrow), buff=0.05)
+                self.rt(1.2), buff=style.VEIL_MARGIN)
+        uncover(self, [[self.y_cells, self.y_nums, heads[1]]], self.rt(1.2), GrowArrow(arrow), buff=style.VEIL_MARGIN)
         self.hold(4.5)
 
     def _kernel_grid(self) -> VGroup:
@@ -271,8 +275,8 @@ class SpatialOutputs(LectureScene):
                         nums.add(set_centred(num.move_to(pos), K[a, b, c, o], pos))
                 label = MathTex("K" if self.C == 1 else rf"K_{{{c + 1}\to {o + 1}}}", font_size=style.SMALL_SIZE)
                 self.kernel_nums.append((c, o, cells, nums))
-                blocks.add(VGroup(label, VGroup(cells, nums)).arrange(RIGHT, buff=0.12))
-        blocks.arrange(RIGHT, buff=0.3)
+                blocks.add(VGroup(label, VGroup(cells, nums)).arrange(RIGHT, buff=style.READOUT_GAP))
+        blocks.arrange(RIGHT, buff=style.SECTION_GAP)
         self.kernel_blocks = blocks
         return blocks
 
@@ -298,20 +302,20 @@ class SpatialOutputs(LectureScene):
             LiveDecimal(0, num_decimal_places=0, font_size=style.SMALL_SIZE),
             MathTex(slope_tex[sp.activation], font_size=style.SMALL_SIZE),
             LiveDecimal(0, num_decimal_places=2, font_size=style.SMALL_SIZE))
-        self.readout[:4].arrange(RIGHT, buff=0.1)
-        self.readout[4:].arrange(RIGHT, buff=0.1)
-        VGroup(self.readout[:4], self.readout[4:]).arrange(DOWN, buff=0.1)
-        self.readout.next_to(self.y_cells, DOWN, buff=0.12).set_x(self.y_cells.get_x())
+        self.readout[:4].arrange(RIGHT, buff=style.PART_GAP)
+        self.readout[4:].arrange(RIGHT, buff=style.PART_GAP)
+        VGroup(self.readout[:4], self.readout[4:]).arrange(DOWN, buff=style.LINE_GAP)
+        self.readout.next_to(self.y_cells, DOWN, buff=self.UNDER_GRID_GAP).set_x(self.y_cells.get_x())
         if self.readout.width > self.y_cells.width + self.GAP * 0.8:
             self.readout.scale_to_fit_width(self.y_cells.width + self.GAP * 0.8).next_to(
-                self.y_cells, DOWN, buff=0.12).set_x(self.y_cells.get_x())
+                self.y_cells, DOWN, buff=self.UNDER_GRID_GAP).set_x(self.y_cells.get_x())
         slots = [(self.readout[1], lambda: self.current[0]), (self.readout[3], lambda: self.current[1]),
                  (self.readout[5], lambda: self.layer.slope(self.x)[self.current[0], self.current[1], 0])]
         for mob, value in slots:
             centre = mob.get_center()
             self.followers.add(mob, lambda m, value=value, centre=centre: set_centred(m, value(), centre))
         self.entry_rule = MathTex(r"\text{inside: } K \times \text{slope}", font_size=style.NOTE_SIZE,
-                                  color=style.MUTED).next_to(self.row_cells, DOWN, buff=0.15)
+                                  color=style.MUTED).next_to(self.row_cells, DOWN, buff=style.UNDER_PANEL_GAP)
         VGroup(self.row_head, self.entry_rule, self.readout[0], self.readout[2], self.readout[4]).set_z_index(
             self.Z_STILL)
         s = float(self.layer.slope(self.x)[self.current[0], self.current[1], 0])
@@ -330,12 +334,12 @@ class SpatialOutputs(LectureScene):
         self.play(Create(self.out_box), run_time=self.rt(0.6))
         self.play(Create(self.window), FadeIn(field), run_time=self.rt(0.8))
         uncover(self, [[self.row_cells, self.row_nums, self.row_head, self.entry_rule], [self.readout]],
-                self.rt(1.2), buff=0.05)
+                self.rt(1.2), buff=style.VEIL_MARGIN)
         self.play(Indicate(self.kernel_blocks, color=style.HIGHLIGHT, scale_factor=1.05), run_time=self.rt(1))
         self.hold(5)
 
     def _place_field_label(self) -> None:
-        self.field_label.next_to(self.padding_note, DOWN, buff=0.1, aligned_edge=LEFT)
+        self.field_label.next_to(self.padding_note, DOWN, buff=style.LINE_GAP, aligned_edge=LEFT)
         if self.field_label.width > self.padding_note.width:
             self.field_label.scale_to_fit_width(self.padding_note.width).align_to(self.padding_note, LEFT)
 
@@ -378,7 +382,7 @@ class SpatialOutputs(LectureScene):
         self.grids = [[self.x_cells, self.x_nums, self.heads, self.channel_labels, self.top, self.arrow,
                        self.padding_note, self.y_cells, self.y_nums, self.row_cells, self.row_nums, self.row_head,
                        self.entry_rule, self.readout, self.window, self.out_box, self.field_label]]
-        cover(self, self.grids, self.rt(0.6), buff=0.05)
+        cover(self, self.grids, self.rt(0.6), buff=style.VEIL_MARGIN)
         self.remove(*self.mobjects)  # and the followers' groups their plays left in the scene
         c = self.MATRIX_SIDE / max(rows, cols)
         cx, cy = self.MATRIX_CENTRE
@@ -402,24 +406,24 @@ class SpatialOutputs(LectureScene):
         self.row_mark = Rectangle(width=cols * c + 0.12, height=c).move_to(
             [cx, top - (r + 0.5) * c, 0]).set_stroke(style.HIGHLIGHT, style.THIN_WIDTH)
         head = MathTex(r"J = \frac{\partial\,\mathrm{vec}(y)}{\partial\,\mathrm{vec}(x)}:\ " + f"{rows}" + r"\times"
-                       + f"{cols}", font_size=style.LABEL_SIZE).next_to(frame, UP, buff=0.15)
+                       + f"{cols}", font_size=style.LABEL_SIZE).next_to(frame, UP, buff=style.HEADING_GAP)
         side = Text("rows: output pixels", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2)
-        side.scale_to_fit_height(min(side.height, rows * c)).next_to(frame, LEFT, buff=0.12)
+        side.scale_to_fit_height(min(side.height, rows * c)).next_to(frame, LEFT, buff=style.AXIS_LABEL_GAP)
         under = Text("columns: input pixels, row by row", font_size=style.TINY_SIZE, color=style.MUTED)
-        under.next_to(frame, DOWN, buff=0.12)
+        under.next_to(frame, DOWN, buff=style.AXIS_LABEL_GAP)
         mark = Text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.TINY_SIZE,
-                    color=style.HIGHLIGHT).next_to(self.row_mark, RIGHT, buff=0.1)
+                    color=style.HIGHLIGHT).next_to(self.row_mark, RIGHT, buff=style.LABEL_GAP)
         self.mark_label = mark
         facts = VGroup(
             MathTex(rf"{rows}\times {cols} = {counts.entries}\ \text{{entries}}", font_size=style.LABEL_SIZE),
             MathTex(rf"{counts.nonzeros}\ \text{{can be nonzero}}", font_size=style.LABEL_SIZE),
             MathTex(rf"k^2 C^2 = {counts.weights}\ \text{{weights define them}}", font_size=style.LABEL_SIZE),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
-        facts.next_to(frame, RIGHT, buff=1.0).align_to(frame, UP).shift(DOWN * 0.2)
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.SECTION_GAP)
+        facts.next_to(frame, RIGHT, buff=self.FACTS_GAP).align_to(frame, UP).shift(DOWN * 0.2)
         facts.set_x(max(facts.get_x(), mark.get_right()[0] + 0.5 + facts.width / 2))  # clear of the row's label
         self.facts = facts
         # under the counts (a flat, wide matrix leaves no room beside its bottom edge); Jᵀ's note goes under it
-        self.sign_key = self._sign_key().next_to(facts, DOWN, buff=0.35, aligned_edge=LEFT)
+        self.sign_key = self._sign_key().next_to(facts, DOWN, buff=style.BLOCK_GAP_WIDE, aligned_edge=LEFT)
         self.matrix_group = Group(img, lines, frame, self.row_mark, head, side, under, mark, facts, self.neg_marks,
                                   self.sign_key)
         VGroup(lines, frame, head, side, under, facts, self.sign_key).set_z_index(self.Z_STILL)
@@ -432,9 +436,9 @@ class SpatialOutputs(LectureScene):
                             "top, rows for output pixels and columns for input pixels; the pixel's row is marked, "
                             "and three lines count the entries, those that can be nonzero, and the weights."))
         uncover(self, [[img, self.neg_marks, lines, frame, head, side, under, self.sign_key]], self.rt(1.2),
-                buff=0.1)
+                buff=style.VEIL_MARGIN_WIDE)
         self.play(Create(self.row_mark), FadeIn(mark), run_time=self.rt(0.8))
-        uncover(self, [[f] for f in facts], self.rt(1.5), buff=0.05)
+        uncover(self, [[f] for f in facts], self.rt(1.5), buff=style.VEIL_MARGIN)
         self.hold(5.5)
 
     def _sign_key(self) -> VGroup:
@@ -449,8 +453,9 @@ class SpatialOutputs(LectureScene):
             if value < 0:
                 swatch.add(negative_marks(np.array([[value]]), rgb[None, None, :],
                                           swatch.get_corner(UL), side))
-            rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.15))
-        return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
+            rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT,
+                                                                                                     style.KEY_GAP))
+        return rows.arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)
 
     def apply_transpose(self) -> None:
         act = self.settings.spatial.activation
@@ -459,11 +464,11 @@ class SpatialOutputs(LectureScene):
                       font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
         note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
                     color=style.TEXT)
-        group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=0.25)
-        group.next_to(self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
+        group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
+        group.next_to(self.sign_key, DOWN, buff=style.WIDE_SECTION_GAP, aligned_edge=LEFT)
         if group.get_right()[0] > config.frame_width / 2 - style.FRAME_MARGIN:
             group.scale_to_fit_width(config.frame_width / 2 - style.FRAME_MARGIN - group.get_left()[0]).next_to(
-                self.sign_key, DOWN, buff=0.45, aligned_edge=LEFT)
+                self.sign_key, DOWN, buff=style.WIDE_SECTION_GAP, aligned_edge=LEFT)
         self.transpose_note = group
         self.matrix_group.add(group)
         group.set_z_index(self.Z_STILL)
@@ -471,12 +476,13 @@ class SpatialOutputs(LectureScene):
                      "times the slopes, convolved with the flipped kernel.", 7.5,
                      shows=("The formula for Jᵀv as a convolution with the flipped kernel is written, with the note "
                             "that Jᵀ is never stored."))
-        uncover(self, [[group]], self.rt(1.2), buff=0.05)
+        uncover(self, [[group]], self.rt(1.2), buff=style.VEIL_MARGIN)
         self.hold(5.5)
 
     def show_saliency(self) -> None:
         shown_before = {id(m) for m in self.grids[0]}
-        cover(self, [[m for m in self.mobjects if id(m) not in shown_before]], self.rt(0.6), buff=0.1)
+        cover(self, [[m for m in self.mobjects if id(m) not in shown_before]], self.rt(0.6),
+              buff=style.VEIL_MARGIN_WIDE)
         i, j = self.pixel
         self.saliency = self.layer.saliency(self.x, self.pixel)
         self.shown_map = self.saliency
@@ -495,7 +501,7 @@ class SpatialOutputs(LectureScene):
                      f"{big[1]}{ch}.", 8,
                      shows=("The grids return under the heading ∂y/∂x = Jᵀe for the chosen pixel, and the row grid, "
                             "that output's input-gradient map, is highlighted."))
-        uncover(self, self.grids + [[self.sal_head]], self.rt(1.0), buff=0.05)
+        uncover(self, self.grids + [[self.sal_head]], self.rt(1.0), buff=style.VEIL_MARGIN)
         self.play(Indicate(self.row_cells, color=style.HIGHLIGHT, scale_factor=1.03), run_time=self.rt(1))
         self.hold(5)
 

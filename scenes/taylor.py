@@ -40,6 +40,8 @@ class TaylorError(LectureScene):
     TITLE = "Local linearity: the Taylor error"
     SAMPLES = 9  # steps plotted on the log-log axes
     Z_STILL = -1  # z-index of panels, axes and labels (what follows s stays at 0, drawn after them)
+    X_NAME_GAP = 0.45  # |d| under the x axis
+    Y_NAME_GAP = 0.2  # 'error' beside the y axis' top
 
     def construct(self) -> None:
         cfg = self.settings.taylor
@@ -80,20 +82,21 @@ class TaylorError(LectureScene):
         origin = Dot(self.panel.point((0, 0)), color=style.TEXT, radius=0.06)
         legend = VGroup(
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.MODEL, stroke_width=style.LINE_WIDTH),
-                   MathTex(r"f(p + d) - f(p)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+                   MathTex(r"f(p + d) - f(p)", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=style.READOUT_GAP),
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.JE1, stroke_width=style.LINE_WIDTH),
-                   MathTex(r"J(p)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=0.12),
+                   MathTex(r"J(p)\,d", font_size=style.SMALL_SIZE)).arrange(RIGHT, buff=style.READOUT_GAP),
             VGroup(Line(ORIGIN, RIGHT * 0.4, color=style.HIGHLIGHT, stroke_width=style.CURVE_WIDTH),
                    MathTex(r"\text{error } \|f(p+d) - f(p) - J d\|", font_size=style.SMALL_SIZE)
-                   ).arrange(RIGHT, buff=0.12),
-        ).arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        legend.next_to(self.panel.border, DOWN, buff=0.15).align_to(self.panel.border, LEFT)
+                   ).arrange(RIGHT, buff=style.READOUT_GAP),
+        ).arrange(DOWN, aligned_edge=LEFT, buff=style.LINE_GAP)
+        legend.next_to(self.panel.border, DOWN, buff=style.UNDER_PANEL_GAP).align_to(self.panel.border, LEFT)
         p_txt0 = ", ".join(f"{v:g}" for v in self.p)
         u_txt = ", ".join(f"{v:.2g}" for v in self.u)
         heading = MathTex(rf"p = ({p_txt0}),\ d = s\,({u_txt}),\ J(p) =", font_size=style.SMALL_SIZE)
         jm = decimal_matrix(self.jac, places_for(self.jac, 1, 3), 0.5)
         self.j_matrix = jm
-        top = VGroup(heading, jm).arrange(RIGHT, buff=0.12).next_to(self.panel.border, UP, buff=0.1)
+        top = VGroup(heading, jm).arrange(RIGHT, buff=style.READOUT_GAP).next_to(self.panel.border, UP,
+                                                                                 buff=style.LABEL_GAP)
         self.panel.heading = top  # (become() would align hundreds of submobjects: seconds per render)
         self.panel.add(top)
         @lru_cache(maxsize=1)  # once per value of s, not once per follower
@@ -117,7 +120,7 @@ class TaylorError(LectureScene):
                      shows=("A panel with the curved path of f(p + d) − f(p) and the straight line J(p) d from the "
                             "same point, a dot on each joined by an error segment, and a legend below keying the "
                             "three."))
-        uncover(self, [[self.panel], [legend]], self.rt(1), buff=0.05)
+        uncover(self, [[self.panel], [legend]], self.rt(1), buff=style.VEIL_MARGIN)
         self.play(Create(curve), Create(line), FadeIn(origin), run_time=self.rt(1.5))
         self.add(self.err_seg, self.dot_true, self.dot_lin)
         self.pause(2)
@@ -143,19 +146,20 @@ class TaylorError(LectureScene):
 
     def shrink_step(self) -> None:
         self.axes = self._log_axes().move_to([3.6, 0.1, 0])
-        labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN, buff=0.45),
+        labels = VGroup(MathTex(r"|d|", font_size=style.LABEL_SIZE).next_to(self.axes.x_axis, DOWN,
+                                                                            buff=self.X_NAME_GAP),
                         # beside the axis' top, where the plot is empty (above the axes it touched the readout row)
                         MathTex(r"\text{error}", font_size=style.LABEL_SIZE).next_to(self.axes.y_axis.get_end(),
-                                                                                       RIGHT, buff=0.2))
+                                                                                       RIGHT, buff=self.Y_NAME_GAP))
         self.dots = VGroup()
         readout = VGroup(
             MathTex(r"|d| =", font_size=style.LABEL_SIZE),
             LiveDecimal(self.s.get_value(), num_decimal_places=3, font_size=style.LABEL_SIZE),
             MathTex(r"\text{error} / |d|^2 =", font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
             LiveDecimal(0, num_decimal_places=3, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT),
-        ).arrange(RIGHT, buff=0.12)
+        ).arrange(RIGHT, buff=style.READOUT_GAP)
         readout[2:].shift(0.35 * RIGHT)
-        readout.next_to(self.axes, UP, buff=0.3)
+        readout.next_to(self.axes, UP, buff=style.SECTION_GAP)
         self.followers.add(readout[1], lambda m: m.set_value(self.s.get_value()))
         self.error_ratio = readout[3]
         self.followers.add(readout[3], lambda m: m.set_value(self.error_ratio_at(self.s.get_value())))
@@ -173,7 +177,8 @@ class TaylorError(LectureScene):
         self.caption(f"Shrink the step d: the error vanishes faster than d, and {ratio}.", 6,
                      shows=("Log-log axes appear on the right with readouts of |d| and of error / |d|²; the step "
                             "shrinks in stages, the two dots close in, and each stage leaves a point on the axes."))
-        uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes), buff=0.03)
+        uncover(self, [[labels[0]], [labels[1]], [readout]], self.rt(1.2), Create(self.axes),
+                buff=style.VEIL_MARGIN_TIGHT)
         for s, e in zip(self.steps, self.errors, strict=True):
             dot = Dot(self.axes.c2p(s, e), color=style.HIGHLIGHT, radius=0.06)
             self.followers.play(self, self.s.animate.set_value(s), run_time=self.rt(0.9))
@@ -189,7 +194,7 @@ class TaylorError(LectureScene):
                    stroke_width=style.LINE_WIDTH)
         self.slope_readout = VGroup(MathTex(r"\text{slope} =", font_size=style.LABEL_SIZE, color=style.TEXT),
                                     LiveDecimal(self.slope, num_decimal_places=2, font_size=style.LABEL_SIZE,
-                                                  color=style.TEXT)).arrange(RIGHT, buff=0.12)
+                                                  color=style.TEXT)).arrange(RIGHT, buff=style.READOUT_GAP)
         self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
                                                  10 ** (c + self.slope * np.log10(s0))))
         self.caption(f"On log-log axes the errors lie close to a line of slope {self.slope:.2f}: halving d divides "

@@ -61,6 +61,11 @@ class VectorRegression(LectureScene):
     DOT = 0.022  # radius of a sample dot
     CLOSE = 0.1  # a mismatch up to this is called close
     FAR_FEWER = 10  # Gauss-Newton is called far faster when it needs this many times fewer steps
+    CLOUD_VIEW_MARGIN = 0.06  # fit_view's margin (a fraction of the size) around the cloud panels' content
+    THETA_VIEW_MARGIN = 0.12  # fit_view's margin (a fraction of the size) around the parameter plane's paths
+    PANEL_ARROW_GAP = 0.15  # the arrow's ends from the two cloud panels' borders
+    CLEAR_MARGIN = 0.3  # a veil clearing a whole cloud picture before the next, wider than style.VEIL_MARGIN
+    AXES_HEAD_GAP = 0.3  # a plot's heading above its axes
 
     def construct(self) -> None:
         cfg = self.settings.regression
@@ -99,7 +104,7 @@ class VectorRegression(LectureScene):
         panels = []
         for j, (content, head) in enumerate(((inp, r"x \sim \mathcal{N}(\mu, \Sigma)"),
                                                (out, r"y = \tanh(Wx + b)"))):
-            view = fit_view(content, self.SIDE, self.SIDE, margin=0.06)
+            view = fit_view(content, self.SIDE, self.SIDE, margin=self.CLOUD_VIEW_MARGIN)
             x0, x1, y0, y1 = view.box
             panel = Panel(view.box, self.SIDE, head, step=nice_step(max(x1 - x0, y1 - y0), 4))
             panels.append(panel.place([(2 * j - 1) * self.PANEL_X, self.PANEL_Y, 0]))
@@ -114,7 +119,8 @@ class VectorRegression(LectureScene):
         panels = self._panels(k)
         cov = np.array((self.settings.regression.cov_small, self.settings.regression.cov_large)[k])
         linear, sampled = self.ellipses(prop)
-        arrow = Arrow(panels[0].border.get_right(), panels[1].border.get_left(), buff=0.15, color=style.MUTED,
+        arrow = Arrow(panels[0].border.get_right(), panels[1].border.get_left(), buff=self.PANEL_ARROW_GAP,
+                      color=style.MUTED,
                       stroke_width=style.LINE_WIDTH)
         return {
             "panels": panels, "arrow": arrow,
@@ -139,8 +145,8 @@ class VectorRegression(LectureScene):
                    MathTex(r"\text{covariance of the samples}", font_size=style.SMALL_SIZE)),
         )
         for row in rows[1:]:
-            row.arrange(RIGHT, buff=0.15)
-        return rows.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
+            row.arrange(RIGHT, buff=style.KEY_GAP)
+        return rows.arrange(RIGHT, buff=style.SPREAD_GAP).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
 
     def show_cloud(self) -> None:
         self.cloud = self._cloud_parts(0)
@@ -150,7 +156,7 @@ class VectorRegression(LectureScene):
                      "cloud of inputs, covariance Σ: the samples land on a cloud of outputs.", 6,
                      shows=("Two panels linked by an arrow: a small cloud of input points with its covariance ellipse,"
                             " then the cloud carried through the model to the output panel."))
-        uncover(self, [[p] for p in c["panels"]], self.rt(0.8), GrowArrow(c["arrow"]), buff=0.05)
+        uncover(self, [[p] for p in c["panels"]], self.rt(0.8), GrowArrow(c["arrow"]), buff=style.VEIL_MARGIN)
         self.play(FadeIn(c["inputs"]), Create(c["sigma"]), run_time=self.rt(1))
         self.play(TransformFromCopy(c["inputs"], c["outputs"]), run_time=self.rt(2))
         self.pause(2.2)
@@ -176,7 +182,7 @@ class VectorRegression(LectureScene):
                      f"covariance as {self.K_SIGMA:g}σ ellipses. {verdict}: {self.errors(0)}.", 6,
                      shows=("Around the output cloud two ellipses are drawn and keyed in a legend: a solid one from J "
                             "Σ Jᵀ and a dashed one, the covariance of the samples."))
-        uncover(self, [[self.legend]], self.rt(0.6), Create(c["linear"]), buff=0.05)
+        uncover(self, [[self.legend]], self.rt(0.6), Create(c["linear"]), buff=style.VEIL_MARGIN)
         self.play(Create(c["sampled"]), run_time=self.rt(1.2))
         self.pause(4.2)
 
@@ -191,8 +197,8 @@ class VectorRegression(LectureScene):
                      shows=("The same two panels for a wider input cloud: its points, their images, and both ellipses "
                             "again."))
         cover(self, [[*old["panels"], old["inputs"], old["outputs"], old["sigma"], old["linear"], old["sampled"]]],
-              self.rt(0.6), buff=0.3)
-        uncover(self, [[p] for p in c["panels"]], self.rt(0.6), buff=0.05)
+              self.rt(0.6), buff=self.CLEAR_MARGIN)
+        uncover(self, [[p] for p in c["panels"]], self.rt(0.6), buff=style.VEIL_MARGIN)
         self.remove(old["arrow"])
         self.add(c["arrow"])
         self.play(FadeIn(c["inputs"]), Create(c["sigma"]), run_time=self.rt(0.8))
@@ -204,7 +210,7 @@ class VectorRegression(LectureScene):
 
     def _theta_view(self):
         paths = np.vstack([self.gn.thetas, self.gd.thetas])
-        return fit_view(_bounds(paths), 4.2, 3.6, margin=0.12)
+        return fit_view(_bounds(paths), 4.2, 3.6, margin=self.THETA_VIEW_MARGIN)
 
     def show_fit_problem(self) -> None:
         t, y = self.fit.t, self.fit.y
@@ -220,7 +226,7 @@ class VectorRegression(LectureScene):
         self.data_dots = VGroup(*[Dot(self.data_axes.c2p(a, b), radius=0.06, color=style.TEXT)
                                   for a, b in zip(t, y, strict=True)])
         data_head = MathTex(r"\text{fit } y = a\,e^{bt}", font_size=style.LABEL_SIZE).next_to(self.data_axes, UP,
-                                                                                                 buff=0.3)
+                                                                                                 buff=self.AXES_HEAD_GAP)
         view = self._theta_view()
         self.theta_panel = Panel(view.box, max(view.size), r"\tfrac12\|r(\theta)\|^2,\ \theta = (a, b)",
                                  step=nice_step(max(view.box[1] - view.box[0], view.box[3] - view.box[2]), 4))
@@ -228,9 +234,10 @@ class VectorRegression(LectureScene):
         border = self.theta_panel.border
         self.theta_ticks = self._theta_ticks(view.box)
         a_ticks, b_ticks = self.theta_ticks
-        b_label = MathTex("b", font_size=style.SMALL_SIZE).next_to(b_ticks, UP, buff=0.12).align_to(b_ticks, RIGHT)
+        b_label = MathTex("b", font_size=style.SMALL_SIZE).next_to(b_ticks, UP,
+                                                                   buff=style.AXIS_LABEL_GAP).align_to(b_ticks, RIGHT)
         self.theta_panel.add(self.theta_ticks, b_label,
-                             MathTex("a", font_size=style.SMALL_SIZE).next_to(a_ticks, DOWN, buff=0.08)
+                             MathTex("a", font_size=style.SMALL_SIZE).next_to(a_ticks, DOWN, buff=style.MARK_LABEL_GAP)
                              .match_x(border))
         heading = self.theta_panel.heading  # over a narrow panel it would reach the b label: moved right of it
         heading.shift(max(0.0, b_label.get_right()[0] + 0.2 - heading.get_left()[0]) * RIGHT)
@@ -256,9 +263,9 @@ class VectorRegression(LectureScene):
                             "starting point, whose curve is drawn through the data."))
         c = self.cloud
         cover(self, [[*c["panels"], c["arrow"], c["inputs"], c["outputs"], c["sigma"], c["linear"], c["sampled"],
-                      self.legend]], self.rt(0.6), buff=0.3)
+                      self.legend]], self.rt(0.6), buff=self.CLEAR_MARGIN)
         uncover(self, [[self.data_axes, data_head], [self.theta_panel]], self.rt(0.8), FadeIn(self.data_dots),
-                buff=0.05)
+                buff=style.VEIL_MARGIN)
         self.play(Create(contours), FadeIn(self.start_dot), Create(self.start_curve), run_time=self.rt(1.5))
         self.pause(3.1)
 
@@ -340,8 +347,9 @@ class VectorRegression(LectureScene):
         panel = self.theta_panel
         self.res_axes = self._residual_axes()
         labels = VGroup(MathTex(r"\text{step } k + 1", font_size=style.SMALL_SIZE).next_to(self.res_axes, DOWN,
-                                                                                            buff=0.1),
-                        MathTex(r"\|r\|", font_size=style.SMALL_SIZE).next_to(self.res_axes, UP, buff=0.3))
+                                                                                            buff=style.LABEL_GAP),
+                        MathTex(r"\|r\|", font_size=style.SMALL_SIZE).next_to(self.res_axes, UP,
+                                                                              buff=self.AXES_HEAD_GAP))
         self.gd_path = panel.polyline(self.gd.thetas, stroke_color=style.DESCENT, stroke_width=style.LINE_WIDTH)
         self.gn_path = panel.polyline(self.gn.thetas, stroke_color=style.GAUSS_NEWTON, stroke_width=style.CURVE_WIDTH)
         self.gn_dots = VGroup(*[Dot(panel.point(th), radius=0.06, color=style.GAUSS_NEWTON)
@@ -361,8 +369,8 @@ class VectorRegression(LectureScene):
                            + f"{self.settings.regression.learning_rate:g}", font_size=style.SMALL_SIZE)),
         )
         for row in key:
-            row.arrange(RIGHT, buff=0.15)
-        self.key = key.arrange(RIGHT, buff=0.6).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
+            row.arrange(RIGHT, buff=style.KEY_GAP)
+        self.key = key.arrange(RIGHT, buff=style.SPREAD_GAP).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         best = self.gn if self.gn.converged or not self.gd.converged else self.gd
         self.fitted_curve = self._curve(best.thetas[-1], style.GAUSS_NEWTON if best is self.gn else style.DESCENT)
         self.caption(self.race_caption(), 7.5,
@@ -370,7 +378,7 @@ class VectorRegression(LectureScene):
                             "then Gauss–Newton's with a dot at each step; small axes plot each method's residual norm "
                             "over the steps, Gauss–Newton's again with dots, and the curve through the data "
                             "becomes the fitted one."))
-        uncover(self, [[self.key], labels], self.rt(0.8), Create(self.res_axes), buff=0.05)
+        uncover(self, [[self.key], labels], self.rt(0.8), Create(self.res_axes), buff=style.VEIL_MARGIN)
         self.play(Create(self.gd_path), Create(self.gd_curve), run_time=self.rt(2), rate_func=linear)
         self.play(Create(self.gn_path), FadeIn(self.gn_dots), Create(self.gn_curve), FadeIn(self.gn_res_dots),
                   ReplacementTransform(self.start_curve, self.fitted_curve), run_time=self.rt(1.5))

@@ -31,7 +31,7 @@ class Panel(VGroup):
         self.add(self.plane, self.border)
         if heading:
             self.heading = MathTex(heading, font_size=style.LABEL_SIZE, color=style.TEXT)
-            self.heading.next_to(self.border, UP, buff=0.15)
+            self.heading.next_to(self.border, UP, buff=style.HEADING_GAP)
             self.add(self.heading)
 
     def place(self, centre: Sequence[float]) -> Panel:

@@ -110,7 +110,7 @@ def number_row(label: str, values: Sequence[float], color: ManimColor = style.TE
         MathTex(label, font_size=style.LABEL_SIZE, color=color),
         DecimalMatrix([list(values)], element_to_mobject_config={"num_decimal_places": places},
                       bracket_h_buff=0.1, h_buff=h_buff).scale(0.6),
-    ).arrange(RIGHT, buff=0.15)
+    ).arrange(RIGHT, buff=style.KEY_GAP)
 
 
 def decimal_matrix(jac: np.ndarray, places: int = 2, scale: float = 0.6) -> DecimalMatrix:

@@ -242,7 +242,7 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
         card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
         if subtitle:
             card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
-        card.arrange(DOWN, buff=0.3)
+        card.arrange(DOWN, buff=style.SECTION_GAP)
         said = f"{title}." + (f" {subtitle[0].upper()}{subtitle[1:]}." if subtitle else "")
         self.caption(said, 0.6 + seconds + 0.4, silent_caption=False,
                      shows="A title card with these words." if subtitle else "A title card with the title.")
@@ -262,7 +262,7 @@ def _veils(parts: Sequence[Sequence[Mobject]], buff: float) -> VGroup:
 
 
 def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
-            buff: float = 0.1) -> None:
+            buff: float = style.VEIL_MARGIN_WIDE) -> None:
     """Fade in each group of ``parts`` (on the plain background) by fading out a background-coloured veil
     over it, while ``others`` play.
 
@@ -276,7 +276,7 @@ def uncover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *
 
 
 def cover(scene: Scene, parts: Sequence[Sequence[Mobject]], run_time: float, *others: Animation,
-          buff: float = 0.1) -> None:
+          buff: float = style.VEIL_MARGIN_WIDE) -> None:
     """The reverse of :func:`uncover`: fade veils in over each group of ``parts``, then remove both."""
     veils = _veils(parts, buff)
     scene.play(FadeIn(veils), *others, run_time=run_time)

@@ -25,7 +25,7 @@ def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid
     for d in (direction, side, -side):
         label = (MathTex(text, font_size=style.KEY_SIZE, color=color) if tex
                  else single_path(Text(text, font_size=style.TINY_SIZE, color=color)))
-        label.next_to(arrow.get_end(), d, buff=0.08)
+        label.next_to(arrow.get_end(), d, buff=style.MARK_LABEL_GAP)
         inner = 0.06
         dx = (min(0.0, border.get_right()[0] - inner - label.get_right()[0])
               + max(0.0, border.get_left()[0] + inner - label.get_left()[0]))
@@ -37,5 +37,6 @@ def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid
             best, best_room = label, room
     # a backing of the background colour, drawn first, keeps the name readable where it crosses a curve or a grid
     # line (``add_background_rectangle`` would draw it over a one-path name); the name is the group's last part
-    backing = BackgroundRectangle(best, color=ManimColor(config.background_color), fill_opacity=0.85, buff=0.03)
+    backing = BackgroundRectangle(best, color=ManimColor(config.background_color), fill_opacity=0.85,
+                                  buff=style.TIP_BACKING_GAP)
     return VGroup(backing, best)
