@@ -449,6 +449,7 @@ class SpatialOutputs(LectureScene):
             if value < 0:
                 swatch.add(negative_marks(np.array([[value]]), rgb[None, None, :],
                                           swatch.get_corner(UL), side))
+                self.key_marks = swatch[1]  # the negative swatch's dots
             rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT, 0.15))
         return rows.arrange(DOWN, aligned_edge=LEFT, buff=0.15)
 
