@@ -115,6 +115,7 @@ class BatchedJacobian(LectureScene):
                                  buff=style.ROW_NAME_GAP).set_y(self.x_grid[0][i * self.n].get_y())
                         for i in range(B)])
         self.batch_group = VGroup(self.x_grid, self.y_grid, arrow, names, rows)
+        self.y_numbers = self.y_grid[0]  # Y's entries, row by row (the grid's brackets are y_grid[1])
         VGroup(self.x_grid, self.y_grid[1], arrow, self.layer_label, names, rows).set_z_index(self.Z_STILL)
         self.caption(f"A batch stacks B = {B} examples as the rows of X, B by n; the layer maps each row on its own, "
                      "giving Y, B by m.", 5.5,

@@ -159,6 +159,7 @@ class ChainRule(LectureScene):
         self.pause(2)
         self.grid_hidden = grid
         self.cell_layers = VGroup(self.cell_in, self.e_arrows, cell, self.para_f, edges)
+        self.edges_f = edges  # J e_1, J e_2 on the hidden panel
 
     def push_through_g(self) -> None:
         self.jgf = chain_jacobian(self.f, self.g, self.p)
@@ -173,6 +174,7 @@ class ChainRule(LectureScene):
                   run_time=self.rt(1.2))
         self.pause(2)
         self.cell_layers.add(cell, self.para_gf, edges, self.e_names, self.names_f, self.names_gf)
+        self.edges_gf = edges  # J e_1, J e_2 on the output panel
 
     def write_product(self) -> None:
         self.jg = self.g.jacobian(self.f(self.p))
@@ -202,6 +204,7 @@ class ChainRule(LectureScene):
             self.panels[1].arrow(hid, hid + s * self.v_hidden, style.GRADIENT),
             self.panels[0].arrow(self.p, self.p + s * self.v_input, style.GRADIENT),
         )
+        self.input_gradient = self.grad_arrows[2]  # (v^T J_g) J_f, drawn at x
         rows = VGroup(
             number_row(r"v^\top =", self.v, style.GRADIENT),
             number_row(r"v^\top J_g =", self.v_hidden, style.GRADIENT),

@@ -147,6 +147,7 @@ class EncoderSensitivity(LectureScene):
         uncover(self, [[self.panel], [self.code_axis, code_head]], self.rt(1), buff=style.VEIL_MARGIN)
         self.play(Create(self.contours), Create(self.own_level), FadeIn(self.level_ticks), run_time=self.rt(1.5))
         self.add(self.probe, self.marker, self.z_readout)
+        self.z_number = self.z_readout[1]
         self.pause(3)
 
     def _direction_arrow(self, k: int) -> VMobject:
@@ -188,6 +189,8 @@ class EncoderSensitivity(LectureScene):
 
     def ignore_direction(self) -> None:
         self.arrows = [self._direction_arrow(0), self._direction_arrow(1)]
+        self.v1_arrow = self.arrows[0]  # the amplified direction v_1, drawn as an arrow
+        self.null_line = self.arrows[1]  # the null direction v_2, drawn as a dashed line
         self.null_label = self._null_label()
         self.j_readout = VGroup(MathTex(r"J(x) =", font_size=style.LABEL_SIZE),
                                 decimal_matrix(self.jac, places_for(self.jac, most=6)))
@@ -208,6 +211,7 @@ class EncoderSensitivity(LectureScene):
         if block.get_left()[0] < reach:
             block.shift((reach - block.get_left()[0]) * RIGHT)
         fit_right(block)
+        self.sigma1_text = self.sigma_readout[0]
         null_true, amp_true = self.code_change(1)[0], self.code_change(0)[0]
         size = "only " if abs(null_true) < self.SMALL * abs(amp_true) else ""
         self.caption("J(x) is a single row, so of its two singular values σ₁ and σ₂ (the factors by which J stretches "

@@ -170,11 +170,13 @@ class FlowDensity(LectureScene):
             self.followers.add(label, lambda m, o=outline: self._show_if(
                 beside(fit_backing(m), o, self.DET_LABEL_GAP), o.in_box, 1.0))
             self.det_labels.add(label)
+        self.det_numbers = [label[-1] for label in self.det_labels]  # each cell's area factor
         self.mass_left = self._mass_readout(self.left, r"\textstyle\int_{\mathrm{box}} p_z\,dz =", grid_integral(
             self.base(self.centres), self.cell_area))
         self.mass_right = self._mass_readout(self.right, r"\textstyle\int_{\mathrm{box}} p_x\,dx =",
                                              self.total_mass())
         self.followers.add(self.mass_right[1], lambda m: set_if_changed(m, self.total_mass()))
+        self.mass_right_number = self.mass_right[1]
         # drawing layers of each side: heading, image, plane, marks drawn over the plane
         self.layers = {
             "left.heading": Group(self.left.heading), "left.image": Group(self.base_img),
@@ -289,6 +291,8 @@ class FlowDensity(LectureScene):
         self.layers["right.heading"].add(head)
         self.layers["right.image"].add(self.log_det_img)
         self.area_key = bar
+        self.shrink_swatch = bar[0]
+        self.grow_swatch = bar[3]
         self.layers["right.marks"].add(bar)
         self._stack("left.heading left.image left.plane left.marks right.heading right.image right.plane right.marks")
         self.caption("log|det Jf(x)| over the data plane: the log-density of x is that of z at f(x) plus "

@@ -167,6 +167,7 @@ class GridSquaresUnderF(LectureScene):
                                        bracket_config={"color": style.TEXT})
             labels.append(labelled_box(VGroup(head, matrix).arrange(DOWN, buff=style.TIGHT_LINE_GAP)))
         self.label_mobs = labels
+        self.j_matrices = [next(m for m in lb if isinstance(m, DecimalMatrix)) for lb in labels]  # per point
 
     def layout(self, content) -> None:
         """The plot's view and the J labels' places, decided before anything is drawn.
@@ -525,6 +526,9 @@ class GridSquaresUnderF(LectureScene):
             VGroup(*r[1:]).set_z_index(self.Z_MOVING)
         self.zoom_parts = VGroup(box, content, marker, links, zoom_note, rows)
         self.zoom_readouts = rows
+        self.inset_box = box  # the magnifier box
+        self.inset_arrows = arrows  # J e_1, J e_2 in the inset
+        self.zoom_note = zoom_note
         name = self.settings.map.name
         self.caption(f"Zoom in at {name}({caption_number(p[0])}, {caption_number(p[1])}) by 1/h while halving the "
                      "square: the curved patch straightens into the parallelogram.", 2.0,

@@ -171,6 +171,7 @@ class JacobianNormHeatmap(LectureScene):
         title = MathTex(rf"\|J_{{{self.settings.map.name}}}\|_F", font_size=style.LABEL_SIZE,
                         color=style.TEXT).next_to(border, UP, style.BLOCK_LABEL_GAP)
         self.colour_bar = Group(bar, border, ticks, title)
+        self.colour_bar_title = title
 
     def bar_y(self, value: float) -> float:
         t = float(np.clip(self.norm_to_unit(value), 0, 1))
@@ -271,6 +272,8 @@ class JacobianNormHeatmap(LectureScene):
 
         followers.add(readout, update)
         self.readout = readout
+        self.probe_matrix = matrix  # the probe's Jacobian, entry by entry
+        self.probe_norm = norm_value
         self.probe = dot
         self.caption(f"A probe reads J{name} off the plane, entry by entry, and its norm off the colour bar.",
                      7.8,

@@ -249,6 +249,8 @@ class MAMLStep(LectureScene):
             )]).arrange(DOWN, aligned_edge=LEFT, buff=style.SECTION_GAP)
         self.rows.next_to(self.jac_row, DOWN, buff=style.WIDE_SECTION_GAP, aligned_edge=LEFT)
         fit_right(self.rows)
+        self.row_formulas = [row[1][0] for row in self.rows]  # each row: (name, (formula, numbers))
+        self.row_numbers = [row[1][1] for row in self.rows]
         self.caption("MAML's meta-gradient pulls the validation gradient g = ∇Lᵥₐₗ(θ′) back through the step: "
                      "(I − α∇²L(θ))ᵀ g = g − α∇²L(θ) g, one Hessian–vector product.", 7,
                      spoken="MAML's meta-gradient pulls the validation gradient g, the gradient of L val at theta "

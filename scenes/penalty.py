@@ -54,6 +54,7 @@ class JacobianPenalty(LectureScene):
         self.keys = [None, None]
         self.col_scales = [1.0, 1.0]
         self.ellipses: list[VGroup] = [VGroup(), VGroup()]
+        self.map_parts: list[dict[str, VMobject]] = [{}, {}]  # per map k: its parts (drawn and read out) by name
         # called steep and flatter only when the second map is the flatter one at x (a user may swap them)
         self.names = ("steep", "flatter") if self.flatter_is_flatter() else ("first map", "second map")
         self.show_map(0, self.names[0])
@@ -115,6 +116,8 @@ class JacobianPenalty(LectureScene):
         self.readouts[k] = readout
         self.keys[k] = key
         self.ellipses[k] = VGroup(ellipse, axis1, axis2, cols, names)
+        self.map_parts[k] = {"ellipse": ellipse, "long_axis": axis1, "columns": cols, "column_names": names,
+                             "sigma_1": readout[1][1], "sigma_2": readout[2][1], "norm": readout[3][1]}
         if k == 0:
             what = "A steep layer"
         elif self.flatter_is_flatter():

@@ -196,6 +196,8 @@ class RBFJacobian(RBFPanelsScene):
         self.readout_numbers = [self.readout_number("x0", None, x0_num)]
         self.readout_numbers += [self.readout_number("dphi", i, e) for i, e in enumerate(row.get_entries())]
         self.row = row
+        self.row_label = lhs
+        self.x0_number = x0_num
         return group
 
     # --- beats -----------------------------------------------------------------------------------

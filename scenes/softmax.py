@@ -173,6 +173,8 @@ class SoftmaxJacobian(LectureScene):
         ).arrange(RIGHT, buff=style.KEY_GAP).next_to(self.cells, DOWN, buff=style.BLOCK_GAP_WIDE)
         self.matrix_group = VGroup(self.cells, self.entries, brackets, formula, col_labels, row_labels, legend)
         VGroup(brackets, formula, col_labels, row_labels, legend, sum_head).set_z_index(self.Z_STILL)
+        self.positive_swatch = legend[0]
+        self.negative_swatch = legend[2]
         self.caption(f"Its Jacobian, a {K} by {K} matrix, is the diagonal matrix of p minus p pᵀ: raising one logit "
                      "lifts its own p and lowers the rest.", 5,
                      shows=("The Jacobian's formula, then a square grid of cells with their values, row and column "

@@ -453,6 +453,7 @@ class SpatialOutputs(LectureScene):
             if value < 0:
                 swatch.add(negative_marks(np.array([[value]]), rgb[None, None, :],
                                           swatch.get_corner(UL), side))
+                self.key_marks = swatch[1]  # the negative swatch's dots
             rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT,
                                                                                                      style.KEY_GAP))
         return rows.arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)

@@ -197,6 +197,7 @@ class TaylorError(LectureScene):
                                                   color=style.TEXT)).arrange(RIGHT, buff=style.READOUT_GAP)
         self.slope_readout.move_to(self.axes.c2p(10 ** (0.3 * np.log10(s0) + 0.7 * np.log10(s1)),
                                                  10 ** (c + self.slope * np.log10(s0))))
+        self.slope_number = self.slope_readout[1]
         self.caption(f"On log-log axes the errors lie close to a line of slope {self.slope:.2f}: halving d divides "
                      f"the error by about {2 ** self.slope:.1f}.", 6,
                      shows=("A straight line is fitted through the points on the log-log axes, and its slope is shown "

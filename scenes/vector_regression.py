@@ -372,6 +372,8 @@ class VectorRegression(LectureScene):
             row.arrange(RIGHT, buff=style.KEY_GAP)
         self.key = key.arrange(RIGHT, buff=style.SPREAD_GAP).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         best = self.gn if self.gn.converged or not self.gd.converged else self.gd
+        self.gn_swatch = key[0][0]  # the key's Gauss-Newton line and dot
+        self.gd_swatch = key[1][0]  # the key's gradient descent line
         self.fitted_curve = self._curve(best.thetas[-1], style.GAUSS_NEWTON if best is self.gn else style.DESCENT)
         self.caption(self.race_caption(), 7.5,
                      shows=("A key names the two methods; on the parameter plane gradient descent's path is drawn, "

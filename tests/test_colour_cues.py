@@ -99,7 +99,7 @@ def test_gauss_newton_is_keyed_by_dots_as_well_as_colour(rendered) -> None:
     assert len(s.gn_res_dots) == len(s.gn.residual_norms)
     for dot, (k, r) in zip(s.gn_res_dots, enumerate(s.gn.residual_norms), strict=True):
         assert np.allclose(dot.get_center(), s.res_axes.c2p(k + 1, r), atol=1e-6)
-    gn_swatch, gd_swatch = s.key[0][0], s.key[1][0]
+    gn_swatch, gd_swatch = s.gn_swatch, s.gd_swatch
     assert any(isinstance(m, Dot) for m in gn_swatch.get_family())
     assert not any(isinstance(m, Dot) for m in gd_swatch.get_family())
     assert len(s.gn_dots) == len(s.gn.thetas) - 1
@@ -132,7 +132,7 @@ def test_penalty_arrows_are_named(rendered) -> None:
     for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
         _named(label, arrow, s.panels[0].border)
     for k in range(2):
-        cols, names = s.ellipses[k][3], s.ellipses[k][4]
+        cols, names = s.map_parts[k]["columns"], s.map_parts[k]["column_names"]
         for label, arrow in zip(names, cols, strict=True):
             _named(label, arrow, s.panels[k + 1].border)
         assert not _overlap(names[0], names[1])
@@ -182,9 +182,7 @@ def test_chain_rule_arrows_are_named(rendered) -> None:
     s = rendered("ChainRule")
     for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
         _named(label, arrow, s.panels[0].border)
-    # cell_layers = (cell_in, e_arrows, cell, para_f, edges_f, cell, para_gf, edges_gf, names...)
-    for names, edges, panel in ((s.names_f, s.cell_layers[4], s.panels[1]),
-                                (s.names_gf, s.cell_layers[7], s.panels[2])):
+    for names, edges, panel in ((s.names_f, s.edges_f, s.panels[1]), (s.names_gf, s.edges_gf, s.panels[2])):
         for label, arrow in zip(names, edges, strict=True):
             _named(label, arrow, panel.border)
         assert not _overlap(names[0], names[1])
@@ -194,10 +192,8 @@ def test_chain_rule_arrows_are_named(rendered) -> None:
 def test_grid_squares_zoom_arrows_are_named(rendered) -> None:
     """The zoom inset replaces the J e₁ / J e₂ legend: its two arrows carry the names instead."""
     s = rendered("GridSquaresUnderF")
-    box, content = s.zoom_parts[0], s.zoom_parts[1]
-    arrows = content[2]
-    for label, arrow in zip(s.zoom_names, arrows, strict=True):
-        _named(label, arrow, box)
+    for label, arrow in zip(s.zoom_names, s.inset_arrows, strict=True):
+        _named(label, arrow, s.inset_box)
     assert not _overlap(s.zoom_names[0], s.zoom_names[1])
 
 
@@ -213,7 +209,7 @@ def test_grid_squares_second_edges_are_dashed(rendered) -> None:
     s = rendered("GridSquaresUnderF")
     assert len(s.j_arrows) == 2 * len(s.points)
     assert all(_dashed(a) for a in s.j_arrows[1::2]) and not any(_dashed(a) for a in s.j_arrows[0::2])
-    inset = s.zoom_parts[1][2]
+    inset = s.inset_arrows
     assert _dashed(inset[1]) and not _dashed(inset[0])
     (je1, je2), (e1, e2) = (row[0] for row in s.legend_j[:2]), (row[0] for row in s.legend_e)
     assert _dashed(je2) and _dashed(e2) and not _dashed(je1) and not _dashed(e1)
@@ -248,7 +244,7 @@ def test_spatial_whole_jacobian_marks_negative_cells_by_a_dot(rendered) -> None:
     assert seen, "the default Jacobian has negative entries"
     (pos_swatch, pos_text), (neg_swatch, neg_text) = s.sign_key
     assert pos_text.text.replace(" ", "").startswith("+") and neg_text.text.replace(" ", "").startswith("−")
-    assert len(pos_swatch) == 1 and len(neg_swatch) == 2 and len(neg_swatch[1][0].get_subpaths()) == 1
+    assert len(pos_swatch) == 1 and len(neg_swatch) == 2 and len(s.key_marks[0].get_subpaths()) == 1
     # the key sits in the frame, clear of the picture, its row label, the counts and Jᵀ's note
     from manim import config
 

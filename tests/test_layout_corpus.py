@@ -104,12 +104,12 @@ def test_grid_scene_layout(name, use_map, media):
     assert inside(plane, style.FRAME_MARGIN - 0.01)
     # the plane fills most of the room left of the panel (7.4 high, at least 7.5 wide)
     assert plane[3] - plane[2] >= 0.8 * 7.4 and plane[1] - plane[0] >= 0.8 * 7.5, plane
-    inset, _content, _marker, _links, zoom_note, rows = scene.zoom_parts  # marker and links are in the plot
-    for part in (scene.formulas, inset, zoom_note, rows):
+    # the marker and the links are in the plot
+    for part in (scene.formulas, scene.inset_box, scene.zoom_note, scene.zoom_readouts):
         b = box(part)
         assert inside(b, style.FRAME_MARGIN), f"panel part {b} leaves the frame"
         assert b[0] >= plane[1] - EPS, f"panel part {b} overlaps the plane {plane}"
-    assert box(scene.zoom_parts[0])[3] <= box(scene.formulas)[2] + EPS  # the inset is below the formulas
+    assert box(scene.inset_box)[3] <= box(scene.formulas)[2] + EPS  # the inset is below the formulas
 
 
 @pytest.mark.render
@@ -135,4 +135,4 @@ def test_heatmap_scene_layout(name, use_map, media):
 def test_heatmap_colour_bar_names_the_configured_map(use_map, media):
     use_map('name = "g"\n' + CORPUS["issue"])
     scene = render_scene(JacobianNormHeatmap, media, 96, 54, last_frame=True)
-    assert scene.colour_bar[-1].tex_string == r"\|J_{g}\|_F"  # not J_f: the map on screen is g
+    assert scene.colour_bar_title.tex_string == r"\|J_{g}\|_F"  # not J_f: the map on screen is g

@@ -209,7 +209,7 @@ def check_penalty(s) -> None:
         assert apart(box(key), box(readout)) and apart(box(key), box(s.panels[k + 1].border)), k
         grow = s.col_scales[k]
         factor = "" if grow == 1 else f"{grow:g}"
-        cols = s.ellipses[k][3]
+        cols = s.map_parts[k]["columns"]
         for j, (row, arrow) in enumerate(zip(key, cols, strict=True)):
             assert row[1].tex_string == rf"{factor}r\,J e_{j + 1}", row[1].tex_string
             assert row[0].get_color().to_hex() == row[1].get_fill_color().to_hex() == arrow.get_color().to_hex()
@@ -265,7 +265,7 @@ def check_rbf(s) -> None:
 def check_regression(s) -> None:
     for k, cloud in enumerate(s.clouds):
         all_inside({f"cloud {k} panel {j}": p for j, p in enumerate(cloud["panels"])})
-        assert apart(box(cloud["panels"][0]), box(cloud["panels"][1])), "the cloud panels overlap"
+        assert apart(*(box(p) for p in cloud["panels"])), "the cloud panels overlap"
         assert apart(box(VGroup(*cloud["panels"])), box(s.legend)), "the legend overlaps a panel"
         for j, part in enumerate(("inputs", "outputs")):  # every sample dot inside its panel's frame
             assert within(box(cloud[part]), box(cloud["panels"][j].border)), f"cloud {k}: {part} leave the panel"
@@ -282,16 +282,16 @@ def check_encoder(s) -> None:
     pairwise_apart("readout", [s.z_readout, s.j_readout, s.sigma_readout])
     for needle in s.needles:
         assert within(box(needle), box(s.panel.border)), "a metric needle leaves the panel"
-    for name, m in (("the v1 arrow", s.arrows[0]), ("the dashed null line", s.arrows[1])):
+    for name, m in (("the v1 arrow", s.v1_arrow), ("the dashed null line", s.null_line)):
         assert within(box(m), box(s.panel.border)), f"{name} {box(m)} leaves the panel {box(s.panel.border)}"
     # the label inside the panel, or (a panel too flat for it) under it, inside the frame
     label = box(s.null_label)
     assert within(label, box(s.panel.border)) or (inside(label) and apart(label, box(s.panel))), label
     assert apart(label, box(VGroup(s.code_axis, s.j_readout, s.sigma_readout)))
     # the null line is told apart from the white level curve through x that it runs along, and named
-    assert s.arrows[1].get_stroke_color().to_hex() not in (s.own_level[0].get_stroke_color().to_hex(),
+    assert s.null_line.get_stroke_color().to_hex() not in (s.own_level[0].get_stroke_color().to_hex(),
                                                           style.MUTED.to_hex(), style.TEXT.to_hex())
-    assert s.arrows[1].get_stroke_color().to_hex() == s.null_text.get_fill_color().to_hex()
+    assert s.null_line.get_stroke_color().to_hex() == s.null_text.get_fill_color().to_hex()
     assert s.null_text.tex_string == r"\text{null direction } v_2"
     assert apart(box(s.panel), box(VGroup(s.code_axis, s.z_readout, s.j_readout))), "the readouts overlap the panel"
 

@@ -509,7 +509,7 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
 
     class Three(Scene):
         def construct(self) -> None:
-            square = Square()
+            square = self.square = Square()
             compat.render_plays(first=None)  # nothing rendered from here ...
             self.play(Create(square), run_time=0.4)  # play 0: runs unrendered
             seen["after_skipped"] = compat.plays_so_far(self)
@@ -528,7 +528,7 @@ def test_render_plays_renders_only_the_chosen_plays_and_stops_after_them(media: 
     with av.open(str(movie)) as box:
         assert sum(1 for _ in box.decode(video=0)) == 2
     # the state is a whole render's: the square was created (unrendered) and shifted once
-    assert scene.mobjects[0].get_center()[0] == pytest.approx(1.0)
+    assert scene.square in scene.mobjects and scene.square.get_center()[0] == pytest.approx(1.0)
 
 
 def test_time_as_rendered_gives_skipped_plays_a_whole_renders_clock(media: Path) -> None:

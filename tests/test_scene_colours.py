@@ -153,8 +153,7 @@ def chain_recorded():
     class Recorded(ChainRule):
         def push_through_g(self) -> None:
             super().push_through_g()
-            # cell_layers = (cell_in, e_arrows, cell, para_f, edges_f, cell, para_gf, edges_gf)
-            edges_f, edges_gf = self.cell_layers[4], self.cell_layers[7]
+            edges_f, edges_gf = self.edges_f, self.edges_gf
             self.edges = (edges_f, edges_gf)
             self.snaps = {"all": snapshot(self, {
                 "e1": [self.e_arrows[0]], "e2": [self.e_arrows[1]],
@@ -179,7 +178,7 @@ def penalty_recorded():
             # which is e1 is decided by where it points (the test below checks the directions exactly)
             inputs.sort(key=lambda m: -abs(m.get_end()[0] - m.get_start()[0]))
             self.input_arrows = inputs
-            cols = [self.ellipses[k][3] for k in range(2)]
+            cols = [self.map_parts[k]["columns"] for k in range(2)]
             self.snaps = {"all": snapshot(self, {
                 "e1": [inputs[0]], "e2": [inputs[1]], "je1": [c[0] for c in cols], "je2": [c[1] for c in cols]})}
 

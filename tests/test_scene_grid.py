@@ -153,10 +153,10 @@ def test_heatmap_image_covers_exactly_the_domain_on_the_axes(heatmap_scene):
 @pytest.mark.render
 def test_heatmap_probe_reads_out_the_jacobian_where_it_stops(heatmap_scene):
     scene = heatmap_scene
-    entries = [e.get_value() for e in scene.readout[1].get_entries()]
+    entries = [e.get_value() for e in scene.probe_matrix.get_entries()]
     # the tour ends at the last sample point (1, 1): J = [[2, -1], [1, 2]], ||J|| = sqrt(10)
     np.testing.assert_allclose(entries, [2, -1, 1, 2], atol=1e-9)
-    assert scene.readout[2][1].get_value() == pytest.approx(math.sqrt(10))
+    assert scene.probe_norm.get_value() == pytest.approx(math.sqrt(10))
 
 
 @pytest.mark.render
@@ -254,9 +254,9 @@ def test_heatmap_of_an_asymmetric_map_sits_on_its_domain(asym_heatmap):
     scene = asym_heatmap
     assert_image_covers(scene, (-1, 2, -2, 1))
     # the probe ends at the last sample point (1.5, 0.5): J = [[5, 3], [1.5, 1.5]]
-    entries = [e.get_value() for e in scene.readout[1].get_entries()]
+    entries = [e.get_value() for e in scene.probe_matrix.get_entries()]
     np.testing.assert_allclose(entries, [5, 3, 1.5, 1.5], atol=1e-9)
-    assert scene.readout[2][1].get_value() == pytest.approx(math.sqrt(38.5))
+    assert scene.probe_norm.get_value() == pytest.approx(math.sqrt(38.5))
 
 
 def _curve_points(scene) -> list[np.ndarray]:
@@ -364,8 +364,7 @@ def test_jacobian_arrows_and_matrices(grid_scene):
             start, end = plane_coords(scene, [arrow.get_start(), arrow.get_end()])
             np.testing.assert_allclose(start, page_f(p), atol=1e-6)
             np.testing.assert_allclose(end - start, 0.5 * jac[:, i], atol=1e-6)
-        matrix = scene.matrix_labels[k][2]  # [background, heading, matrix]
-        np.testing.assert_allclose([e.get_value() for e in matrix.get_entries()], jac.ravel())
+        np.testing.assert_allclose([e.get_value() for e in scene.j_matrices[k].get_entries()], jac.ravel())
     # arrows and labels are drawn above the grid and the patches
     assert min(a.z_index for a in scene.j_arrows) > max(m.z_index for m in [*scene.grid, *scene.cells])
 

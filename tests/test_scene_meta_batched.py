@@ -124,7 +124,7 @@ def test_maml_read_back(rendered) -> None:
     start, v = vec(left, scene.diff_arrow)  # from the first-order tip to the MAML tip
     np.testing.assert_allclose(start, theta + s * g_val, atol=1e-6)
     np.testing.assert_allclose(v, s * (meta - g_val), atol=1e-5)
-    shown = [shown_values(row[1][1])[0] for row in scene.rows]
+    shown = [shown_values(numbers)[0] for numbers in scene.row_numbers]
     np.testing.assert_allclose(shown, [g_val, meta, meta - g_val], atol=0.0051)
     assert_difference_row_adds_up(scene)
     # the roles' colours
@@ -138,8 +138,8 @@ def assert_difference_row_adds_up(scene) -> None:
     """The third row is the second minus the first in the digits shown: a viewer subtracting -0.40 from -0.26 on
     screen gets the 0.14 the row shows (not 0.13, each row rounded on its own)."""
     digits = []
-    for row in scene.rows:
-        entries = row[1][1].get_entries()
+    for numbers in scene.row_numbers:
+        entries = numbers.get_entries()
         places = {e.num_decimal_places for e in entries}
         assert len(places) == 1
         digits.append([round(e.get_value() * 10 ** e.num_decimal_places) for e in entries])
@@ -234,7 +234,7 @@ def test_batched_read_back(rendered) -> None:
     check_cells(scene.mixed_values, scene.mixed_colours, mixed, scale, B, m, n)
     assert np.abs(scene.mixed_values.reshape(mixed.shape) * (1 - np.kron(np.eye(B), np.ones((m, n))))).max() > 0.05
     # Y, and the per-example stack: every diagonal block, in order
-    shown_y = np.array([num.get_value() for num in scene.y_grid[0]]).reshape(B, m)
+    shown_y = np.array([num.get_value() for num in scene.y_numbers]).reshape(B, m)
     np.testing.assert_allclose(shown_y, Y, atol=0.0051)
     for i, (grid, _name) in enumerate(scene.stack):
         vals = np.array([cell[1].get_value() for cell in grid]).reshape(m, n)
@@ -302,7 +302,7 @@ def test_maml_roles_keep_their_colours_and_their_keys(rendered) -> None:
     def hex_of(mob) -> str:
         return mob.get_color().to_hex().upper()
 
-    keys = [hex_of(row[1][0]) for row in scene.rows]  # each row: (name, (formula, numbers))
+    keys = [hex_of(formula) for formula in scene.row_formulas]
     assert keys[:2] == [FIRST_ORDER, MAML_GRADIENT], keys
     assert keys[2] not in (FIRST_ORDER, MAML_GRADIENT)
     assert hex_of(scene.maml_arrow) == hex_of(scene.maml_arrow.tip) == keys[1]

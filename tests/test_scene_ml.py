@@ -94,7 +94,7 @@ def test_chain_rule_read_back(rendered) -> None:
         np.testing.assert_allclose(shown_values(matrix), expected, atol=0.0051)
     # gradients pulled back: v^T J_g in the hidden panel, v^T J_g J_f at the input (drawn at half length)
     v = np.array(s.gradient)
-    tip = scene.panels[0].to_data(scene.grad_arrows[2].get_end())[0]
+    tip = scene.panels[0].to_data(scene.input_gradient.get_end())[0]
     np.testing.assert_allclose(tip, p + scene.GRADIENT_SCALE * (v @ jg @ jf), atol=1e-6)
     shown = [shown_values(row[1])[0] for row in scene.gradient_rows]
     np.testing.assert_allclose(shown[1], v @ jg, atol=0.0051)
@@ -193,11 +193,11 @@ def test_flow_read_back(rendered) -> None:
     # the integral over the box (3 decimals shown) against the base mass that the flow keeps inside the box,
     # integrated on the latent side without the change of variables
     kept = 1 - mass_outside(scene.flow, scene.base, scene.box, scene.base_box())
-    assert scene.mass_right[1].get_value() == pytest.approx(kept, abs=0.0006)
-    for pt, label in zip(scene.CELL_POINTS, scene.det_labels, strict=True):
+    assert scene.mass_right_number.get_value() == pytest.approx(kept, abs=0.0006)
+    for pt, number in zip(scene.CELL_POINTS, scene.det_numbers, strict=True):
         centre = np.array(pt) + scene.CELL_SIDE / 2
         assert abs(np.linalg.det(numerical_jacobian(flow, centre, 1e-6))) == pytest.approx(det(centre), rel=1e-6)
-        assert label[-1].get_value() == pytest.approx(det(centre), abs=0.0051)
+        assert number.get_value() == pytest.approx(det(centre), abs=0.0051)
     # the drawn cell images are the flow applied to the cells' corners, every cell
     for pt, cell in zip(scene.CELL_POINTS, scene.cells_out, strict=True):
         corners = np.array(pt) + scene.CELL_SIDE * np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
@@ -213,11 +213,11 @@ def test_penalty_read_back(rendered) -> None:
     for k, W in enumerate((s.w_steep, s.w_flat)):
         jac = numerical_jacobian(_tanh(W, s.b), p, 1e-6)
         sv = np.linalg.svd(jac, compute_uv=False)
-        readout = scene.readouts[k]
-        assert readout[1][1].get_value() == pytest.approx(sv[0], abs=0.0051)
-        assert readout[2][1].get_value() == pytest.approx(sv[1], abs=0.0051)
-        assert readout[3][1].get_value() == pytest.approx(np.sqrt((sv**2).sum()), abs=0.0051)
-        ellipse, axis1 = scene.ellipses[k][0], scene.ellipses[k][1]
+        shown = scene.map_parts[k]
+        assert shown["sigma_1"].get_value() == pytest.approx(sv[0], abs=0.0051)
+        assert shown["sigma_2"].get_value() == pytest.approx(sv[1], abs=0.0051)
+        assert shown["norm"].get_value() == pytest.approx(np.sqrt((sv**2).sum()), abs=0.0051)
+        ellipse, axis1 = scene.map_parts[k]["ellipse"], scene.map_parts[k]["long_axis"]
         panel = scene.panels[k + 1]
         centre = _tanh(W, s.b)(p)
         start, end = panel.to_data(np.array([axis1.get_start(), axis1.get_end()]))
@@ -229,12 +229,12 @@ def test_penalty_read_back(rendered) -> None:
         # every anchor of the ellipse is f(x) + r J u for a unit u: |J^-1 (a - f(x))| = r
         back = np.linalg.solve(jac, (panel.to_data(ellipse.get_anchors()) - centre).T)
         np.testing.assert_allclose(np.linalg.norm(back, axis=0), scene.RADIUS, rtol=1e-5)
-    assert scene.readouts[1][1][1].get_value() < scene.readouts[0][1][1].get_value()
+    assert scene.map_parts[1]["sigma_1"].get_value() < scene.map_parts[0]["sigma_1"].get_value()
 
 
 def test_taylor_read_back(rendered) -> None:
     scene, _ = rendered("TaylorError")
-    assert scene.slope_readout[1].get_value() == pytest.approx(2.0, abs=0.015)
+    assert scene.slope_number.get_value() == pytest.approx(2.0, abs=0.015)
     # each plotted dot sits at (|d|, error); the page's map has error = |d|^2 |(u1^2, u2^2)| exactly,
     # u the configured direction made unit length here (not the scene's own u)
     u = np.array(scene.settings.taylor.direction) / np.hypot(*scene.settings.taylor.direction)
@@ -256,13 +256,13 @@ def test_outlook_points_to_existing_scenes(rendered) -> None:
     assert {"ChainRule", "BatchedJacobian", "SpatialOutputs"} <= pointed
     for cls in pointed:  # the title shown is the scene's own
         assert title_of(cls) == scene_class(cls).TITLE
-    assert [item[0] for item in scene.ITEMS if not item[2]] == []  # every case is animated
+    assert [name for name, _what, scenes in scene.ITEMS if not scenes] == []  # every case is animated
     assert len(scene.rows) == len(scene.ITEMS)
     # back-propagation carries one vector through one vector-Jacobian product per layer; it never forms the
     # product of the Jacobians (the card once said it "multiplies the layers' Jacobians")
-    hidden = scene.ITEMS[0][1]
+    hidden = {name: what for name, what, _scenes in scene.ITEMS}["Every hidden layer"]
     assert "one vector–Jacobian product per layer" in hidden
-    assert "multiplies the layers" not in " ".join(item[1] for item in scene.ITEMS)
+    assert "multiplies the layers" not in " ".join(what for _name, what, _scenes in scene.ITEMS)
 
 
 def _sqrt2(m):
@@ -352,11 +352,11 @@ def test_encoder_read_back(rendered) -> None:
     jac = numerical_jacobian(enc, x, 1e-6)
     _, sv, vt = np.linalg.svd(jac)
     # the amplified direction: the top right-singular vector, drawn [encoder].step long from x
-    start, end = panel.to_data(np.array([scene.arrows[0].get_start(), scene.arrows[0].get_end()]))
+    start, end = panel.to_data(np.array([scene.v1_arrow.get_start(), scene.v1_arrow.get_end()]))
     np.testing.assert_allclose(start, x, atol=1e-6)
     assert abs((end - start) @ vt[0]) == pytest.approx(s.step, rel=1e-6)
     # the ignored direction: the dashed line through x along the null space, J d = 0
-    ends = panel.to_data(np.asarray(scene.arrows[1].get_anchors())[[0, -1]])
+    ends = panel.to_data(np.asarray(scene.null_line.get_anchors())[[0, -1]])
     d = ends[1] - ends[0]
     assert abs(jac @ d / np.linalg.norm(d))[0] < 1e-6
     np.testing.assert_allclose(ends.mean(axis=0), x, atol=1e-6)
@@ -375,9 +375,9 @@ def test_encoder_read_back(rendered) -> None:
         assert np.abs(off @ np.array([-vp[0, 1], vp[0, 0]])).max() < 1e-6
     # the probe is back at x and the readout shows its code
     np.testing.assert_allclose(panel.to_data(scene.probe.get_center())[0], x, atol=1e-6)
-    assert scene.z_readout[1].get_value() == pytest.approx(enc(x)[0], abs=0.0051)
-    assert float(scene.sigma_readout[0].get_tex_string().split("=")[1]) == pytest.approx(sv[0], abs=0.0051)
-    assert scene.arrows[0].get_stroke_color() == style.LINEARISED
+    assert scene.z_number.get_value() == pytest.approx(enc(x)[0], abs=0.0051)
+    assert float(scene.sigma1_text.get_tex_string().split("=")[1]) == pytest.approx(sv[0], abs=0.0051)
+    assert scene.v1_arrow.get_stroke_color() == style.LINEARISED
     assert all(n.get_stroke_color() == style.LINEARISED for n in scene.needles)
 
 
@@ -565,9 +565,8 @@ def test_softmax_every_shown_cell_carries_its_number_and_sign_colour(rendered) -
                 assert sign == ("+" if v > 0 else "-"), f"{beat}: entry {k} = {v:+.3f} drawn in the {sign} colour"
                 checked += 1
     assert checked >= 3
-    legend = scene.matrix_group[-1]
     frame = frames["show_jacobian"]
-    for swatch, want in ((legend[0], SIGN_POSITIVE), (legend[2], SIGN_NEGATIVE)):
+    for swatch, want in ((scene.positive_swatch, SIGN_POSITIVE), (scene.negative_swatch, SIGN_NEGATIVE)):
         seen_rgb = np.median(frame[pixel_box(swatch, frame.shape, 0.5)].reshape(-1, 3), axis=0)
         other = SIGN_NEGATIVE if want == SIGN_POSITIVE else SIGN_POSITIVE
         assert np.abs(seen_rgb - _rgb(want)).max() < np.abs(seen_rgb - _rgb(other)).max(), (want, seen_rgb)
@@ -579,8 +578,7 @@ def test_flow_log_det_shows_its_sign_colours(rendered) -> None:
     colour when it is positive and the shrink colour when negative; the legend's first swatch (beside -max and
     "f shrinks areas") shows the shrink colour, the second the grow colour."""
     scene, _ = rendered("FlowDensity")
-    beat, frame = scene.beat_frames[-1]
-    assert beat.endswith("show_log_det")
+    frame = {b.split("-", 1)[1]: f for b, f in scene.beat_frames}["show_log_det"]
     field = scene.flow.inverse_log_abs_det_jacobian(scene.centres)
     vmax = np.abs(field).max()
     h, w = frame.shape[:2]
@@ -593,8 +591,7 @@ def test_flow_log_det_shows_its_sign_colours(rendered) -> None:
         px = frame[int(h / 2 - y * scale), int(w / 2 + x * scale)].astype(float)
         nearer = "grow" if np.abs(px - grow).sum() < np.abs(px - shrink).sum() else "shrink"
         assert nearer == ("grow" if field[tuple(idx)] > 0 else "shrink"), (idx, field[tuple(idx)], px)
-    legend = scene.layers["right.marks"][-1]
-    for swatch, want in ((legend[0], shrink), (legend[3], grow)):
+    for swatch, want in ((scene.shrink_swatch, shrink), (scene.grow_swatch, grow)):
         seen_rgb = np.median(frame[pixel_box(swatch, frame.shape, 0.5)].reshape(-1, 3), axis=0)
         other = grow if want is shrink else shrink
         assert np.abs(seen_rgb - want).sum() < np.abs(seen_rgb - other).sum(), (want, seen_rgb)

@@ -158,7 +158,7 @@ def test_jacobian_readout_is_labelled_as_the_transpose_of_a_column(tmp_path, med
 
     _use(monkeypatch, _settings(tmp_path, CASES["five_centres"]))
     scene = _built(RBFJacobian, media)
-    lhs = scene.readout[1][0]
+    lhs = scene.row_label
     assert len(scene.row.mob_matrix) == 1 and len(scene.row.mob_matrix[0]) == 5
     assert lhs.tex_string.replace(" ", "").endswith(r"(x_0)^{\top}=")
 
@@ -169,7 +169,7 @@ def test_x0_readout_follows_tracker(tmp_path, media, monkeypatch):
     _use(monkeypatch, _settings(tmp_path))
     scene = _built(RBFJacobian, media)
     scene.set_x0(1.234)
-    assert scene.readout_numbers[0].get_value() == pytest.approx(1.234, abs=5e-3)
+    assert scene.x0_number.get_value() == pytest.approx(1.234, abs=5e-3)
     before = [np.array(d.get_center()) for d in scene.dots]
     scene.set_x0(-0.5)
     assert all(not np.allclose(b, d.get_center()) for b, d in zip(before, scene.dots, strict=True))
