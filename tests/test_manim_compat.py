@@ -124,9 +124,14 @@ def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media:
 
     monkeypatch.setattr(Camera, "capture_mobjects", counted)
     monkeypatch.setattr(Camera, "draws", 0, raising=False)
+    # Manim's own sorting of a play's mobjects into moving and still ones (what each frame redraws), counted
+    splits, split = [], compat._manims(Scene, "get_moving_and_static_mobjects")
+    monkeypatch.setattr(Scene, "get_moving_and_static_mobjects",
+                        lambda self, animations: (splits.append(1), split(self, animations))[1])
 
     def render(on: bool, still: bool) -> tuple[int, list[np.ndarray]]:
         name = f"skipdraw_{on}_{still}"
+        splits.clear()
         compat.draw_nothing_while_skipping(on)
         try:
             with tempconfig(tiny(media, name, write_to_movie=not still, save_last_frame=still)):
@@ -143,11 +148,14 @@ def test_draw_nothing_while_skipping_draws_the_same_frames_and_last_frame(media:
             compat.draw_nothing_while_skipping()
 
     manims_draws, manims_frames = render(on=False, still=False)
+    assert len(splits) == 4  # Manim sorted the mobjects of every play and wait, skipped or not
     draws, frames = render(on=True, still=False)
     assert manims_draws >= 4 and draws == 0  # Manim drew each skipped play twice; the hook draws nothing
+    assert len(splits) == 1  # ... and sorts for drawing only the play it draws
     assert len(frames) == 2 and all(np.array_equal(a, b) for a, b in zip(frames, manims_frames, strict=True))
     _, manims_still = render(on=False, still=True)
     _, still = render(on=True, still=True)  # -s: everything skipped, the last frame still drawn
+    assert splits == []
     assert still[0][..., :3].any() and np.array_equal(still[0], manims_still[0])  # drawn, not the background
 
 
