@@ -16,6 +16,8 @@ Beat end frames come from the same render as the final frame (``render_scene(...
 from __future__ import annotations
 
 import os
+import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +98,82 @@ def golden_frames(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN
     """The scene's last frame and its beats' end frames (``[(beat id, frame), ...]``), from one ``-s`` render."""
     scene = render_scene(scene_cls, tmp_dir, *size, last_frame=True, beat_frames=True)
     return np.asarray(scene.renderer.get_frame())[..., :3].copy(), scene.beat_frames
+
+
+
+# ---------------------------------------------------------------- one render per scene and settings
+#
+# Most tests read a scene as the lecture shows it: its last frame, its beats' end frames (goldens), its mobjects
+# (read-backs), its captions (caption claims, rules, phonemes).  :func:`rendered` renders each scene once per
+# test process for each settings it is asked under, and every such test reads that one render.
+
+@dataclass(frozen=True)
+class Said:
+    """One caption a scene said: its beat id (``Scene-id``), the caption, the scene's ``spoken=`` form (None:
+    the caption's own)."""
+
+    beat_id: str
+    text: str
+    spoken: str | None
+
+
+@dataclass
+class Rendered:
+    """A finished ``-s`` render at :data:`GOLDEN_SIZE`: the scene (its mobjects as the lecture ends them), its
+    last frame ``(h, w, 3)`` uint8, each beat's end frame ``[(beat id, frame), ...]``, every caption it said
+    (the title card's too) and the captions of its .srt (a silent render leaves the title card's out)."""
+
+    scene: object
+    frame: np.ndarray
+    beat_frames: list[tuple[str, np.ndarray]]
+    said: list[Said]
+    subcaptions: list[str]
+
+
+class _Recorder:
+    """A silent narrator that keeps what the scene says (``scenes.kit.narrator``: the kit's injection point)."""
+
+    def __init__(self, scene: str, said: list[Said]) -> None:
+        from scenes.kit.narrator import SilentNarrator
+
+        self._silent, self._said = SilentNarrator(scene), said
+        self.speaks, self.plan, self.undescribed = False, self._silent.plan, self._silent.undescribed
+
+    def say(self, beat_id, beat, text, start, spoken=None):
+        self._said.append(Said(beat_id, text, spoken))
+        return self._silent.say(beat_id, beat, text, start, spoken)
+
+    def describe(self, beat, start, text) -> None:
+        self._silent.describe(beat, start, text)
+
+    def write(self, beats, beat_ends) -> None:
+        self._silent.write(beats, beat_ends)
+
+
+_RENDERS: dict[tuple, Rendered] = {}
+
+
+def rendered(name: str) -> Rendered:
+    """Scene ``name`` of the lecture under the active settings (``jacobian_settings.active_settings()``),
+    rendered once per test process and settings; later calls return the same :class:`Rendered`, so a test
+    must read it, never change it.  Rendered with a recording silent narrator, whatever ``$JACOBIAN_NARRATOR``
+    says (the captions and timings are the written ones)."""
+    from jacobian_settings import active_settings
+    from scenes.kit.narrator import use_narrator
+
+    key = (name, repr(active_settings()))
+    if key not in _RENDERS:
+        said: list[Said] = []
+        media = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=os.environ.get(TEX_CACHE_ENV)))
+        use_narrator(lambda scene: _Recorder(scene, said))
+        try:
+            scene = render_scene(scene_class(name), media, *GOLDEN_SIZE, last_frame=True, beat_frames=True)
+        finally:
+            use_narrator(None)
+        frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
+        subcaptions = [c.content for c in scene.renderer.file_writer.subcaptions]
+        _RENDERS[key] = Rendered(scene, frame, scene.beat_frames, said, subcaptions)
+    return _RENDERS[key]
 
 
 # ---------------------------------------------------------------- golden frames

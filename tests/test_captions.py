@@ -2,16 +2,16 @@
 for the default settings and for user settings that change the truth (a caption must never lie for
 another config), and no caption names a colour (colours are settings).
 
-Scenes render only their last frame here (the captions are all added on the way there)."""
+Each scene is rendered once per settings and test process (scene_harness.rendered), and every test reads that
+render's captions."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import render_scene, scene_class
+from scene_harness import rendered, scene_class
 
 from jacobian_settings import active_settings
 from lecture.storyboard import STORYBOARD
@@ -24,40 +24,15 @@ SUBSCRIPT_DIGITS = "₀₁₂₃₄₅₆₇₈₉"
 NUMBER = r"(-?\d+(?:\.\d+)?)"
 
 
-@pytest.fixture(scope="module")
-def media(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("caption_media")
+def captions(name: str) -> list[str]:
+    """The captions of scene ``name``'s .srt under the active settings (its one render: scene_harness)."""
+    return rendered(name).subcaptions
 
 
-def captions(scene_cls: type, media: Path) -> list[str]:
-    scene = render_scene(scene_cls, media, 128, 72, last_frame=True)
-    return [c.content for c in scene.renderer.file_writer.subcaptions]
-
-
-def said_and_captions(scene_cls: type, media: Path, monkeypatch) -> tuple[list[str], list[str]]:
-    """Every caption the scene says, the title card's too (a silent render keeps that one out of the .srt),
-    and the .srt's captions."""
-    from scenes.kit.scene import LectureScene
-
-    said = []
-    original = LectureScene.caption
-    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (said.append(text),
-                                                                                original(self, text, *a, **kw)))
-    return said, captions(scene_cls, media)
-
-
-def said(scene_cls: type, media: Path) -> list[tuple[str, str | None]]:
-    """Every caption the scene says, title card included, with its ``spoken=`` form (None: the caption's own)."""
-    calls: list[tuple[str, str | None]] = []
-
-    class Said(scene_cls):
-        def caption(self, text, seconds, spoken=None, silent_caption=True, shows=None):
-            calls.append((text, spoken))
-            super().caption(text, seconds, spoken, silent_caption, shows=shows)
-
-    Said.__name__ = scene_cls.__name__
-    render_scene(Said, media, 128, 72, last_frame=True)
-    return calls
+def said_by(name: str) -> list[tuple[str, str | None]]:
+    """Every caption scene ``name`` says, title card included (a silent render keeps that one out of the
+    .srt), with its ``spoken=`` form (None: the caption's own)."""
+    return [(s.text, s.spoken) for s in rendered(name).said]
 
 
 def one(texts: list[str], pattern: str) -> re.Match:
@@ -73,22 +48,22 @@ def broken_rules(texts: list[str], rule: str) -> list[str]:
 
 
 @pytest.mark.parametrize("scene_cls", ALL_SCENES, ids=lambda c: c.__name__)
-def test_no_caption_names_a_colour(scene_cls, media, use_config):
+def test_no_caption_names_a_colour(scene_cls, use_config):
     use_config("")
-    assert broken_rules(captions(scene_cls, media), "colour") == []
+    assert broken_rules(captions(scene_cls.__name__), "colour") == []
 
 
 @pytest.mark.parametrize("scene_cls", ALL_SCENES, ids=lambda c: c.__name__)
-def test_no_caption_shows_code_syntax(scene_cls, media, use_config):
+def test_no_caption_shows_code_syntax(scene_cls, use_config):
     use_config("")
-    texts = captions(scene_cls, media)
+    texts = captions(scene_cls.__name__)
     assert texts
     assert broken_rules(texts, "code") == []
 
 
-def test_a_users_map_is_shown_in_caption_form(media, use_config):
+def test_a_users_map_is_shown_in_caption_form(use_config):
     use_config('[map]\nf1 = "x**3 + 2*y"\nf2 = "y - x*y"\n')
-    assert one(captions(scene_class("TaylorError"), media), r"of the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
+    assert one(captions("TaylorError"), r"of the map f\(x, y\) = \(x³ \+ 2y, y − x·y\):")
 
 
 RBF_CASES = ("", "[rbf]\nx0_final = 1.0\n", "[rbf]\ncenters = [-4.0, -2.0, 0.0, 2.0, 4.0]\n"
@@ -96,14 +71,14 @@ RBF_CASES = ("", "[rbf]\nx0_final = 1.0\n", "[rbf]\ncenters = [-4.0, -2.0, 0.0, 
 
 
 @pytest.mark.parametrize("config", RBF_CASES)
-def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, media, use_config, monkeypatch):
+def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, use_config):
     """phi maps a number to k features: its Jacobian is a k by 1 column (shown transposed), never "the
     Jacobian row"; RBF is spelled out on the title card, the first thing said; no caption refers to a page the
     viewer has not got; the minus signs are minus signs."""
     use_config(config)
     s = active_settings().rbf
     k = len(s.centers)
-    said, texts = said_and_captions(scene_class("RBFJacobian"), media, monkeypatch)
+    said, texts = [t for t, _ in said_by("RBFJacobian")], captions("RBFJacobian")
     assert "radial basis function (rbf) features" in said[0].lower() and "RBF" not in " ".join(said[1:])
     joined = " ".join(texts)
     assert "row" not in joined and "page" not in joined
@@ -115,7 +90,7 @@ def test_rbf_captions_call_the_jacobian_a_column_and_expand_rbf(config, media, u
 
 
 @pytest.mark.parametrize("config", RBF_CASES)
-def test_rbf_model_caption_states_the_slope_as_one_number(config, media, use_config):
+def test_rbf_model_caption_states_the_slope_as_one_number(config, use_config):
     use_config(config)
     s = active_settings().rbf
     k, x0 = len(s.centers), s.x0_final
@@ -124,7 +99,7 @@ def test_rbf_model_caption_states_the_slope_as_one_number(config, media, use_con
         return sum(w * np.exp(-((x - c) ** 2) / (2 * s.sigma**2)) for c, w in zip(s.centers, s.weights, strict=True))
 
     slope = (f(x0 + 1e-5) - f(x0 - 1e-5)) / 2e-5
-    texts = captions(scene_class("RBFModel"), media)
+    texts = captions("RBFModel")
     assert one(texts, r"^A model weights the features")
     m = one(texts, rf"f′\(x₀\) = wᵀ dφ/dx\(x₀\) = (−?\d+(?:\.\d+)?): a 1 by {k} row times the {k} by 1 "
                    r"Jacobian column, one number\.")
@@ -140,13 +115,13 @@ def _num(text: str) -> float:
 
 
 @pytest.mark.parametrize("config", ["", '[map]\nf1 = "sin(x)*y"\nf2 = "x**3 + y"\ndomain = [-3.0, 3.0, -1.0, 2.0]\n'])
-def test_heatmap_says_the_norm_is_a_size_and_contrasts_sigma1(config, media, use_config):
+def test_heatmap_says_the_norm_is_a_size_and_contrasts_sigma1(config, use_config):
     """The heatmap shows ||J||_F, not where f changes fastest: the chapter says so, and the last caption names
     two points of equal norm and different sigma_1, checked here by central differences and numpy's SVD."""
     use_config(config)
     cls = scene_class("JacobianNormHeatmap")
     assert "fastest" not in cls.TITLE and "Frobenius norm" in cls.TITLE
-    texts = captions(cls, media)
+    texts = captions(cls.__name__)
     assert one(texts, r"Frobenius norm, the square root of the sum of its squared entries")
     m = one(texts, rf"at \({SIGNED}, {SIGNED}\) and \({SIGNED}, {SIGNED}\) it is {SIGNED}(?: and {SIGNED}| at both), "
                    rf"but the largest stretch σ₁ of a small step is {SIGNED} at the first and {SIGNED} at the second")
@@ -173,9 +148,9 @@ def test_heatmap_says_the_norm_is_a_size_and_contrasts_sigma1(config, media, use
         assert (_num(m.group(7)), _num(m.group(8))) == pytest.approx((np.sqrt(5), 3.0), abs=0.0051)
 
 
-def test_heatmap_of_a_linear_map_claims_no_contrast(media, use_config):
+def test_heatmap_of_a_linear_map_claims_no_contrast(use_config):
     use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
-    texts = captions(scene_class("JacobianNormHeatmap"), media)
+    texts = captions("JacobianNormHeatmap")
     assert one(texts, r"^The norm is an overall size of Jf, not how fast f changes in its fastest direction\.$")
     assert not any("σ₁" in t for t in texts)
 
@@ -185,21 +160,21 @@ def test_heatmap_of_a_linear_map_claims_no_contrast(media, use_config):
     # x^3 at the corner (0, 0) of its square: the remainder is d1^3, so each halving divides it by 8
     ('[map]\nf1 = "x**3 + y"\nf2 = "y"\nsample_points = [[0.0, 0.0]]\n', 8.0, "h to the power 3.0"),
 ])
-def test_the_zoom_states_the_measured_halving_ratio(config, ratio, power, media, use_config):
+def test_the_zoom_states_the_measured_halving_ratio(config, ratio, power, use_config):
     use_config(config)
-    m = one(captions(scene_class("GridSquaresUnderF"), media), rf"divides the gap by {NUMBER}")
+    m = one(captions("GridSquaresUnderF"), rf"divides the gap by {NUMBER}")
     assert float(m.group(1)) == pytest.approx(ratio, abs=0.05)
     assert power in m.string
 
 
-def test_an_affine_map_has_no_gap_and_says_so(media, use_config):
+def test_an_affine_map_has_no_gap_and_says_so(use_config):
     use_config('[map]\nf1 = "2*x + y"\nf2 = "y - x"\n')
-    texts = captions(scene_class("GridSquaresUnderF"), media)
+    texts = captions("GridSquaresUnderF")
     assert one(texts, r"the gap is zero")
     assert not any("divides the gap" in t for t in texts)
 
 
-def test_softmax_saturation_states_the_largest_entry(media, use_config):
+def test_softmax_saturation_states_the_largest_entry(use_config):
     use_config("")
     z = np.array(active_settings().softmax.saturated_logits)
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
@@ -207,19 +182,19 @@ def test_softmax_saturation_states_the_largest_entry(media, use_config):
     eps = 1e-6
     jac = np.stack([(np.exp(z + eps * e) / np.exp(z + eps * e).sum() - np.exp(z - eps * e) / np.exp(z - eps * e).sum())
                     / (2 * eps) for e in np.eye(len(z))], axis=1)
-    m = one(captions(scene_class("SoftmaxJacobian"), media),
+    m = one(captions("SoftmaxJacobian"),
             rf"at p([{SUBSCRIPT_DIGITS}]) = {NUMBER} no entry of the Jacobian exceeds {NUMBER}")
     assert SUBSCRIPT_DIGITS.index(m.group(1)) == int(np.argmax(p)) + 1
     assert float(m.group(2)) == pytest.approx(p.max(), abs=0.005)
     assert float(m.group(3)) == pytest.approx(np.abs(jac).max(), abs=0.005)
     # not saturated: no claim of saturation, the true numbers instead
     use_config("[softmax]\nsaturated_logits = [1.0, 0.5, 0.0]\n")
-    texts = captions(scene_class("SoftmaxJacobian"), media)
+    texts = captions("SoftmaxJacobian")
     assert not any("aturation" in t for t in texts)
     assert one(texts, r"^Now p₁ = 0\.51, and the largest entry of the Jacobian is 0\.25\.")
 
 
-def test_taylor_captions_state_the_fitted_slope(media, use_config):
+def test_taylor_captions_state_the_fitted_slope(use_config):
     use_config("")
     s = active_settings()
     x, u = np.array(s.taylor.point), np.array(s.taylor.direction, float)
@@ -232,7 +207,7 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     jac = np.array([[2 * x[0], -1.0], [1.0, 2 * x[1]]])
     errors = np.array([np.linalg.norm(f(x + h * u) - f(x) - jac @ (h * u)) for h in steps])
     slope = np.polyfit(np.log(steps), np.log(errors), 1)[0]
-    texts = captions(scene_class("TaylorError"), media)
+    texts = captions("TaylorError")
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert float(m.group(1)) == pytest.approx(slope, abs=0.005)
     assert float(m.group(2)) == pytest.approx(2**slope, abs=0.05)
@@ -244,12 +219,12 @@ def test_taylor_captions_state_the_fitted_slope(media, use_config):
     assert not any(re.search(r"\bAt x\b|f\(x \+ d\)", t) for t in texts)
 
 
-def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(media, use_config):
+def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(use_config):
     # a tiny cubic term: the ratio changes by about 1e-4 over the steps, equal to 3 decimals, but not constant
     use_config('[map]\nf1 = "x**2 - y + 0.0001*x**3"\nf2 = "y**2 + x"\n')
     s = active_settings().taylor
     u = np.array(s.direction) / np.linalg.norm(s.direction)
-    texts = captions(scene_class("TaylorError"), media)
+    texts = captions("TaylorError")
     assert not any("stays at" in t for t in texts)
     m = one(texts, rf"error / \|d\|² tends to about {NUMBER} \(from {NUMBER}\)")
     # by hand: the remainder is (u1^2 s^2 + 0.0001 ((1 + u1 s)^3 - 1 - 3 u1 s), u2^2 s^2) at p = (1, 1)
@@ -260,11 +235,11 @@ def test_taylor_ratio_stays_only_for_a_map_quadratic_along_d(media, use_config):
     assert float(m.group(2)) == pytest.approx(ratio(s.steps[1]), abs=5e-4)
 
 
-def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
+def test_taylor_captions_for_a_map_whose_error_is_cubic(use_config):
     # f = (x^3 + y, y) at 0: f(d) - f(0) - J d = (d1^3, 0), so the slope is 3 and error / |d|^2 = u1^3 |d|
     use_config('[map]\nf1 = "x**3 + y"\nf2 = "y"\n[taylor]\npoint = [0.0, 0.0]\ndirection = [0.8, 0.6]\n')
     s = active_settings().taylor
-    texts = captions(scene_class("TaylorError"), media)
+    texts = captions("TaylorError")
     m = one(texts, rf"line of slope {NUMBER}: halving d divides the error by about {NUMBER}")
     assert (float(m.group(1)), float(m.group(2))) == pytest.approx((3.0, 8.0), abs=0.005)
     m = one(texts, rf"error / \|d\|² goes from {NUMBER} to {NUMBER}")
@@ -273,11 +248,11 @@ def test_taylor_captions_for_a_map_whose_error_is_cubic(media, use_config):
 
 
 @pytest.mark.parametrize("box", [None, [-3.0, 3.0, -3.0, 3.0], [-4.5, 4.5, -4.5, 4.5]])
-def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use_config):
+def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, use_config):
     use_config(f"[flow]\nbox = {box}\n" if box else "")
     s = active_settings().flow
     # "lies outside": some of it never was inside (the latent box misses mass too), so not "was carried outside"
-    m = one(captions(scene_class("FlowDensity"), media),
+    m = one(captions("FlowDensity"),
             rf"integrates to {NUMBER}: the other {NUMBER} of the mass lies outside the box\.")
     # a small nonzero mass outside (2.4e-5 for the 4.5 box) is shown with a significant digit, never as 0.000
     assert float(m.group(2)) > 0 and not re.fullmatch(r"0\.0*", m.group(2)), m.group(2)
@@ -293,7 +268,7 @@ def test_flow_caption_states_the_mass_inside_and_outside_the_box(box, media, use
     assert float(m.group(2)) == pytest.approx(1 - inside, abs=0.0015)
 
 
-def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when_it_is(media, use_config):
+def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when_it_is(use_config):
     use_config("")
     s = active_settings().penalty
     p = np.array(s.point)
@@ -305,7 +280,7 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     (sig_steep, norm_steep), (sig_flat, norm_flat) = (
         (np.linalg.svd(jac(w), compute_uv=False)[0], np.linalg.norm(jac(w))) for w in (s.w_steep,
                                                                                     s.w_flat))
-    m = one(captions(scene_class("JacobianPenalty"), media),
+    m = one(captions("JacobianPenalty"),
             rf"the flatter map: ‖J‖ {NUMBER} instead of {NUMBER}, σ₁ {NUMBER} instead of {NUMBER}")
     np.testing.assert_allclose([float(g) for g in m.groups()], [norm_flat, norm_steep, sig_flat, sig_steep], atol=0.005)
     # the two maps are the settings' hand-picked layers, not the result of training with the penalty: said so
@@ -313,12 +288,12 @@ def test_penalty_caption_quotes_both_maps_and_calls_the_second_flatter_only_when
     # swap the two: the second is now the steeper one, and no caption may call it flatter
     use_config(f"[penalty]\nw_steep = {list(map(list, s.w_flat))}\n"
                f"w_flat = {list(map(list, s.w_steep))}\n")
-    texts = captions(scene_class("JacobianPenalty"), media)
+    texts = captions("JacobianPenalty")
     assert not any("flatter" in t for t in texts)
     m = one(texts, rf"here ‖J‖ is {norm_flat:.2f} for the first map and {norm_steep:.2f} for the second")
     assert m.string.startswith("Both layers here are picked by hand, not trained.")
     # nor does the picture: no panel heading or readout calls the steeper one flat
-    scene = render_scene(scene_class("JacobianPenalty"), media, 128, 72, last_frame=True)
+    scene = rendered("JacobianPenalty").scene
     assert scene.names == ("first map", "second map")
     assert [p.heading.get_tex_string() for p in scene.panels[1:]] == [r"f_{1}(x + \delta)", r"f_{2}(x + \delta)"]
 
@@ -413,10 +388,10 @@ def _stability_limit(s, theta):
                                         "theta0 = [0.3, 0.2]\nsamples = 300\n"
                                         "seed = 3\n",
                                     "[regression]\nmax_steps = 100\n"])
-def test_regression_captions_state_the_mismatch_and_the_step_counts(config, media, use_config):
+def test_regression_captions_state_the_mismatch_and_the_step_counts(config, use_config):
     use_config(config)
     s = active_settings().regression
-    texts = captions(scene_class("VectorRegression"), media)
+    texts = captions("VectorRegression")
     small = _mismatch(s, s.cov_small)
     # which error is which: linearising (J Sigma J^T) and sampling (the samples' covariance), each against the
     # true output covariance (a two-million-sample Monte Carlo here: about 0.1 % noise of its own)
@@ -462,7 +437,7 @@ ENCODER_SATURATED = ("[encoder]\nw = [[3.0, 0.1], [0.2, -3.0], [1.0, 1.0], [-2.0
 
 
 @pytest.mark.parametrize("config", ["", "[encoder]\npoint = [-1.0, 1.5]\nstep = 0.8\n", ENCODER_SATURATED])
-def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_config):
+def test_encoder_captions_state_sigma1_and_the_code_changes(config, use_config):
     use_config(config)
     s = active_settings().encoder
     W, b, v = np.array(s.w), np.array(s.b), np.array(s.v)
@@ -474,7 +449,7 @@ def test_encoder_captions_state_sigma1_and_the_code_changes(config, media, use_c
     grad = (1 - np.tanh(W @ x + b) ** 2) * v @ W  # the gradient by hand: one row, so sigma_1 = |grad|
     u1 = grad / np.linalg.norm(grad)
     u2 = np.array([-u1[1], u1[0]])
-    texts = captions(scene_class("EncoderSensitivity"), media)
+    texts = captions("EncoderSensitivity")
     # the singular vectors' signs are the scene's choice: a step either way along each is a true statement
     m = one(texts, rf"moving x by {NUMBER} that way changes z by (only )?{NUMBER}\.")
     null = [abs(code(x + sign * s.step * u2) - code(x)) for sign in (1, -1)]
@@ -513,7 +488,7 @@ MAML_FAR = ("[maml]\ntheta = [-2.5, 1.8]\nalpha = 2.0\ncell = 2.0\n"
 
 
 @pytest.mark.parametrize("config", ["", MAML_OTHER, MAML_FAR])  # far: a difference of 0.0015, once said "0.00"
-def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, use_config):
+def test_maml_captions_state_the_gap_and_the_first_order_error(config, use_config):
     use_config(config)
     cfg = active_settings().maml
     x, y, xv, yv = (np.array(v) for v in (cfg.x, cfg.y, cfg.val_x, cfg.val_y))
@@ -536,7 +511,7 @@ def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, us
     g_val = grad(step(theta), xv, yv)
     meta = np.array([(loss(step(theta + 1e-4 * e), xv, yv) - loss(step(theta - 1e-4 * e), xv, yv)) / 2e-4
                      for e in np.eye(2)])
-    texts = captions(scene_class("MAMLStep"), media)
+    texts = captions("MAMLStep")
     m = one(texts, rf"the true image bends, up to {NUMBER} away")
     assert float(m.group(1)) == pytest.approx(gap, abs=0.006)
     m = one(texts, rf"off by {NUMBER} here, {NUMBER} % of the meta-gradient's length")
@@ -551,7 +526,7 @@ def test_maml_captions_state_the_gap_and_the_first_order_error(config, media, us
 
 
 @pytest.mark.parametrize(("config", "B"), [("", 3), ("[batched]\nsize = 4\n", 4), ("[batched]\nsize = 2\n", 2)])
-def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B, media, use_config):
+def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B, use_config):
     use_config(config)
     cfg = active_settings().batched
     W, b, X = np.array(cfg.w), np.array(cfg.b), np.array(cfg.inputs[:B])
@@ -563,7 +538,7 @@ def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B
     v0, eps = X.ravel(), 1e-6
     jac = np.stack([(flat(v0 + eps * e) - flat(v0 - eps * e)) / (2 * eps) for e in np.eye(2 * B)], axis=1)
     off = max(np.abs(jac[2 * i:2 * i + 2, 2 * j:2 * j + 2]).max() for i in range(B) for j in range(B) if i != j)
-    texts = captions(scene_class("BatchedJacobian"), media)
+    texts = captions("BatchedJacobian")
     assert one(texts, rf"stacks B = {B} examples as the rows of X, B by n;")
     # vec stacks columns: the flattening that gives diagonal blocks is row by row, and the caption says so
     assert one(texts, rf"^Flatten X and Y row by row, example after example: .* Bm by Bn matrix, "
@@ -575,14 +550,14 @@ def test_batched_captions_state_the_sizes_and_the_off_diagonal_entries(config, B
     assert (int(m.group(1)), int(m.group(2))) == (B * 4, (2 * B) ** 2)
 
 
-def test_batched_caption_with_zero_weights_claims_no_filling(media, use_config):
+def test_batched_caption_with_zero_weights_claims_no_filling(use_config):
     use_config("[batched]\nw = [[0.0, 0.0], [0.0, 0.0]]\n")
-    texts = captions(scene_class("BatchedJacobian"), media)
+    texts = captions("BatchedJacobian")
     assert not any("fill in" in t for t in texts)
     assert one(texts, r"every entry off the diagonal blocks stays exactly zero")
     # a small but nonzero filling is shown with its first significant digit, never as 0.00
     use_config("[batched]\nw = [[0.001, 0.0], [0.0, 0.002]]\n")
-    m = one(captions(scene_class("BatchedJacobian"), media), rf"fill in, up to {NUMBER} in size")
+    m = one(captions("BatchedJacobian"), rf"fill in, up to {NUMBER} in size")
     # by hand: y_i = tanh(W (x_i - mean x) + b), so block (i, j), i != j, is -diag(1 - y_i^2) W / B; the largest
     # entry is at the largest weight 0.002 and the smallest |W (x_i - mean) + b|
     cfg = active_settings().batched
@@ -601,7 +576,7 @@ SPATIAL_CONFIGS = [
 
 
 @pytest.mark.parametrize("config", SPATIAL_CONFIGS, ids=["default", "relu_2ch", "valid_sobel", "identity_inside"])
-def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, media, use_config):
+def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, use_config):
     from test_scene_spatial import truth
 
     from narration.spoken import spoken_form
@@ -613,7 +588,7 @@ def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, media, us
     Ho, Wo = y.shape[:2]
     k = K.shape[0]
     p = (k - 1) // 2 if sp.padding == "same" else 0
-    texts = captions(scene_class("SpatialOutputs"), media)
+    texts = captions("SpatialOutputs")
     assert one(texts, rf"a {H} by {W} by {C} input x, a {k} by {k} convolution")
     assert one(texts, rf"gives a {Ho} by {Wo} by {C} output y")
     i, j = sp.pixel
@@ -665,9 +640,9 @@ def test_spatial_captions_state_sizes_slopes_counts_and_maxima(config, media, us
         assert not re.search(r"\d (times|×) \d", said), said
 
 
-def test_grid_caption_lists_the_corners_as_points_with_minus_signs(media, use_config):
+def test_grid_caption_lists_the_corners_as_points_with_minus_signs(use_config):
     use_config('[map]\nsample_points = [[-1.5, -0.25], [0.0, 0.0], [1.0, 1.0]]\n')
-    texts = captions(scene_class("GridSquaresUnderF"), media)
+    texts = captions("GridSquaresUnderF")
     assert one(texts, r"lower-left corners are the points \(−1\.5, −0\.25\), \(0, 0\) and \(1, 1\); ")
     assert one(texts, r"^Zoom in at f\(")
     assert not any(re.search(r"-\d", t) for t in texts), texts
@@ -686,11 +661,11 @@ def test_numbers_are_never_shown_as_zero_or_with_a_hyphen_in_captions():
     assert readout_notation([0.0, 0.0], min_places=5) == (5, 0)  # a true zero (affine map) stays 0.00000
 
 
-def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, monkeypatch):
+def test_chain_rule_says_back_propagation_carries_one_vector(use_config):
     """Back-propagation never multiplies the Jacobians: it carries one vector through one vector-Jacobian product
     per layer, pulled back through Jg (giving vᵀJg), then through Jf."""
     use_config("")
-    said, texts = said_and_captions(scene_class("ChainRule"), media, monkeypatch)
+    said, texts = [t for t, _ in said_by("ChainRule")], captions("ChainRule")
     assert "multiplies" not in " ".join(said)
     assert said[0] == ("The chain rule: products of Jacobians. The Jacobian of a composition is the product of the "
                        "layers' Jacobians.")
@@ -708,12 +683,12 @@ def test_chain_rule_says_back_propagation_carries_one_vector(media, use_config, 
                                                        "small too, of length"),
     ("[softmax]\nlogits = [1.0, 0.2, -0.6, 0.0]\nsaturated_logits = [1.0, 0.5, 0.0, -0.5]\n", "p − y has length"),
 ])
-def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, media, use_config):
+def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, use_config):
     use_config(config)
     z = np.array(active_settings().softmax.saturated_logits)
     t = scene_class("SoftmaxJacobian").TRUE_CLASS
     p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
-    texts = captions(scene_class("SoftmaxJacobian"), media)
+    texts = captions("SoftmaxJacobian")
     m = one(texts, rf"the gradient with respect to the logits is p − y, where y is the one-hot vector of the true "
                    rf"class, here class {t + 1}: .*length {NUMBER}")
     assert ending in m.string
@@ -726,16 +701,11 @@ def test_softmax_defines_y_and_states_the_length_of_p_minus_y(config, ending, me
     assert not any(re.search(r"\bdiag\b|×", x) for x in texts)
 
 
-def test_point_lists_are_said_pair_by_pair(media, use_config, monkeypatch):
+def test_point_lists_are_said_pair_by_pair(use_config):
     """Six loose numbers ("minus 1, minus 1, 0, 0, and, 1, 1") do not say which go together: the voice reads
     each pair as a point, while the written caption keeps (−1, −1), (0, 0) and (1, 1)."""
     from narration.spoken import spoken_form
-    from scenes.kit.scene import LectureScene
 
-    spoken = {}
-    original = LectureScene.caption
-    monkeypatch.setattr(LectureScene, "caption", lambda self, text, *a, **kw: (
-        spoken.__setitem__(text, kw.get("spoken")), original(self, text, *a, **kw)))
     use_config("")
     for name, pattern, said in (
         ("GridSquaresUnderF", r"the points \(−1, −1\), \(0, 0\) and \(1, 1\)",
@@ -743,14 +713,15 @@ def test_point_lists_are_said_pair_by_pair(media, use_config, monkeypatch):
         ("JacobianNormHeatmap", r"at \(1, 1\) and \(1, −1\) it is",
          "at the point 1, 1 and the point 1, minus 1, it is 3.16 at both"),
     ):
-        text = one(captions(scene_class(name), media), pattern).string
-        assert said in spoken_form(spoken[text]), spoken[text]
+        text = one(captions(name), pattern).string
+        spoken = dict(said_by(name))[text]
+        assert said in spoken_form(spoken), spoken
 
 
 @pytest.mark.parametrize("config", ["", MAML_OTHER])
-def test_maml_names_the_hessian_and_needs_one_hessian_vector_product(config, media, use_config):
+def test_maml_names_the_hessian_and_needs_one_hessian_vector_product(config, use_config):
     use_config(config)
-    texts = said(scene_class("MAMLStep"), media)
+    texts = said_by("MAMLStep")
     written = [t for t, _ in texts]
     # the title card: MAML needs one Hessian-vector product, not "its Jacobian"
     assert "Hessian–vector product" in written[0] and "needs its Jacobian" not in written[0]
