@@ -11,6 +11,7 @@ next to the golden; both are git-ignored.
 
 Beat end frames come from the same render as the final frame (``render_scene(..., beat_frames=True)`` sets
 ``$JACOBIAN_BEAT_FRAMES``: each beat's end draws the picture the beat ends on, with ``-s`` as in a movie).
+:func:`rendered` renders a lecture scene once per test process and settings for every test that reads it.
 """
 
 from __future__ import annotations
@@ -87,17 +88,6 @@ def scene_class(name: str) -> type:
 
     entry = next(e for e in STORYBOARD if e.cls == name)
     return getattr(importlib.import_module(entry.file.removesuffix(".py").replace("/", ".")), name)
-
-
-def final_frame(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_SIZE) -> np.ndarray:
-    """The scene's last frame as an ``(h, w, 3)`` uint8 array."""
-    return golden_frames(scene_cls, tmp_dir, size)[0]
-
-
-def golden_frames(scene_cls: type, tmp_dir: Path, size: tuple[int, int] = GOLDEN_SIZE) -> tuple[np.ndarray, list]:
-    """The scene's last frame and its beats' end frames (``[(beat id, frame), ...]``), from one ``-s`` render."""
-    scene = render_scene(scene_cls, tmp_dir, *size, last_frame=True, beat_frames=True)
-    return np.asarray(scene.renderer.get_frame())[..., :3].copy(), scene.beat_frames
 
 
 

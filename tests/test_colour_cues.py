@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import render_scene, scene_class
+from scene_harness import rendered
 
 from scenes.kit import style
 
@@ -64,21 +64,14 @@ def test_rbf_derivative_curves_are_named(tmp_path: Path) -> None:
             assert not _overlap(labels[a], labels[b])
 
 
-@pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    cache = {}
-
-    def get(name: str):
-        if name not in cache:
-            cache[name] = render_scene(scene_class(name), tmp_path_factory.mktemp(name), 320, 180, last_frame=True)
-        return cache[name]
-
-    return get
+def scene_of(name: str):
+    """Scene ``name`` as the lecture ends it (its one render in this test process: scene_harness.rendered)."""
+    return rendered(name).scene
 
 
 @pytest.mark.render
-def test_maml_gradient_arrows_are_named_at_their_tips(rendered) -> None:
-    s = rendered("MAMLStep")
+def test_maml_gradient_arrows_are_named_at_their_tips() -> None:
+    s = scene_of("MAMLStep")
     left, right = s.panels
     named = [(s.val_label, s.val_arrow, right), (s.maml_label, s.maml_arrow, left), (s.fo_label, s.fo_arrow, left)]
     for label, arrow, panel in named:
@@ -92,10 +85,10 @@ def test_maml_gradient_arrows_are_named_at_their_tips(rendered) -> None:
 
 
 @pytest.mark.render
-def test_gauss_newton_is_keyed_by_dots_as_well_as_colour(rendered) -> None:
+def test_gauss_newton_is_keyed_by_dots_as_well_as_colour() -> None:
     from manim import Dot
 
-    s = rendered("VectorRegression")
+    s = scene_of("VectorRegression")
     assert len(s.gn_res_dots) == len(s.gn.residual_norms)
     for dot, (k, r) in zip(s.gn_res_dots, enumerate(s.gn.residual_norms), strict=True):
         assert np.allclose(dot.get_center(), s.res_axes.c2p(k + 1, r), atol=1e-6)
@@ -116,8 +109,8 @@ def _named(label, arrow, border) -> None:
 
 
 @pytest.mark.render
-def test_maml_basis_and_jacobian_arrows_are_named(rendered) -> None:
-    s = rendered("MAMLStep")
+def test_maml_basis_and_jacobian_arrows_are_named() -> None:
+    s = scene_of("MAMLStep")
     left, right = s.panels
     for label, arrow in zip(s.e_labels, s.e_arrows, strict=True):
         _named(label, arrow, left.border)
@@ -127,8 +120,8 @@ def test_maml_basis_and_jacobian_arrows_are_named(rendered) -> None:
 
 
 @pytest.mark.render
-def test_penalty_arrows_are_named(rendered) -> None:
-    s = rendered("JacobianPenalty")
+def test_penalty_arrows_are_named() -> None:
+    s = scene_of("JacobianPenalty")
     for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
         _named(label, arrow, s.panels[0].border)
     for k in range(2):
@@ -152,14 +145,14 @@ def _tint(fill, panel, pos, neg) -> int:
 @pytest.mark.parametrize(("name", "cells", "numbers"), [
     ("SoftmaxJacobian", "cells", "entries"), ("BatchedJacobian", "cells", "entries"),
     ("SpatialOutputs", "row_cells", "row_nums")])
-def test_sign_coloured_cells_also_show_their_sign(rendered, name: str, cells: str, numbers: str) -> None:
+def test_sign_coloured_cells_also_show_their_sign(name: str, cells: str, numbers: str) -> None:
     """Every cell tinted towards the negative colour shows a number with a minus sign, and every cell tinted
     towards the positive colour shows none: the sign is read from the characters, not only from the hue."""
     from manim import ManimColor
 
     from scenes.kit.manim_compat import decimal_text
 
-    s = rendered(name)
+    s = scene_of(name)
     if name == "SoftmaxJacobian":  # its last beat saturates the softmax (every entry near 0): back to the start
         for tracker, z in zip(s.z, s.settings.softmax.logits, strict=True):
             tracker.set_value(z)
@@ -178,8 +171,8 @@ def test_sign_coloured_cells_also_show_their_sign(rendered, name: str, cells: st
 
 
 @pytest.mark.render
-def test_chain_rule_arrows_are_named(rendered) -> None:
-    s = rendered("ChainRule")
+def test_chain_rule_arrows_are_named() -> None:
+    s = scene_of("ChainRule")
     for label, arrow in zip(s.e_names, s.e_arrows, strict=True):
         _named(label, arrow, s.panels[0].border)
     for names, edges, panel in ((s.names_f, s.edges_f, s.panels[1]), (s.names_gf, s.edges_gf, s.panels[2])):
@@ -189,9 +182,9 @@ def test_chain_rule_arrows_are_named(rendered) -> None:
 
 
 @pytest.mark.render
-def test_grid_squares_zoom_arrows_are_named(rendered) -> None:
+def test_grid_squares_zoom_arrows_are_named() -> None:
     """The zoom inset replaces the J e₁ / J e₂ legend: its two arrows carry the names instead."""
-    s = rendered("GridSquaresUnderF")
+    s = scene_of("GridSquaresUnderF")
     for label, arrow in zip(s.zoom_names, s.inset_arrows, strict=True):
         _named(label, arrow, s.inset_box)
     assert not _overlap(s.zoom_names[0], s.zoom_names[1])
@@ -203,10 +196,10 @@ def _dashed(arrow) -> bool:
 
 
 @pytest.mark.render
-def test_grid_squares_second_edges_are_dashed(rendered) -> None:
+def test_grid_squares_second_edges_are_dashed() -> None:
     """On the plot's small patches J e₁ and J e₂ are too close for names: J e₂ (and e₂) is dashed, J e₁ (and
     e₁) solid, on the plot, in the zoom inset and in the legend's swatches."""
-    s = rendered("GridSquaresUnderF")
+    s = scene_of("GridSquaresUnderF")
     assert len(s.j_arrows) == 2 * len(s.points)
     assert all(_dashed(a) for a in s.j_arrows[1::2]) and not any(_dashed(a) for a in s.j_arrows[0::2])
     inset = s.inset_arrows
@@ -223,12 +216,12 @@ def _contrast(a, b) -> float:
 
 
 @pytest.mark.render
-def test_spatial_whole_jacobian_marks_negative_cells_by_a_dot(rendered) -> None:
+def test_spatial_whole_jacobian_marks_negative_cells_by_a_dot() -> None:
     """The whole-Jacobian picture (no numbers): a dot sits on exactly the negative entries, contrasting with
     its cell (>= 3:1), and the key names the signs "+ positive" / "− negative" with a dotted negative swatch."""
     from manim import ManimColor
 
-    s = rendered("SpatialOutputs")
+    s = scene_of("SpatialOutputs")
     origin, c = s.matrix_origin, s.matrix_cell
     seen = []
     for cloud in s.neg_marks:

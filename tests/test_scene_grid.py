@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_beats_match_golden, assert_matches_golden, golden_frames, render_scene
+from scene_harness import assert_beats_match_golden, assert_matches_golden, render_scene, rendered
 
 from jacobian_math import NonFiniteMapError
 from jacobian_settings import COLORMAPS, ENV_VAR, activate
@@ -39,13 +39,13 @@ def media(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def heatmap_scene(media):
-    return render_scene(JacobianNormHeatmap, media)
+def heatmap_scene():
+    return rendered("JacobianNormHeatmap").scene
 
 
 @pytest.fixture(scope="module")
-def grid_scene(media):
-    return render_scene(GridSquaresUnderF, media)
+def grid_scene():
+    return rendered("GridSquaresUnderF").scene
 
 
 def plane_coords(scene, frame_points: np.ndarray) -> np.ndarray:
@@ -201,7 +201,7 @@ def asym_norm(x, y):
 
 
 @pytest.fixture(scope="module")
-def asym_heatmap(media, tmp_path_factory):
+def asym_heatmap(tmp_path_factory):
     path = tmp_path_factory.mktemp("asym") / "asym.toml"
     path.write_text(ASYM_TOML)
     # the user file is active while the scene renders only: the module's other scenes use the defaults
@@ -209,7 +209,7 @@ def asym_heatmap(media, tmp_path_factory):
         mp.setenv(ENV_VAR, str(path))
         activate(None)
         try:
-            scene = render_scene(JacobianNormHeatmap, media)
+            scene = rendered("JacobianNormHeatmap").scene
         finally:
             activate(None)
     activate(None)
@@ -397,7 +397,7 @@ def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_
     """A gap far below 10^-5 read "gap = 0.00000" beside gap/h^2 = 1.414: each readout keeps 3 significant digits
     (scientific when tiny) and shows the true value, sqrt(2) h^2 here."""
     use_config(config)
-    scene = render_scene(GridSquaresUnderF, media, 128, 72, last_frame=True)
+    scene = rendered("GridSquaresUnderF").scene
     h_row, gap_row, ratio_row = scene.zoom_readouts
     h = h_row[1].get_value()
     assert h == pytest.approx(scene.settings.map.cell_size / 8)
@@ -410,7 +410,7 @@ def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_
 @pytest.mark.render
 def test_labels_stay_in_the_plot_and_apart_for_another_map(use_config, media):
     use_config('[map]\nf1 = "sin(x) + y"\nf2 = "x - y**3/3"\n')
-    scene = render_scene(GridSquaresUnderF, media, 256, 144, last_frame=True)
+    scene = rendered("GridSquaresUnderF").scene
     plane = scene.plane
     boxes = [(m.get_left()[0], m.get_right()[0], m.get_bottom()[1], m.get_top()[1]) for m in scene.matrix_labels]
     for b in boxes:
@@ -437,7 +437,7 @@ def test_every_label_box_is_tied_to_its_point(config, use_config, media):
     from manim import ManimColor
 
     use_config(config)
-    scene = render_scene(GridSquaresUnderF, media, 96, 54, last_frame=True)
+    scene = rendered("GridSquaresUnderF").scene
     anchors = scene.to_frame(scene.images)[:, :2]
     leaders = list(scene.leaders)
     for k, (lb, a) in enumerate(zip(scene.matrix_labels, anchors, strict=True)):
@@ -477,14 +477,14 @@ def test_a_map_with_nan_on_the_grid_fails_before_anything_is_drawn(scene_cls, us
 
 
 @pytest.mark.render
-def test_golden_heatmap(media):
-    frame, beats = golden_frames(JacobianNormHeatmap, media)  # one -s render: the last frame and each beat's end
-    assert_matches_golden(frame, "grid_heatmap")
-    assert_beats_match_golden(beats, "JacobianNormHeatmap")
+def test_golden_heatmap():
+    shown = rendered("JacobianNormHeatmap")  # one -s render: the last frame and each beat's end
+    assert_matches_golden(shown.frame, "grid_heatmap")
+    assert_beats_match_golden(shown.beat_frames, "JacobianNormHeatmap")
 
 
 @pytest.mark.render
-def test_golden_squares(media):
-    frame, beats = golden_frames(GridSquaresUnderF, media)
-    assert_matches_golden(frame, "grid_squares")
-    assert_beats_match_golden(beats, "GridSquaresUnderF")
+def test_golden_squares():
+    shown = rendered("GridSquaresUnderF")
+    assert_matches_golden(shown.frame, "grid_squares")
+    assert_beats_match_golden(shown.beat_frames, "GridSquaresUnderF")

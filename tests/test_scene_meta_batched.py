@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import DL, UR, tempconfig
+from manim import DL, UR
 from scene_harness import (
     GOLDEN_SIZE,
     assert_beats_match_golden,
@@ -16,8 +16,10 @@ from scene_harness import (
     cell_reading,
     cell_strength,
     render_scene,
-    scene_class,
     sign_reading,
+)
+from scene_harness import (
+    rendered as shared_render,
 )
 
 from jacobian_math import numerical_jacobian
@@ -29,14 +31,16 @@ pytestmark = pytest.mark.render
 
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
+    """``rendered(name)``: the scene and its last frame from its one render in this test process
+    (scene_harness.rendered); ``rendered(name, cls)``: a test's own subclass ``cls``, rendered once here."""
     cache: dict[str, tuple] = {}
-    tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"
 
     def get(name: str, cls=None):
+        if cls is None:
+            shared = shared_render(name)
+            return shared.scene, shared.frame
         if name not in cache:
-            with tempconfig({"tex_dir": str(tex_cache)}):
-                scene = render_scene(cls or scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5,
-                                     beat_frames=cls is None)
+            scene = render_scene(cls, tmp_path_factory.mktemp(name), *GOLDEN_SIZE, last_frame=True)
             cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
         return cache[name]
 
@@ -150,11 +154,11 @@ def assert_difference_row_adds_up(scene) -> None:
 
 @pytest.mark.parametrize("config", ["", "[maml]\ntheta = [-0.4, 0.2]\nalpha = 0.3\n",
                                     "[maml]\ntheta = [-0.4, 0.5]\nalpha = 1.5\ncell = 0.3\n"])
-def test_maml_view_fits_theta_its_image_and_their_labels(config, tmp_path, use_config) -> None:
+def test_maml_view_fits_theta_its_image_and_their_labels(config, use_config) -> None:
     """theta, theta' and their labels stay inside their panels, well clear of the edge (with theta = (-0.4, 0.2)
     and alpha = 0.3 the theta' label once sat 0.1 from the lower edge)."""
     use_config(config)
-    scene = render_scene(scene_class("MAMLStep"), tmp_path, 128, 72, last_frame=True)
+    scene = shared_render("MAMLStep").scene
     for panel, dot, label in zip(scene.panels, scene.dots, scene.labels, strict=True):
         left, bottom = panel.border.get_corner(DL)[:2]
         right, top = panel.border.get_corner(UR)[:2]

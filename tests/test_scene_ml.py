@@ -14,9 +14,11 @@ from scene_harness import (
     beats_showing_cells_without_numbers,
     cell_reading,
     pixel_box,
-    render_scene,
     scene_class,
     sign_reading,
+)
+from scene_harness import (
+    rendered as shared_render,
 )
 
 from jacobian_math import mass_outside, numerical_jacobian
@@ -37,20 +39,12 @@ SCENES = ("ChainRule", "SoftmaxJacobian", "VectorRegression", "EncoderSensitivit
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory):
-    """Render each scene once (movie at the golden size, 5 fps), lazily; keep the scene (with its beats' end
-    frames) and its last frame."""
-    cache: dict[str, tuple] = {}
-
-    tex_cache = tmp_path_factory.getbasetemp().parent / "ml_tex_cache"  # shared across runs: LaTeX is slow
-
+def rendered():
+    """``rendered(name)``: the scene (with its beats' end frames) and its last frame, from its one render in this
+    test process (scene_harness.rendered)."""
     def get(name: str):
-        if name not in cache:
-            with tempconfig({"tex_dir": str(tex_cache)}):
-                scene = render_scene(scene_class(name), tmp_path_factory.mktemp(name), *GOLDEN_SIZE, fps=5,
-                                     beat_frames=True)
-            cache[name] = (scene, np.asarray(scene.renderer.get_frame())[..., :3].copy())
-        return cache[name]
+        shared = shared_render(name)
+        return shared.scene, shared.frame
 
     return get
 
@@ -120,12 +114,11 @@ STEEP_CHAIN = ("[chain_rule]\nw1 = [[4.0, -2.0], [1.5, 3.5]]\nb1 = [0.0, 0.0]\n"
 
 
 @pytest.mark.parametrize("config", ["", STEEP_CHAIN])
-def test_chain_rule_keeps_cells_and_gradients_inside_their_panels(config, use_config, tmp_path) -> None:
+def test_chain_rule_keeps_cells_and_gradients_inside_their_panels(config, use_config) -> None:
     """Steeper layers stretch the cell's image and the gradient: each panel's view is fitted to its data, so
     every cell, parallelogram, edge arrow and gradient arrow stays inside its panel's frame."""
     use_config(config)
-    with tempconfig({"tex_dir": str(tmp_path.parent / "ml_tex_cache")}):
-        scene = render_scene(scene_class("ChainRule"), tmp_path, 128, 72, last_frame=True)
+    scene = shared_render("ChainRule").scene
     layers, grads = scene.cell_layers, scene.grad_arrows
     drawn = {0: [*layers[0:2], grads[2]], 1: [*layers[2:5], grads[1]], 2: [*layers[5:8], grads[0]]}
     for k, mobs in drawn.items():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_beats_match_golden, assert_matches_golden, golden_frames, render_scene, scene_class
+from scene_harness import assert_beats_match_golden, assert_matches_golden, render_scene, rendered, scene_class
 
 from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
@@ -213,12 +213,12 @@ def test_scene_renders(name, tmp_path, media, monkeypatch):
 
 
 @pytest.mark.parametrize("name", ["RBFJacobian", "RBFModel"])
-def test_golden_final_frame(name, tmp_path, media, monkeypatch):
+def test_golden_final_frame(name, tmp_path, monkeypatch):
 
     _use(monkeypatch, _settings(tmp_path, scale=FAST))
-    frame, beats = golden_frames(scene_class(name), media)  # one -s render: the last frame and each beat's end
-    assert_matches_golden(frame, f"rbf_{name}")
-    assert_beats_match_golden(beats, name)
+    shown = rendered(name)  # one -s render: the last frame and each beat's end
+    assert_matches_golden(shown.frame, f"rbf_{name}")
+    assert_beats_match_golden(shown.beat_frames, name)
 
 
 @pytest.mark.parametrize("edge", ["left", "centre"])

@@ -8,7 +8,6 @@ symbol name ("nabla", "diag", "exp"), a shape read "times" instead of "by" (6×6
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from phonemes import STRESS, phonemes, sounds_like, words
@@ -80,43 +79,25 @@ def test_a_symbol_the_voice_cannot_say_is_reported() -> None:
 # ---------------------------------------------------------------------------------------- every caption
 
 
-@pytest.fixture(scope="session")
-def lecture_captions(tmp_path_factory) -> list[tuple[str, str, str, str | None]]:
+@pytest.fixture(scope="module")
+def lecture_captions() -> list[tuple[str, str, str, str | None]]:
     """(beat id, caption, what the voice is given, the scene's ``spoken=``) for every beat of every scene of the
-    lecture: each scene rendered once (last frame only, 64x36, the voice off, the default settings; formulas from
-    the project's TeX cache), the narrator's calls recorded.  The spoken form is computed here from what the
-    scene passed."""
-    from scene_harness import render_scene, scene_class
+    lecture with the default settings, from each scene's one render in this test process
+    (scene_harness.rendered: what the scene passed to its narrator).  The spoken form is computed here."""
+    from scene_harness import rendered
 
-    import narration.narrator as narrator_module
-    from jacobian_settings import activate
+    from jacobian_settings import ENV_VAR, activate
     from lecture.storyboard import STORYBOARD
 
-    said: list[tuple[str, str, str, str | None]] = []
-    original = narrator_module.Narrator.say
-
-    def record(self, beat_id, beat, text, start, spoken=None):
-        said.append((beat_id, text, spoken_form(spoken if spoken is not None else text), spoken))
-        return original(self, beat_id, beat, text, start, spoken)
-
-    from manim import tempconfig
-
-    media = tmp_path_factory.mktemp("spoken_media")
-    # formulas are named by their content: the project's TeX cache serves.  Texts are not: Manim names a Text's
-    # SVG by its text and style, not the pixel size it was laid out at, so a 64x36 render there left narrow,
-    # wrapped SVGs that every later preview and render reused (MLOutlook's lines broke after a word or two)
-    cache = Path(__file__).resolve().parent.parent / "media"
-    with pytest.MonkeyPatch.context() as patch, tempconfig({"tex_dir": str(cache / "Tex"),
-                                                            "text_dir": str(media / "texts")}):
-        patch.setattr(narrator_module.Narrator, "say", record)
-        patch.delenv("JACOBIAN_CONFIG", raising=False)
-        patch.delenv("JACOBIAN_VOICE", raising=False)
-        patch.setenv("JACOBIAN_NARRATOR", "narration.narrator:for_scene")  # as in the lecture (scenes.kit.narrator)
+    said = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv(ENV_VAR, raising=False)
         activate(None)
         for entry in STORYBOARD:
-            before = len(said)
-            render_scene(scene_class(entry.cls), Path(media), 64, 36, last_frame=True)
-            assert len(said) > before, f"{entry.cls} said nothing"
+            scene_said = rendered(entry.cls).said
+            assert scene_said, f"{entry.cls} said nothing"
+            said += [(s.beat_id, s.text, spoken_form(s.spoken if s.spoken is not None else s.text), s.spoken)
+                     for s in scene_said]
     return said
 
 
