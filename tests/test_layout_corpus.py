@@ -10,10 +10,8 @@ subset): formulas, probe readout and colour bar inside the frame, apart from eac
 from __future__ import annotations
 
 import pytest
-from scene_harness import render_scene
+from scene_harness import rendered
 
-from scenes.grid_squares import GridSquaresUnderF
-from scenes.heatmap import JacobianNormHeatmap
 from scenes.kit import style
 
 FW, FH = 14.0 + 2 / 9, 8.0  # Manim's frame (16:9)
@@ -69,7 +67,7 @@ def media(tmp_path_factory):
 @pytest.fixture
 def use_map(use_config):
     def use(body: str) -> None:
-        use_config(f"[render]\nrun_time_scale = 0.2\n[map]\n{body}\n")
+        use_config(f"[map]\n{body}\n")
 
     return use
 
@@ -91,7 +89,7 @@ def inside(b, margin: float) -> bool:
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_grid_scene_layout(name, use_map, media):
     use_map(CORPUS[name])
-    scene = render_scene(GridSquaresUnderF, media, 96, 54, last_frame=True)
+    scene = rendered("GridSquaresUnderF").scene
     labels = [box(m) for m in scene.matrix_labels]
     marks = [box(m) for m in [*scene.j_arrows, *scene.parallelograms, *scene.cells]]
     for i, lb in enumerate(labels):
@@ -116,7 +114,7 @@ def test_grid_scene_layout(name, use_map, media):
 @pytest.mark.parametrize("name", HEATMAP_CASES)
 def test_heatmap_scene_layout(name, use_map, media):
     use_map(CORPUS[name])
-    scene = render_scene(JacobianNormHeatmap, media, 96, 54, last_frame=True)
+    scene = rendered("JacobianNormHeatmap").scene
     plot = box(scene.heatmap)
     bar = box(scene.colour_bar)
     formulas, readout = box(scene.formulas), box(scene.readout)
@@ -134,5 +132,5 @@ def test_heatmap_scene_layout(name, use_map, media):
 @pytest.mark.render
 def test_heatmap_colour_bar_names_the_configured_map(use_map, media):
     use_map('name = "g"\n' + CORPUS["issue"])
-    scene = render_scene(JacobianNormHeatmap, media, 96, 54, last_frame=True)
+    scene = rendered("JacobianNormHeatmap").scene
     assert scene.colour_bar_title.tex_string == r"\|J_{g}\|_F"  # not J_f: the map on screen is g

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import pytest
 from manim import DecimalNumber, Rectangle, VGroup
-from scene_harness import render_scene
+from scene_harness import render_scene, rendered
 
 from scenes.batched_jacobian import BatchedJacobian
 from scenes.chain_rule import ChainRule
@@ -358,8 +358,8 @@ CHECKS = {VectorRegression: check_regression, SpatialOutputs: check_spatial, Enc
 @pytest.mark.parametrize("name", sorted(CORPUS))
 def test_scene_layout(name, use_config, media):
     cls, body = CORPUS[name]
-    use_config(f"[render]\nrun_time_scale = 0.2\n{body}\n")
-    scene = render_scene(cls, media, 96, 54, last_frame=True)
+    use_config(body)
+    scene = rendered(cls.__name__).scene
     CHECKS[cls](scene)
 
 
