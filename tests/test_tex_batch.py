@@ -15,7 +15,7 @@ from manim.utils import tex_file_writing
 from scenes.kit import style, tex_batch
 from scenes.kit.scene import LectureScene
 from scenes.kit.tex_lookahead import ENV_VAR
-from tests.scene_harness import render_scene
+from tests.scene_harness import TEX_CACHE_ENV, render_scene
 
 FORMULAS = [  # (args, kwargs) of MathTex, as the scenes build them: parts, matrices, isolated substrings
     ((r"J_f(x, y) = \begin{bmatrix} 2x & -1 \\ 1 & 2y \end{bmatrix}",), {}),
@@ -25,6 +25,13 @@ FORMULAS = [  # (args, kwargs) of MathTex, as the scenes build them: parts, matr
     ((r"\sigma_1 \geq \sigma_2",), {}),
     (("-0.27",), {}),  # a number's text (DecimalNumber keeps its characters in a cache across scenes)
 ]
+
+
+@pytest.fixture(autouse=True)
+def own_tex_folder(monkeypatch) -> None:
+    """Each test renders into its own TeX folder (media/Tex of its media folder), not the test process's shared
+    formula cache: these tests count what is compiled and where."""
+    monkeypatch.delenv(TEX_CACHE_ENV, raising=False)
 
 
 def build_all() -> list:
