@@ -46,7 +46,19 @@ SLOWEST_FIRST = ("test_narration_e2e", "test_preview", "test_layout_corpus_scene
                  "test_lecture_e2e", "test_palette", "test_scene_rbf")
 
 
+# The deeper runs (``scripts/test --deep``, or ``JACOBIAN_DEEP_TESTS=1``): tests and cases marked ``deep`` run only
+# then.  The default run keeps every scene's defaults (every golden, read-back, caption and colour check) and, for
+# each settings corpus, each scene's most demanding case; ``--deep`` adds the rest of the corpora, the split-render
+# variants and the whole lecture narrated.
+DEEP = os.environ.get("JACOBIAN_DEEP_TESTS") == "1"
+
+
 def pytest_collection_modifyitems(session, config, items) -> None:
+    if not DEEP:
+        deep = [item for item in items if item.get_closest_marker("deep")]
+        if deep:
+            config.hook.pytest_deselected(items=deep)
+            items[:] = [item for item in items if not item.get_closest_marker("deep")]
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
 

@@ -1,7 +1,7 @@
 """Split renders and the Dask engine, end to end at tiny size (``python -m lecture`` as a user runs it).
 
 - a scene split at its beats decodes to exactly the frames of a whole render, with the same captions and
-  narration record (2 and 3 chunks);
+  narration record (2 chunks; 3 chunks, and a narrated scene split with an empty speech cache, with --deep);
 - the lecture through ``--scheduler local:2`` has the frames of the local run;
 - a worker killed mid-render: the task goes to another worker, the lecture completes, nothing partial published;
 - a worker whose project code differs refuses with one line; an unreachable scheduler is one line, exit 3.
@@ -65,7 +65,8 @@ def whole(tmp_path_factory) -> dict:
 
 
 @pytest.mark.parametrize("chunks, split", [("2", "FixtureBeats in 2, FixtureSquare in 2"),
-                                           ("3", "FixtureBeats in 3, FixtureSquare in 2")])
+                                           pytest.param("3", "FixtureBeats in 3, FixtureSquare in 2",
+                                                        marks=pytest.mark.deep)])
 def test_split_render_has_the_whole_renders_frames_captions_and_narration(whole, tmp_path, chunks, split) -> None:
     result = lecture("--chunks", chunks, "--jobs", "2", out=tmp_path, storyboard=BEATS)
     assert result.returncode == 0, result.stderr
@@ -190,6 +191,7 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_3(tmp_path) -> None:
     assert not (tmp_path / "clips").exists()
 
 
+@pytest.mark.deep
 def test_a_narrated_scene_split_with_an_empty_speech_cache_matches_its_whole_render(tmp_path, monkeypatch) -> None:
     """Piper's speech varies a little between syntheses of the same words, so chunks that synthesised each on
     their own timed a beat differently ('its chunks disagree'); the lecture synthesises every beat once, before

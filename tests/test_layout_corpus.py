@@ -85,8 +85,14 @@ def inside(b, margin: float) -> bool:
             and b[2] >= -FH / 2 + margin - EPS and b[3] <= FH / 2 - margin + EPS)
 
 
+# run by default: the map of the issue that began the corpus, the defaults and the most crowded or stretched
+# pictures; the rest with scripts/test --deep
+DEFAULT_RUN = {"default", "issue", "crowded", "long_expressions", "tall_image"}
+
+
 @pytest.mark.render
-@pytest.mark.parametrize("name", sorted(CORPUS))
+@pytest.mark.parametrize("name", [name if name in DEFAULT_RUN else pytest.param(name, marks=pytest.mark.deep)
+                                  for name in sorted(CORPUS)])
 def test_grid_scene_layout(name, use_map, media):
     use_map(CORPUS[name])
     scene = rendered("GridSquaresUnderF").scene
@@ -111,7 +117,8 @@ def test_grid_scene_layout(name, use_map, media):
 
 
 @pytest.mark.render
-@pytest.mark.parametrize("name", HEATMAP_CASES)
+@pytest.mark.parametrize("name", [name if name in DEFAULT_RUN else pytest.param(name, marks=pytest.mark.deep)
+                                  for name in HEATMAP_CASES])
 def test_heatmap_scene_layout(name, use_map, media):
     use_map(CORPUS[name])
     scene = rendered("JacobianNormHeatmap").scene

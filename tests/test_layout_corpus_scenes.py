@@ -354,8 +354,14 @@ CHECKS = {VectorRegression: check_regression, SpatialOutputs: check_spatial, Enc
           JacobianPenalty: check_penalty, FlowDensity: check_flow, RBFJacobian: check_rbf, RBFModel: check_rbf}
 
 
+# run by default: each scene's most demanding case (the defaults render anyway); the rest with scripts/test --deep
+DEFAULT_RUN = {"softmax_8", "chain_big", "flow_big", "penalty_steep", "taylor_wide", "rbf_12_narrow", "rbf_model_12",
+               "regression_wide", "encoder_six", "maml_far", "batch_4_big", "spatial_8x8_k5_corner"}
+
+
 @pytest.mark.render
-@pytest.mark.parametrize("name", sorted(CORPUS))
+@pytest.mark.parametrize("name", [name if name in DEFAULT_RUN or CORPUS[name][1] == "" else
+                                  pytest.param(name, marks=pytest.mark.deep) for name in sorted(CORPUS)])
 def test_scene_layout(name, use_config, media):
     cls, body = CORPUS[name]
     use_config(body)
