@@ -40,10 +40,9 @@ def use_config(tmp_path, monkeypatch):
 # The slowest test files first (measured: the per-file times of a full run, 2026-12-07), the rest in their usual
 # order: pytest-xdist hands out whole files (scripts/test: --dist loadfile), and a long file taken last keeps one
 # worker busy while the others have nothing left.  Within a file the order is unchanged.
-SLOWEST_FIRST = ("test_narration_e2e", "test_preview", "test_layout_corpus_scenes", "test_layout_corpus",
-                 "test_scene_colours", "test_captions", "test_spoken_phonemes", "test_distributed", "test_page_audit",
-                 "test_scene_meta_batched", "test_tex_batch", "test_scene_grid", "test_scene_spatial",
-                 "test_lecture_e2e", "test_palette", "test_scene_rbf")
+SLOWEST_FIRST = ("test_captions", "test_layout_corpus_scenes", "test_spoken_phonemes", "test_lecture_e2e",
+                 "test_narration_e2e", "test_distributed", "test_scene_rbf", "test_page_audit", "test_preview",
+                 "test_new_scene", "test_layout_corpus", "test_tex_batch", "test_scene_grid", "test_lecture_units")
 
 
 # The deeper runs (``scripts/test --deep``, or ``JACOBIAN_DEEP_TESTS=1``): tests and cases marked ``deep`` run only

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import rendered
+from scene_harness import GOLDEN_SIZE, render_scene, rendered, scene_class
 
 from scenes.kit import style
 
@@ -145,18 +145,21 @@ def _tint(fill, panel, pos, neg) -> int:
 @pytest.mark.parametrize(("name", "cells", "numbers"), [
     ("SoftmaxJacobian", "cells", "entries"), ("BatchedJacobian", "cells", "entries"),
     ("SpatialOutputs", "row_cells", "row_nums")])
-def test_sign_coloured_cells_also_show_their_sign(name: str, cells: str, numbers: str) -> None:
+def test_sign_coloured_cells_also_show_their_sign(name: str, cells: str, numbers: str, tmp_path: Path) -> None:
     """Every cell tinted towards the negative colour shows a number with a minus sign, and every cell tinted
     towards the positive colour shows none: the sign is read from the characters, not only from the hue."""
     from manim import ManimColor
 
     from scenes.kit.manim_compat import decimal_text
 
-    s = scene_of(name)
-    if name == "SoftmaxJacobian":  # its last beat saturates the softmax (every entry near 0): back to the start
+    if name == "SoftmaxJacobian":  # its last beat saturates the softmax (every entry near 0): back to the start,
+        # in a render of its own (the shared one is read by other tests as the lecture ends it)
+        s = render_scene(scene_class(name), tmp_path, *GOLDEN_SIZE, last_frame=True)
         for tracker, z in zip(s.z, s.settings.softmax.logits, strict=True):
             tracker.set_value(z)
         s.followers.refresh()
+    else:
+        s = scene_of(name)
     panel, pos, neg = (np.array(ManimColor(c).to_rgb()) for c in (style.PANEL, style.POSITIVE, style.NEGATIVE))
     seen = set()
     for cell, number in zip(getattr(s, cells), getattr(s, numbers), strict=True):
