@@ -59,11 +59,6 @@ CORPUS = {
 HEATMAP_CASES = ["issue", "stretchy_exp", "wide_domain", "tall_domain", "long_expressions"]
 
 
-@pytest.fixture(scope="module")
-def media(tmp_path_factory):
-    return tmp_path_factory.mktemp("corpus_media")
-
-
 @pytest.fixture
 def use_map(use_config):
     def use(body: str) -> None:
@@ -93,7 +88,7 @@ DEFAULT_RUN = {"default", "issue", "crowded", "long_expressions", "tall_image"}
 @pytest.mark.render
 @pytest.mark.parametrize("name", [name if name in DEFAULT_RUN else pytest.param(name, marks=pytest.mark.deep)
                                   for name in sorted(CORPUS)])
-def test_grid_scene_layout(name, use_map, media):
+def test_grid_scene_layout(name, use_map):
     use_map(CORPUS[name])
     scene = rendered("GridSquaresUnderF").scene
     labels = [box(m) for m in scene.matrix_labels]
@@ -119,7 +114,7 @@ def test_grid_scene_layout(name, use_map, media):
 @pytest.mark.render
 @pytest.mark.parametrize("name", [name if name in DEFAULT_RUN else pytest.param(name, marks=pytest.mark.deep)
                                   for name in HEATMAP_CASES])
-def test_heatmap_scene_layout(name, use_map, media):
+def test_heatmap_scene_layout(name, use_map):
     use_map(CORPUS[name])
     scene = rendered("JacobianNormHeatmap").scene
     plot = box(scene.heatmap)
@@ -137,7 +132,7 @@ def test_heatmap_scene_layout(name, use_map, media):
 
 
 @pytest.mark.render
-def test_heatmap_colour_bar_names_the_configured_map(use_map, media):
+def test_heatmap_colour_bar_names_the_configured_map(use_map):
     use_map('name = "g"\n' + CORPUS["issue"])
     scene = rendered("JacobianNormHeatmap").scene
     assert scene.colour_bar_title.tex_string == r"\|J_{g}\|_F"  # not J_f: the map on screen is g

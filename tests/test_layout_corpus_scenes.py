@@ -362,7 +362,7 @@ DEFAULT_RUN = {"softmax_8", "chain_big", "flow_big", "penalty_steep", "taylor_wi
 @pytest.mark.render
 @pytest.mark.parametrize("name", [name if name in DEFAULT_RUN or CORPUS[name][1] == "" else
                                   pytest.param(name, marks=pytest.mark.deep) for name in sorted(CORPUS)])
-def test_scene_layout(name, use_config, media):
+def test_scene_layout(name, use_config):
     cls, body = CORPUS[name]
     use_config(body)
     scene = rendered(cls.__name__).scene

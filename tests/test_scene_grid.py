@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -30,12 +29,6 @@ def page_f(p: np.ndarray) -> np.ndarray:
 
 def page_jacobian(p: np.ndarray) -> np.ndarray:
     return np.array([[2 * p[0], -1.0], [1.0, 2 * p[1]]])
-
-
-@pytest.fixture(scope="module")
-def media(tmp_path_factory) -> Path:
-    """One media folder for the module, so LaTeX snippets are compiled once."""
-    return tmp_path_factory.mktemp("grid_media")
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +386,7 @@ def _shown(row) -> tuple[str, float]:
     # nearly linear: f - J-linearisation = (a d1^2, -b d2^2), maxed at the far corner: h^2 sqrt(a^2 + b^2)
     ('[map]\nf1 = "x + 0.0001*x**2"\nf2 = "y - 0.0002*y**2"\n', math.hypot(1e-4, 2e-4)),
 ])
-def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_config, media):
+def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_config):
     """A gap far below 10^-5 read "gap = 0.00000" beside gap/h^2 = 1.414: each readout keeps 3 significant digits
     (scientific when tiny) and shows the true value, sqrt(2) h^2 here."""
     use_config(config)
@@ -408,7 +401,7 @@ def test_zoom_readouts_never_show_a_nonzero_gap_as_zero(config, gap_per_h2, use_
 
 
 @pytest.mark.render
-def test_labels_stay_in_the_plot_and_apart_for_another_map(use_config, media):
+def test_labels_stay_in_the_plot_and_apart_for_another_map(use_config):
     use_config('[map]\nf1 = "sin(x) + y"\nf2 = "x - y**3/3"\n')
     scene = rendered("GridSquaresUnderF").scene
     plane = scene.plane
@@ -429,7 +422,7 @@ FOUR_POINTS = "[map]\nsample_points = [[-1.0, -1.0], [0.0, 0.0], [1.0, 1.0], [-1
 
 
 @pytest.mark.parametrize("config", ["", FOUR_POINTS])
-def test_every_label_box_is_tied_to_its_point(config, use_config, media):
+def test_every_label_box_is_tied_to_its_point(config, use_config):
     """Each J_f(p) box holds its image point, or a leader runs from the point to the box's edge; the leader
     reads apart from the bent grid lines under it: opaque, over a halo of the background colour, with a dot
     at the box, and it crosses no other box.  A thin grey line at 0.7 opacity was lost among the grid lines:
