@@ -53,11 +53,10 @@ DEEP = os.environ.get("JACOBIAN_DEEP_TESTS") == "1"
 
 
 def pytest_collection_modifyitems(session, config, items) -> None:
-    if not DEEP:
-        deep = [item for item in items if item.get_closest_marker("deep")]
-        if deep:
-            config.hook.pytest_deselected(items=deep)
-            items[:] = [item for item in items if not item.get_closest_marker("deep")]
+    deep = [] if DEEP else [item for item in items if item.get_closest_marker("deep")]
+    if deep:
+        config.hook.pytest_deselected(items=deep)
+        items[:] = [item for item in items if item not in deep]
     rank = {name: k for k, name in enumerate(SLOWEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
 

@@ -25,6 +25,8 @@ import numpy as np
 from manim import ManimColor, config
 from PIL import Image
 
+from scenes.kit.narrator import SilentNarrator, use_narrator
+
 GOLDEN_DIR = Path(__file__).parent / "golden"
 GOLDEN_SIZE = (320, 180)
 
@@ -120,24 +122,16 @@ class Rendered:
     subcaptions: list[str]
 
 
-class _Recorder:
+class _Recorder(SilentNarrator):
     """A silent narrator that keeps what the scene says (``scenes.kit.narrator``: the kit's injection point)."""
 
     def __init__(self, scene: str, said: list[Said]) -> None:
-        from scenes.kit.narrator import SilentNarrator
-
-        self._silent, self._said = SilentNarrator(scene), said
-        self.speaks, self.plan, self.undescribed = False, self._silent.plan, self._silent.undescribed
+        super().__init__(scene)
+        self.said = said
 
     def say(self, beat_id, beat, text, start, spoken=None):
-        self._said.append(Said(beat_id, text, spoken))
-        return self._silent.say(beat_id, beat, text, start, spoken)
-
-    def describe(self, beat, start, text) -> None:
-        self._silent.describe(beat, start, text)
-
-    def write(self, beats, beat_ends) -> None:
-        self._silent.write(beats, beat_ends)
+        self.said.append(Said(beat_id, text, spoken))
+        return super().say(beat_id, beat, text, start, spoken)
 
 
 _RENDERS: dict[tuple, Rendered] = {}
@@ -149,7 +143,6 @@ def rendered(name: str) -> Rendered:
     must read it, never change it.  Rendered with a recording silent narrator, whatever ``$JACOBIAN_NARRATOR``
     says (the captions and timings are the written ones)."""
     from jacobian_settings import active_settings
-    from scenes.kit.narrator import use_narrator
 
     key = (name, repr(active_settings()))
     if key not in _RENDERS:
