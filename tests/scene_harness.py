@@ -137,14 +137,22 @@ class _Recorder(SilentNarrator):
 _RENDERS: dict[tuple, Rendered] = {}
 
 
-def rendered(name: str) -> Rendered:
-    """Scene ``name`` of the lecture under the active settings (``jacobian_settings.active_settings()``),
-    rendered once per test process and settings; later calls return the same :class:`Rendered`, so a test
-    must read it, never change it.  Rendered with a recording silent narrator, whatever ``$JACOBIAN_NARRATOR``
-    says (the captions and timings are the written ones)."""
+def render_key(name: str) -> tuple[str, str]:
+    """What a render of scene ``name`` depends on: the scene and the active settings' values, not the file they
+    were read from (each test's user file has a path of its own; the path is only named in error messages)."""
+    from dataclasses import replace
+
     from jacobian_settings import active_settings
 
-    key = (name, repr(active_settings()))
+    return name, repr(replace(active_settings(), source=""))
+
+
+def rendered(name: str) -> Rendered:
+    """Scene ``name`` of the lecture under the active settings (``jacobian_settings.active_settings()``),
+    rendered once per test process and :func:`render_key`; later calls return the same :class:`Rendered`, so a
+    test must read it, never change it.  Rendered with a recording silent narrator, whatever
+    ``$JACOBIAN_NARRATOR`` says (the captions and timings are the written ones)."""
+    key = render_key(name)
     if key not in _RENDERS:
         said: list[Said] = []
         media = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=os.environ.get(TEX_CACHE_ENV)))

@@ -152,3 +152,23 @@ def test_beat_goldens_compare_every_beat_and_fail_on_a_stale_one(tmp_path, monke
     monkeypatch.setenv("UPDATE_GOLDEN", "1")
     assert_beats_match_golden(beats[:1], "Demo")
     assert not (folder / "show_b.png").exists()
+
+
+def test_a_shared_render_is_keyed_by_the_settings_values_not_by_their_file(tmp_path, monkeypatch) -> None:
+    """Tests that ask for a scene under the same values share one render, whichever user file each wrote (each
+    test's file has a path of its own); other values, or another scene, are another render."""
+    from jacobian_settings import ENV_VAR, activate
+
+    keys = []
+    for k, text in enumerate(["", "[rbf]\n", "[rbf]\nx0_final = 1.0\n"]):
+        path = tmp_path / f"user{k}.toml"
+        path.write_text(text)
+        monkeypatch.setenv(ENV_VAR, str(path))
+        activate(None)
+        keys.append(scene_harness.render_key("RBFJacobian"))
+    monkeypatch.delenv(ENV_VAR)
+    activate(None)
+    keys.append(scene_harness.render_key("RBFJacobian"))
+    assert keys[0] == keys[1] == keys[3]
+    assert keys[2] != keys[0]
+    assert scene_harness.render_key("RBFModel") != keys[3]
