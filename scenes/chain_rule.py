@@ -30,7 +30,7 @@ from scenes.kit.readouts import (
     number_row,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import single_path
+from scenes.kit.text import plain_text, single_path
 from scenes.kit.tip_label import tip_label
 
 
@@ -224,7 +224,7 @@ class ChainRule(LectureScene):
                 buff=style.VEIL_MARGIN)
         uncover(self, [[rows[2]]], self.rt(1.2), TransformFromCopy(self.grad_arrows[1], self.grad_arrows[2]),
                 buff=style.VEIL_MARGIN)
-        note = single_path(Text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
+        note = single_path(plain_text(f"vector-Jacobian products, one layer at a time; gradient arrows drawn at "
                                 f"{s:g} of their length",
                                 font_size=style.SMALL_SIZE, color=style.MUTED)).to_edge(DOWN, buff=style.FRAME_MARGIN)
         uncover(self, [[note]], self.rt(0.6))

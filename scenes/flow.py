@@ -34,7 +34,7 @@ from scenes.kit.readouts import (
     set_if_changed,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_decimals, single_path
+from scenes.kit.text import fmt_decimals, plain_text, single_path
 
 
 def fit_backing(label: VGroup) -> VGroup:
@@ -274,13 +274,13 @@ class FlowDensity(LectureScene):
         bar = VGroup(
             Square(0.25, fill_color=style.SHRINK, fill_opacity=0.9, stroke_width=style.NO_STROKE),
             single_path(MathTex(f"-{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
-            single_path(Text("f shrinks areas", font_size=style.KEY_SIZE, color=style.MUTED)),
+            single_path(plain_text("f shrinks areas", font_size=style.KEY_SIZE, color=style.MUTED)),
             Square(0.25, fill_color=style.GROW, fill_opacity=0.9, stroke_width=style.NO_STROKE),
             single_path(MathTex(f"+{fmt_decimals(vmax, 1)}", font_size=style.SMALL_SIZE)),
-            single_path(Text("f grows areas", font_size=style.KEY_SIZE, color=style.MUTED)),
+            single_path(plain_text("f grows areas", font_size=style.KEY_SIZE, color=style.MUTED)),
         ).arrange(RIGHT, buff=style.READOUT_GAP).move_to(self.mass_right)
         # the cells' numbers are f^-1's factors (a x1.90 cell may sit where f shrinks areas): said under the key
-        self.factor_note = single_path(Text("× on the cells: f⁻¹ multiplies their areas by these",
+        self.factor_note = single_path(plain_text("× on the cells: f⁻¹ multiplies their areas by these",
                                             font_size=style.TINY_SIZE, color=style.MUTED))
         self.factor_note.next_to(bar, DOWN, buff=style.LABEL_GAP)
         edge = config.frame_width / 2 - style.FRAME_MARGIN

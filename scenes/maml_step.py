@@ -29,7 +29,7 @@ from scenes.kit import style
 from scenes.kit.panel import Panel, cell_polygon
 from scenes.kit.readouts import decimal_matrix, fit_right, number_row
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import fmt_decimals, fmt_number, places_for, single_path
+from scenes.kit.text import fmt_decimals, fmt_number, places_for, plain_text, single_path
 from scenes.kit.tip_label import tip_label
 
 
@@ -221,7 +221,7 @@ class MAMLStep(LectureScene):
         s = self.arrow_scale
         if s == 1:
             return VGroup()
-        note = single_path(Text(f"gradient arrows drawn at {fmt_number(s)}× their length",
+        note = single_path(plain_text(f"gradient arrows drawn at {fmt_number(s)}× their length",
                                 font_size=style.KEY_SIZE, color=style.MUTED))
         return note.next_to(VGroup(*[p.border for p in self.panels]), DOWN, buff=style.BLOCK_LABEL_GAP)
 
@@ -237,7 +237,7 @@ class MAMLStep(LectureScene):
                                     [fo_tip, (fo_tip + maml_tip) / 2, left.point(self.theta)])
         places, shown_diff = difference_places(self.g_maml, self.g_val)
         self.rows = VGroup(*[
-            VGroup(Text(name, font_size=style.KEY_SIZE, color=style.MUTED),
+            VGroup(plain_text(name, font_size=style.KEY_SIZE, color=style.MUTED),
                    number_row(label, value, color, places)).arrange(DOWN, aligned_edge=LEFT, buff=style.TIGHT_LINE_GAP)
             for name, label, value, color in (
                 ("first-order MAML: used as it is",

@@ -12,7 +12,7 @@ from manim import *
 
 from scenes.kit import style
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import single_path
+from scenes.kit.text import plain_text, single_path
 from scenes.storyboard import title_of
 
 
@@ -46,20 +46,20 @@ class MLOutlook(LectureScene):
 
     def show_items(self) -> None:
         # each line of text is one path (a Text has one submobject per glyph: hundreds to copy and draw per frame)
-        head = single_path(Text(self.HEADING, font_size=self.HEADING_SIZE, color=style.TEXT)).to_edge(
+        head = single_path(plain_text(self.HEADING, font_size=self.HEADING_SIZE, color=style.TEXT)).to_edge(
             UP, buff=self.HEADING_MARGIN)
         rows = VGroup()
         for name, what, scenes in self.ITEMS:
             pointer = f"see: {'; '.join(title_of(cls) for cls in scenes)}"
-            rows.add(VGroup(single_path(Text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
-                            VGroup(single_path(Text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
-                                   single_path(Text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
+            rows.add(VGroup(single_path(plain_text(name, font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)),
+                            VGroup(single_path(plain_text(what, font_size=style.SMALL_SIZE, color=style.MUTED)),
+                                   single_path(plain_text(pointer, font_size=style.SMALL_SIZE, color=style.TEXT)),
                                    ).arrange(RIGHT, buff=self.ITEM_GAP),
                             ).arrange(DOWN, aligned_edge=LEFT, buff=style.LINE_GAP))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP_WIDE)
         rows.scale_to_fit_width(min(rows.width, config.frame_width - 2 * style.FRAME_MARGIN - 1.0))
         rows.next_to(head, DOWN, buff=self.ROWS_DROP).set_x(0)
-        foot = single_path(Text("In every case: how small input changes propagate to the outputs.",
+        foot = single_path(plain_text("In every case: how small input changes propagate to the outputs.",
                                 font_size=style.SMALL_SIZE, color=style.TEXT)).to_edge(DOWN, buff=style.BOTTOM_MARGIN)
         self.rows = rows
         self.caption("Vector-valued functions are everywhere: hidden layers, the outputs of classifiers and "

@@ -22,7 +22,7 @@ from scenes.kit.readouts import (
     LiveDecimal,
 )
 from scenes.kit.scene import LectureScene, uncover
-from scenes.kit.text import single_path
+from scenes.kit.text import plain_text, single_path
 from scenes.kit.tip_label import tip_label
 from scenes.penalty_settings import PenaltySettings
 
@@ -103,7 +103,7 @@ class JacobianPenalty(LectureScene):
         cols = VGroup(*[self._col_arrow(panel, centre, grow * r * jac[:, j], colour)
                         for j, colour in enumerate((style.JE1, style.JE2))])
         readout = VGroup(
-            single_path(Text(name, font_size=style.SMALL_SIZE, color=style.MUTED)),
+            single_path(plain_text(name, font_size=style.SMALL_SIZE, color=style.MUTED)),
             self._value_row(r"\sigma_1 =", sigma[0], style.HIGHLIGHT),
             self._value_row(r"\sigma_2 =", sigma[1], style.HIGHLIGHT),
             self._value_row(r"\|J\|_F =", float(frobenius_norm(jac)), style.TEXT),

@@ -28,7 +28,6 @@ from manim import (
     Indicate,
     Line,
     SurroundingRectangle,
-    Text,
     Triangle,
     VGroup,
     Write,
@@ -40,7 +39,7 @@ from manim import (
 from jacobian_math.rbf import RBFBasis
 from scenes.kit import style
 from scenes.kit.readouts import LiveDecimal, SignedDecimal
-from scenes.kit.text import caption_number, fmt_number, subscript
+from scenes.kit.text import caption_number, fmt_number, plain_text, subscript
 from scenes.rbf_panels import RBFPanelsScene, decimals_for_step, label_tex  # noqa: F401
 
 
@@ -162,7 +161,7 @@ class RBFJacobian(RBFPanelsScene):
     def _formula(self) -> VGroup:
         head = VGroup(DashedVMobject(Line(LEFT * 0.25, RIGHT * 0.25, stroke_width=style.CURVE_WIDTH,
                                           color=style.TEXT), num_dashes=3),
-                      Text("derivatives", font_size=style.SMALL_SIZE, color=style.TEXT)).arrange(RIGHT,
+                      plain_text("derivatives", font_size=style.SMALL_SIZE, color=style.TEXT)).arrange(RIGHT,
                                                                                                  buff=style.KEY_GAP)
         eq = label_tex(r"\phi_i'(x) = \phi_i(x)\,\frac{-(x-c_i)}{\sigma^2}", style.LABEL_SIZE)
         group = VGroup(head, eq).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)

@@ -19,6 +19,7 @@ from scenes.kit.followers import Followers
 from scenes.kit.readouts import LiveDecimal, set_centred
 from scenes.kit.scene import LectureScene, cover, uncover
 from scenes.kit.shapes import dot_cloud
+from scenes.kit.text import plain_text
 
 ACT_TEX = {"tanh": r"\tanh", "relu": r"\mathrm{ReLU}", "identity": ""}
 ACT_SAID = {"tanh": "tanh", "relu": "ReLU", "identity": "no nonlinearity"}
@@ -236,8 +237,8 @@ class SpatialOutputs(LectureScene):
         arrow = Arrow(self.x_cells.get_right(), self.y_cells.get_left(), buff=style.ARROW_GAP, color=style.MUTED,
                       stroke_width=style.LINE_WIDTH, max_tip_length_to_length_ratio=0.3)
         arrow.set_y(self.cell_centre(1, (self.Ho - 1) / 2, 0, 0)[1])
-        self.padding_note = Text(f"padding: {sp.padding} ({'zeros' if sp.padding == 'same' else 'none'}), stride 1",
-                                 font_size=style.KEY_SIZE, color=style.MUTED)
+        padding = f"padding: {sp.padding} ({'zeros' if sp.padding == 'same' else 'none'}), stride 1"
+        self.padding_note = plain_text(padding, font_size=style.KEY_SIZE, color=style.MUTED)
         if self.padding_note.width > self.x_cells.width + 0.4 * self.GAP:
             self.padding_note.scale_to_fit_width(self.x_cells.width + 0.4 * self.GAP)
         self.padding_note.next_to(self.x_cells, DOWN, buff=style.UNDER_PANEL_GAP).align_to(self.x_cells, LEFT)
@@ -290,7 +291,7 @@ class SpatialOutputs(LectureScene):
         self.row_head.move_to([self.row_cells.get_x(), self.heads[0].get_y(), 0])
         self.window = self.window_box(self.current)
         self.out_box = self.output_box(self.current)
-        field = Text("receptive field", font_size=style.TINY_SIZE, color=style.HIGHLIGHT)
+        field = plain_text("receptive field", font_size=style.TINY_SIZE, color=style.HIGHLIGHT)
         self.field_label = field
         self._place_field_label()
         # the chosen pixel and its slope, live
@@ -407,11 +408,11 @@ class SpatialOutputs(LectureScene):
             [cx, top - (r + 0.5) * c, 0]).set_stroke(style.HIGHLIGHT, style.THIN_WIDTH)
         head = MathTex(r"J = \frac{\partial\,\mathrm{vec}(y)}{\partial\,\mathrm{vec}(x)}:\ " + f"{rows}" + r"\times"
                        + f"{cols}", font_size=style.LABEL_SIZE).next_to(frame, UP, buff=style.HEADING_GAP)
-        side = Text("rows: output pixels", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2)
+        side = plain_text("rows: output pixels", font_size=style.TINY_SIZE, color=style.MUTED).rotate(PI / 2)
         side.scale_to_fit_height(min(side.height, rows * c)).next_to(frame, LEFT, buff=style.AXIS_LABEL_GAP)
-        under = Text("columns: input pixels, row by row", font_size=style.TINY_SIZE, color=style.MUTED)
+        under = plain_text("columns: input pixels, row by row", font_size=style.TINY_SIZE, color=style.MUTED)
         under.next_to(frame, DOWN, buff=style.AXIS_LABEL_GAP)
-        mark = Text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.TINY_SIZE,
+        mark = plain_text(f"row of y[{self.pixel[0]}, {self.pixel[1]}]", font_size=style.TINY_SIZE,
                     color=style.HIGHLIGHT).next_to(self.row_mark, RIGHT, buff=style.LABEL_GAP)
         self.mark_label = mark
         facts = VGroup(
@@ -454,7 +455,7 @@ class SpatialOutputs(LectureScene):
                 swatch.add(negative_marks(np.array([[value]]), rgb[None, None, :],
                                           swatch.get_corner(UL), side))
                 self.key_marks = swatch[1]  # the negative swatch's dots
-            rows.add(VGroup(swatch, Text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT,
+            rows.add(VGroup(swatch, plain_text(words, font_size=style.KEY_SIZE, color=style.TEXT)).arrange(RIGHT,
                                                                                                      style.KEY_GAP))
         return rows.arrange(DOWN, aligned_edge=LEFT, buff=style.KEY_ROW_GAP)
 
@@ -463,7 +464,7 @@ class SpatialOutputs(LectureScene):
         slope = {"tanh": r"\tanh'(z)", "relu": r"\mathrm{ReLU}'(z)", "identity": "1"}[act]
         vjp = MathTex(r"J^\top v = \big(" + slope + r" \odot v\big) \star \mathrm{flip}(K)",
                       font_size=style.LABEL_SIZE, color=style.HIGHLIGHT)
-        note = Text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
+        note = plain_text("never stored: back-propagation applies Jᵀ as a convolution", font_size=style.KEY_SIZE,
                     color=style.TEXT)
         group = VGroup(vjp, note).arrange(DOWN, aligned_edge=LEFT, buff=style.BLOCK_GAP)
         group.next_to(self.sign_key, DOWN, buff=style.WIDE_SECTION_GAP, aligned_edge=LEFT)

@@ -3,7 +3,8 @@ role (``style.LINE_WIDTH``, ``style.KEY_SIZE``, ...), never a bare number in the
 (``GAP_CALLS``): the ``buff`` of next_to, arrange, arrange_in_grid, to_edge, to_corner, SurroundingRectangle,
 BackgroundRectangle, add_background_rectangle, Arrow and the kit's beside, given by keyword or by position, the
 veil margin of the kit's uncover / cover (and its default), and fit_view's margin (``style.LABEL_GAP``,
-``style.VEIL_MARGIN``, ...).  A gap of exactly 0 (touching) is not a size and may stay a literal.  Not checked:
+``style.VEIL_MARGIN``, ...).  Text is made by the kit's ``plain_text`` (its outlines parsed once per process),
+never a bare ``Text(...)``.  A gap of exactly 0 (touching) is not a size and may stay a literal.  Not checked:
 a Matrix's ``h_buff`` / ``v_buff`` (column and row spacing) and ``shift`` offsets.
 
 A value only one scene needs is a named class constant of that scene (``self.NULL_WIDTH``) whose line, or the
@@ -101,10 +102,14 @@ def class_constants(tree: ast.AST, lines: list[str]) -> dict[str, tuple[int, boo
     return found
 
 
-def problems(source: str) -> list[str]:
+def problems(source: str, plain_text_itself: bool = False) -> list[str]:
     tree = ast.parse(source)
     constants = class_constants(tree, source.splitlines())
     out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and _call_name(node) == "Text" and not plain_text_itself:
+            out.append(f"line {node.lineno}: a bare Text(...); make it with scenes.kit.text.plain_text, which "
+                       "parses each text's outlines once per process")
     for line, what, expr in slots(tree):
         if bare_number(expr):
             out.append(f"line {line}: {what} {ast.unparse(expr)} is a bare number; take it from style "
@@ -118,7 +123,7 @@ def problems(source: str) -> list[str]:
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_scene_widths_and_sizes_come_from_style(path: Path) -> None:
-    found = problems(path.read_text())
+    found = problems(path.read_text(), plain_text_itself=path == ROOT / "scenes" / "kit" / "text.py")
     assert not found, f"{path.relative_to(ROOT)}:\n" + "\n".join(found)
 
 
@@ -168,6 +173,9 @@ def test_scene_widths_and_sizes_come_from_style(path: Path) -> None:
     ("class A:\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 1),
     ("class A:\n    W = 3  # why\n    def f(self):\n        Line(stroke_width=self.W)", 0),
     ("class A:\n    # why\n    W = 3\n    def f(self):\n        Line(stroke_width=self.W)", 0),
+    ("Text('rows', font_size=style.KEY_SIZE, color=style.TEXT)", 1),  # text is made by the kit's plain_text
+    ("plain_text('rows', font_size=style.KEY_SIZE, color=style.TEXT)", 0),
+    ("MathTex('x', font_size=style.KEY_SIZE)", 0),
 ])
 def test_checker_sees_bare_numbers(source: str, expected: int) -> None:
     """The checker itself: what counts as a bare number, and the class-constant allow-list."""

@@ -38,7 +38,6 @@ from manim import (
     Mobject,
     Scene,
     SurroundingRectangle,
-    Text,
     VGroup,
     config,
 )
@@ -56,6 +55,7 @@ from scenes.kit.manim_compat import (
 )
 from scenes.kit.narrator import narrator_for
 from scenes.kit.tex_lookahead import TexLookahead
+from scenes.kit.text import plain_text
 
 SLIDES = os.environ.get("JACOBIAN_SLIDES") == "1"
 SPEECH_PAUSE = 0.5  # seconds of silence after a beat's speech before the next beat
@@ -239,9 +239,9 @@ class LectureScene(_Base):  # type: ignore[misc, valid-type]
 
     def title_card(self, title: str, subtitle: str = "", seconds: float = 1.5) -> None:
         """Show a short title card, then clear it (both fades by :func:`uncover` / :func:`cover`)."""
-        card = VGroup(Text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
+        card = VGroup(plain_text(title, font_size=style.TITLE_SIZE, color=style.TEXT))
         if subtitle:
-            card.add(Text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
+            card.add(plain_text(subtitle, font_size=style.SMALL_SIZE, color=style.MUTED))
         card.arrange(DOWN, buff=style.SECTION_GAP)
         said = f"{title}." + (f" {subtitle[0].upper()}{subtitle[1:]}." if subtitle else "")
         self.caption(said, 0.6 + seconds + 0.4, silent_caption=False,

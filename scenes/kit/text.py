@@ -1,4 +1,5 @@
-"""Text helpers: single-path text, the one number format of labels and captions, and math in captions.
+"""Text helpers: plain text (:func:`plain_text`, the one way scenes make a ``Text``), single-path text, the one
+number format of labels and captions, and math in captions.
 
 Captions are the narration script, written in Unicode math rather than code: φᵢ(x), φᵢ′(x), σ₁, σ², x² − y,
 wᵀφ(x), ‖J‖, f⁻¹, x₀.  A Jacobian is written J followed by its map, as the operator D is in Df(p): Jf(p) is
@@ -9,7 +10,20 @@ the Jacobian of f at p, Jg(f(p)) Jf(p) the chain rule (Unicode has no subscript 
 from __future__ import annotations
 
 import numpy as np
-from manim import VMobject
+from manim import ManimColor, Text, VMobject
+
+
+def plain_text(words: str, font_size: float, color: ManimColor | str, **kwargs) -> Text:
+    """A ``Text`` of ``words`` (font size in Manim's points), its outlines parsed once per process.
+
+    Manim parses a ``Text``'s SVG (Pango's layout, kept on disk) every time one is built unless
+    ``use_svg_cache=True``; with it, a ``Text`` with the same words, font, size and colour is a copy of the first
+    one's outlines (Manim's own SVG cache, keyed by the SVG's name, which encodes all of those).  The picture is
+    the same: the 96 final and beat frames of the 15 scenes at 320x180 were bit-identical with and without it
+    (2026-12-07).  Measured the same day: rendering the 15 scenes again in one process (``-s``, 320x180, warm disk
+    caches) 21.3 and 19.7 -> 13.3 and 14.0 CPU s; the tests render each scene several times per process, under
+    several settings, and the look-ahead rebuilds a scene in a fork of the render."""
+    return Text(words, font_size=font_size, color=color, use_svg_cache=True, **kwargs)
 
 
 def single_path(mob: VMobject) -> VMobject:

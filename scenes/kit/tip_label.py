@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import Arrow, BackgroundRectangle, ManimColor, MathTex, Mobject, Text, VGroup, config
+from manim import Arrow, BackgroundRectangle, ManimColor, MathTex, Mobject, VGroup, config
 
 from scenes.kit import style
-from scenes.kit.text import single_path
+from scenes.kit.text import plain_text, single_path
 
 __all__ = ["tip_label"]
 
@@ -24,7 +24,7 @@ def tip_label(arrow: Arrow, text: str, color: ManimColor, border: Mobject, avoid
     best, best_room = None, -np.inf
     for d in (direction, side, -side):
         label = (MathTex(text, font_size=style.KEY_SIZE, color=color) if tex
-                 else single_path(Text(text, font_size=style.TINY_SIZE, color=color)))
+                 else single_path(plain_text(text, font_size=style.TINY_SIZE, color=color)))
         label.next_to(arrow.get_end(), d, buff=style.MARK_LABEL_GAP)
         inner = 0.06
         dx = (min(0.0, border.get_right()[0] - inner - label.get_right()[0])
