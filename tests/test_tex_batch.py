@@ -9,12 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from manim import MathTex, Tex, Text, Write, tempconfig
+from manim import MathTex, Tex, Write, tempconfig
 from manim.utils import tex_file_writing
 
 from scenes.kit import style, tex_batch
 from scenes.kit.scene import LectureScene
 from scenes.kit.tex_lookahead import ENV_VAR
+from scenes.kit.text import plain_text
 from tests.scene_harness import TEX_CACHE_ENV, render_scene
 
 FORMULAS = [  # (args, kwargs) of MathTex, as the scenes build them: parts, matrices, isolated substrings
@@ -129,7 +130,7 @@ class ManyFormulas(LectureScene):
     def construct(self) -> None:
         self.beat("first_formulas")
         self.caption("Formulas, one after another", 1.0)
-        self.add(Text("formulas", font_size=20).to_corner([-1, 1, 0]))
+        self.add(plain_text("formulas", 20, "#FFFFFF").to_corner([-1, 1, 0]))
         for k in range(6):
             self.add(MathTex(rf"\phi_{k}(x) = e^{{-(x - {k})^2 / 2}}", font_size=style.LABEL_SIZE)
                      .to_edge([0, 1, 0]).shift([0, -0.6 * k, 0]))
@@ -221,3 +222,23 @@ def test_the_look_ahead_leaves_the_tex_folder_alone_and_finds_only_the_missing(t
     assert len(parsed) >= 12 and not [p for p in parsed if tex_dir in p.parents or texts in p.parents]
     assert {p.name: p.stat().st_mtime_ns for p in texts.iterdir()} == text_svgs
     assert not list(tmp_path.glob("*.svg")) and not list(tmp_path.glob(".Tex-batch-*"))
+
+
+def test_the_look_ahead_lays_out_no_text_and_finds_every_formula(tmp_path, monkeypatch) -> None:
+    """In the look-ahead a Text is a stand-in outline (scenes.kit.text.use_text_stand_ins): Pango never runs
+    there, and the formulas found are all of them; plain_text makes real Texts again afterwards."""
+    import manim
+
+    from scenes.kit import tex_lookahead
+
+    def no_text(*args, **kwargs):
+        raise AssertionError("a Text was laid out in the look-ahead")
+
+    monkeypatch.setattr(tex_lookahead, "_in_lookahead", True)
+    monkeypatch.setattr(manim.Text, "__init__", no_text)
+    with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR", "progress_bar": "none",
+                     "write_to_movie": False, "format": None}):
+        found = tex_lookahead._formulas_ahead(ManyFormulas)
+    assert len(found) == 12  # an error would have stopped it at the title card, before the first formula
+    with pytest.raises(AssertionError, match="laid out"):
+        plain_text("after", 24, "#FFFFFF")

@@ -12,6 +12,16 @@ from __future__ import annotations
 import numpy as np
 from manim import ManimColor, Text, VMobject
 
+_text_stand_ins = False  # True in the TeX look-ahead (use_text_stand_ins)
+
+
+def use_text_stand_ins(on: bool = True) -> None:
+    """From now on (``on``), :func:`plain_text` gives a stand-in instead of laying the words out: one rectangular
+    outline of about the text's size.  For the TeX look-ahead (``scenes/kit/tex_lookahead.py``), which builds a
+    scene only to find its formulas and never draws it."""
+    global _text_stand_ins
+    _text_stand_ins = on
+
 
 def plain_text(words: str, font_size: float, color: ManimColor | str, **kwargs) -> Text:
     """A ``Text`` of ``words`` (font size in Manim's points), its outlines parsed once per process.
@@ -23,6 +33,12 @@ def plain_text(words: str, font_size: float, color: ManimColor | str, **kwargs) 
     (2026-12-07).  Measured the same day: rendering the 15 scenes again in one process (``-s``, 320x180, warm disk
     caches) 21.3 and 19.7 -> 13.3 and 14.0 CPU s; the tests render each scene several times per process, under
     several settings, and the look-ahead rebuilds a scene in a fork of the render."""
+    if _text_stand_ins:
+        # Pango's size at font size 48: about 0.33 units a character wide, 0.5 tall (glyphs without descenders)
+        em = font_size / 48
+        return VMobject(color=color).set_points_as_corners(
+            [[0, 0, 0], [0.33 * em * max(len(words), 1), 0, 0], [0.33 * em * max(len(words), 1), 0.5 * em, 0],
+             [0, 0.5 * em, 0], [0, 0, 0]]).center()
     return Text(words, font_size=font_size, color=color, use_svg_cache=True, **kwargs)
 
 
