@@ -64,9 +64,16 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 @pytest.fixture(scope="session", autouse=True)
 def formula_cache(tmp_path_factory):
     """One formula cache for the renders of this test process (tests/scene_harness.py: TEX_CACHE_ENV); each
-    pytest-xdist worker is its own process with its own temporary folder, so its own cache."""
-    from scene_harness import TEX_CACHE_ENV
+    pytest-xdist worker is its own process with its own temporary folder, so its own cache.  In a pytest-xdist
+    run, the folder the workers share for the renders' captions (SHARED_ENV): beside the workers' own folders,
+    in the run's temporary folder."""
+    from scene_harness import SHARED_ENV, TEX_CACHE_ENV
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TEX_CACHE_ENV, str(tmp_path_factory.mktemp("formula_cache")))
+        run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+        if run:
+            patch.setenv(SHARED_ENV, str(tmp_path_factory.getbasetemp().parent / f"shared-captions-{run}"))
+        else:
+            patch.delenv(SHARED_ENV, raising=False)
         yield

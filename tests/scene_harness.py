@@ -11,14 +11,20 @@ next to the golden; both are git-ignored.
 
 Beat end frames come from the same render as the final frame (``render_scene(..., beat_frames=True)`` sets
 ``$JACOBIAN_BEAT_FRAMES``: each beat's end draws the picture the beat ends on, with ``-s`` as in a movie).
-:func:`rendered` renders a lecture scene once per test process and settings for every test that reads it.
+:func:`rendered` renders a lecture scene once per test process and settings for every test that reads it;
+:func:`captions_of` gives its captions alone, from a render of any test process of the run.
 """
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import json
 import os
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -136,6 +142,11 @@ class _Recorder(SilentNarrator):
 
 _RENDERS: dict[tuple, Rendered] = {}
 
+# A folder every test process of one pytest-xdist run shares (tests/conftest.py names it; unset: no sharing): each
+# render leaves its captions there (plain data, the same in every process), so a test that reads only the
+# captions (:func:`captions_of`) takes another process's render instead of rendering the scene again.
+SHARED_ENV = "JACOBIAN_TEST_SHARED"
+
 
 def render_key(name: str) -> tuple[str, str]:
     """What a render of scene ``name`` depends on: the scene and the active settings' values, not the file they
@@ -154,17 +165,88 @@ def rendered(name: str) -> Rendered:
     ``$JACOBIAN_NARRATOR`` says (the captions and timings are the written ones)."""
     key = render_key(name)
     if key not in _RENDERS:
-        said: list[Said] = []
-        media = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=os.environ.get(TEX_CACHE_ENV)))
-        use_narrator(lambda scene: _Recorder(scene, said))
-        try:
-            scene = render_scene(scene_class(name), media, *GOLDEN_SIZE, last_frame=True, beat_frames=True)
-        finally:
-            use_narrator(None)
-        frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
-        subcaptions = [c.content for c in scene.renderer.file_writer.subcaptions]
-        _RENDERS[key] = Rendered(scene, frame, scene.beat_frames, said, subcaptions)
+        with _shared(key, wait=False) as (stored, _):
+            _RENDERS[key] = _render(name, stored)
     return _RENDERS[key]
+
+
+Captions = tuple[list[Said], list[str]]
+
+
+def captions_of(name: str) -> Captions:
+    """What scene ``name`` says under the active settings: its :class:`Said` list and its .srt captions, as
+    :func:`rendered` gives them, from this process's render or, in a pytest-xdist run, from another test
+    process's render of the same :func:`render_key`; rendered here only when neither has it (while another
+    process renders it, this one waits for its captions)."""
+    return _captions(name, wait=True)
+
+
+def captions_of_all(names: Sequence[str]) -> dict[str, Captions]:
+    """:func:`captions_of` of each scene of ``names``, rendering in turn those no test process has rendered or is
+    rendering, then waiting for the rest: a process asking for the scenes from the other end of the list from
+    another process splits the renders with it instead of waiting for each."""
+    found: dict[str, Captions] = {}
+    for wait in (False, True):
+        for name in names:
+            if name not in found and (got := _captions(name, wait)) is not None:
+                found[name] = got
+    return found
+
+
+def _captions(name: str, wait: bool) -> Captions | None:
+    """:func:`captions_of`; None (without ``wait``) when another process is rendering the scene."""
+    key = render_key(name)
+    if key not in _RENDERS:
+        with _shared(key, wait) as (stored, locked):
+            if stored is not None and stored.exists():
+                data = json.loads(stored.read_text())
+                return [Said(*s) for s in data["said"]], data["subcaptions"]
+            if stored is not None and not locked:
+                return None
+            _RENDERS[key] = _render(name, stored)
+    return _RENDERS[key].said, _RENDERS[key].subcaptions
+
+
+@contextmanager
+def _shared(key: tuple[str, str], wait: bool) -> Iterator[tuple[Path | None, bool]]:
+    """The shared captions file of ``key`` (None when nothing is shared) and whether this process holds its lock
+    for as long as the block runs: another process holding it is rendering ``key``; without ``wait`` the block
+    runs at once, without the lock, and a process that needs the scene itself renders it anyway."""
+    folder = os.environ.get(SHARED_ENV)
+    if not folder:
+        yield None, False
+        return
+    stem = f"{key[0]}-{hashlib.sha256(key[1].encode()).hexdigest()[:20]}"
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    with open(Path(folder) / f"{stem}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield Path(folder) / f"{stem}.json", False
+            return
+        try:
+            yield Path(folder) / f"{stem}.json", True
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _render(name: str, stored: Path | None) -> Rendered:
+    """Render scene ``name`` (see :func:`rendered`); leave its captions in ``stored`` (written whole: a temporary
+    file renamed) for the other test processes."""
+    said: list[Said] = []
+    media = Path(tempfile.mkdtemp(prefix=f"{name}-", dir=os.environ.get(TEX_CACHE_ENV)))
+    use_narrator(lambda scene: _Recorder(scene, said))
+    try:
+        scene = render_scene(scene_class(name), media, *GOLDEN_SIZE, last_frame=True, beat_frames=True)
+    finally:
+        use_narrator(None)
+    frame = np.asarray(scene.renderer.get_frame())[..., :3].copy()
+    subcaptions = [c.content for c in scene.renderer.file_writer.subcaptions]
+    if stored is not None and not stored.exists():
+        part = stored.with_suffix(f".{os.getpid()}.part")
+        part.write_text(json.dumps({"said": [astuple(s) for s in said], "subcaptions": subcaptions}))
+        part.replace(stored)
+    return Rendered(scene, frame, scene.beat_frames, said, subcaptions)
 
 
 # ---------------------------------------------------------------- golden frames

@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 import pytest
-from scene_harness import rendered, scene_class
+from scene_harness import captions_of, rendered, scene_class
 
 from jacobian_settings import active_settings
 from lecture.storyboard import STORYBOARD
@@ -26,13 +26,13 @@ NUMBER = r"(-?\d+(?:\.\d+)?)"
 
 def captions(name: str) -> list[str]:
     """The captions of scene ``name``'s .srt under the active settings (its one render: scene_harness)."""
-    return rendered(name).subcaptions
+    return captions_of(name)[1]
 
 
 def said_by(name: str) -> list[tuple[str, str | None]]:
     """Every caption scene ``name`` says, title card included (a silent render keeps that one out of the
     .srt), with its ``spoken=`` form (None: the caption's own)."""
-    return [(s.text, s.spoken) for s in rendered(name).said]
+    return [(s.text, s.spoken) for s in captions_of(name)[0]]
 
 
 def one(texts: list[str], pattern: str) -> re.Match:
@@ -45,6 +45,25 @@ def one(texts: list[str], pattern: str) -> re.Match:
 def broken_rules(texts: list[str], rule: str) -> list[str]:
     """The captions of ``texts`` that break ``rule`` (narration.rules: the check the preview and narrator run)."""
     return [f"{text!r}: {p}" for text in texts for p in caption_problems(text) if p.rule == rule]
+
+
+def test_captions_are_shared_between_test_processes_by_settings(tmp_path, monkeypatch, use_config):
+    """scene_harness.captions_of: a render leaves its captions in the run's shared folder, and another test
+    process (here: this one with its renders forgotten) reads them there instead of rendering; under other
+    settings it renders."""
+    import scene_harness
+
+    use_config("")
+    monkeypatch.setenv(scene_harness.SHARED_ENV, str(tmp_path / "shared"))
+    monkeypatch.setattr(scene_harness, "_RENDERS", {})
+    said, srt = captions_of("EncoderSensitivity")
+    assert said and srt
+    monkeypatch.setattr(scene_harness, "_RENDERS", {})
+    monkeypatch.setattr(scene_harness, "render_scene", lambda *args, **kwargs: pytest.fail("rendered again"))
+    assert captions_of("EncoderSensitivity") == (said, srt)
+    use_config("[encoder]\nstep = 0.8\n")
+    with pytest.raises(pytest.fail.Exception, match="rendered again"):
+        captions_of("EncoderSensitivity")
 
 
 @pytest.mark.parametrize("scene_cls", ALL_SCENES, ids=lambda c: c.__name__)

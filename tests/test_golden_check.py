@@ -172,3 +172,41 @@ def test_a_shared_render_is_keyed_by_the_settings_values_not_by_their_file(tmp_p
     assert keys[0] == keys[1] == keys[3]
     assert keys[2] != keys[0]
     assert scene_harness.render_key("RBFModel") != keys[3]
+
+
+def test_captions_of_all_renders_what_no_process_is_rendering_then_waits_for_the_rest(tmp_path, monkeypatch,
+                                                                                      use_config) -> None:
+    """Another test process (here a thread with a lock of its own) is rendering TaylorError: captions_of_all
+    renders EncoderSensitivity meanwhile, then waits and takes TaylorError's captions from the shared folder."""
+    import json
+    import threading
+
+    from scene_harness import Rendered, Said, captions_of_all, render_key
+
+    use_config("")
+    monkeypatch.setenv(scene_harness.SHARED_ENV, str(tmp_path / "shared"))
+    monkeypatch.setattr(scene_harness, "_RENDERS", {})
+    rendered_here, holding, started, in_time = [], threading.Event(), threading.Event(), []
+
+    def render(name, stored):
+        rendered_here.append(name)
+        started.set()
+        return Rendered(None, None, [], [Said(f"{name}-x", "rendered here", None)], ["rendered here"])
+
+    def elsewhere():
+        with scene_harness._shared(render_key("TaylorError"), wait=True) as (stored, locked):
+            assert locked
+            holding.set()
+            in_time.append(started.wait(10))  # the other scene is rendered while this one still is
+            stored.write_text(json.dumps({"said": [["TaylorError-x", "said elsewhere", None]],
+                                          "subcaptions": ["said elsewhere"]}))
+
+    monkeypatch.setattr(scene_harness, "_render", render)
+    other = threading.Thread(target=elsewhere)
+    other.start()
+    holding.wait(10)
+    found = captions_of_all(["TaylorError", "EncoderSensitivity"])
+    other.join()
+    assert rendered_here == ["EncoderSensitivity"] and in_time == [True]
+    assert found["TaylorError"] == ([Said("TaylorError-x", "said elsewhere", None)], ["said elsewhere"])
+    assert found["EncoderSensitivity"][1] == ["rendered here"]

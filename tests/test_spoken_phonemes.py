@@ -82,9 +82,9 @@ def test_a_symbol_the_voice_cannot_say_is_reported() -> None:
 @pytest.fixture(scope="module")
 def lecture_captions() -> list[tuple[str, str, str, str | None]]:
     """(beat id, caption, what the voice is given, the scene's ``spoken=``) for every beat of every scene of the
-    lecture with the default settings, from each scene's one render in this test process
-    (scene_harness.rendered: what the scene passed to its narrator).  The spoken form is computed here."""
-    from scene_harness import rendered
+    lecture with the default settings, from each scene's one render in the run (scene_harness.captions_of: what
+    the scene passed to its narrator).  The spoken form is computed here."""
+    from scene_harness import captions_of_all
 
     from jacobian_settings import ENV_VAR, activate
     from lecture.storyboard import STORYBOARD
@@ -93,8 +93,10 @@ def lecture_captions() -> list[tuple[str, str, str, str | None]]:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv(ENV_VAR, raising=False)
         activate(None)
+        # from the end of the lecture: test_captions asks for the scenes from its start
+        found = captions_of_all([entry.cls for entry in reversed(STORYBOARD)])
         for entry in STORYBOARD:
-            scene_said = rendered(entry.cls).said
+            scene_said = found[entry.cls][0]
             assert scene_said, f"{entry.cls} said nothing"
             said += [(s.beat_id, s.text, spoken_form(s.spoken if s.spoken is not None else s.text), s.spoken)
                      for s in scene_said]
