@@ -38,11 +38,14 @@ def use_config(tmp_path, monkeypatch):
 
 
 # The slowest test files first (measured: the per-file times of a full run, 2026-12-07), the rest in their usual
-# order: pytest-xdist hands out whole files (scripts/test: --dist loadfile), and a long file taken last keeps one
-# worker busy while the others have nothing left.  Within a file the order is unchanged.
-SLOWEST_FIRST = ("test_captions", "test_layout_corpus_scenes", "test_spoken_phonemes", "test_lecture_e2e",
-                 "test_narration_e2e", "test_distributed", "test_scene_rbf", "test_page_audit", "test_preview",
-                 "test_new_scene", "test_layout_corpus", "test_tex_batch", "test_scene_grid", "test_lecture_units")
+# order: pytest-xdist hands out whole files (scripts/test: --dist loadfile, and --no-loadscope-reorder, or xdist
+# hands out the files with the most tests first whatever their time), and a long file taken last keeps one worker
+# busy while the others have nothing left.  Within a file the order is unchanged.
+SLOWEST_FIRST = ("test_captions", "test_distributed", "test_lecture_e2e", "test_narration_e2e",
+                 "test_layout_corpus_scenes", "test_scene_rbf", "test_page_audit", "test_layout_corpus",
+                 "test_preview", "test_new_scene", "test_tex_batch", "test_scene_grid", "test_spoken_phonemes",
+                 "test_colour_cues", "test_scene_ml", "test_lecture_units", "test_scene_meta_batched",
+                 "test_narration")
 
 
 # The deeper runs (``scripts/test --deep``, or ``JACOBIAN_DEEP_TESTS=1``): tests and cases marked ``deep`` run only
@@ -65,15 +68,15 @@ def pytest_collection_modifyitems(session, config, items) -> None:
 def formula_cache(tmp_path_factory):
     """One formula cache for the renders of this test process (tests/scene_harness.py: TEX_CACHE_ENV); each
     pytest-xdist worker is its own process with its own temporary folder, so its own cache.  In a pytest-xdist
-    run, the folder the workers share for the renders' captions (SHARED_ENV): beside the workers' own folders,
-    in the run's temporary folder."""
+    run, the folder the workers share (SHARED_ENV: the renders' captions and the pool of compiled formulas),
+    beside the workers' own folders in the run's temporary folder."""
     from scene_harness import SHARED_ENV, TEX_CACHE_ENV
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(TEX_CACHE_ENV, str(tmp_path_factory.mktemp("formula_cache")))
         run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
         if run:
-            patch.setenv(SHARED_ENV, str(tmp_path_factory.getbasetemp().parent / f"shared-captions-{run}"))
+            patch.setenv(SHARED_ENV, str(tmp_path_factory.getbasetemp().parent / f"shared-{run}"))
         else:
             patch.delenv(SHARED_ENV, raising=False)
         yield
