@@ -40,8 +40,9 @@ GOLDEN_SIZE = (320, 180)
 # One formula cache per test process (tests/conftest.py names it): a formula's SVG is named by its content, so
 # every render of the process may share it, and a scene's formulas are compiled once, not once per test (a cold
 # SpatialOutputs render at 128x72 took 11.8 s, a warm one 5.2 s).  A Text's SVG is named by its words and style
-# but laid out for the pixel size, so Texts are shared only between renders of the same size.  Not shared
-# between processes: Manim parses an SVG through a scratch copy beside it, which two processes would race for.
+# but laid out for the pixel size, so Texts are shared only between renders of the same size.  Each process has a
+# folder of its own (Manim parses an SVG through a scratch copy beside it, which two processes would race for);
+# in a pytest-xdist run the formulas one process compiled reach the others as hard links (_link_formulas).
 TEX_CACHE_ENV = "JACOBIAN_TEST_TEX_CACHE"
 
 
@@ -77,15 +78,39 @@ def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int =
     before = os.environ.pop(BEAT_FRAMES_ENV, None)
     if beat_frames:
         os.environ[BEAT_FRAMES_ENV] = "1"
+    config_ = _config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)
+    pool = Path(os.environ[SHARED_ENV]) / "Tex" if os.environ.get(SHARED_ENV) and "tex_dir" in config_ else None
+    if pool is not None:
+        _link_formulas(pool, Path(config_["tex_dir"]))
     try:
-        with tempconfig(_config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)):
+        with tempconfig(config_):
             scene = scene_cls()
             scene.render()
     finally:
         os.environ.pop(BEAT_FRAMES_ENV, None)
         if before is not None:
             os.environ[BEAT_FRAMES_ENV] = before
+    if pool is not None:
+        _link_formulas(Path(config_["tex_dir"]), pool)
     return scene
+
+
+def _link_formulas(source: Path, target: Path) -> None:
+    """Hard-link every formula SVG of ``source`` missing from ``target`` (Manim's TeX folders, or the run's shared
+    pool of them).  The test processes of a run share what each compiled, so a formula is compiled once per run,
+    not once per process; each still parses its SVGs in a folder of its own (Manim writes ``<hash>_.svg`` beside
+    the SVG it parses, which two processes would race for).  Called between renders, when every SVG in a
+    process's folder is whole; a formula's SVG is named by its document and never rewritten."""
+    if not source.is_dir():
+        return
+    target.mkdir(parents=True, exist_ok=True)
+    have = {p.name for p in target.glob("*.svg")}
+    for svg in source.glob("*.svg"):
+        if svg.name not in have and not svg.name.endswith("_.svg"):
+            try:
+                os.link(svg, target / svg.name)
+            except FileExistsError:  # another process linked it meanwhile
+                pass
 
 
 def scene_class(name: str) -> type:

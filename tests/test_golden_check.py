@@ -210,3 +210,25 @@ def test_captions_of_all_renders_what_no_process_is_rendering_then_waits_for_the
     assert rendered_here == ["EncoderSensitivity"] and in_time == [True]
     assert found["TaylorError"] == ([Said("TaylorError-x", "said elsewhere", None)], ["said elsewhere"])
     assert found["EncoderSensitivity"][1] == ["rendered here"]
+
+
+def test_formulas_are_pooled_by_hard_links_never_the_scratch_copies(tmp_path) -> None:
+    """scene_harness._link_formulas: each process's TeX folder gives its formula SVGs to the run's pool and takes
+    the others' from it, as links (nothing copied or rewritten); Manim's scratch copies (``<hash>_.svg``, written
+    beside an SVG while it is parsed) stay where they are, and a formula already there is kept."""
+    mine, pool = tmp_path / "Tex", tmp_path / "pool"
+    mine.mkdir()
+    (mine / "a.svg").write_text("a")
+    (mine / "a_.svg").write_text("scratch")
+    (mine / "a.tex").write_text("document")
+    scene_harness._link_formulas(mine, pool)
+    assert sorted(p.name for p in pool.iterdir()) == ["a.svg"]
+    assert (pool / "a.svg").stat().st_ino == (mine / "a.svg").stat().st_ino
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "a.svg").write_text("its own")
+    scene_harness._link_formulas(pool, other)
+    assert (other / "a.svg").read_text() == "its own"
+    (pool / "b.svg").write_text("b")
+    scene_harness._link_formulas(pool, other)
+    assert (other / "b.svg").stat().st_ino == (pool / "b.svg").stat().st_ino
