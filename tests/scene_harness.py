@@ -67,6 +67,19 @@ def _config(name: str, tmp_dir: Path, width: int, height: int, fps: int, last_fr
     return config_
 
 
+def formula_folder() -> dict:
+    """Manim config for building a figure outside a render (``scene.build_figure()`` in a ``tempconfig``): the
+    formulas from and into this process's formula cache, as the renders take them, with the run's pool linked in
+    first (empty without a cache: Manim's own ``<media_dir>/Tex``)."""
+    cache = os.environ.get(TEX_CACHE_ENV)
+    if not cache:
+        return {}
+    tex_dir = Path(cache) / "Tex"
+    if os.environ.get(SHARED_ENV):
+        _link_formulas(Path(os.environ[SHARED_ENV]) / "Tex", tex_dir)
+    return {"tex_dir": str(tex_dir)}
+
+
 def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int = 144, fps: int = 5,
                  last_frame: bool = False, beat_frames: bool = False):
     """Render ``scene_cls`` (movie by default, or only its last frame); return the finished scene.  With

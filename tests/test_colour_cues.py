@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import GOLDEN_SIZE, render_scene, rendered, scene_class
+from scene_harness import GOLDEN_SIZE, formula_folder, render_scene, rendered, scene_class
 
 from scenes.kit import style
 
@@ -44,7 +44,7 @@ def test_rbf_derivative_curves_are_named(tmp_path: Path) -> None:
 
     from scenes.rbf_jacobian import RBFJacobian
 
-    with tempconfig({"media_dir": str(tmp_path), "disable_caching": True, "verbosity": "ERROR"}):
+    with tempconfig({"media_dir": str(tmp_path), "disable_caching": True, "verbosity": "ERROR", **formula_folder()}):
         scene = RBFJacobian()
         scene.build_figure()
     labels, curves = scene.dpeak_labels, scene.dbumps

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from scene_harness import assert_beats_match_golden, assert_matches_golden, render_scene, rendered, scene_class
+from scene_harness import (
+    assert_beats_match_golden,
+    assert_matches_golden,
+    formula_folder,
+    render_scene,
+    rendered,
+    scene_class,
+)
 
 from jacobian_settings import DEFAULT_CONFIG, RenderSettings, Settings, load_settings
 from scenes.kit import scene as kit_scene
@@ -63,7 +70,7 @@ def media(tmp_path_factory) -> Path:
 def _built(scene_cls, media: Path):
     from manim import tempconfig
 
-    with tempconfig({"media_dir": str(media), "disable_caching": True, "verbosity": "ERROR"}):
+    with tempconfig({"media_dir": str(media), "disable_caching": True, "verbosity": "ERROR", **formula_folder()}):
         scene = scene_cls()
         scene.build_figure()
     return scene
