@@ -226,7 +226,8 @@ def test_the_look_ahead_leaves_the_tex_folder_alone_and_finds_only_the_missing(t
 
 def test_the_look_ahead_lays_out_no_text_and_finds_every_formula(tmp_path, monkeypatch) -> None:
     """In the look-ahead a Text is a stand-in outline (scenes.kit.text.use_text_stand_ins): Pango never runs
-    there, and the formulas found are all of them; plain_text makes real Texts again afterwards."""
+    there, and the formulas found are all of them; plain_text makes real Texts again afterwards, and the
+    process's narrator is the one it had."""
     import manim
 
     from scenes.kit import tex_lookahead
@@ -234,11 +235,22 @@ def test_the_look_ahead_lays_out_no_text_and_finds_every_formula(tmp_path, monke
     def no_text(*args, **kwargs):
         raise AssertionError("a Text was laid out in the look-ahead")
 
+    from scenes.kit.narrator import use_narrator
+
+    def mine(scene):
+        raise AssertionError("not called")
+
     monkeypatch.setattr(tex_lookahead, "_in_lookahead", True)
     monkeypatch.setattr(manim.Text, "__init__", no_text)
-    with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR", "progress_bar": "none",
-                     "write_to_movie": False, "format": None}):
-        found = tex_lookahead._formulas_ahead(ManyFormulas)
+    use_narrator(mine)
+    try:
+        with tempconfig({"media_dir": str(tmp_path), "verbosity": "ERROR", "progress_bar": "none",
+                         "write_to_movie": False, "format": None}):
+            found = tex_lookahead._formulas_ahead(ManyFormulas)
+    finally:
+        # it put back the narrator it found (it left its silent one installed, and a later test's render in
+        # this process, test_beat_ids', then wrote no narration record)
+        assert use_narrator(None) is mine
     assert len(found) == 12  # an error would have stopped it at the title card, before the first formula
     with pytest.raises(AssertionError, match="laid out"):
         plain_text("after", 24, "#FFFFFF")

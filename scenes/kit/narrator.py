@@ -82,10 +82,12 @@ Factory = Callable[[str], Narrator]
 _installed: Factory | None = None
 
 
-def use_narrator(factory: Factory | None) -> None:
-    """Make every scene set up in this process from now on ask ``factory`` (None: back to the default)."""
+def use_narrator(factory: Factory | None) -> Factory | None:
+    """Make every scene set up in this process from now on ask ``factory`` (None: back to the default); returns
+    the factory it replaces."""
     global _installed
-    _installed = factory
+    previous, _installed = _installed, factory
+    return previous
 
 
 def _from_env(spec: str) -> Factory:

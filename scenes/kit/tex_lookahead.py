@@ -168,8 +168,8 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
     logging.getLogger("manim").setLevel(logging.CRITICAL)
     # Text's SVGs too: Pango writes them non-atomically, and Manim writes <hash>_.svg beside each it parses
     config.text_dir = str(stand_ins / "texts")
-    use_narrator(SilentNarrator)  # the timing of speech changes no formula; never synthesise here
-    os.environ.pop(BEAT_FRAMES_ENV, None)  # its stand-in formulas are never drawn, nor kept as beat frames
+    narrator = use_narrator(SilentNarrator)  # the timing of speech changes no formula; never synthesise here
+    beat_frames = os.environ.pop(BEAT_FRAMES_ENV, None)  # its stand-in formulas are never drawn nor kept
     set_tex_handler(stand_in)
     # a Text's words change no formula; without laying them out the look-ahead of the 15 scenes from an empty
     # TeX folder took 14.0-19.4 CPU s instead of 21.3-25.8 (four runs each, 2026-12-07), finding the same formulas
@@ -181,8 +181,11 @@ def _formulas_ahead(scene_cls: type) -> list[tuple[str, Path]]:  # pragma: no co
         scene.construct()
     except Exception:  # noqa: BLE001, S110 - the end of the range, or an error the stand-ins caused
         pass
-    finally:
+    finally:  # as it was (the look-ahead process ends here; a test calls this in its own process)
         set_tex_handler(None)
         use_text_stand_ins(False)
+        use_narrator(narrator)
+        if beat_frames is not None:
+            os.environ[BEAT_FRAMES_ENV] = beat_frames
         shutil.rmtree(stand_ins, ignore_errors=True)
     return list(found.items())
