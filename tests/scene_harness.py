@@ -62,22 +62,27 @@ def _config(name: str, tmp_dir: Path, width: int, height: int, fps: int, last_fr
     }
     cache = os.environ.get(TEX_CACHE_ENV)
     if cache:
-        config_["tex_dir"] = str(Path(cache) / "Tex")
+        config_.update(formula_folder())
         config_["text_dir"] = str(Path(cache) / f"texts_{width}x{height}")
     return config_
 
 
 def formula_folder() -> dict:
-    """Manim config for building a figure outside a render (``scene.build_figure()`` in a ``tempconfig``): the
-    formulas from and into this process's formula cache, as the renders take them, with the run's pool linked in
-    first (empty without a cache: Manim's own ``<media_dir>/Tex``)."""
+    """Manim config for the formulas of a render, or of a figure built outside one (``scene.build_figure()`` in a
+    ``tempconfig``): this process's formula cache, with the run's pool linked in first (empty without a cache:
+    Manim's own ``<media_dir>/Tex``)."""
     cache = os.environ.get(TEX_CACHE_ENV)
     if not cache:
         return {}
-    tex_dir = Path(cache) / "Tex"
-    if os.environ.get(SHARED_ENV):
-        _link_formulas(Path(os.environ[SHARED_ENV]) / "Tex", tex_dir)
+    tex_dir, pool = Path(cache) / "Tex", _pool()
+    if pool is not None:
+        _link_formulas(pool, tex_dir)
     return {"tex_dir": str(tex_dir)}
+
+
+def _pool() -> Path | None:
+    """The run's pool of compiled formulas (None outside a pytest-xdist run)."""
+    return Path(os.environ[SHARED_ENV]) / "Tex" if os.environ.get(SHARED_ENV) else None
 
 
 def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int = 144, fps: int = 5,
@@ -91,10 +96,7 @@ def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int =
     before = os.environ.pop(BEAT_FRAMES_ENV, None)
     if beat_frames:
         os.environ[BEAT_FRAMES_ENV] = "1"
-    config_ = _config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)
-    pool = Path(os.environ[SHARED_ENV]) / "Tex" if os.environ.get(SHARED_ENV) and "tex_dir" in config_ else None
-    if pool is not None:
-        _link_formulas(pool, Path(config_["tex_dir"]))
+    config_ = _config(scene_cls.__name__, Path(tmp_dir), width, height, fps, last_frame)  # the pool linked in
     try:
         with tempconfig(config_):
             scene = scene_cls()
@@ -103,7 +105,8 @@ def render_scene(scene_cls: type, tmp_dir: Path, width: int = 256, height: int =
         os.environ.pop(BEAT_FRAMES_ENV, None)
         if before is not None:
             os.environ[BEAT_FRAMES_ENV] = before
-    if pool is not None:
+    pool = _pool()
+    if pool is not None and "tex_dir" in config_:
         _link_formulas(Path(config_["tex_dir"]), pool)
     return scene
 
